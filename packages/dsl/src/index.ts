@@ -1,0 +1,2 @@
+/** Public API of @vadc/dsl. */
+export type * from './plan/types.ts';

@@ -1,0 +1,2 @@
+/** Public API of @vadc/runtime. */
+export {};
