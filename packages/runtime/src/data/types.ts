@@ -53,3 +53,23 @@ export interface TestVideo {
   /** Streams the video's frames in order, `batchSize` at a time, without holding the video in memory. */
   batches(batchSize: number): AsyncIterable<TestBatch>;
 }
+
+/** A video as a dataset reader exposes it: frames decoded on demand at native resolution. */
+export interface VideoSource {
+  name: string;
+  frameCount: number;
+  /** Native [height, width]. */
+  resolution: [number, number];
+  /** Frame `index` (0-based) as interleaved RGB uint8, height x width x 3, at native resolution. */
+  readFrame(index: number): Promise<Uint8Array>;
+  /** Ground truth (test videos of labelled datasets), else null. */
+  truth: VideoTruth | null;
+}
+
+/** A dataset's splits as readers find them on disk (or generate them, for `synthetic`). */
+export interface DatasetSource {
+  train: VideoSource[];
+  /** Present when the recipe declares a validation split. */
+  validation: VideoSource[];
+  test: VideoSource[];
+}
