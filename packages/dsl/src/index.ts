@@ -1,2 +1,33 @@
 /** Public API of @vadc/dsl. */
 export type * from './plan/types.ts';
+
+// Resolving recipes into Plans.
+export { resolveRecipe } from './resolve/resolve-recipe.ts';
+export type { ResolveOptions, ResolveResult, PlanOrigins, ValueOrigin } from './resolve/resolve-recipe.ts';
+export { CURRENT_VERSION, upgradeSteps } from './resolve/upgrade.ts';
+export type { UpgradeStep } from './resolve/upgrade.ts';
+export { sectionDefaults, stageDefaults, defaultStages, syntheticDataDefaults } from './resolve/defaults.ts';
+
+// File access (injected) and '/'-separated path helpers.
+export type { RecipeReader } from './reader.ts';
+export { createMemoryReader, joinPath, dirnamePath, basenamePath, normalizePath, isInsidePath, relativePath } from './reader.ts';
+
+// Diagnostics.
+export type { Diagnostic, DiagnosticCode, SourcePosition } from './diagnostics.ts';
+export { SET_FILE } from './diagnostics.ts';
+export { formatDiagnostic, codeFrame } from './format-diagnostic.ts';
+
+// The Plan: hashing, sweeps, reading by dotted key.
+export { planHash, trainingHash, canonicalJson, isScoringOnlyKey } from './plan/hash.ts';
+export { expandSweep } from './plan/sweep.ts';
+export type { SweepRun, SweepResult } from './plan/sweep.ts';
+export { valueAtKey } from './plan/plan-paths.ts';
+export { renderPlanYaml } from './plan/render-yaml.ts';
+export { parseKey, formatKey } from './key-path.ts';
+export type { KeySegment } from './key-path.ts';
+
+// JSON Schemas.
+export { recipeJsonSchema, planJsonSchema } from './validate/schema.ts';
+export { checkRecipeFileSchema } from './validate/check-schema.ts';
+export { parseRecipeData } from './parse/parse-yaml.ts';
+export type { JsonSchema } from './validate/schema.ts';

@@ -1,2 +1,42 @@
 /** Public API of @vadc/runtime. */
-export {};
+
+// Data pipeline: model inputs, caches, synthetic anomalies, the synthetic benchmark (issue 4).
+export { DataPipeline, trainingBatches, testVideos, type DataPipelineOptions } from './data/pipeline/data-pipeline.ts';
+export { epochOrder, type TrainingBatchOptions } from './data/pipeline/training-batches.ts';
+export { contextIndices, motionNeighbours, absoluteDifference } from './data/pipeline/frames.ts';
+export { createResizer, type Resizer } from './data/pipeline/resize.ts';
+export { DiskCache, videoIdentity, type DiskCacheStats } from './data/pipeline/disk-cache.ts';
+export { LruCache } from './data/pipeline/lru-cache.ts';
+export { VideoFrames } from './data/pipeline/video-frames.ts';
+export { PipelineError, type PipelineErrorCode } from './data/pipeline/pipeline-error.ts';
+export { anomalyGenerators, createAnomalyGenerator, type GeneratorFactory } from './data/anomalies/registry.ts';
+export { listObjectSequences } from './data/anomalies/objects.ts';
+export type { AnomalyGenerator, DonorFrame, DonorSource, GeneratorContext, PasteRequest, PasteResult } from './data/anomalies/types.ts';
+export { syntheticDataset } from './data/synthetic/synthetic-dataset.ts';
+export { readSynthetic } from './data/synthetic/read-synthetic.ts';
+export { frameDifferenceAuc, frameDifferenceScores } from './data/synthetic/frame-difference-baseline.ts';
+
+// Dataset readers, formats and `vadc data inspect` (issue 4, readers).
+export { datasetReaders, openDataset } from './data/datasets.ts';
+export { inspectDataset, formatDatasetReport, type DatasetReport, type SplitReport, type DatasetProblem, type InspectOptions } from './data/inspect.ts';
+export { DatasetError, type DatasetErrorCode } from './data/readers/dataset-error.ts';
+export type { DatasetReader, ReaderOptions, SplitName } from './data/readers/reader.ts';
+export { naturalCompare } from './data/readers/files.ts';
+export { openImageSequence, openVideoFile, type TruthSource, type TruthLoader } from './data/readers/sources.ts';
+export { TruthCache, regionsFromMasks } from './data/readers/truth.ts';
+export { readMat, writeMat, maskToMat, matToMask, type MatValue, type MatNumericClass } from './data/formats/mat.ts';
+export { decodeBmp, encodeBmp, type RgbImage } from './data/formats/bmp.ts';
+export { decodePng } from './data/formats/png.ts';
+export { readImageFile, probeImageFile, IMAGE_EXTENSIONS } from './data/formats/image.ts';
+export { ffmpegPath, probeVideo, decodeVideoToFile, encodeVideo, type VideoProbe } from './data/formats/video.ts';
+export { parseMatlabFrameLists } from './data/formats/matlab-text.ts';
+
+// Scoring: per-frame components, their combination, per-video streaming (issue 5, scoring).
+export { combineComponents, combineMaps, componentMaps, concatComponents, frameComponents, type FrameComponents, type PatchPredictions } from './score/components.ts';
+export { scoreVideo, currentFrameTarget, type BatchInference, type ScoreVideoOptions, type VideoScores } from './score/score-video.ts';
+
+// Backends: selection (auto / tensorflow-gpu / tensorflow / wasm / cpu), threaded wasm, wasm kernel patches (issue 5).
+export { selectBackend, describeBackend, resolveThreads } from './backend/select-backend.ts';
+export { BackendError, type BackendErrorCode, type BackendOptions, type BackendReport, type BackendSkipped, type ConcreteBackend, type WasmBinary, type WasmStatus } from './backend/types.ts';
+export { registerWasmKernels, wasmKernelPatches, type WasmKernelPatch } from './backend/wasm-kernels/index.ts';
+export { wasmPackageFolder } from './backend/wasm-start.ts';

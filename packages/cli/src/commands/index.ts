@@ -1,4 +1,9 @@
 // The explicit list of `vadc` subcommands: a new command is one file in this folder plus one line here.
 import type { Command } from '../command.ts';
+import { compareCommand } from './compare.ts';
+import { dataCommand } from './data-inspect.ts';
+import { renderCommand } from './render.ts';
+import { schemaCommand } from './schema.ts';
+import { validateCommand } from './validate.ts';
 
-export const commands: Command[] = [];
+export const commands: Command[] = [compareCommand, dataCommand, validateCommand, renderCommand, schemaCommand];

@@ -35,9 +35,12 @@ export interface DataPlan {
   context: number[];
   /** Motion gradients |frame(t - step) - frame(t + step)|. */
   motion: { step: number };
-  /** Folder for cached decoded frames / motion gradients; null = `<root or runs>/.vadc-cache`. */
+  /** Folder for cached decoded frames / motion gradients (absolute after resolution); null = `<root or runs>/.vadc-cache`. */
   cache_dir: string | null;
-  /** UBnormal (and other) split lists: files with one video name per line, relative to the recipe's folder. */
+  /**
+   * UBnormal (and other) split lists: files with one video name per line. Written relative to the recipe file that
+   * names them; absolute after resolution.
+   */
   splits: { train: string | null; validation: string | null; test: string | null };
   /** Options of the synthetic benchmark; null unless dataset is `synthetic`. */
   synthetic: SyntheticDataPlan | null;
@@ -107,7 +110,7 @@ export interface SyntheticAnomaliesPlan {
   generator: 'procedural' | 'objects' | 'foreground';
   /** Generator options (validated per generator by the schema). */
   options: {
-    /** `objects`: folder of object sequences (frames + masks). */
+    /** `objects`: folder of object sequences (frames + masks); absolute after resolution. */
     folder: string | null;
     /** Object size as a share of the frame's shorter side, [min, max]. */
     scale: [number, number];

@@ -1,0 +1,20 @@
+// The frame-difference baseline on the synthetic benchmark: micro frame AUC of score(t) = mean |f(t) - f(t-1)|.
+// Run: node --conditions=source --import ./bench/register-ts.mjs bench/synthetic-baseline.ts [seed] [frames] [HxW]
+import { frameDifferenceAuc, syntheticDataset } from '../packages/runtime/src/index.ts';
+
+const seed = Number(process.argv[2] ?? 7);
+const frames = Number(process.argv[3] ?? 200);
+const [height, width] = (process.argv[4] ?? '240x360').split('x').map(Number) as [number, number];
+const anomalies = ['running', 'wrong-direction', 'loitering', 'vehicle', 'thrown-object'] as const;
+const plan = { seed, train_videos: 0, test_videos: 6, frames, resolution: [height, width] as [number, number], walkers: [2, 6] as [number, number], anomalies: [...anomalies] };
+const started = performance.now();
+const source = syntheticDataset(plan);
+let anomalous = 0;
+let total = 0;
+for (const video of source.test) {
+  anomalous += video.truth?.labels.reduce((sum, label) => sum + label, 0) ?? 0;
+  total += video.frameCount;
+}
+const auc = await frameDifferenceAuc(source);
+const seconds = (performance.now() - started) / 1000;
+console.log(JSON.stringify({ seed, videos: plan.test_videos, frames, resolution: plan.resolution, anomalousShare: +(anomalous / total).toFixed(3), frameDifferenceMicroAuc: auc === null ? null : +auc.toFixed(4), seconds: +seconds.toFixed(1) }));

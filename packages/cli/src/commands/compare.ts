@@ -1,0 +1,80 @@
+// `vadc compare <run>...`: metrics, speed and recipe differences of several runs side by side.
+import { readFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { EXIT_OK, UsageError, type Command } from '../command.ts';
+import { differingKeys } from '../run/plan-diff.ts';
+import { readRun } from '../run/run-folder.ts';
+
+const METRIC_COLUMNS = ['micro_auc', 'macro_auc', 'rbdc', 'tbdc', 'pixel_auc'] as const;
+
+async function readJson(path: string): Promise<unknown> {
+  try {
+    return JSON.parse(await readFile(path, 'utf8')) as unknown;
+  } catch {
+    return null;
+  }
+}
+
+function formatCell(value: unknown): string {
+  if (value === null || value === undefined) return '-';
+  if (typeof value === 'number') return Number.isInteger(value) ? String(value) : value.toFixed(4);
+  return typeof value === 'string' ? value : JSON.stringify(value);
+}
+
+function table(header: string[], rows: string[][]): string {
+  const widths = header.map((cell, column) => Math.max(cell.length, ...rows.map((row) => (row[column] ?? '').length)));
+  const line = (cells: string[]) => cells.map((cell, column) => cell.padEnd(widths[column] ?? 0)).join('  ').trimEnd();
+  return [line(header), line(widths.map((width) => '-'.repeat(width))), ...rows.map(line)].join('\n');
+}
+
+export const compareCommand: Command = {
+  name: 'compare',
+  summary: 'Compare runs: metrics, speed and recipe differences',
+  usage: 'vadc compare <run-folder>... [--json]',
+  options: { json: { type: 'boolean' } },
+  async run(args, io) {
+    if (args.positionals.length < 1) throw new UsageError('give at least one run folder');
+    const runs = [];
+    for (const path of args.positionals) {
+      const directory = resolve(io.cwd, path);
+      const run = await readRun(directory);
+      if (!run) throw new UsageError(`${path} is not a run folder (no readable run.json)`);
+      const metrics = (await readJson(join(directory, 'metrics.json'))) as Record<string, unknown> | null;
+      const plan = await readJson(join(directory, 'plan.json'));
+      runs.push({ path, run, metrics, plan });
+    }
+    const differences = differingKeys(runs.map((entry) => entry.plan));
+    const summary = runs.map(({ path, run, metrics }) => ({
+      run: path,
+      status: run.record.status,
+      hash: run.record.hash.slice(0, 12),
+      backend: run.record.backend,
+      metrics: Object.fromEntries(METRIC_COLUMNS.map((name) => [name, metrics?.[name] ?? null])) as Record<string, unknown>,
+      speed: (metrics?.speed as Record<string, unknown> | undefined) ?? null,
+    }));
+    if (args.values.json) {
+      io.stdout(`${JSON.stringify({ runs: summary, differences }, null, 2)}\n`);
+      return EXIT_OK;
+    }
+    const speed = (entry: (typeof summary)[number], key: string) => formatCell(entry.speed?.[key]);
+    io.stdout(
+      `${table(
+        ['run', 'status', ...METRIC_COLUMNS, 'train fps', 'infer fps', 'backend'],
+        summary.map((entry) => [
+          entry.run,
+          entry.status,
+          ...METRIC_COLUMNS.map((name) => formatCell(entry.metrics[name])),
+          speed(entry, 'train_fps'),
+          speed(entry, 'infer_fps'),
+          entry.backend ?? '-',
+        ]),
+      )}\n`,
+    );
+    if (differences.length === 0) {
+      io.stdout('\nThe runs have the same resolved recipe.\n');
+    } else {
+      io.stdout(`\nRecipe differences:\n${table(['key', ...runs.map((entry) => entry.path)], differences.map(({ key, values }) => [key, ...values.map(formatCell)]))}\n`);
+    }
+    return EXIT_OK;
+  },
+};

@@ -1,0 +1,38 @@
+// `vadc render <recipe>`: the resolved Plan as YAML (or JSON), with `--origins` a comment per value saying the file
+// and line it came from, `default`, or `--set`. Exit 0 when the recipe resolves, 1 when it is invalid, 2 for usage.
+import { renderPlanYaml, resolveRecipe, type ValueOrigin } from '@vadc/dsl';
+import { EXIT_FAILED, EXIT_OK, UsageError, type Command } from '../command.ts';
+import { diskReader, displayPath, formatErrorLine, recipeOptions, recipePath, resolveOptionsFrom } from '../recipe-reader.ts';
+
+function describeOrigin(origin: ValueOrigin | undefined, cwd: string): string {
+  if (origin === undefined || origin === 'default') return 'default';
+  if (origin === '--set') return '--set';
+  return `${displayPath(cwd, origin.file)}:${origin.line}`;
+}
+
+export const renderCommand: Command = {
+  name: 'render',
+  summary: 'Print the resolved Plan of a recipe (YAML or JSON), optionally where each value came from',
+  usage: 'vadc render <recipe.yaml> [--set key=value]... [--allow-env NAME]... [--root DIR]... [--origins] [--json]',
+  options: { ...recipeOptions, origins: { type: 'boolean' }, json: { type: 'boolean' } },
+  async run(args, io) {
+    if (args.positionals.length !== 1) throw new UsageError('give exactly one recipe');
+    const recipe = args.positionals[0]!;
+    const path = recipePath(io.cwd, recipe);
+    if (!(await diskReader.exists(path))) throw new UsageError(`recipe not found: ${recipe}`);
+    const resolved = await resolveRecipe(path, resolveOptionsFrom(args.values, io));
+    if (!resolved.ok) {
+      for (const error of resolved.errors) io.stderr(`${formatErrorLine(error, io.cwd)}\n`);
+      return EXIT_FAILED;
+    }
+    for (const warning of resolved.warnings) io.stderr(`${formatErrorLine(warning, io.cwd)}\n`);
+    const origins = args.values.origins === true ? resolved.origins : undefined;
+    if (args.values.json === true) {
+      const shown = origins === undefined ? undefined : Object.fromEntries(Object.entries(origins).map(([key, origin]) => [key, typeof origin === 'string' ? origin : { ...origin, file: displayPath(io.cwd, origin.file) }]));
+      io.stdout(`${JSON.stringify({ hash: resolved.hash, plan: resolved.plan, ...(shown === undefined ? {} : { origins: shown }) }, null, 2)}\n`);
+      return EXIT_OK;
+    }
+    io.stdout(`# resolved from ${displayPath(io.cwd, path)}\n# plan hash: ${resolved.hash}\n${renderPlanYaml(resolved.plan, origins === undefined ? undefined : (key) => describeOrigin(origins[key], io.cwd))}`);
+    return EXIT_OK;
+  },
+};

@@ -1,0 +1,52 @@
+// `vadc validate <recipe>...`: resolve each recipe (and each combination of its sweep) and print every error as
+// `file:line:column  key  message`. Exit 0 when all are valid, 1 when any is invalid, 2 for usage errors.
+import { expandSweep, resolveRecipe, type Diagnostic } from '@vadc/dsl';
+import { EXIT_FAILED, EXIT_OK, UsageError, type Command } from '../command.ts';
+import { diskReader, displayPath, formatErrorLine, recipeOptions, recipePath, resolveOptionsFrom } from '../recipe-reader.ts';
+
+interface RecipeReport {
+  recipe: string;
+  ok: boolean;
+  hash: string | null;
+  runs: number;
+  errors: Diagnostic[];
+  warnings: Diagnostic[];
+}
+
+export const validateCommand: Command = {
+  name: 'validate',
+  summary: 'Check recipes: every error with file:line:column and key',
+  usage: 'vadc validate <recipe.yaml>... [--set key=value]... [--allow-env NAME]... [--root DIR]... [--json]',
+  options: { ...recipeOptions, json: { type: 'boolean' } },
+  async run(args, io) {
+    if (args.positionals.length === 0) throw new UsageError('give at least one recipe');
+    const options = resolveOptionsFrom(args.values, io);
+    const reports: RecipeReport[] = [];
+    for (const recipe of args.positionals) {
+      const path = recipePath(io.cwd, recipe);
+      if (!(await diskReader.exists(path))) throw new UsageError(`recipe not found: ${recipe}`);
+      const resolved = await resolveRecipe(path, options);
+      if (!resolved.ok) {
+        reports.push({ recipe, ok: false, hash: null, runs: 0, errors: resolved.errors, warnings: resolved.warnings });
+        continue;
+      }
+      // A sweep is valid only when every combination is.
+      const sweep = resolved.plan.sweep === null ? undefined : await expandSweep(path, options);
+      const errors = sweep !== undefined && !sweep.ok ? sweep.errors : [];
+      const runs = sweep === undefined ? 1 : sweep.ok ? sweep.runs.length : 0;
+      reports.push({ recipe, ok: errors.length === 0, hash: resolved.hash, runs, errors, warnings: resolved.warnings });
+    }
+    if (args.values.json === true) {
+      const shown = reports.map((report) => ({ ...report, errors: report.errors.map((error) => ({ ...error, file: displayPath(io.cwd, error.file) })) }));
+      io.stdout(`${JSON.stringify({ ok: reports.every((report) => report.ok), recipes: shown }, null, 2)}\n`);
+    } else {
+      for (const report of reports) {
+        for (const diagnostic of [...report.errors, ...report.warnings]) io.stdout(`${formatErrorLine(diagnostic, io.cwd)}\n`);
+        const runs = report.runs > 1 ? `  (${report.runs} sweep runs)` : '';
+        const status = report.ok ? `ok  ${report.hash?.slice(0, 12) ?? ''}${runs}` : `invalid  ${report.errors.length} error${report.errors.length === 1 ? '' : 's'}`;
+        io.stdout(`${report.recipe}  ${status}\n`);
+      }
+    }
+    return reports.every((report) => report.ok) ? EXIT_OK : EXIT_FAILED;
+  },
+};

@@ -1,0 +1,124 @@
+// From a run's per-video scores to metrics.json: frame AUC with the recipe's smoothing (micro, padded macro as the
+// official evaluation, clean macro), RBDC / TBDC from the pixel maps, pixel AUC. All arithmetic is @vadc/metrics;
+// this file only lays the run's outputs out the way those functions take them.
+// Localization is evaluated at model resolution: GT boxes and masks are scaled from the video's native resolution
+// to plan.data.size (IoU is scale-invariant up to rounding), which keeps 2,000 frames of maps within memory.
+import type { MetricName, Plan } from '@vadc/dsl';
+import { frameAuc, mapBasedDetection, pixelAuc, rocCurve, type AnomalyMapVideo, type GroundTruthRegion, type PixelFrame } from '@vadc/metrics';
+import { combineComponents, type VideoScores } from '@vadc/runtime';
+
+/** metrics.json of a run. A metric that was not asked for or cannot be computed is null. */
+export interface RunMetrics {
+  micro_auc: number | null;
+  macro_auc: number | null;
+  macro_auc_clean: number | null;
+  rbdc: number | null;
+  tbdc: number | null;
+  pixel_auc: number | null;
+  /** What each number is (protocol, smoothing, resolution). */
+  variants: Record<string, string>;
+  per_video: Array<{ name: string; frames: number; auc_padded: number; auc_clean: number | null }>;
+  curves: {
+    roc: { fpr: number[]; tpr: number[] } | null;
+    localization: { false_positives_per_frame: number[]; region_detection_rate: number[]; track_detection_rate: number[] } | null;
+  };
+}
+
+function scaleBox(box: readonly number[], sy: number, sx: number): [number, number, number, number] {
+  const [x1 = 0, y1 = 0, x2 = 0, y2 = 0] = box;
+  return [Math.floor(x1 * sx), Math.floor(y1 * sy), Math.floor((x2 + 1) * sx) - 1, Math.floor((y2 + 1) * sy) - 1];
+}
+
+/** Nearest-neighbour resampling of a native-resolution 0/1 mask to the model's size. */
+function resampleMask(mask: Uint8Array, from: [number, number], to: [number, number]): Uint8Array {
+  const [fromHeight, fromWidth] = from;
+  const [height, width] = to;
+  const out = new Uint8Array(height * width);
+  for (let y = 0; y < height; y++) {
+    const sourceRow = Math.min(fromHeight - 1, Math.floor(((y + 0.5) * fromHeight) / height)) * fromWidth;
+    for (let x = 0; x < width; x++) out[y * width + x] = mask[sourceRow + Math.min(fromWidth - 1, Math.floor(((x + 0.5) * fromWidth) / width))] ? 1 : 0;
+  }
+  return out;
+}
+
+/** Computes the metrics the recipe asks for (plan.eval.metrics) from the scored test videos. */
+export function evaluateRun(videos: readonly VideoScores[], plan: Plan): RunMetrics {
+  const wanted = new Set<MetricName>(plan.eval.metrics);
+  const sorted = [...videos].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)); // official: sorted names
+  const labelled = sorted.filter((video) => video.truth !== null);
+  const smoothing = plan.scoring.smoothing.kind === 'gaussian' ? { range: plan.scoring.smoothing.range, sigma: plan.scoring.smoothing.sigma } : null;
+  const smoothingText = smoothing ? `Gaussian smoothing range ${smoothing.range} sigma ${smoothing.sigma}` : 'no smoothing';
+  const normalizeText = plan.scoring.normalize ? ', scores min-max normalised per video' : '';
+  const metrics: RunMetrics = {
+    micro_auc: null, macro_auc: null, macro_auc_clean: null, rbdc: null, tbdc: null, pixel_auc: null,
+    variants: {
+      micro_auc: `micro frame AUC over all test frames, official AED-MAE protocol (${smoothingText}${normalizeText})`,
+      macro_auc: `macro frame AUC, padded per video with a (0, 0) and a (1, 1) frame as the official evaluation (${smoothingText}${normalizeText})`,
+      macro_auc_clean: 'macro frame AUC without padding, videos with one class skipped',
+      rbdc: `region-based detection criterion, area for 0-1 false positives per frame, region overlap ${plan.eval.region_overlap}, at model resolution ${plan.data.size.join('x')}`,
+      tbdc: `track-based detection criterion, track overlap ${plan.eval.track_overlap}, region overlap ${plan.eval.region_overlap}`,
+      pixel_auc: `pixel-level AUC over all pixels of all test frames at model resolution ${plan.data.size.join('x')}`,
+    },
+    per_video: [],
+    curves: { roc: null, localization: null },
+  };
+  if (labelled.length === 0) return metrics;
+
+  if (wanted.has('micro_auc') || wanted.has('macro_auc')) {
+    const result = frameAuc({
+      videos: labelled.map((video) => ({ name: video.name, labels: video.truth?.labels ?? [], scores: combineComponents(video.components, plan.scoring.weights) })),
+      smoothing,
+      normalize: plan.scoring.normalize,
+    });
+    if (wanted.has('micro_auc')) metrics.micro_auc = result.micro;
+    if (wanted.has('macro_auc')) {
+      metrics.macro_auc = result.macroPadded;
+      metrics.macro_auc_clean = result.macroClean;
+    }
+    metrics.per_video = result.perVideo.map((video) => ({ name: video.name, frames: video.processedScores.length, auc_padded: video.aucPadded, auc_clean: video.aucClean }));
+    const allLabels = labelled.flatMap((video) => video.truth?.labels ?? []);
+    const allScores = result.perVideo.flatMap((video) => Array.from(video.processedScores));
+    if (new Set(allLabels).size === 2) {
+      const curve = rocCurve(allLabels, allScores);
+      if (curve) metrics.curves.roc = { fpr: curve.falsePositiveRate, tpr: curve.truePositiveRate };
+    }
+  }
+
+  const [height, width] = plan.data.size;
+  const withMaps = labelled.filter((video) => video.maps !== null);
+  if ((wanted.has('rbdc') || wanted.has('tbdc')) && withMaps.length > 0 && withMaps.every((video) => video.truth?.regions)) {
+    const mapVideos: AnomalyMapVideo[] = withMaps.map((video) => {
+      const truth = video.truth!;
+      const [nativeHeight, nativeWidth] = truth.resolution;
+      const groundTruth: GroundTruthRegion[] = [];
+      for (const [frame, regions] of truth.regions ?? []) {
+        for (const region of regions) groundTruth.push({ frame, trackId: region.trackId, box: scaleBox(region.box, height / nativeHeight, width / nativeWidth) });
+      }
+      return { name: video.name, frameCount: video.frameCount, height, width, maps: video.maps!, groundTruth };
+    });
+    const result = mapBasedDetection(mapVideos, { thresholds: plan.eval.map_thresholds, regionOverlap: plan.eval.region_overlap, trackOverlap: plan.eval.track_overlap });
+    if (wanted.has('rbdc')) metrics.rbdc = result.rbdc;
+    if (wanted.has('tbdc')) metrics.tbdc = result.tbdc;
+    metrics.curves.localization = {
+      false_positives_per_frame: result.curve.falsePositivesPerFrame,
+      region_detection_rate: result.curve.regionDetectionRate,
+      track_detection_rate: result.curve.trackDetectionRate,
+    };
+  }
+
+  if (wanted.has('pixel_auc') && withMaps.length > 0 && withMaps.every((video) => video.truth?.masks)) {
+    const frames = function* (): Generator<PixelFrame> {
+      for (const video of withMaps) {
+        const truth = video.truth!;
+        const empty = new Uint8Array(height * width);
+        for (let frame = 0; frame < video.frameCount; frame++) {
+          const native = truth.masks?.get(frame);
+          const mask = native ? resampleMask(native, truth.resolution, [height, width]) : empty;
+          yield { scores: video.maps!.subarray(frame * height * width, (frame + 1) * height * width), mask, video: video.name, frame };
+        }
+      }
+    };
+    metrics.pixel_auc = pixelAuc(frames());
+  }
+  return metrics;
+}

@@ -1,0 +1,17 @@
+import { describe, expect, it } from 'vitest';
+import { canonicalJson, isScoringOnlyKey, sha256Hex } from './hash.ts';
+
+describe('hashing', () => {
+  it('canonical JSON sorts keys at every level and keeps list order', () => {
+    expect(canonicalJson({ b: 1, a: { d: [2, 1], c: null } })).toBe('{"a":{"c":null,"d":[2,1]},"b":1}');
+  });
+  it('SHA-256 matches the FIPS 180-2 test vector', async () => {
+    expect(await sha256Hex('abc')).toBe('ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad');
+  });
+  it('knows which keys only affect scoring', () => {
+    expect(isScoringOnlyKey('scoring.weights.teacher')).toBe(true);
+    expect(isScoringOnlyKey('eval.region_overlap')).toBe(true);
+    expect(isScoringOnlyKey('model.encoder.block')).toBe(false);
+    expect(isScoringOnlyKey('stages[0].epochs')).toBe(false);
+  });
+});

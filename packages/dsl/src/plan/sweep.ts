@@ -1,0 +1,77 @@
+// Sweeps: `sweep.grid` maps dotted keys to lists of values; every combination is one run, resolved like a recipe
+// with those values set (so each is validated on its own) and with `sweep` removed. Keys under `scoring.` and
+// `eval.` change no trained weight, so runs that differ only in them share one training hash (one trained model).
+import type { Diagnostic } from '../diagnostics.ts';
+import { parseKey } from '../key-path.ts';
+import { nodeFromValue } from '../parse/recipe-node.ts';
+import { resolveWithOverrides, type PlanOrigins, type ResolveOptions, resolveRecipe } from '../resolve/resolve-recipe.ts';
+import { parseOverrides, type Override } from '../resolve/overrides.ts';
+import { isScoringOnlyKey, trainingHash } from './hash.ts';
+import type { Plan } from './types.ts';
+
+/** One combination of a sweep. */
+export interface SweepRun {
+  /** 0-based position in the grid (the last key varies fastest). */
+  index: number;
+  /** The swept values of this run, by dotted key. */
+  values: Record<string, unknown>;
+  /** The same as `--set key=value` arguments (values as JSON, which is YAML), to record or reproduce the run. */
+  overrides: string[];
+  plan: Plan;
+  hash: string;
+  /** Hash of what determines the trained model: equal for runs that differ only in scoring-only keys. */
+  trainingHash: string;
+  origins: PlanOrigins;
+}
+
+/** The outcome of expanding a recipe's sweep. */
+export type SweepResult =
+  | { ok: true; runs: SweepRun[]; scoringOnlyKeys: string[]; trainingKeys: string[]; warnings: Diagnostic[] }
+  | { ok: false; errors: Diagnostic[]; warnings: Diagnostic[] };
+
+/**
+ * Resolves a recipe and every combination of its `sweep.grid`. A recipe without a sweep gives one run. Errors of a
+ * combination name the combination in their message.
+ */
+export async function expandSweep(path: string, options: ResolveOptions): Promise<SweepResult> {
+  const base = await resolveRecipe(path, options);
+  if (!base.ok) return { ok: false, errors: base.errors, warnings: base.warnings };
+  const parsed = parseOverrides(options.overrides ?? []);
+  const grid = base.plan.sweep?.grid ?? {};
+  const keys = Object.keys(grid);
+  const combinations = cartesian(keys.map((key) => grid[key] ?? []));
+  const removeSweep: Override = { action: 'delete', path: ['sweep'], position: { file: path, line: 1, column: 1 } };
+  const runs: SweepRun[] = [];
+  const errors: Diagnostic[] = [];
+  const warnings: Diagnostic[] = [...base.warnings];
+  for (const [index, combination] of combinations.entries()) {
+    const values = Object.fromEntries(keys.map((key, position) => [key, combination[position]]));
+    const sweepOverrides: Override[] = keys.map((key, position) => {
+      const at = base.origins[`sweep.grid.${key}.${position}`];
+      const located = at !== undefined && at !== 'default' && at !== '--set' ? at : { file: path, line: 1, column: 1 };
+      return { action: 'set', path: parseKey(key) ?? [key], value: nodeFromValue(combination[position], located), position: located };
+    });
+    const result = await resolveWithOverrides(path, options, [...parsed.overrides, removeSweep, ...sweepOverrides]);
+    const label = keys.map((key) => `${key}=${JSON.stringify(values[key])}`).join(' ');
+    if (!result.ok) {
+      errors.push(...result.errors.map((error) => ({ ...error, message: `sweep run ${index} (${label}): ${error.message}` })));
+      continue;
+    }
+    runs.push({
+      index,
+      values,
+      overrides: keys.map((key) => `${key}=${JSON.stringify(values[key])}`),
+      plan: result.plan,
+      hash: result.hash,
+      trainingHash: await trainingHash(result.plan),
+      origins: result.origins,
+    });
+  }
+  if (errors.length > 0) return { ok: false, errors, warnings };
+  return { ok: true, runs, scoringOnlyKeys: keys.filter(isScoringOnlyKey), trainingKeys: keys.filter((key) => !isScoringOnlyKey(key)), warnings };
+}
+
+function cartesian(lists: unknown[][]): unknown[][] {
+  return lists.reduce<unknown[][]>((combinations, list) => combinations.flatMap((combination) => list.map((value) => [...combination, value])), [[]]);
+}
+

@@ -1,0 +1,54 @@
+import { describe, expect, it } from 'vitest';
+import { errorsOf, planOf, resolveIn, SMALL } from '../test-recipes.ts';
+
+const check = async (text: string, overrides: string[] = []) => errorsOf(await resolveIn({ 'recipes/a.yaml': text }, 'recipes/a.yaml', { overrides }));
+
+describe('cross-field checks', () => {
+  it('the patch must divide the frame size', async () => {
+    const [error] = await check(`${SMALL}  size: [64, 100]\nmodel: { patch: 16 }\n`);
+    expect(error).toMatchObject({ code: 'CROSS_FIELD', line: 5, column: 17, key: 'model.patch' });
+  });
+
+  it('heads divide dims; context holds 0; the student branch leaves the decoder early enough', async () => {
+    const errors = await check(`${SMALL}  context: [-3, 3]\nmodel:\n  encoder: { dim: 30, heads: 4 }\n  student: { after_block: 3 }\n`);
+    expect(errors.map((error) => [error.key, error.line])).toEqual([['data.context', 4], ['model.encoder.heads', 6], ['model.student.after_block', 7]]);
+  });
+
+  it('a real dataset needs a root; synthetic options need the synthetic dataset', async () => {
+    const errors = await check('vadc: 1\ndata:\n  dataset: avenue\n  synthetic: { frames: 10 }\n');
+    expect(errors.map((error) => error.key)).toEqual(['data.root', 'data.synthetic']);
+    expect(errors[1]).toMatchObject({ line: 4, column: 14 });
+  });
+
+  it('frozen parts must exist and losses fit the stage kind', async () => {
+    const errors = await check(`${SMALL}model: { outputs: { classifier: false } }\nstages:\n  - { name: teacher, loss: distillation }\n  - { name: student, freeze: [encoder, classifier] }\n`);
+    expect(errors.map((error) => [error.key, error.line])).toEqual([['stages.0.loss', 6], ['stages.1.freeze.1', 7]]);
+  });
+
+  it('scoring weights may not all be 0, and weighted terms need their model parts', async () => {
+    const zero = await check(`${SMALL}scoring: { weights: { teacher: 0, discrepancy: 0, anomaly_map: 0 } }\n`);
+    expect(zero[0]).toMatchObject({ key: 'scoring.weights', line: 4 });
+    const noStudent = await check(`${SMALL}stages: [{ name: teacher }]\n`);
+    expect(noStudent[0]).toMatchObject({ key: 'scoring.weights.discrepancy' });
+    const classifier = await check(`${SMALL}scoring: { weights: { classifier: 1 } }\n`);
+    expect(classifier[0]).toMatchObject({ key: 'scoring.weights.classifier', line: 4 });
+  });
+
+  it('the smoothing range must be even (range - 1 taps) and at least 2', async () => {
+    const [odd] = await check(`${SMALL}scoring: { smoothing: { kind: gaussian, range: 37, sigma: 11 } }\n`);
+    expect(odd).toMatchObject({ code: 'CROSS_FIELD', key: 'scoring.smoothing.range', line: 4, column: 48, hint: 'use 38' });
+    const [small] = await check(`${SMALL}scoring: { smoothing: { kind: gaussian, range: 0, sigma: 11 } }\n`);
+    expect(small).toMatchObject({ code: 'OUT_OF_RANGE', key: 'scoring.smoothing.range' });
+  });
+
+  it('sweep keys must name values of the Plan', async () => {
+    const [error] = await check(`${SMALL}sweep:\n  grid:\n    model.encoder.blok: [cvt-mlp]\n`);
+    expect(error).toMatchObject({ code: 'SWEEP_KEY', key: 'sweep.grid.model.encoder.blok', line: 6, column: 5 });
+    planOf(await resolveIn({ 'recipes/a.yaml': `${SMALL}sweep: { grid: { stages.teacher.epochs: [1, 2] } }\n` }, 'recipes/a.yaml'));
+  });
+
+  it('a micro-batch larger than its batch is an error', async () => {
+    const [error] = await check(SMALL, ['stages.0.micro_batch=200']);
+    expect(error).toMatchObject({ key: 'stages.0.micro_batch', file: '--set' });
+  });
+});

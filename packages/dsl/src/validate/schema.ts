@@ -1,0 +1,191 @@
+// The JSON Schema of recipes and Plans, built from one description so the two never drift apart.
+// - mode 'plan': what a resolved Plan must be (every key required), used with ajv after defaults are filled in.
+// - mode 'recipe': what a user may write in one file (everything optional, `extends`, the short forms
+//   `optimizer: { adamw: {...} }`, `smoothing: { gaussian: {...} }` or `smoothing: none`); printed by `vadc schema`
+//   for editors. Every object has `additionalProperties: false`: an unknown key is always an error.
+
+/** A JSON Schema object (draft-07, plus ajv's `discriminator`). */
+export type JsonSchema = { [keyword: string]: unknown };
+
+type Mode = 'plan' | 'recipe';
+
+export const DATASET_KINDS = ['avenue', 'shanghaitech', 'ucsd-ped1', 'ucsd-ped2', 'ubnormal', 'frames', 'synthetic'] as const;
+export const SYNTHETIC_DATA_ANOMALIES = ['running', 'wrong-direction', 'loitering', 'vehicle', 'thrown-object'] as const;
+export const BLOCK_KINDS = ['cvt-pointwise', 'cvt-mlp'] as const;
+export const QKV_PROJECTIONS = ['dwconv-bn', 'avg', 'linear'] as const;
+export const MODEL_PARTS = ['encoder', 'decoder', 'student', 'anomaly_head', 'classifier'] as const;
+export const OPTIMIZER_KINDS = ['adamw', 'adam', 'sgd'] as const;
+export const SCHEDULE_KINDS = ['constant', 'cosine', 'step'] as const;
+export const SMOOTHING_KINDS = ['none', 'gaussian'] as const;
+export const METRIC_NAMES = ['micro_auc', 'macro_auc', 'rbdc', 'tbdc', 'pixel_auc'] as const;
+export const BACKEND_NAMES = ['auto', 'tensorflow-gpu', 'tensorflow', 'wasm', 'cpu'] as const;
+export const STAGE_KINDS = ['teacher', 'student'] as const;
+export const ERROR_KINDS = ['l2', 'l1'] as const;
+
+const integer = (minimum: number, maximum?: number): JsonSchema => ({ type: 'integer', minimum, ...(maximum === undefined ? {} : { maximum }) });
+const number = (minimum: number, maximum?: number): JsonSchema => ({ type: 'number', minimum, ...(maximum === undefined ? {} : { maximum }) });
+const positive: JsonSchema = { type: 'number', exclusiveMinimum: 0 };
+const enumOf = (values: readonly string[]): JsonSchema => ({ type: 'string', enum: [...values] });
+const nullable = (schema: JsonSchema): JsonSchema => ({ ...schema, type: [schema.type as string, 'null'] });
+const pair = (item: JsonSchema): JsonSchema => ({ type: 'array', items: item, minItems: 2, maxItems: 2 });
+const list = (item: JsonSchema, minItems = 0, unique = false): JsonSchema => ({ type: 'array', items: item, minItems, ...(unique ? { uniqueItems: true } : {}) });
+
+function object(mode: Mode, properties: Record<string, JsonSchema>, description?: string): JsonSchema {
+  return {
+    type: 'object',
+    ...(description === undefined ? {} : { description }),
+    additionalProperties: false,
+    properties,
+    ...(mode === 'plan' ? { required: Object.keys(properties) } : {}),
+  };
+}
+
+/** In recipe mode a tagged object may also be written `kind` alone or `{ kind: { ...fields } }`. */
+function tagged(mode: Mode, kinds: readonly string[], canonical: JsonSchema, fields: Record<string, JsonSchema>): JsonSchema {
+  if (mode === 'plan') return canonical;
+  const short = kinds.map((kind) => ({ type: 'object', additionalProperties: false, required: [kind], properties: { [kind]: nullable(object(mode, fields)) } }));
+  return { anyOf: [canonical, enumOf(kinds), ...short] };
+}
+
+function stack(mode: Mode, description: string): JsonSchema {
+  return object(mode, {
+    dim: integer(1),
+    depth: integer(1),
+    heads: integer(1),
+    mlp_ratio: positive,
+    block: enumOf(BLOCK_KINDS),
+    qkv: enumOf(QKV_PROJECTIONS),
+  }, description);
+}
+
+function stage(mode: Mode): JsonSchema {
+  const optimizerFields = { lr: positive, weight_decay: number(0), betas: pair(number(0, 1)), momentum: number(0, 1) };
+  const optimizer = object(mode, { kind: enumOf(OPTIMIZER_KINDS), ...optimizerFields });
+  const scheduleFields = { warmup_epochs: integer(0), min_lr: number(0) };
+  const schedule = object(mode, { kind: enumOf(SCHEDULE_KINDS), ...scheduleFields });
+  const properties: Record<string, JsonSchema> = {
+    name: { type: 'string', minLength: 1 },
+    kind: enumOf(STAGE_KINDS),
+    epochs: integer(0),
+    batch: integer(1),
+    micro_batch: nullable(integer(1)),
+    optimizer: tagged(mode, OPTIMIZER_KINDS, optimizer, optimizerFields),
+    schedule: tagged(mode, SCHEDULE_KINDS, schedule, scheduleFields),
+    freeze: list(enumOf(MODEL_PARTS), 0, true),
+    loss: enumOf(['reconstruction', 'distillation']),
+    clip_grad: nullable(positive),
+    steps_per_epoch: nullable(integer(1)),
+  };
+  const result = object(mode, properties, 'A training stage; `kind` is inferred from a name `teacher` or `student`.');
+  return mode === 'plan' ? result : { ...result, required: ['name'] };
+}
+
+function smoothing(mode: Mode): JsonSchema {
+  const gaussianFields = { range: integer(2), sigma: positive };
+  const none = { type: 'object', additionalProperties: false, required: ['kind'], properties: { kind: { const: 'none' } } };
+  const gaussian = {
+    type: 'object',
+    additionalProperties: false,
+    required: mode === 'plan' ? ['kind', 'range', 'sigma'] : ['kind'],
+    properties: { kind: { const: 'gaussian' }, ...gaussianFields },
+  };
+  const branches = { type: 'object', description: 'Temporal smoothing of frame scores per video.', required: ['kind'], properties: { kind: enumOf(SMOOTHING_KINDS) }, oneOf: [none, gaussian] };
+  // ajv's discriminator keyword turns a bad `kind` into one clear error instead of one error per branch.
+  if (mode === 'plan') return { ...branches, discriminator: { propertyName: 'kind' } };
+  const shortGaussian = { type: 'object', additionalProperties: false, required: ['gaussian'], properties: { gaussian: object(mode, gaussianFields) } };
+  const shortNone = { type: 'object', additionalProperties: false, required: ['none'], properties: { none: { type: 'null' } } };
+  return { anyOf: [branches, enumOf(SMOOTHING_KINDS), shortGaussian, shortNone] };
+}
+
+/** Builds the schema of a resolved Plan ('plan') or of a recipe file as users write it ('recipe'). */
+export function buildSchema(mode: Mode): JsonSchema {
+  const synthetic = object(mode, {
+    seed: integer(0),
+    train_videos: integer(1),
+    test_videos: integer(1),
+    frames: integer(2),
+    resolution: pair(integer(1)),
+    walkers: pair(integer(0)),
+    anomalies: list(enumOf(SYNTHETIC_DATA_ANOMALIES), 1, true),
+  }, 'Options of the built-in synthetic benchmark (only with `dataset: synthetic`).');
+  const data = object(mode, {
+    dataset: enumOf(DATASET_KINDS),
+    root: nullable({ type: 'string', minLength: 1 }),
+    size: pair(integer(1)),
+    context: list({ type: 'integer' }, 1, true),
+    motion: object(mode, { step: integer(1) }),
+    cache_dir: nullable({ type: 'string', minLength: 1 }),
+    splits: object(mode, { train: nullable({ type: 'string' }), validation: nullable({ type: 'string' }), test: nullable({ type: 'string' }) }),
+    synthetic: mode === 'plan' ? { anyOf: [synthetic, { type: 'null' }] } : nullable(synthetic),
+  }, 'Where the data is and how a frame becomes the model input.');
+  const model = object(mode, {
+    patch: integer(1),
+    encoder: stack(mode, 'Encoder blocks (CvT).'),
+    decoder: stack(mode, 'Teacher decoder blocks (CvT).'),
+    student: object(mode, { after_block: integer(1), blocks: integer(1) }),
+    outputs: object(mode, { frame: integer(1), anomaly_map: integer(0, 1), classifier: { type: 'boolean' } }),
+    dropout: number(0, 1),
+  }, 'The masked auto-encoder.');
+  const properties: Record<string, JsonSchema> = {
+    vadc: mode === 'plan' ? { const: 1 } : { type: 'integer', minimum: 0, description: 'Recipe schema version (1).' },
+    name: { type: 'string', minLength: 1 },
+    data,
+    model,
+    masking: object(mode, { ratio: { type: 'number', minimum: 0, exclusiveMaximum: 1 }, strategy: enumOf(['random', 'motion']) }),
+    loss: object(mode, {
+      reconstruction: enumOf(ERROR_KINDS),
+      weighting: enumOf(['motion', 'none']),
+      tokens: enumOf(['masked', 'all']),
+      anomaly_floor: number(0),
+      anomaly_map_weight: number(0),
+      classifier_weight: number(0),
+    }),
+    synthetic_anomalies: object(mode, {
+      probability: number(0, 1),
+      generator: enumOf(['procedural', 'objects', 'foreground']),
+      options: object(mode, { folder: nullable({ type: 'string', minLength: 1 }), scale: pair(number(0, 1)), speed: pair(number(0)), opacity: pair(number(0, 1)) }),
+    }, 'Training-time synthetic anomalies.'),
+    stages: list(stage(mode), 1),
+    scoring: object(mode, {
+      weights: object(mode, { teacher: number(0), discrepancy: number(0), anomaly_map: number(0), classifier: number(0) }),
+      errors: object(mode, { teacher: enumOf(ERROR_KINDS), discrepancy: enumOf(ERROR_KINDS) }),
+      smoothing: smoothing(mode),
+      normalize: { type: 'boolean' },
+      batch: integer(1),
+      maps: object(mode, { erode: integer(0), dilate: integer(0), threshold_count: integer(1) }),
+    }),
+    eval: object(mode, { metrics: list(enumOf(METRIC_NAMES), 1, true), region_overlap: number(0, 1), track_overlap: number(0, 1), map_thresholds: integer(2) }),
+    runtime: object(mode, { backend: enumOf(BACKEND_NAMES), seed: integer(0), threads: { anyOf: [integer(1), { const: 'auto' }] } }),
+    sweep: nullable(object(mode, { grid: { type: 'object', additionalProperties: list({}, 1), minProperties: 1 } }, 'A grid over dotted keys; every combination is one run.')),
+  };
+  if (mode === 'recipe') properties.extends = { anyOf: [{ type: 'string' }, list({ type: 'string' }, 1)], description: 'Recipe file(s) this one builds on, relative to this file.' };
+  const root = object(mode, properties);
+  return {
+    $schema: 'http://json-schema.org/draft-07/schema#',
+    title: mode === 'plan' ? 'vadc resolved Plan' : 'vadc recipe',
+    ...root,
+    ...(mode === 'recipe' ? { description: 'A vadc recipe: the self-distilled masked auto-encoder for video anomaly detection (Ristea et al., CVPR 2024). Every key is optional; defaults are the paper\'s.' } : {}),
+  };
+}
+
+/** A string that is resolved later: `???` or one holding `${env:NAME}` / `${a.b}`. */
+const PLACEHOLDER: JsonSchema = { type: 'string', pattern: '^\\?\\?\\?$|\\$\\{[^}]+\\}', description: '`???` (supplied later) or a ${env:NAME} / ${a.b} reference' };
+
+/** In recipe files any single value or list may also be a placeholder; maps are followed into. */
+function allowPlaceholders(schema: JsonSchema): JsonSchema {
+  if (schema.type === 'object' || schema.properties !== undefined || schema.anyOf !== undefined || schema.oneOf !== undefined) {
+    const properties = schema.properties as Record<string, JsonSchema> | undefined;
+    const mapped = properties === undefined ? {} : { properties: Object.fromEntries(Object.entries(properties).map(([key, value]) => [key, key === 'vadc' || key === 'extends' ? value : allowPlaceholders(value)])) };
+    const branches = (key: 'anyOf' | 'oneOf') => (Array.isArray(schema[key]) ? { [key]: (schema[key] as JsonSchema[]).map(allowPlaceholders) } : {});
+    return { ...schema, ...mapped, ...branches('anyOf'), ...branches('oneOf') };
+  }
+  if (schema.const !== undefined) return schema;
+  const inner = schema.type === 'array' && schema.items !== undefined ? { ...schema, items: allowPlaceholders(schema.items as JsonSchema) } : schema;
+  return { anyOf: [inner, PLACEHOLDER] };
+}
+
+/** The JSON Schema of recipe files, as printed by `vadc schema` and written to recipes/vadc.schema.json. */
+export const recipeJsonSchema: JsonSchema = allowPlaceholders(buildSchema('recipe'));
+
+/** The JSON Schema of a resolved Plan. */
+export const planJsonSchema: JsonSchema = buildSchema('plan');

@@ -1,0 +1,118 @@
+// Temporal smoothing and normalisation of per-frame scores exactly as the official AED-MAE evaluation does it
+// (ristea/aed-mae util/abnormal_utils.py `filt`, `gaussian_filter`; inference.py `evaluate_model`).
+import { MetricsError } from './errors.ts';
+
+/** A truncated Gaussian smoothing: `range - 1` taps over support 1..range-1, standard deviation `sigma`. */
+export interface GaussianSmoothing {
+  range: number;
+  sigma: number;
+}
+
+/** A named evaluation protocol: its smoothing (null = none) and whether scores are min-max normalised per video. */
+export interface SmoothingPreset {
+  smoothing: GaussianSmoothing | null;
+  normalize: boolean;
+}
+
+/** The official protocols: Avenue (range 38, sigma 11), ShanghaiTech (range 900, sigma 282, normalised), none. */
+export const SMOOTHING_PRESETS: Readonly<Record<string, SmoothingPreset>> = Object.freeze({
+  'aed-mae-avenue': { smoothing: { range: 38, sigma: 11 }, normalize: false },
+  'aed-mae-shanghaitech': { smoothing: { range: 900, sigma: 282 }, normalize: true },
+  none: { smoothing: null, normalize: false },
+});
+
+/** A smoothing as users write it: a preset name, "none", or explicit `{ range, sigma }`. */
+export type SmoothingSpec = string | GaussianSmoothing | null;
+
+/**
+ * Resolves a smoothing spec to a preset. An explicit `{range, sigma}` or null has `normalize: false`.
+ * Throws UNKNOWN_PRESET, INVALID_SMOOTHING, ODD_RANGE.
+ */
+export function resolveSmoothing(spec: SmoothingSpec): SmoothingPreset {
+  if (spec === null) return { smoothing: null, normalize: false };
+  if (typeof spec === 'string') {
+    const preset = SMOOTHING_PRESETS[spec];
+    if (!preset) {
+      throw new MetricsError('UNKNOWN_PRESET', `unknown smoothing preset "${spec}" (known: ${Object.keys(SMOOTHING_PRESETS).join(', ')})`, {
+        field: 'smoothing',
+      });
+    }
+    return { smoothing: preset.smoothing && { ...preset.smoothing }, normalize: preset.normalize };
+  }
+  gaussianKernel(spec);
+  return { smoothing: { range: spec.range, sigma: spec.sigma }, normalize: false };
+}
+
+/**
+ * The official filter taps, `gaussian_filter(np.arange(1, range), sigma)`: support 1..range-1 (range - 1 taps),
+ * centred at support[floor(len/2) - 1] (Python indexing, so for range 2 the single tap is its own centre), value
+ * exp(-(s - centre)^2 / (2 sigma^2)) / (sigma sqrt(2 pi)), NOT renormalised to sum 1.
+ * An odd range is an error (ODD_RANGE): the official code would then return one score more than there are frames.
+ */
+export function gaussianKernel(smoothing: GaussianSmoothing): Float64Array {
+  const { range, sigma } = smoothing;
+  if (!Number.isInteger(range) || range < 2) {
+    throw new MetricsError('INVALID_SMOOTHING', `smoothing range must be an integer >= 2, got ${range}`, { field: 'range' });
+  }
+  if (range % 2 === 1) {
+    throw new MetricsError('ODD_RANGE', `smoothing range ${range} is odd: the official filter needs an even range`, {
+      field: 'range',
+    });
+  }
+  if (!(sigma > 0) || !Number.isFinite(sigma)) {
+    throw new MetricsError('INVALID_SMOOTHING', `smoothing sigma must be a positive number, got ${sigma}`, { field: 'sigma' });
+  }
+  const taps = range - 1;
+  let centreIndex = Math.floor(taps / 2) - 1;
+  if (centreIndex < 0) centreIndex += taps; // Python's support[-1]
+  const centre = centreIndex + 1; // support[i] = i + 1
+  const kernel = new Float64Array(taps);
+  const scale = 1.0 / (sigma * Math.sqrt(2 * Math.PI));
+  for (let i = 0; i < taps; i++) {
+    const z = (i + 1 - centre) / sigma;
+    kernel[i] = scale * Math.exp(-0.5 * z ** 2);
+  }
+  return kernel;
+}
+
+/**
+ * `filt(scores, range, mu=sigma)`: correlates the zero-padded scores (floor(taps/2) zeros on each side) with the
+ * kernel in 'valid' mode; output length = input length. Because the kernel's peak sits one tap before its middle,
+ * output t is centred on input t - 1: the official smoothing delays scores by one frame (output[0] is centred on
+ * the padding). `smoothing === null` returns a copy.
+ */
+export function smoothScores(scores: ArrayLike<number>, smoothing: GaussianSmoothing | null): Float64Array {
+  if (smoothing === null) return Float64Array.from(scores);
+  const kernel = gaussianKernel(smoothing);
+  const padding = Math.floor(kernel.length / 2);
+  const length = scores.length;
+  const output = new Float64Array(length);
+  for (let t = 0; t < length; t++) {
+    // padded[t + i] = scores[t + i - padding]; zeros outside. Summed in tap order, as np.correlate does.
+    let sum = 0;
+    const first = Math.max(0, padding - t);
+    const last = Math.min(kernel.length, length + padding - t);
+    for (let i = first; i < last; i++) sum += scores[t + i - padding]! * kernel[i]!;
+    output[t] = sum;
+  }
+  return output;
+}
+
+/**
+ * Per-video min-max normalisation `(s - min) / (max - min)` followed by the official `nan_to_num(nan=0)`:
+ * a constant video (0 / 0) becomes all zeros.
+ */
+export function normalizeScores(scores: ArrayLike<number>): Float64Array {
+  let minimum = Infinity;
+  let maximum = -Infinity;
+  for (let i = 0; i < scores.length; i++) {
+    minimum = Math.min(minimum, scores[i]!);
+    maximum = Math.max(maximum, scores[i]!);
+  }
+  const output = new Float64Array(scores.length);
+  for (let i = 0; i < scores.length; i++) {
+    const value = (scores[i]! - minimum) / (maximum - minimum);
+    output[i] = Number.isNaN(value) ? 0 : value;
+  }
+  return output;
+}

@@ -1,0 +1,58 @@
+// Shared geometry for the convolution gradient kernels: the Conv2DInfo TF.js computes for the forward op, plus
+// the padding and tap-slicing steps every formulation needs. Layout is NHWC throughout.
+import { backend_util } from '@tensorflow/tfjs-core';
+import type { TensorInfo } from '@tensorflow/tfjs-core';
+import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
+import { run } from './kernel-calls.ts';
+
+/** The convolution attributes the gradient kernels receive (NHWC only). */
+export interface ConvAttributes {
+  strides: number | [number, number];
+  pad: 'valid' | 'same' | number | backend_util.ExplicitPadding;
+  dilations?: number | [number, number];
+  dimRoundingMode?: 'floor' | 'round' | 'ceil';
+  dataFormat?: 'NHWC' | 'NCHW';
+}
+
+/** Conv2DInfo of the forward convolution of an input `inShape` with `filterShape`. */
+export function convGeometry(inShape: number[], filterShape: number[], attrs: ConvAttributes, depthwise: boolean): backend_util.Conv2DInfo {
+  if (attrs.dataFormat === 'NCHW') throw new Error('wasm convolution gradients: only NHWC is supported');
+  return backend_util.computeConv2DInfo(
+    inShape as [number, number, number, number],
+    filterShape as [number, number, number, number],
+    attrs.strides,
+    attrs.dilations ?? 1,
+    attrs.pad,
+    attrs.dimRoundingMode,
+    depthwise,
+  );
+}
+
+/** True when the convolution cuts the input into non-overlapping patches: kernel = stride, no padding, no dilation. */
+export function isPatchify(info: backend_util.Conv2DInfo): boolean {
+  const p = info.padInfo;
+  return info.filterHeight === info.strideHeight && info.filterWidth === info.strideWidth
+    && info.dilationHeight === 1 && info.dilationWidth === 1
+    && p.top === 0 && p.left === 0 && p.bottom === 0 && p.right === 0;
+}
+
+/** Pads an NHWC tensor spatially with zeros (negative amounts are not allowed). */
+export function padSpatial(backend: BackendWasm, x: TensorInfo, top: number, bottom: number, left: number, right: number): TensorInfo {
+  return run('PadV2', backend, { x }, { paddings: [[0, 0], [top, bottom], [left, right], [0, 0]], constantValue: 0 });
+}
+
+/**
+ * The input values tap (i, j) of the filter sees for every output position: x_padded[:, i*dh + oh*sh, j*dw + ow*sw, :]
+ * for oh < outHeight, ow < outWidth. Result [N, outHeight, outWidth, channels].
+ */
+export function tapSlice(backend: BackendWasm, xPadded: TensorInfo, info: backend_util.Conv2DInfo, i: number, j: number): TensorInfo {
+  const top = i * info.dilationHeight;
+  const left = j * info.dilationWidth;
+  const [n, , , c] = xPadded.shape as [number, number, number, number];
+  return run('StridedSlice', backend, { x: xPadded }, {
+    begin: [0, top, left, 0],
+    end: [n, top + (info.outHeight - 1) * info.strideHeight + 1, left + (info.outWidth - 1) * info.strideWidth + 1, c],
+    strides: [1, info.strideHeight, info.strideWidth, 1],
+    beginMask: 0, endMask: 0, ellipsisMask: 0, newAxisMask: 0, shrinkAxisMask: 0,
+  });
+}

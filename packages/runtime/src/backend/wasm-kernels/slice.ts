@@ -1,0 +1,61 @@
+// Slice without the whole-input copy: wasm's Slice reads its input with `readSync`, which copies the entire tensor
+// off the heap on every call (TFJS-NOTES: Slice, Unpack, SplitV). This one copies only the selected runs, reading
+// the input through a zero-copy heap view.
+import { slice_util, util } from '@tensorflow/tfjs-core';
+import type { TensorInfo } from '@tensorflow/tfjs-core';
+import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
+import { heapView } from './kernel-calls.ts';
+import type { WasmKernelArgs } from './kernel-calls.ts';
+import type { WasmKernelPatch } from './patch.ts';
+
+/** Copies x[begin : begin + size] (any rank, numeric dtypes) into a new tensor. */
+export function sliceOnHeap(backend: BackendWasm, x: TensorInfo, begin: number[], size: number[]): TensorInfo {
+  const out = backend.makeOutput(size, x.dtype);
+  if (util.sizeFromShape(size) === 0) return out;
+  // Views are taken after the allocation above, which may have grown (and replaced) the heap buffer.
+  const source = heapView(backend, x);
+  const target = heapView(backend, out);
+  const rank = x.shape.length;
+  const strides = util.computeStrides(x.shape);
+  if (rank === 0 || slice_util.isSliceContinous(x.shape, begin, size)) {
+    const offset = rank === 0 ? 0 : slice_util.computeFlatOffset(begin, strides);
+    target.set(source.subarray(offset, offset + target.length));
+    return out;
+  }
+  // Fold the trailing dimensions that are taken whole into one contiguous run.
+  let inner = rank - 1;
+  let run = size[inner] as number;
+  while (inner > 0 && size[inner] === x.shape[inner] && begin[inner] === 0) {
+    inner--;
+    run *= size[inner] as number;
+  }
+  const outerShape = size.slice(0, inner);
+  const outerCount = util.sizeFromShape(outerShape);
+  const index = new Array<number>(inner).fill(0);
+  const innerStart = (begin[inner] as number) * (inner === rank - 1 ? 1 : (strides[inner] as number));
+  for (let row = 0; row < outerCount; row++) {
+    let offset = innerStart;
+    for (let d = 0; d < inner; d++) offset += ((begin[d] as number) + (index[d] as number)) * (strides[d] as number);
+    target.set(source.subarray(offset, offset + run), row * run);
+    for (let d = inner - 1; d >= 0; d--) {
+      index[d] = (index[d] as number) + 1;
+      if ((index[d] as number) < (outerShape[d] as number)) break;
+      index[d] = 0;
+    }
+  }
+  return out;
+}
+
+/** Slice: copies only the slice. */
+export const slicePatch: WasmKernelPatch = {
+  kernelName: 'Slice',
+  kind: 'replace',
+  reason: 'wasm copies the whole input per call; copy only the slice from a heap view',
+  create: (original) => (args) => {
+    const { inputs, backend, attrs } = args as unknown as WasmKernelArgs;
+    const x = inputs.x as TensorInfo;
+    if (x.dtype === 'string' && original !== undefined) return original.kernelFunc(args);
+    const [begin, size] = slice_util.parseSliceParams(x, attrs.begin as number[], attrs.size as number[]) as [number[], number[]];
+    return sliceOnHeap(backend, x, begin, size);
+  },
+};

@@ -1,0 +1,121 @@
+// The input pipeline of one dataset under one Plan: per-video frame stores sharing bounded LRU caches, the disk
+// cache, and the synthetic anomaly generator. Create it once per run and draw every epoch's training batches and
+// the test videos from it, so caches and open files are shared; `close()` releases the files.
+import type { Plan } from '@vadc/dsl';
+import { createAnomalyGenerator } from '../anomalies/registry.ts';
+import type { AnomalyGenerator, DonorSource } from '../anomalies/types.ts';
+import type { DatasetSource, TestVideo, TrainingBatch } from '../types.ts';
+import { DiskCache } from './disk-cache.ts';
+import { LruCache } from './lru-cache.ts';
+import { PipelineError } from './pipeline-error.ts';
+import { streamTestBatches } from './scoring-batches.ts';
+import { streamTrainingBatches, type TrainingBatchOptions } from './training-batches.ts';
+import { VideoFrames, type FrameStoreShared } from './video-frames.ts';
+
+/** How a pipeline caches. */
+export interface DataPipelineOptions {
+  /** Cache folder when plan.data.cache_dir is null (e.g. `<runs>/.vadc-cache`); null or absent: no disk cache. */
+  defaultCacheDir?: string | null;
+  /** Keep resized frames in the disk cache too (motion is always kept there); default true. */
+  cacheFrames?: boolean;
+  /** Decoded native frames held in memory over all videos; default 48. */
+  nativeFrames?: number;
+  /** Model-size frames and motion images held in memory over all videos; default 192. */
+  resizedFrames?: number;
+}
+
+/** The input pipeline of one dataset: training batches and test videos at the Plan's size, context and motion. */
+export class DataPipeline {
+  readonly cache: DiskCache | null;
+  readonly train: VideoFrames[];
+  readonly validation: VideoFrames[];
+  readonly test: VideoFrames[];
+  private readonly shared: FrameStoreShared;
+  private generator: AnomalyGenerator | null | undefined;
+
+  constructor(readonly source: DatasetSource, readonly plan: Plan, options: DataPipelineOptions = {}) {
+    if (!plan.data.context.includes(0)) {
+      throw new PipelineError('CONTEXT', `data.context ${JSON.stringify(plan.data.context)} must contain 0 (the frame being scored)`);
+    }
+    const directory = plan.data.cache_dir ?? options.defaultCacheDir ?? null;
+    this.cache = directory === null ? null : new DiskCache(directory);
+    this.shared = {
+      size: plan.data.size,
+      step: plan.data.motion.step,
+      cache: this.cache,
+      cacheFrames: options.cacheFrames ?? true,
+      native: new LruCache(options.nativeFrames ?? 48),
+      resized: new LruCache(options.resizedFrames ?? 192),
+    };
+    const stores = (split: string, videos: DatasetSource['train']) => videos.map((video, index) => new VideoFrames(video, `${split}/${index}`, this.shared));
+    this.train = stores('train', source.train);
+    this.validation = stores('validation', source.validation);
+    this.test = stores('test', source.test);
+  }
+
+  /** Frames held in memory now (native + model-size), never more than the two LRU capacities together. */
+  heldFrames(): number {
+    return this.shared.native.size + this.shared.resized.size;
+  }
+
+  /** Training samples per epoch: every frame of every training video. */
+  trainingSampleCount(): number {
+    return this.train.reduce((sum, store) => sum + store.video.frameCount, 0);
+  }
+
+  /** The recipe's synthetic anomaly generator (built on first use), or null when its probability is 0. */
+  anomalyGenerator(): AnomalyGenerator | null {
+    if (this.generator === undefined) {
+      const anomalies = this.plan.synthetic_anomalies;
+      this.generator =
+        anomalies.probability > 0
+          ? createAnomalyGenerator(anomalies.generator, { options: anomalies.options, size: this.plan.data.size, donors: this.donors() })
+          : null;
+    }
+    return this.generator;
+  }
+
+  /** Random model-size frames (+ motion) of training videos other than the one excluded: `foreground` donors. */
+  private donors(): DonorSource | null {
+    if (this.train.length === 0) return null;
+    return async (random, exclude) => {
+      const candidates = this.train.length > 1 ? this.train.filter((_, index) => index !== exclude) : this.train;
+      const store = candidates[random.integer(0, candidates.length - 1)] as VideoFrames;
+      const index = random.integer(0, store.video.frameCount - 1);
+      const [frame, motion] = await Promise.all([store.resized(index), store.motion(index)]);
+      return { frame, motion };
+    };
+  }
+
+  /** One epoch of shuffled training batches, decoded ahead of the consumer (see TrainingBatchOptions). */
+  trainingBatches(options: TrainingBatchOptions): AsyncIterable<TrainingBatch> {
+    if (this.train.length === 0) throw new PipelineError('NO_TRAINING_VIDEOS', 'the dataset has no training videos');
+    return streamTrainingBatches(this, options);
+  }
+
+  /** The videos of a split as the scorer sees them; `batches(n)` streams consecutive frames. */
+  testVideos(split: 'test' | 'validation' = 'test'): TestVideo[] {
+    const stores = split === 'test' ? this.test : this.validation;
+    return stores.map((store) => ({
+      name: store.video.name,
+      frameCount: store.video.frameCount,
+      truth: store.video.truth,
+      batches: (batchSize: number) => streamTestBatches(store, this.plan, batchSize),
+    }));
+  }
+
+  /** Closes the disk cache's open files. */
+  async close(): Promise<void> {
+    await this.cache?.close();
+  }
+}
+
+/** One epoch of training batches of `source` (a pipeline is built unless `options.pipeline` gives one). */
+export function trainingBatches(source: DatasetSource, plan: Plan, options: TrainingBatchOptions & { pipeline?: DataPipeline } & DataPipelineOptions): AsyncIterable<TrainingBatch> {
+  return (options.pipeline ?? new DataPipeline(source, plan, options)).trainingBatches(options);
+}
+
+/** The test videos of `source` (a pipeline is built unless `options.pipeline` gives one). */
+export function testVideos(source: DatasetSource, plan: Plan, options: { pipeline?: DataPipeline } & DataPipelineOptions = {}): TestVideo[] {
+  return (options.pipeline ?? new DataPipeline(source, plan, options)).testVideos('test');
+}

@@ -1,0 +1,88 @@
+// File-system helpers shared by the readers: folder listings that fail loudly, natural sort, the cache folder.
+import { readdir, stat } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import type { Plan } from '@vadc/dsl';
+import { DatasetError } from './dataset-error.ts';
+import { isImageFile } from '../formats/image.ts';
+
+const collator = new Intl.Collator('en', { numeric: true, sensitivity: 'base' });
+
+/** Natural order of names: `2.jpg` before `10.jpg`, `Test2` before `Test10`. */
+export function naturalCompare(a: string, b: string): number {
+  return collator.compare(a, b) || (a < b ? -1 : a > b ? 1 : 0);
+}
+
+/** Whether `path` is an existing directory. */
+export async function isDirectory(path: string): Promise<boolean> {
+  return stat(path).then((info) => info.isDirectory(), () => false);
+}
+
+/** Whether `path` is an existing file. */
+export async function isFile(path: string): Promise<boolean> {
+  return stat(path).then((info) => info.isFile(), () => false);
+}
+
+/** Throws DatasetError MISSING_FOLDER unless `path` is a directory. */
+export async function requireDirectory(path: string, what: string): Promise<void> {
+  if (!(await isDirectory(path))) throw new DatasetError('MISSING_FOLDER', `missing folder (${what})`, path);
+}
+
+/** Throws DatasetError MISSING_FILE unless `path` is a file. */
+export async function requireFile(path: string, what: string): Promise<void> {
+  if (!(await isFile(path))) throw new DatasetError('MISSING_FILE', `missing file (${what})`, path);
+}
+
+/** Entries of a folder in natural order, split into sub-folders and files (hidden entries left out). */
+export async function listFolder(path: string): Promise<{ folders: string[]; files: string[] }> {
+  let entries;
+  try {
+    entries = await readdir(path, { withFileTypes: true });
+  } catch {
+    throw new DatasetError('MISSING_FOLDER', 'missing or unreadable folder', path);
+  }
+  const visible = entries.filter((entry) => !entry.name.startsWith('.'));
+  return {
+    folders: visible.filter((entry) => entry.isDirectory()).map((entry) => entry.name).sort(naturalCompare),
+    files: visible.filter((entry) => entry.isFile()).map((entry) => entry.name).sort(naturalCompare),
+  };
+}
+
+/**
+ * The image files of a frame folder in natural order, full paths. All frames must share one extension, so a stray
+ * `Thumbs.db` is ignored but a folder mixing `.tif` originals with `.jpg` re-encodes is an error, not a double count.
+ */
+export async function listFrameFiles(folder: string): Promise<string[]> {
+  const { files } = await listFolder(folder);
+  const images = files.filter(isImageFile);
+  if (images.length === 0) throw new DatasetError('EMPTY_VIDEO', 'no frame images in folder', folder);
+  const extensions = new Set(images.map((name) => name.slice(name.lastIndexOf('.')).toLowerCase()));
+  if (extensions.size > 1) throw new DatasetError('EMPTY_VIDEO', `frames of several types in one folder (${[...extensions].join(', ')})`, folder);
+  return images.map((name) => join(folder, name));
+}
+
+/** The folder for decoded-frame caches: `plan.data.cache_dir`, else `<root>/.vadc-cache`. */
+export function cacheDirectory(plan: Plan, root: string): string {
+  return resolve(plan.data.cache_dir ?? join(root, '.vadc-cache'));
+}
+
+/** The dataset root of a plan, or DatasetError MISSING_ROOT. */
+export async function datasetRoot(plan: Plan): Promise<string> {
+  const root = plan.data.root;
+  if (root === null) throw new DatasetError('MISSING_ROOT', `dataset ${plan.data.dataset} needs data.root`);
+  if (!(await isDirectory(root))) throw new DatasetError('MISSING_ROOT', 'dataset root folder does not exist', root);
+  return resolve(root);
+}
+
+/** Maps `items` through `work` with at most `limit` promises in flight, keeping order. */
+export async function mapLimited<T, R>(items: T[], limit: number, work: (item: T, index: number) => Promise<R>): Promise<R[]> {
+  const results = new Array<R>(items.length);
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < items.length) {
+      const index = next++;
+      results[index] = await work(items[index]!, index);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return results;
+}

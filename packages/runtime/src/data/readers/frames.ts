@@ -1,0 +1,94 @@
+// The generic frame-folder layout (the one the official AED-MAE code reads): `train/<video>/<n>.<ext>`,
+// `test/<video>/<n>.<ext>`, `labels/<video>.txt` (one 0/1 label per line; numpy's `savetxt` floats such as
+// `1.000000000000000000e+00` are accepted), optional `masks/<video>/<n>.png` (every frame of a masked video has a
+// mask; mask `<n>` belongs to frame `<n>`). Frames are taken in natural order of their names (`2.jpg` before `10.jpg`).
+// A `validation/` folder, laid out like `test/`, is read when present. Split lists (`data.splits`) select videos.
+import { readFile } from 'node:fs/promises';
+import { basename, extname, join } from 'node:path';
+import type { Plan } from '@vadc/dsl';
+import type { DatasetSource, VideoSource } from '../types.ts';
+import { DatasetError } from './dataset-error.ts';
+import { datasetRoot, isDirectory, isFile, listFolder, listFrameFiles, requireDirectory } from './files.ts';
+import { openImageSequence } from './sources.ts';
+import { TruthCache, checkLabels, checkMaskSize, truthFromMasks } from './truth.ts';
+import { addVideo, requireVideos, wants, type ReaderOptions, type SplitName } from './reader.ts';
+import { readSplitList } from './split-list.ts';
+import { binaryMask, readMaskFileSync } from '../formats/image.ts';
+
+/** Parses a label file: one number per line (0 or 1; blank lines ignored). Throws DatasetError BAD_LABELS. */
+export function parseLabelText(text: string, path = ''): number[] {
+  return text
+    .split(/\r?\n/)
+    .map((line) => line.trim())
+    .filter((line) => line !== '')
+    .map((line, index) => {
+      const value = Number(line);
+      if (value !== 0 && value !== 1) throw new DatasetError('BAD_LABELS', `line ${index + 1}: "${line}" is not 0 or 1`, path);
+      return value;
+    });
+}
+
+const stem = (file: string): string => basename(file, extname(file));
+
+async function maskFilesOf(root: string, video: string, frames: string[]): Promise<string[] | null> {
+  const folder = join(root, 'masks', video);
+  if (!(await isDirectory(folder))) return null;
+  const names = (await listFolder(folder)).files.filter((name) => extname(name).toLowerCase() === '.png' || extname(name).toLowerCase() === '.bmp');
+  if (names.length !== frames.length) throw new DatasetError('MASK_COUNT', `${names.length} masks for ${frames.length} frames`, folder);
+  const byStem = new Map(names.map((name) => [stem(name), join(folder, name)]));
+  return frames.map((frame) => {
+    const mask = byStem.get(stem(frame));
+    if (mask === undefined) throw new DatasetError('MASK_COUNT', `no mask for frame ${basename(frame)}`, folder);
+    return mask;
+  });
+}
+
+async function openLabelledVideo(root: string, folder: string, video: string, cache: TruthCache): Promise<VideoSource> {
+  const frames = await listFrameFiles(join(folder, video));
+  const labelFile = join(root, 'labels', `${video}.txt`);
+  if (!(await isFile(labelFile))) throw new DatasetError('MISSING_FILE', `missing labels of video ${video}`, labelFile);
+  const labels = checkLabels(parseLabelText(await readFile(labelFile, 'utf8'), labelFile), frames.length, labelFile);
+  const maskFiles = await maskFilesOf(root, video, frames);
+  return openImageSequence(video, frames, {
+    cache,
+    load: ({ resolution }) => {
+      if (maskFiles === null) return { labels, resolution, masks: null, regions: null };
+      const masks = new Map<number, Uint8Array>();
+      maskFiles.forEach((file, frame) => {
+        const image = readMaskFileSync(file);
+        checkMaskSize([image.height, image.width], resolution, file);
+        masks.set(frame, binaryMask(image));
+      });
+      return truthFromMasks(labels, masks, resolution);
+    },
+  });
+}
+
+async function videoNames(folder: string, list: string[] | null): Promise<string[]> {
+  const { folders } = await listFolder(folder);
+  if (list === null) return folders;
+  const missing = list.find((name) => !folders.includes(name));
+  if (missing !== undefined) throw new DatasetError('MISSING_FOLDER', `video ${missing} of the split list is not here`, join(folder, missing));
+  return list;
+}
+
+/** Reads the generic `frames` layout. */
+export async function readFrames(plan: Plan, options?: ReaderOptions): Promise<DatasetSource> {
+  const root = await datasetRoot(plan);
+  const source: DatasetSource = { train: [], validation: [], test: [] };
+  const cache = new TruthCache(2);
+  for (const split of ['train', 'validation', 'test'] as SplitName[]) {
+    if (!wants(options, split)) continue;
+    const folder = join(root, split);
+    if (split === 'validation' && !(await isDirectory(folder))) continue;
+    await requireDirectory(folder, `${split} split`);
+    const names = await videoNames(folder, await readSplitList(plan, split, options));
+    for (const name of names) {
+      await addVideo(source[split], options, async () =>
+        split === 'train' ? openImageSequence(name, await listFrameFiles(join(folder, name)), null) : openLabelledVideo(root, folder, name, cache),
+      );
+    }
+    requireVideos(source[split], split, folder);
+  }
+  return source;
+}

@@ -1,0 +1,90 @@
+// UCSD Ped1 / Ped2 as released: `UCSDpedN/Train/TrainNNN/NNN.tif`, `Test/TestNNN/…`, frame GT in `Test/UCSDpedN.m`
+// (MATLAB text, entry i = test video i, 1-based anomalous frame numbers), pixel GT in `Test/TestNNN_gt/NNN.bmp`
+// where present (mask NNN belongs to frame NNN). Frames may be .tif originals or .jpg / .png / .bmp re-encodes.
+import { readFile } from 'node:fs/promises';
+import { basename, extname, join } from 'node:path';
+import type { Plan } from '@vadc/dsl';
+import type { DatasetSource, VideoSource } from '../types.ts';
+import { DatasetError, parsing } from './dataset-error.ts';
+import { datasetRoot, isDirectory, isFile, listFolder, listFrameFiles } from './files.ts';
+import { openImageSequence } from './sources.ts';
+import { TruthCache, checkLabels, checkMaskSize, truthFromMasks } from './truth.ts';
+import { addVideo, requireVideos, wants, type ReaderOptions } from './reader.ts';
+import { parseMatlabFrameLists } from '../formats/matlab-text.ts';
+import { binaryMask, isImageFile, readMaskFileSync } from '../formats/image.ts';
+
+/** The `UCSDpedN` folder: the root itself, or `UCSDpedN` (or the official `UCSD_Anomaly_Dataset.v1p2/UCSDpedN`) in it. */
+async function findDatasetFolder(root: string, folderName: string): Promise<string> {
+  for (const candidate of [root, join(root, folderName), join(root, 'UCSD_Anomaly_Dataset.v1p2', folderName)]) {
+    if ((await isDirectory(join(candidate, 'Train'))) || (await isDirectory(join(candidate, 'Test')))) return candidate;
+  }
+  throw new DatasetError('MISSING_FOLDER', `no ${folderName} dataset here (expected Train/ and Test/ folders, in it or in ${folderName}/)`, root);
+}
+
+function frameStem(path: string): string {
+  return basename(path, extname(path));
+}
+
+async function openTestVideo(testFolder: string, name: string, gtFrames: number[] | undefined, gtFile: string, cache: TruthCache): Promise<VideoSource> {
+  const files = await listFrameFiles(join(testFolder, name));
+  if (gtFrames === undefined) throw new DatasetError('BAD_LABELS', `no gt_frame entry for ${name} (entry ${Number(name.slice(4))})`, gtFile);
+  const labels = new Array<number>(files.length).fill(0);
+  for (const frame of gtFrames) {
+    if (!Number.isInteger(frame) || frame < 1 || frame > files.length) {
+      throw new DatasetError('LABEL_LENGTH', `${name}: anomalous frame ${frame} is outside 1..${files.length}`, gtFile);
+    }
+    labels[frame - 1] = 1;
+  }
+  checkLabels(labels, files.length, gtFile);
+  // Pixel GT: one mask per frame, matched by number (mask 001.bmp <-> frame 001.tif).
+  const gtFolder = join(testFolder, `${name}_gt`);
+  let maskFiles: string[] | null = null;
+  if (await isDirectory(gtFolder)) {
+    const names = (await listFolder(gtFolder)).files.filter(isImageFile);
+    if (names.length !== files.length) throw new DatasetError('MASK_COUNT', `${names.length} masks for ${files.length} frames`, gtFolder);
+    const byStem = new Map(names.map((mask) => [frameStem(mask), join(gtFolder, mask)]));
+    maskFiles = files.map((file) => {
+      const mask = byStem.get(frameStem(file));
+      if (mask === undefined) throw new DatasetError('MASK_COUNT', `no mask for frame ${basename(file)}`, gtFolder);
+      return mask;
+    });
+  }
+  return openImageSequence(name, files, {
+    cache,
+    load: ({ resolution }) => {
+      if (maskFiles === null) return { labels, resolution, masks: null, regions: null };
+      const masks = new Map<number, Uint8Array>();
+      maskFiles.forEach((file, frame) => {
+        const image = readMaskFileSync(file);
+        checkMaskSize([image.height, image.width], resolution, file);
+        masks.set(frame, binaryMask(image));
+      });
+      return truthFromMasks(labels, masks, resolution);
+    },
+  });
+}
+
+/** Reads UCSD Ped1 or Ped2 (`plan.data.dataset` says which). */
+export async function readUcsd(plan: Plan, options?: ReaderOptions): Promise<DatasetSource> {
+  const folderName = plan.data.dataset === 'ucsd-ped1' ? 'UCSDped1' : 'UCSDped2';
+  const folder = await findDatasetFolder(await datasetRoot(plan), folderName);
+  const source: DatasetSource = { train: [], validation: [], test: [] };
+  if (wants(options, 'train')) {
+    const trainFolder = join(folder, 'Train');
+    const names = (await listFolder(trainFolder)).folders.filter((name) => /^Train\d+$/.test(name));
+    for (const name of names) await addVideo(source.train, options, async () => openImageSequence(name, await listFrameFiles(join(trainFolder, name)), null));
+    requireVideos(source.train, 'train', trainFolder);
+  }
+  if (wants(options, 'test')) {
+    const testFolder = join(folder, 'Test');
+    const gtFile = join(testFolder, `${folderName}.m`);
+    if (!(await isFile(gtFile))) throw new DatasetError('MISSING_FILE', `missing frame ground truth ${folderName}.m`, gtFile);
+    const text = await readFile(gtFile, 'utf8');
+    const { entries } = parsing(gtFile, () => parseMatlabFrameLists(text));
+    const names = (await listFolder(testFolder)).folders.filter((name) => /^Test\d+$/.test(name));
+    const cache = new TruthCache();
+    for (const name of names) await addVideo(source.test, options, () => openTestVideo(testFolder, name, entries[Number(name.slice(4)) - 1], gtFile, cache));
+    requireVideos(source.test, 'test', testFolder);
+  }
+  return source;
+}

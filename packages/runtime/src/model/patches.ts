@@ -1,0 +1,106 @@
+// Data-layout helpers on typed arrays (not tensors): cutting NHWC images into patch rows, the reconstruction target,
+// and per-patch motion. They run once per batch on the JS side, which keeps 6-D transposes and max-pools out of the
+// TF.js graph (and off wasm's slow paths); none of them needs a gradient.
+import type { TrainingBatch } from '../data/types.ts';
+
+/** Patch grid of an H x W image: rows x cols patches of patch x patch pixels. */
+export interface PatchGrid {
+  patch: number;
+  rows: number;
+  cols: number;
+}
+
+/** The grid for a frame size; errors when the patch does not divide both sides. */
+export function patchGrid(height: number, width: number, patch: number): PatchGrid {
+  if (height % patch !== 0 || width % patch !== 0) throw new Error(`patch ${patch} does not divide ${height}x${width}`);
+  return { patch, rows: height / patch, cols: width / patch };
+}
+
+/** [B, H, W, C] -> [B, L, p * p * C], each patch's pixels row by row, channels innermost (the official patchify). */
+export function patchify(images: Float32Array, batch: number, grid: PatchGrid, channels: number): Float32Array {
+  const { patch, rows, cols } = grid;
+  const width = cols * patch;
+  const out = new Float32Array(images.length);
+  let o = 0;
+  for (let b = 0; b < batch; b++) {
+    for (let r = 0; r < rows; r++) {
+      for (let c = 0; c < cols; c++) {
+        for (let y = 0; y < patch; y++) {
+          const start = ((b * rows * patch + r * patch + y) * width + c * patch) * channels;
+          out.set(images.subarray(start, start + patch * channels), o);
+          o += patch * channels;
+        }
+      }
+    }
+  }
+  return out;
+}
+
+/** The inverse of patchify: [B, L, p * p * C] -> [B, H, W, C]. */
+export function unpatchify(patches: Float32Array, batch: number, grid: PatchGrid, channels: number): Float32Array {
+  const { patch, rows, cols } = grid;
+  const width = cols * patch;
+  const out = new Float32Array(patches.length);
+  let o = 0;
+  for (let b = 0; b < batch; b++) {
+    for (let r = 0; r < rows; r++) {
+      for (let c = 0; c < cols; c++) {
+        for (let y = 0; y < patch; y++) {
+          const start = ((b * rows * patch + r * patch + y) * width + c * patch) * channels;
+          out.set(patches.subarray(o, o + patch * channels), start);
+          o += patch * channels;
+        }
+      }
+    }
+  }
+  return out;
+}
+
+/**
+ * The reconstruction target [B, L, p * p * (F + A)]: per pixel the F clean frame channels, then A anomaly-map
+ * channels holding the synthetic anomaly's mask scaled to [-1, 1] (the official dataset reads the mask as a uint8
+ * image and scales it like a frame: (m * 255 - 127.5) / 127.5 = 2m - 1; no anomaly -> -1).
+ */
+export function reconstructionTarget(batch: TrainingBatch, grid: PatchGrid, frameChannels: number, anomalyChannels: number): Float32Array {
+  const pixels = batch.size * batch.height * batch.width;
+  const channels = frameChannels + anomalyChannels;
+  const interleaved = new Float32Array(pixels * channels);
+  for (let index = 0; index < pixels; index++) {
+    for (let c = 0; c < frameChannels; c++) interleaved[index * channels + c] = batch.target[index * 3 + c] ?? 0;
+    for (let c = 0; c < anomalyChannels; c++) interleaved[index * channels + frameChannels + c] = 2 * (batch.anomalyMask[index] ?? 0) - 1;
+  }
+  return patchify(interleaved, batch.size, grid, channels);
+}
+
+/**
+ * Per-patch motion [B, L]: each channel max-pooled over the patch (plus `boost` [B, H, W], added to every channel
+ * before pooling, as the official loss adds the anomaly map to the gradients), then the channels reduced by
+ * `max` (motion-guided masking) or `mean` (loss weights).
+ */
+export function patchMotion(
+  motion: Float32Array, batch: number, grid: PatchGrid, reduce: 'max' | 'mean', boost: Float32Array | null = null,
+): Float32Array {
+  const { patch, rows, cols } = grid;
+  const width = cols * patch;
+  const out = new Float32Array(batch * rows * cols);
+  const pooled = [0, 0, 0];
+  for (let b = 0; b < batch; b++) {
+    for (let r = 0; r < rows; r++) {
+      for (let c = 0; c < cols; c++) {
+        pooled.fill(-Infinity);
+        for (let y = 0; y < patch; y++) {
+          for (let x = 0; x < patch; x++) {
+            const pixel = (b * rows * patch + r * patch + y) * width + c * patch + x;
+            const extra = boost === null ? 0 : boost[pixel] ?? 0;
+            for (let channel = 0; channel < 3; channel++) {
+              pooled[channel] = Math.max(pooled[channel] ?? 0, (motion[pixel * 3 + channel] ?? 0) + extra);
+            }
+          }
+        }
+        const [a = 0, g = 0, h = 0] = pooled;
+        out[(b * rows + r) * cols + c] = reduce === 'max' ? Math.max(a, g, h) : (a + g + h) / 3;
+      }
+    }
+  }
+  return out;
+}

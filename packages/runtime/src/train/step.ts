@@ -1,0 +1,94 @@
+// One optimizer step's gradients: the batch is cut into micro-batches (stage.micro_batch), each is masked, run and
+// differentiated, and the gradients are summed; each loss returns its micro-batch's share of the batch loss, so the
+// sum is exactly the gradient of the whole batch. Optional global-norm clipping (torch's clip_grad_norm_).
+import * as tf from '@tensorflow/tfjs-core';
+import type { Plan, StagePlan } from '@vadc/dsl';
+import type { TrainingBatch } from '../data/types.ts';
+import { forward, type MaskedAutoencoder } from '../model/autoencoder.ts';
+import type { ForwardContext } from '../model/layers.ts';
+import { createTokenMask, maskingRegistry, type TokenMask } from '../model/masking.ts';
+import type { ParameterInfo } from '../model/parameters.ts';
+import { patchify, patchMotion } from '../model/patches.ts';
+import { Random } from '../random.ts';
+import { lossRegistry } from './losses.ts';
+
+/** Samples [start, end) of a batch, as views (no copies). */
+export function sliceBatch(batch: TrainingBatch, start: number, end: number): TrainingBatch {
+  const pixels = batch.height * batch.width;
+  const channels = batch.input.length / (batch.size * pixels);
+  return {
+    size: end - start,
+    height: batch.height,
+    width: batch.width,
+    input: batch.input.subarray(start * pixels * channels, end * pixels * channels),
+    target: batch.target.subarray(start * pixels * 3, end * pixels * 3),
+    motion: batch.motion.subarray(start * pixels * 3, end * pixels * 3),
+    anomalyMask: batch.anomalyMask.subarray(start * pixels, end * pixels),
+    hasAnomaly: batch.hasAnomaly.subarray(start, end),
+  };
+}
+
+/** The training-time mask of a micro-batch (plan.masking, drawn from `random`). */
+export function trainingMask(plan: Plan, model: MaskedAutoencoder, batch: TrainingBatch, random: Random): TokenMask {
+  const strategy = plan.masking.strategy;
+  const motion = strategy === 'motion' ? patchMotion(batch.motion, batch.size, model.grid, 'max') : null;
+  return createTokenMask(maskingRegistry[strategy], { grid: model.grid, batch: batch.size, motion, random }, plan.masking.ratio);
+}
+
+/** The loss of a batch and the summed gradients of the given parameters (by parameter name). */
+export interface StepGradients {
+  loss: number;
+  gradients: Map<string, tf.Tensor>;
+}
+
+/** Computes one step's loss and gradients over micro-batches; `random` supplies masks and dropout seeds. */
+export function stepGradients(
+  plan: Plan, stage: StagePlan, model: MaskedAutoencoder, batch: TrainingBatch, trainable: ParameterInfo[], random: Random,
+): StepGradients {
+  const micro = Math.max(1, Math.min(stage.micro_batch ?? batch.size, batch.size));
+  const byVariable = new Map(trainable.map((p) => [p.variable.name, p.name]));
+  const variables = trainable.map((p) => p.variable);
+  const gradients = new Map<string, tf.Tensor>();
+  const lossFunction = lossRegistry[stage.loss];
+  let loss = 0;
+  for (let start = 0; start < batch.size; start += micro) {
+    const part = sliceBatch(batch, start, Math.min(batch.size, start + micro));
+    const mask = trainingMask(plan, model, part, random);
+    const dropoutRandom = new Random(random.nextUint32());
+    const context: ForwardContext = { training: true, dropoutSeed: () => dropoutRandom.nextUint32() };
+    const patches = tf.tensor3d(patchify(part.input, part.size, model.grid, model.inputChannels), [part.size, mask.tokens, model.grid.patch ** 2 * model.inputChannels]);
+    const { value, grads } = tf.variableGrads(() => {
+      const outputs = forward(model, patches, mask, context, stage.loss === 'distillation');
+      return lossFunction({ plan, model, batch: part, mask, outputs, fullBatch: batch.size });
+    }, variables);
+    patches.dispose();
+    loss += value.dataSync()[0] ?? NaN;
+    value.dispose();
+    for (const [variableName, gradient] of Object.entries(grads)) {
+      const name = byVariable.get(variableName) as string;
+      const previous = gradients.get(name);
+      if (previous === undefined) {
+        gradients.set(name, gradient);
+      } else {
+        gradients.set(name, tf.add(previous, gradient));
+        previous.dispose();
+        gradient.dispose();
+      }
+    }
+  }
+  if (stage.clip_grad !== null) clipGlobalNorm(gradients, stage.clip_grad);
+  return { loss, gradients };
+}
+
+/** Scales all gradients by max_norm / (norm + 1e-6) when their global L2 norm exceeds max_norm (in place). */
+export function clipGlobalNorm(gradients: Map<string, tf.Tensor>, maxNorm: number): number {
+  const norm = tf.tidy(() => tf.sqrt(tf.addN([...gradients.values()].map((g) => tf.sum(tf.square(g))))).dataSync()[0] ?? 0);
+  const scale = maxNorm / (norm + 1e-6);
+  if (scale < 1) {
+    for (const [name, gradient] of gradients) {
+      gradients.set(name, tf.mul(gradient, scale));
+      gradient.dispose();
+    }
+  }
+  return norm;
+}
