@@ -84,6 +84,8 @@ const cases: Case[] = [
   convCase('Conv2DBackpropInput 1x1, [4, 20, 40, 256] -> 512', [4, 20, 40, 256], [1, 1, 256, 512], 1, 'valid', 'input'),
   convCase('Conv2DBackpropInput 3x3 same, [4, 20, 40, 128] -> 128', [4, 20, 40, 128], [3, 3, 128, 128], 1, 'same', 'input'),
   convCase('Depthwise 3x3 stride 1, [4, 20, 40, 256]', [4, 20, 40, 256], [3, 3, 256, 1], 1, 'same', 'depthwise'),
+  convCase('Depthwise 3x3 stride 1 gradient wrt filter, [4, 20, 40, 256]', [4, 20, 40, 256], [3, 3, 256, 1], 1, 'same', 'depthwise-filter'),
+  convCase('Depthwise 3x3 stride 1 gradient wrt input, [4, 20, 40, 256]', [4, 20, 40, 256], [3, 3, 256, 1], 1, 'same', 'depthwise-input'),
   convCase('Depthwise 3x3 stride 2 gradient wrt filter, [4, 20, 40, 256]', [4, 20, 40, 256], [3, 3, 256, 1], 2, 'same', 'depthwise-filter'),
   convCase('Depthwise 3x3 stride 2 gradient wrt input, [4, 20, 40, 256]', [4, 20, 40, 256], [3, 3, 256, 1], 2, 'same', 'depthwise-input'),
 ];

@@ -2,8 +2,8 @@
 // dsl are absolute and '/'-separated; paths shown to users are relative to the working folder when inside it.
 import { readFile, stat } from 'node:fs/promises';
 import { isAbsolute, relative, resolve, sep } from 'node:path';
-import type { Diagnostic, RecipeReader, ResolveOptions } from '@vadc/dsl';
-import type { CommandIO } from './command.ts';
+import { resolveRecipe, type Diagnostic, type Plan, type PlanOrigins, type RecipeReader, type ResolveOptions } from '@vadc/dsl';
+import { UsageError, type CommandIO } from './command.ts';
 
 /** Recipe files read from the local disk (UTF-8). */
 export const diskReader: RecipeReader = {
@@ -53,4 +53,30 @@ export function formatErrorLine(diagnostic: Diagnostic, cwd: string): string {
   const severity = diagnostic.severity === 'warning' ? 'warning: ' : '';
   const hint = diagnostic.hint === undefined ? '' : ` (${diagnostic.hint})`;
   return `${where}  ${diagnostic.key === '' ? '-' : diagnostic.key}  ${severity}${diagnostic.message}${hint}`;
+}
+
+/** A resolved recipe, ready for the runtime. */
+export interface LoadedRecipe {
+  /** Absolute path of the recipe file. */
+  path: string;
+  plan: Plan;
+  hash: string;
+  origins: PlanOrigins;
+}
+
+/**
+ * Resolves the recipe a command was given with its --set / --allow-env / --root values. Problems are printed as
+ * `file:line:column  key  message` lines on stderr and give null; the caller returns its exit status.
+ */
+export async function loadRecipe(recipe: string, values: Record<string, unknown>, io: CommandIO): Promise<LoadedRecipe | null> {
+  const path = recipePath(io.cwd, recipe);
+  if (!(await diskReader.exists(path))) throw new UsageError(`recipe not found: ${recipe}`);
+  const resolved = await resolveRecipe(path, resolveOptionsFrom(values, io));
+  for (const warning of resolved.warnings) io.stderr(`${formatErrorLine(warning, io.cwd)}\n`);
+  if (!resolved.ok) {
+    for (const error of resolved.errors) io.stderr(`${formatErrorLine(error, io.cwd)}\n`);
+    io.stderr(`${displayPath(io.cwd, path)}: invalid recipe (${resolved.errors.length} error${resolved.errors.length === 1 ? '' : 's'})\n`);
+    return null;
+  }
+  return { path, plan: resolved.plan, hash: resolved.hash, origins: resolved.origins };
 }

@@ -127,6 +127,9 @@ export function mapBasedDetection(videos: readonly AnomalyMapVideo[], options: M
         field: 'anomaly_maps',
       });
     }
+    if (video.width > 32767 || video.height > 32767) {
+      throw new MetricsError('INVALID_OPTION', `anomaly maps of ${video.height}x${video.width} exceed 32767 pixels a side`, { video: video.name, field: 'anomaly_maps' });
+    }
     if (workspace === null || workspace.pixels !== pixels) workspace = new FrameWorkspace(pixels);
     for (let frame = 0; frame < video.frameCount; frame++) {
       const regions = truth.byFrame.get(frameKey(v, frame)) ?? [];

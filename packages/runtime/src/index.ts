@@ -1,6 +1,7 @@
 /** Public API of @vadc/runtime. */
 
 // Data pipeline: model inputs, caches, synthetic anomalies, the synthetic benchmark (issue 4).
+export type { DatasetSource, VideoSource, VideoTruth, TrainingBatch, TestBatch, TestVideo } from './data/types.ts';
 export { DataPipeline, trainingBatches, testVideos, type DataPipelineOptions } from './data/pipeline/data-pipeline.ts';
 export { epochOrder, type TrainingBatchOptions } from './data/pipeline/training-batches.ts';
 export { contextIndices, motionNeighbours, absoluteDifference } from './data/pipeline/frames.ts';
@@ -32,11 +33,35 @@ export { ffmpegPath, probeVideo, decodeVideoToFile, encodeVideo, type VideoProbe
 export { parseMatlabFrameLists } from './data/formats/matlab-text.ts';
 
 // Scoring: per-frame components, their combination, per-video streaming (issue 5, scoring).
-export { combineComponents, combineMaps, componentMaps, concatComponents, frameComponents, type FrameComponents, type PatchPredictions } from './score/components.ts';
-export { scoreVideo, currentFrameTarget, type BatchInference, type ScoreVideoOptions, type VideoScores } from './score/score-video.ts';
+export { combineComponents, combinePatchMaps, concatComponents, frameComponents, patchComponents, upsamplePatchMaps, type FrameComponents, type PatchComponents, type PatchPredictions } from './score/components.ts';
+export { scoreVideo, type BatchInference, type ScoreVideoOptions, type VideoScores } from './score/score-video.ts';
 
 // Backends: selection (auto / tensorflow-gpu / tensorflow / wasm / cpu), threaded wasm, wasm kernel patches (issue 5).
 export { selectBackend, describeBackend, resolveThreads } from './backend/select-backend.ts';
 export { BackendError, type BackendErrorCode, type BackendOptions, type BackendReport, type BackendSkipped, type ConcreteBackend, type WasmBinary, type WasmStatus } from './backend/types.ts';
 export { registerWasmKernels, wasmKernelPatches, type WasmKernelPatch } from './backend/wasm-kernels/index.ts';
 export { wasmPackageFolder } from './backend/wasm-start.ts';
+export { parseNpy, writeNpy, NpyError, type NpyArray, type NpyData, type NpyDtype, type NpyErrorCode } from './data/formats/npy.ts';
+
+// The model from the Plan, training stages, checkpoints, test-time inference (issue 5, model + training).
+export { createModel, forward, encode, type MaskedAutoencoder, type ModelOptions, type ModelOutputs, type Head } from './model/autoencoder.ts';
+export { inferBatch, predictBatch, type InferenceOptions, type FrameOutputs, type PatchErrors, type BatchPredictions } from './model/inference.ts';
+export { blockRegistry, type BlockDefinition } from './model/blocks.ts';
+export { maskingRegistry, createTokenMask, type TokenMask, type MaskingStrategy, type MaskingInput } from './model/masking.ts';
+export { patchGrid, patchify, unpatchify, patchMotion, reconstructionTarget, type PatchGrid } from './model/patches.ts';
+export { ParameterStore, type ParameterInfo, type Initializer } from './model/parameters.ts';
+export type { InitStyle, ForwardContext } from './model/layers.ts';
+export { trainStage, train, TrainingError, type TrainStageOptions, type TrainOptions, type StageResult, type StepReport } from './train/train-stage.ts';
+export { lossRegistry, reconstructionWeights, type LossContext, type LossFunction } from './train/losses.ts';
+export { optimizerRegistry, type Optimizer, type OptimizerFactory, type OptimizerSnapshot, type NamedArray } from './train/optimizers.ts';
+export { scheduleRegistry, learningRate, type Schedule } from './train/schedule.ts';
+export { saveCheckpoint, loadCheckpoint, assignWeights, modelWeights, type TrainingCheckpoint, type TrainingProgress } from './train/state.ts';
+export { writeCheckpointFile, readCheckpointFile, type CheckpointFile } from './train/checkpoint.ts';
+export { stepGradients, sliceBatch, trainingMask, clipGlobalNorm, type StepGradients } from './train/step.ts';
+
+// ONNX: export the model as an ONNX graph, score with onnxruntime-node (optional dependency) (issue 7, onnx engine).
+export { exportOnnx, onnxTokenGrid, ONNX_NAMES, type OnnxExportOptions, type OnnxTokenGrid } from './onnx/export-onnx.ts';
+export { createOnnxInference, testTimeMask, type OnnxInference, type OnnxInferenceOptions, type OnnxOutputs } from './onnx/onnx-inference.ts';
+export { frameOutputsFromPredictions } from './onnx/frame-outputs.ts';
+export { loadOnnxRuntime, onnxRuntimeAvailable } from './onnx/onnxruntime.ts';
+export { OnnxError, type OnnxErrorCode } from './onnx/onnx-error.ts';

@@ -1,9 +1,11 @@
 // The explicit list of `vadc` subcommands: a new command is one file in this folder plus one line here.
 import type { Command } from '../command.ts';
 import { compareCommand } from './compare.ts';
+import { runCommand, trainCommand } from './run.ts';
 import { dataCommand } from './data-inspect.ts';
+import { metricsCommand } from './metrics.ts';
 import { renderCommand } from './render.ts';
 import { schemaCommand } from './schema.ts';
 import { validateCommand } from './validate.ts';
 
-export const commands: Command[] = [compareCommand, dataCommand, validateCommand, renderCommand, schemaCommand];
+export const commands: Command[] = [runCommand, trainCommand, compareCommand, dataCommand, validateCommand, renderCommand, schemaCommand, metricsCommand];

@@ -44,7 +44,8 @@ export function renderReport(data: ReportData): string {
     { id: 'run', title: 'Run', render: () => runSection(run) },
   ];
   const title = `${run.recipeName} · ${run.runId}`;
-  const headline = `micro AUC ${formatMetric(metrics.micro_auc.value)} · macro AUC ${formatMetric(metrics.macro_auc.value)}`;
+  // Optional chaining although the type requires both: a report must still render from a hand-edited metrics.json.
+  const headline = `micro AUC ${formatMetric(metrics.micro_auc?.value)} · macro AUC ${formatMetric(metrics.macro_auc?.value)}`;
   const navigation = sections.map((section) => `<a href="#${section.id}">${escapeHtml(section.title)}</a>`).join('');
   return [
     '<!doctype html>',

@@ -5,7 +5,7 @@
 // to plan.data.size (IoU is scale-invariant up to rounding), which keeps 2,000 frames of maps within memory.
 import type { MetricName, Plan } from '@vadc/dsl';
 import { frameAuc, mapBasedDetection, pixelAuc, rocCurve, type AnomalyMapVideo, type GroundTruthRegion, type PixelFrame } from '@vadc/metrics';
-import { combineComponents, type VideoScores } from '@vadc/runtime';
+import { combineComponents, upsamplePatchMaps, type VideoScores } from '@vadc/runtime';
 
 /** metrics.json of a run. A metric that was not asked for or cannot be computed is null. */
 export interface RunMetrics {
@@ -85,7 +85,9 @@ export function evaluateRun(videos: readonly VideoScores[], plan: Plan): RunMetr
   }
 
   const [height, width] = plan.data.size;
-  const withMaps = labelled.filter((video) => video.maps !== null);
+  // Patch maps become pixel maps at model resolution one video at a time (a video's maps, not the test set's).
+  const pixelMaps = (video: VideoScores) => upsamplePatchMaps(video.patchMaps, video.frameCount, video.rows, video.cols, plan.model.patch);
+  const withMaps = labelled;
   if ((wanted.has('rbdc') || wanted.has('tbdc')) && withMaps.length > 0 && withMaps.every((video) => video.truth?.regions)) {
     const mapVideos: AnomalyMapVideo[] = withMaps.map((video) => {
       const truth = video.truth!;
@@ -94,7 +96,7 @@ export function evaluateRun(videos: readonly VideoScores[], plan: Plan): RunMetr
       for (const [frame, regions] of truth.regions ?? []) {
         for (const region of regions) groundTruth.push({ frame, trackId: region.trackId, box: scaleBox(region.box, height / nativeHeight, width / nativeWidth) });
       }
-      return { name: video.name, frameCount: video.frameCount, height, width, maps: video.maps!, groundTruth };
+      return { name: video.name, frameCount: video.frameCount, height, width, maps: pixelMaps(video), groundTruth };
     });
     const result = mapBasedDetection(mapVideos, { thresholds: plan.eval.map_thresholds, regionOverlap: plan.eval.region_overlap, trackOverlap: plan.eval.track_overlap });
     if (wanted.has('rbdc')) metrics.rbdc = result.rbdc;
@@ -110,11 +112,12 @@ export function evaluateRun(videos: readonly VideoScores[], plan: Plan): RunMetr
     const frames = function* (): Generator<PixelFrame> {
       for (const video of withMaps) {
         const truth = video.truth!;
+        const maps = pixelMaps(video);
         const empty = new Uint8Array(height * width);
         for (let frame = 0; frame < video.frameCount; frame++) {
           const native = truth.masks?.get(frame);
           const mask = native ? resampleMask(native, truth.resolution, [height, width]) : empty;
-          yield { scores: video.maps!.subarray(frame * height * width, (frame + 1) * height * width), mask, video: video.name, frame };
+          yield { scores: maps.subarray(frame * height * width, (frame + 1) * height * width), mask, video: video.name, frame };
         }
       }
     };

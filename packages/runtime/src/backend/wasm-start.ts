@@ -28,10 +28,24 @@ export interface WasmStart {
   threadsNote: string | null;
 }
 
+interface NodeWorker {
+  unref?(): void;
+}
+
 interface EmscriptenModule {
   cwrap(name: string, returnType: string | null, argTypes: string[]): (...args: number[]) => number;
-  PThread?: { terminateAllThreads(): void };
+  PThread?: { terminateAllThreads(): void; unusedWorkers: NodeWorker[]; runningWorkers: NodeWorker[] };
   tfjs?: unknown;
+}
+
+/**
+ * Lets the process exit while the pthread pool's workers are alive: Emscripten keeps them referenced, so a Node
+ * process that used the threaded backend would otherwise never end on its own.
+ */
+function unrefWorkers(module: EmscriptenModule): void {
+  const pool = module.PThread;
+  if (pool === undefined) return;
+  for (const worker of [...pool.unusedWorkers, ...pool.runningWorkers]) worker.unref?.();
 }
 
 type ModuleFactory = (config: { locateFile(path: string, prefix: string): string; mainScriptUrlOrBlob?: string }) => Promise<EmscriptenModule>;
@@ -144,6 +158,8 @@ export async function startWasm(threads: number): Promise<WasmStart> {
   setThreadsCount(binary === 'threaded-simd' ? threads : 1);
   tf.registerBackend('wasm', () => new BackendWasm(started as never), WASM_PRIORITY);
   if (!(await tf.setBackend('wasm'))) throw new Error('the wasm backend failed to initialise');
+  // The pool's threads start during the backend's initialisation above.
+  unrefWorkers(started);
   const actual = getThreadsCount();
   if (binary === 'threaded-simd' && actual < threads) threadsNote = `the threaded binary caps its pool at ${actual} (8 at most)`;
   const start: WasmStart = { binary, simd, threads: actual, threadsNote };

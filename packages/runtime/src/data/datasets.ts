@@ -6,6 +6,7 @@ import { DatasetError } from './readers/dataset-error.ts';
 import type { DatasetReader, ReaderOptions } from './readers/reader.ts';
 import { readAvenue } from './readers/avenue.ts';
 import { readFrames } from './readers/frames.ts';
+import { readShanghaitech } from './readers/shanghaitech.ts';
 import { readUbnormal } from './readers/ubnormal.ts';
 import { readUcsd } from './readers/ucsd.ts';
 import { readSynthetic } from './synthetic/read-synthetic.ts';
@@ -15,6 +16,7 @@ export const datasetReaders: ReadonlyMap<DatasetKind, DatasetReader> = new Map<D
   ['ucsd-ped1', readUcsd],
   ['ucsd-ped2', readUcsd],
   ['avenue', readAvenue],
+  ['shanghaitech', readShanghaitech],
   ['ubnormal', readUbnormal],
   ['frames', readFrames],
   ['synthetic', readSynthetic],

@@ -33,7 +33,7 @@ const plan = () => tinyPlan({ data: { dataset: 'frames', root } });
 
 describe('dataset registry', () => {
   it('names a reader for every real dataset layout and rejects unknown names', async () => {
-    for (const name of ['ucsd-ped1', 'ucsd-ped2', 'avenue', 'ubnormal', 'frames'] as const) expect(datasetReaders.has(name)).toBe(true);
+    for (const name of ['ucsd-ped1', 'ucsd-ped2', 'avenue', 'shanghaitech', 'ubnormal', 'frames'] as const) expect(datasetReaders.has(name)).toBe(true);
     const source = await openDataset(plan(), { splits: ['train'], onProblem: () => undefined });
     expect(source.train.map((video) => video.name)).toEqual(['a', 'c']);
     const unknown = tinyPlan({ data: { dataset: 'nonsense' as 'frames', root } });

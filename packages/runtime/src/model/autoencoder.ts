@@ -123,17 +123,28 @@ export interface ModelOutputs {
   classifierLogit: tf.Tensor1D | null;
 }
 
+// The head's columns in output order (pixel-major, channels innermost): column j of [frame | anomaly] for each
+// output value, so frame and anomaly weights merge into one [D, V] matrix by a cheap gather on the weights
+// instead of a concat on the (much larger) per-pixel predictions, which wasm runs slowly on the innermost axis.
+function headColumns(model: MaskedAutoencoder): Int32Array {
+  const { frameChannels: f, anomalyChannels: a } = model;
+  const pixels = model.grid.patch * model.grid.patch;
+  return Int32Array.from({ length: model.patchValues }, (_, index) => {
+    const pixel = Math.floor(index / (f + a));
+    const channel = index % (f + a);
+    return channel < f ? pixel * f + channel : pixels * f + pixel * a + (channel - f);
+  });
+}
+
 // x [B, 1 + L, D] -> [B, L, p*p*(F+A)] (the cls token dropped first: norm and head work per token).
 function applyHead(model: MaskedAutoencoder, head: Head, x: tf.Tensor3D): tf.Tensor3D {
   const [batch, tokens, dim] = x.shape;
-  const patches = tokens - 1;
-  const normed = layerNorm(head.norm, tf.slice(x, [0, 1, 0], [batch, patches, dim]));
-  const frame = linear(head.frame, normed); // [B, L, p*p*F]
-  if (head.anomaly === null) return frame as tf.Tensor3D;
-  const pixels = model.grid.patch * model.grid.patch;
-  const anomaly = linear(head.anomaly, normed); // [B, L, p*p*A]
-  const perPixel = tf.concat([tf.reshape(frame, [batch, patches, pixels, model.frameChannels]), tf.reshape(anomaly, [batch, patches, pixels, model.anomalyChannels])], 3);
-  return tf.reshape(perPixel, [batch, patches, model.patchValues]);
+  const normed = layerNorm(head.norm, tf.slice(x, [0, 1, 0], [batch, tokens - 1, dim])); // [B, L, D]
+  if (head.anomaly === null) return linear(head.frame, normed) as tf.Tensor3D;
+  const order = tf.tensor1d(headColumns(model), 'int32');
+  const weight = tf.gather(tf.concat([head.frame.weight, head.anomaly.weight], 1), order, 1); // [D, V]
+  const bias = tf.gather(tf.concat([head.frame.bias as tf.Tensor, head.anomaly.bias as tf.Tensor], 0), order); // [V]
+  return linear({ weight, bias }, normed) as tf.Tensor3D;
 }
 
 /** patches [B, L, p*p*C] -> latent [B, 1 + K, De] of the cls token and the kept tokens. */

@@ -10,7 +10,7 @@ import type { TestBatch } from '../data/types.ts';
 import { Random } from '../random.ts';
 import { forward, type MaskedAutoencoder } from './autoencoder.ts';
 import { createTokenMask, maskingRegistry } from './masking.ts';
-import { patchify, patchMotion, unpatchify } from './patches.ts';
+import { patchify, patchMotion, unpatchify, type PatchGrid } from './patches.ts';
 
 /** Options of inferBatch. */
 export interface InferenceOptions {
@@ -54,8 +54,28 @@ export interface FrameOutputs {
   student: Float32Array | null;
 }
 
-/** Runs a batch of test frames through the model. Pure: same model + batch + options, same numbers. */
-export function inferBatch(model: MaskedAutoencoder, batch: TestBatch, options: InferenceOptions = {}): FrameOutputs {
+/** Raw per-patch predictions of a batch: B frames, L patches, V = p * p * (F + A) values per patch (pixels row by row, channels innermost). */
+export interface BatchPredictions {
+  batch: number;
+  grid: PatchGrid;
+  frameChannels: number;
+  anomalyChannels: number;
+  /** [B, L, V] the current frame in the F frame channels, -1 in the A anomaly channels. */
+  target: Float32Array;
+  teacher: Float32Array;
+  student: Float32Array;
+  /** [B] classifier probabilities, or null. */
+  classifier: Float32Array | null;
+  /** [B * L] 1 where the patch was hidden from the encoder. */
+  hidden: Float32Array;
+}
+
+/**
+ * Runs a batch of test frames through the model (evaluation mode, test-time masks as described above) and returns
+ * the raw per-patch predictions [B, L, p*p*(F+A)] of teacher and student, the target (the current frame from the
+ * input, anomaly channels -1) and the classifier probabilities. Pure: same model + batch + options, same numbers.
+ */
+export function predictBatch(model: MaskedAutoencoder, batch: TestBatch, options: InferenceOptions = {}): BatchPredictions {
   const { grid } = model;
   const tokens = grid.rows * grid.cols;
   const seed = options.seed ?? model.seed;
@@ -79,7 +99,18 @@ export function inferBatch(model: MaskedAutoencoder, batch: TestBatch, options: 
   } finally {
     tf.engine().endScope();
   }
-  const current = currentFramePatches(model, batch);
+  return {
+    batch: batch.size, grid, frameChannels: model.frameChannels, anomalyChannels: model.anomalyChannels,
+    target: currentFrameTarget(model, batch), teacher, student, classifier, hidden: mask.hidden,
+  };
+}
+
+/** Runs a batch of test frames through the model and summarises its outputs per patch (see FrameOutputs). */
+export function inferBatch(model: MaskedAutoencoder, batch: TestBatch, options: InferenceOptions = {}): FrameOutputs {
+  const { grid } = model;
+  const tokens = grid.rows * grid.cols;
+  const { teacher, student, target, classifier, hidden } = predictBatch(model, batch, options);
+  const mask = { hidden };
   const channels = model.frameChannels + model.anomalyChannels;
   const pixels = grid.patch * grid.patch;
   const result: FrameOutputs = {
@@ -99,7 +130,7 @@ export function inferBatch(model: MaskedAutoencoder, batch: TestBatch, options: 
         sums[0]! += Math.abs(gap);
         sums[1]! += gap * gap;
         if (c < model.frameChannels) {
-          const e = t - (current[(patch * pixels + pixel) * model.frameChannels + c] ?? 0);
+          const e = t - (target[at] ?? 0);
           sums[2]! += Math.abs(e);
           sums[3]! += e * e;
         } else {
@@ -131,13 +162,16 @@ function errors(count: number): PatchErrors {
   return { l1: new Float32Array(count), l2: new Float32Array(count) };
 }
 
-// The current frame's F channels of the input, patchified: [B, L, p*p*F].
-function currentFramePatches(model: MaskedAutoencoder, batch: TestBatch): Float32Array {
-  const pixels = batch.height * batch.width;
-  const frame = new Float32Array(batch.size * pixels * model.frameChannels);
+// The current frame of the input as a target [B, L, p*p*(F+A)]: F channels of context offset 0, anomaly channels -1
+// (the official test target: the frame plus a zero mask scaled to [-1, 1]).
+function currentFrameTarget(model: MaskedAutoencoder, batch: TestBatch): Float32Array {
+  const pixels = batch.size * batch.height * batch.width;
+  const channels = model.frameChannels + model.anomalyChannels;
+  const frame = new Float32Array(pixels * channels);
   const offset = 3 * model.currentFrame;
-  for (let index = 0; index < batch.size * pixels; index++) {
-    for (let c = 0; c < model.frameChannels; c++) frame[index * model.frameChannels + c] = batch.input[index * model.inputChannels + offset + c] ?? 0;
+  for (let index = 0; index < pixels; index++) {
+    for (let c = 0; c < model.frameChannels; c++) frame[index * channels + c] = batch.input[index * model.inputChannels + offset + c] ?? 0;
+    for (let c = model.frameChannels; c < channels; c++) frame[index * channels + c] = -1;
   }
-  return patchify(frame, batch.size, model.grid, model.frameChannels);
+  return patchify(frame, batch.size, model.grid, channels);
 }

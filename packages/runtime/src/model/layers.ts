@@ -44,7 +44,7 @@ export function createLinear(builder: LayerBuilder, name: string, inputs: number
 }
 
 /** x [..., in] -> [..., out], as one 2-D MatMul (the fast path on wasm) on the flattened leading axes. */
-export function linear(layer: Linear, x: tf.Tensor): tf.Tensor {
+export function linear(layer: { weight: tf.Tensor; bias: tf.Tensor | null }, x: tf.Tensor): tf.Tensor {
   const [inputs, outputs] = layer.weight.shape as [number, number];
   const leading = x.shape.slice(0, -1);
   let y: tf.Tensor = tf.matMul(tf.reshape(x, [-1, inputs]) as tf.Tensor2D, layer.weight as tf.Tensor2D); // [N, out]

@@ -1,47 +1,50 @@
 import { describe, expect, it } from 'vitest';
-import { combineComponents, componentMaps, concatComponents, frameComponents, type PatchPredictions } from './components.ts';
+import type { FrameOutputs } from '../model/inference.ts';
+import { combineComponents, combinePatchMaps, concatComponents, frameComponents, patchComponents, upsamplePatchMaps } from './components.ts';
 
-// One frame of 2x4 pixels cut into two 2x2 patches (L = 2), F = 1 frame channel, A = 1 anomaly channel:
-// V = 2 * 2 * 2 = 8 values per patch, pixel-major with channels innermost.
-function predictions(): PatchPredictions {
-  const target = new Float32Array([0, 0, 0, 0, 0, 0, 0, 0, /* patch 2 */ 0, 0, 0, 0, 0, 0, 0, 0]);
-  const teacher = new Float32Array([
-    1, -1, 0, -1, 0, -1, 0, -1, // patch 1: one pixel off by 1; anomaly channel -1 (normal)
-    0, 1, 0, 1, 0, -1, 0, -1, // patch 2: exact frame; anomaly channel +1 on two pixels
-  ]);
-  const student = Float32Array.from(teacher);
-  student[0] = 0; // the student disagrees with the teacher by 1 on one value
-  return { batch: 1, grid: { patch: 2, rows: 1, cols: 2 }, frameChannels: 1, anomalyChannels: 1, target, teacher, student, classifier: null };
+// Two frames of a 1x2 patch grid.
+function outputs(): FrameOutputs {
+  const pair = (l1: number[], l2: number[]) => ({ l1: new Float32Array(l1), l2: new Float32Array(l2) });
+  return {
+    size: 2, frames: [0, 1], rows: 1, cols: 2, hidden: new Float32Array(4),
+    teacherError: pair([1, 3, 0, 0], [1, 9, 0, 0]),
+    anomalyError: null,
+    discrepancy: pair([2, 0, 4, 4], [4, 0, 16, 16]),
+    anomalyMap: new Float32Array([0, 1, 0.5, 0.5]),
+    classifier: null, teacher: null, student: null,
+  };
 }
 
 describe('score components', () => {
-  it('computes per-frame means by hand (L2)', () => {
-    const components = frameComponents(predictions(), { teacher: 'l2', discrepancy: 'l2' });
-    expect(components.teacher[0]).toBeCloseTo(1 / 8); // one pixel of 8 has error 1
-    expect(components.discrepancy[0]).toBeCloseTo(1 / 16); // one value of 16 differs by 1
-    expect(components.anomalyMap[0]).toBeCloseTo(2 / 8); // two pixels of 8 at probability 1
+  it('averages each frame over its patches with the recipe error kinds', () => {
+    const l2 = frameComponents(outputs(), { teacher: 'l2', discrepancy: 'l2' });
+    expect(Array.from(l2.teacher)).toEqual([5, 0]);
+    expect(Array.from(l2.discrepancy)).toEqual([2, 16]);
+    expect(Array.from(l2.anomalyMap)).toEqual([0.5, 0.5]);
+    const l1 = frameComponents(outputs(), { teacher: 'l1', discrepancy: 'l1' });
+    expect(Array.from(l1.teacher)).toEqual([2, 0]);
+    expect(Array.from(l1.discrepancy)).toEqual([1, 4]);
   });
 
-  it('uses absolute errors for L1', () => {
-    const p = predictions();
-    p.teacher[0] = 3;
-    const components = frameComponents(p, { teacher: 'l1', discrepancy: 'l1' });
-    expect(components.teacher[0]).toBeCloseTo(3 / 8);
-    expect(components.discrepancy[0]).toBeCloseTo(3 / 16);
+  it('combines components with the weights; the frame score is the mean of its patch map', () => {
+    const weights = { teacher: 1, discrepancy: 0.5, anomaly_map: 2, classifier: 0 };
+    const errors = { teacher: 'l2', discrepancy: 'l2' } as const;
+    const score = combineComponents(frameComponents(outputs(), errors), weights);
+    const map = combinePatchMaps(patchComponents(outputs(), errors), weights);
+    expect(Array.from(map)).toEqual([1 + 2 + 0, 9 + 0 + 2, 0 + 8 + 1, 0 + 8 + 1]);
+    expect(Array.from(score)).toEqual([(3 + 11) / 2, 9]);
   });
 
-  it('lays the pixel maps out in image order', () => {
-    const maps = componentMaps(predictions(), { teacher: 'l2', discrepancy: 'l2' });
-    // image 2x4: row 0 = patch1(0,0) patch1(0,1) patch2(0,0) patch2(0,1)
-    expect(Array.from(maps.teacher)).toEqual([1, 0, 0, 0, 0, 0, 0, 0]);
-    expect(Array.from(maps.anomalyMap)).toEqual([0, 0, 1, 1, 0, 0, 0, 0]);
-  });
-
-  it('combines components with the scoring weights and concatenates batches', () => {
-    const part = { teacher: new Float32Array([1, 2]), discrepancy: new Float32Array([10, 20]), anomalyMap: new Float32Array([100, 200]), classifier: null };
+  it('concatenates batches and adds the classifier term', () => {
+    const part = { teacher: new Float32Array([1, 2]), discrepancy: new Float32Array([10, 20]), anomalyMap: new Float32Array([100, 200]), classifier: new Float32Array([1, 0]) };
     const joined = concatComponents([part, part]);
     expect(Array.from(joined.teacher)).toEqual([1, 2, 1, 2]);
-    const score = combineComponents(joined, { teacher: 1, discrepancy: 0.5, anomaly_map: 0.01, classifier: 7 });
-    expect(Array.from(score)).toEqual([7, 14, 7, 14]);
+    expect(Array.from(combineComponents(joined, { teacher: 1, discrepancy: 0.5, anomaly_map: 0.01, classifier: 7 }))).toEqual([14, 14, 14, 14]);
+  });
+
+  it('upsamples patch maps so each patch covers its pixels', () => {
+    const up = upsamplePatchMaps(new Float32Array([1, 2, 3, 4]), 2, 1, 2, 2);
+    // frame 0: [[1,1,2,2],[1,1,2,2]], frame 1: [[3,3,4,4],[3,3,4,4]]
+    expect(Array.from(up)).toEqual([1, 1, 2, 2, 1, 1, 2, 2, 3, 3, 4, 4, 3, 3, 4, 4]);
   });
 });

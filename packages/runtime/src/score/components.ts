@@ -1,14 +1,28 @@
-// The three score components the paper combines, computed per frame from the model's per-patch predictions, kept
-// apart so that re-weighting (the alpha / beta / gamma sweep) needs no second pass over the video:
-//   teacher      mean error of the teacher's reconstruction against the clean frame (frame channels)
-//   discrepancy  mean error between the teacher's and the student's predictions (all channels, as the official
-//                abnormal_score_TS)
-//   anomaly_map  mean of the predicted anomaly map mapped from [-1, 1] to [0, 1] (the head's abnormality)
-// Errors cover every token, masked or not (the official `use_only_masked_tokens_ab = False`). The same per-pixel
-// terms, combined with the same weights, give the pixel-level anomaly map used for localization, so a frame's
-// score is the mean of its map.
+// The three score components the paper combines, per frame, from the model's per-patch outputs (FrameOutputs of
+// model/inference.ts), kept apart so that re-weighting (the alpha / beta / gamma sweep) needs no second pass:
+//   teacher      mean over patches of the teacher's reconstruction error against the clean frame
+//   discrepancy  mean over patches of the teacher-student error (all output channels, as abnormal_score_TS)
+//   anomaly_map  mean over patches of the predicted anomaly map in [0, 1]
+// Errors cover every patch, masked or not (the official `use_only_masked_tokens_ab = False`), with the recipe's
+// error kinds (scoring.errors). The same per-patch terms with the same weights give the patch-level anomaly map
+// used for localization, so a frame's score is the mean of its map.
 import type { ScoringPlan } from '@vadc/dsl';
+import type { FrameOutputs } from '../model/inference.ts';
 import type { PatchGrid } from '../model/patches.ts';
+
+/** Raw per-patch predictions of one batch from any engine (TF.js, ONNX): B frames, L patches, V = p*p*(F+A). */
+export interface PatchPredictions {
+  batch: number;
+  grid: PatchGrid;
+  frameChannels: number;
+  anomalyChannels: number;
+  /** [B, L, V]: the clean current frame in the F frame channels, -1 in the A anomaly channels. */
+  target: Float32Array;
+  teacher: Float32Array;
+  student: Float32Array;
+  /** [B] classifier probabilities, or null. */
+  classifier: Float32Array | null;
+}
 
 /** Per-frame components of one video (or one batch), each of length = frames. */
 export interface FrameComponents {
@@ -19,74 +33,32 @@ export interface FrameComponents {
   classifier: Float32Array | null;
 }
 
-/** Per-patch predictions of one batch: B frames, L patches, V = p * p * (F + A) values per patch. */
-export interface PatchPredictions {
-  batch: number;
-  grid: PatchGrid;
-  frameChannels: number;
-  anomalyChannels: number;
-  /** [B, L, V] the clean frame in the F frame channels (the A anomaly channels are ignored). */
-  target: Float32Array;
+/** Per-patch component maps of a batch, [B * L] each (patches row by row). */
+export interface PatchComponents {
   teacher: Float32Array;
-  student: Float32Array;
-  /** [B] classifier probabilities, or null. */
-  classifier: Float32Array | null;
+  discrepancy: Float32Array;
+  anomalyMap: Float32Array;
 }
 
-type ErrorKind = 'l1' | 'l2';
-const error = (kind: ErrorKind, difference: number): number => (kind === 'l2' ? difference * difference : Math.abs(difference));
-const abnormality = (value: number): number => Math.min(1, Math.max(0, (value + 1) / 2));
-
-/**
- * Per-pixel component maps of one batch at model resolution: three [B, H, W] arrays (teacher, discrepancy,
- * anomaly map), in image order.
- */
-export function componentMaps(predictions: PatchPredictions, errors: ScoringPlan['errors']): { teacher: Float32Array; discrepancy: Float32Array; anomalyMap: Float32Array } {
-  const { batch, grid, frameChannels: f, anomalyChannels: a } = predictions;
-  const { patch, rows, cols } = grid;
-  const channels = f + a;
-  const width = cols * patch;
-  const pixels = rows * cols * patch * patch;
-  const teacher = new Float32Array(batch * pixels);
-  const discrepancy = new Float32Array(batch * pixels);
-  const anomalyMap = new Float32Array(batch * pixels);
-  let value = 0; // walks [B, L, p, p, C]
-  for (let b = 0; b < batch; b++) {
-    for (let r = 0; r < rows; r++) {
-      for (let c = 0; c < cols; c++) {
-        for (let y = 0; y < patch; y++) {
-          for (let x = 0; x < patch; x++, value += channels) {
-            const pixel = b * pixels + (r * patch + y) * width + c * patch + x;
-            let teacherError = 0;
-            let studentError = 0;
-            let abnormal = 0;
-            for (let k = 0; k < channels; k++) {
-              const predicted = predictions.teacher[value + k] ?? 0;
-              studentError += error(errors.discrepancy, predicted - (predictions.student[value + k] ?? 0));
-              if (k < f) teacherError += error(errors.teacher, (predictions.target[value + k] ?? 0) - predicted);
-              else abnormal += abnormality(predicted);
-            }
-            teacher[pixel] = teacherError / f;
-            discrepancy[pixel] = studentError / channels;
-            anomalyMap[pixel] = a > 0 ? abnormal / a : 0;
-          }
-        }
-      }
-    }
-  }
-  return { teacher, discrepancy, anomalyMap };
+/** Picks the recipe's error kinds out of the model outputs. */
+export function patchComponents(outputs: FrameOutputs, errors: ScoringPlan['errors']): PatchComponents {
+  return {
+    teacher: outputs.teacherError[errors.teacher],
+    discrepancy: outputs.discrepancy[errors.discrepancy],
+    anomalyMap: outputs.anomalyMap ?? new Float32Array(outputs.teacherError.l1.length),
+  };
 }
 
-/** Per-frame components of one batch: the means of its component maps. */
-export function frameComponents(predictions: PatchPredictions, errors: ScoringPlan['errors']): FrameComponents {
-  const maps = componentMaps(predictions, errors);
-  const pixels = maps.teacher.length / predictions.batch;
-  const mean = (map: Float32Array) => Float32Array.from({ length: predictions.batch }, (_, b) => {
+/** Per-frame components of one batch: means over each frame's patches. */
+export function frameComponents(outputs: FrameOutputs, errors: ScoringPlan['errors']): FrameComponents {
+  const patches = patchComponents(outputs, errors);
+  const tokens = outputs.rows * outputs.cols;
+  const mean = (values: Float32Array) => Float32Array.from({ length: outputs.size }, (_, frame) => {
     let sum = 0;
-    for (let index = b * pixels; index < (b + 1) * pixels; index++) sum += map[index] ?? 0;
-    return sum / pixels;
+    for (let index = frame * tokens; index < (frame + 1) * tokens; index++) sum += values[index] ?? 0;
+    return sum / tokens;
   });
-  return { teacher: mean(maps.teacher), discrepancy: mean(maps.discrepancy), anomalyMap: mean(maps.anomalyMap), classifier: predictions.classifier };
+  return { teacher: mean(patches.teacher), discrepancy: mean(patches.discrepancy), anomalyMap: mean(patches.anomalyMap), classifier: outputs.classifier };
 }
 
 /** The final frame score: alpha * teacher + beta * discrepancy + gamma * anomaly map (+ classifier weight * p). */
@@ -99,10 +71,10 @@ export function combineComponents(components: FrameComponents, weights: ScoringP
   );
 }
 
-/** The pixel-level anomaly map: the component maps combined with the scoring weights (classifier excluded). */
-export function combineMaps(maps: ReturnType<typeof componentMaps>, weights: ScoringPlan['weights']): Float32Array {
-  return maps.teacher.map((teacher, pixel) =>
-    weights.teacher * teacher + weights.discrepancy * (maps.discrepancy[pixel] ?? 0) + weights.anomaly_map * (maps.anomalyMap[pixel] ?? 0),
+/** The patch-level anomaly map [B * L]: the patch components combined with the scoring weights. */
+export function combinePatchMaps(patches: PatchComponents, weights: ScoringPlan['weights']): Float32Array {
+  return patches.teacher.map((teacher, index) =>
+    weights.teacher * teacher + weights.discrepancy * (patches.discrepancy[index] ?? 0) + weights.anomaly_map * (patches.anomalyMap[index] ?? 0),
   );
 }
 
@@ -124,4 +96,21 @@ export function concatComponents(parts: FrameComponents[]): FrameComponents {
     anomalyMap: join((part) => part.anomalyMap),
     classifier: withClassifier ? join((part) => part.classifier as Float32Array) : null,
   };
+}
+
+/**
+ * Upsamples patch-level maps [T, rows, cols] to pixel maps [T, H, W] (each patch's value over its pixels: the
+ * region of a map component is then the union of abnormal patches, as the paper localizes).
+ */
+export function upsamplePatchMaps(maps: Float32Array, frames: number, rows: number, cols: number, patch: number): Float32Array {
+  const width = cols * patch;
+  const out = new Float32Array(frames * rows * cols * patch * patch);
+  for (let t = 0; t < frames; t++) {
+    for (let y = 0; y < rows * patch; y++) {
+      const source = (t * rows + Math.floor(y / patch)) * cols;
+      const target = (t * rows * patch + y) * width;
+      for (let x = 0; x < width; x++) out[target + x] = maps[source + Math.floor(x / patch)] ?? 0;
+    }
+  }
+  return out;
 }

@@ -2,6 +2,7 @@
 // differentiated, and the gradients are summed; each loss returns its micro-batch's share of the batch loss, so the
 // sum is exactly the gradient of the whole batch. Optional global-norm clipping (torch's clip_grad_norm_).
 import * as tf from '@tensorflow/tfjs-core';
+import '../backend/tfjs-setup.ts'; // registers TF.js's gradient functions
 import type { Plan, StagePlan } from '@vadc/dsl';
 import type { TrainingBatch } from '../data/types.ts';
 import { forward, type MaskedAutoencoder } from '../model/autoencoder.ts';

@@ -3,7 +3,7 @@
 import { backend_util } from '@tensorflow/tfjs-core';
 import type { TensorInfo } from '@tensorflow/tfjs-core';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
-import { run } from './kernel-calls.ts';
+import { heapView, run } from './kernel-calls.ts';
 
 /** The convolution attributes the gradient kernels receive (NHWC only). */
 export interface ConvAttributes {
@@ -42,17 +42,31 @@ export function padSpatial(backend: BackendWasm, x: TensorInfo, top: number, bot
 }
 
 /**
- * The input values tap (i, j) of the filter sees for every output position: x_padded[:, i*dh + oh*sh, j*dw + ow*sw, :]
- * for oh < outHeight, ow < outWidth. Result [N, outHeight, outWidth, channels].
+ * The input values tap (i, j) of the filter sees for every output position: x[:, i*dh + oh*sh - padTop,
+ * j*dw + ow*sw - padLeft, :] for oh < outHeight, ow < outWidth, zero where that falls in the padding.
+ * Result [N, outHeight, outWidth, channels], copied on the heap one pixel's channels at a time (no padded copy of
+ * x, and none of wasm's slow strided slicing).
  */
-export function tapSlice(backend: BackendWasm, xPadded: TensorInfo, info: backend_util.Conv2DInfo, i: number, j: number): TensorInfo {
-  const top = i * info.dilationHeight;
-  const left = j * info.dilationWidth;
-  const [n, , , c] = xPadded.shape as [number, number, number, number];
-  return run('StridedSlice', backend, { x: xPadded }, {
-    begin: [0, top, left, 0],
-    end: [n, top + (info.outHeight - 1) * info.strideHeight + 1, left + (info.outWidth - 1) * info.strideWidth + 1, c],
-    strides: [1, info.strideHeight, info.strideWidth, 1],
-    beginMask: 0, endMask: 0, ellipsisMask: 0, newAxisMask: 0, shrinkAxisMask: 0,
-  });
+export function tapSlice(backend: BackendWasm, x: TensorInfo, info: backend_util.Conv2DInfo, i: number, j: number): TensorInfo {
+  const [n, height, width, channels] = x.shape as [number, number, number, number];
+  const { outHeight, outWidth } = info;
+  const out = backend.makeOutput([n, outHeight, outWidth, channels], 'float32');
+  const target = heapView(backend, out);
+  target.fill(0);
+  const source = heapView(backend, x);
+  const top = i * info.dilationHeight - info.padInfo.top;
+  const left = j * info.dilationWidth - info.padInfo.left;
+  for (let b = 0; b < n; b++) {
+    for (let oh = 0; oh < outHeight; oh++) {
+      const h = top + oh * info.strideHeight;
+      if (h < 0 || h >= height) continue;
+      for (let ow = 0; ow < outWidth; ow++) {
+        const w = left + ow * info.strideWidth;
+        if (w < 0 || w >= width) continue;
+        const from = ((b * height + h) * width + w) * channels;
+        target.set(source.subarray(from, from + channels), ((b * outHeight + oh) * outWidth + ow) * channels);
+      }
+    }
+  }
+  return out;
 }

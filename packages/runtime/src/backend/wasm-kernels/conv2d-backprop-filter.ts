@@ -4,7 +4,7 @@
 // - otherwise: one MatMul per filter tap, dy^T [F, N*OH*OW] x tap [N*OH*OW, C].
 import type { TensorInfo } from '@tensorflow/tfjs-core';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
-import { convGeometry, isPatchify, padSpatial, tapSlice } from './conv-geometry.ts';
+import { convGeometry, isPatchify, tapSlice } from './conv-geometry.ts';
 import type { ConvAttributes } from './conv-geometry.ts';
 import { concat, matMul, release, reshape, run, transpose } from './kernel-calls.ts';
 import type { WasmKernelArgs } from './kernel-calls.ts';
@@ -31,14 +31,12 @@ function tapwiseFilterGradient(backend: BackendWasm, x: TensorInfo, dy: TensorIn
   const info = convGeometry(x.shape, filterShape, attrs, false);
   const [kh, kw, c, f] = filterShape as [number, number, number, number];
   const rows = info.batchSize * info.outHeight * info.outWidth;
-  const p = info.padInfo;
-  const padded = padSpatial(backend, x, p.top, p.bottom, p.left, p.right);
   const dy2 = reshape(backend, dy, [rows, f]);
   const dyT = transpose(backend, dy2, [1, 0]); // [f, rows]
   const taps: TensorInfo[] = [];
   for (let i = 0; i < kh; i++) {
     for (let j = 0; j < kw; j++) {
-      const tap = tapSlice(backend, padded, info, i, j);
+      const tap = tapSlice(backend, x, info, i, j);
       const tap2 = reshape(backend, tap, [rows, c]);
       taps.push(matMul(backend, dyT, tap2)); // [f, c]
       release(backend, tap, tap2);
@@ -48,7 +46,7 @@ function tapwiseFilterGradient(backend: BackendWasm, x: TensorInfo, dy: TensorIn
   const grouped = reshape(backend, stacked, [kh * kw, f, c]);
   const swapped = transpose(backend, grouped, [0, 2, 1]);
   const result = reshape(backend, swapped, filterShape);
-  release(backend, padded, dy2, dyT, stacked, grouped, swapped, ...taps);
+  release(backend, dy2, dyT, stacked, grouped, swapped, ...taps);
   return result;
 }
 

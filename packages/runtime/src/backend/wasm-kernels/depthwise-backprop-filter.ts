@@ -1,10 +1,11 @@
 // DepthwiseConv2dNativeBackpropFilter, which wasm lacks. dW[i, j, c, m] = sum over n, oh, ow of
 // x_padded[n, i*d + oh*s, j*d + ow*s, c] * dy[n, oh, ow, c*m + m']: per tap, the strided input slice times dy,
-// summed over batch and positions; the k*k taps are stacked into the filter's shape.
+// summed over batch and positions (the sum as ones [1, rows] x product [rows, C*m], a fast MatMul, where wasm's Sum
+// over leading axes transposes first); the k*k taps are stacked into the filter's shape.
 import type { TensorInfo } from '@tensorflow/tfjs-core';
-import { convGeometry, padSpatial, tapSlice } from './conv-geometry.ts';
+import { convGeometry, tapSlice } from './conv-geometry.ts';
 import type { ConvAttributes } from './conv-geometry.ts';
-import { concat, release, reshape, run } from './kernel-calls.ts';
+import { concat, fromValues, matMul, release, reshape, run } from './kernel-calls.ts';
 import type { WasmKernelArgs } from './kernel-calls.ts';
 import type { WasmKernelPatch } from './patch.ts';
 
@@ -20,24 +21,24 @@ export const depthwiseBackpropFilterPatch: WasmKernelPatch = {
     const convAttrs = attrs as unknown as ConvAttributes & { filterShape: number[] };
     const [kh, kw, c, m] = convAttrs.filterShape as [number, number, number, number];
     const info = convGeometry(x.shape, convAttrs.filterShape, convAttrs, true);
-    const p = info.padInfo;
-    const padded = padSpatial(backend, x, p.top, p.bottom, p.left, p.right);
     const [n, oh, ow] = dy.shape as [number, number, number, number];
-    const dy5 = reshape(backend, dy, [n, oh, ow, c, m]);
+    const rows = n * oh * ow;
+    const dy3 = reshape(backend, dy, [rows, c, m]);
+    const ones = fromValues(backend, [1, rows], new Float32Array(rows).fill(1));
     const taps: TensorInfo[] = [];
     for (let i = 0; i < kh; i++) {
       for (let j = 0; j < kw; j++) {
-        const tap = tapSlice(backend, padded, info, i, j); // [n, oh, ow, c]
-        const tap5 = reshape(backend, tap, [n, oh, ow, c, 1]);
-        const product = run('Multiply', backend, { a: tap5, b: dy5 });
-        const summed = run('Sum', backend, { x: product }, { axis: [0, 1, 2], keepDims: false }); // [c, m]
-        taps.push(reshape(backend, summed, [1, c, m]));
-        release(backend, tap, tap5, product, summed);
+        const tap = tapSlice(backend, x, info, i, j); // [n, oh, ow, c]
+        const tap3 = reshape(backend, tap, [rows, c, 1]);
+        const product = run('Multiply', backend, { a: tap3, b: dy3 }); // [rows, c, m]
+        const product2 = reshape(backend, product, [rows, c * m]);
+        taps.push(matMul(backend, ones, product2)); // [1, c*m]
+        release(backend, tap, tap3, product, product2);
       }
     }
     const stacked = concat(backend, taps, 0);
     const result = reshape(backend, stacked, convAttrs.filterShape);
-    release(backend, padded, dy5, stacked, ...taps);
+    release(backend, dy3, ones, stacked, ...taps);
     return result;
   },
 };

@@ -1,16 +1,14 @@
 // DepthwiseConv2dNativeBackpropInput, which wasm lacks. Filter [kh, kw, C, m], dy [N, OH, OW, C*m].
 // - stride 1, no dilation, m = 1: dx = depthwise conv of the padded dy with the filter rotated 180 degrees;
-// - otherwise, per tap (i, j): the tap's contribution dy * W[i, j] (summed over m) lands at rows i*d + oh*s and
-//   columns j*d + ow*s of the padded input: zero-insert upsampling (pad + reshape), shift (pad), sum over taps,
-//   then crop the padding.
+// - otherwise: each tap's contribution dy * W[i, j] (summed over m) is scatter-added at rows i*d + oh*s - pad and
+//   columns j*d + ow*s - pad, straight on the heap (composing it from wasm kernels took ~10 pads and slices per tap).
 import type { backend_util, TensorInfo } from '@tensorflow/tfjs-core';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { convGeometry, padSpatial } from './conv-geometry.ts';
 import type { ConvAttributes } from './conv-geometry.ts';
-import { release, reshape, run } from './kernel-calls.ts';
+import { heapView, release, run } from './kernel-calls.ts';
 import type { WasmKernelArgs } from './kernel-calls.ts';
 import type { WasmKernelPatch } from './patch.ts';
-import { sliceOnHeap } from './slice.ts';
 
 function rotatedFilterGradient(backend: BackendWasm, dy: TensorInfo, filter: TensorInfo, info: backend_util.Conv2DInfo): TensorInfo | null {
   const p = info.padInfo;
@@ -28,49 +26,45 @@ function rotatedFilterGradient(backend: BackendWasm, dy: TensorInfo, filter: Ten
   return dx;
 }
 
-/** The contribution of tap (i, j) before placement: [N, OH, OW, C]. */
-function tapContribution(backend: BackendWasm, dy: TensorInfo, filter: TensorInfo, i: number, j: number): TensorInfo {
-  const [, , c, m] = filter.shape as [number, number, number, number];
-  const [n, oh, ow] = dy.shape as [number, number, number, number];
-  const weights = sliceOnHeap(backend, filter, [i, j, 0, 0], [1, 1, c, m]);
-  const weights2 = reshape(backend, weights, [c, m]);
-  const dy5 = reshape(backend, dy, [n, oh, ow, c, m]);
-  const product = run('Multiply', backend, { a: dy5, b: weights2 });
-  const summed = run('Sum', backend, { x: product }, { axis: [4], keepDims: false });
-  release(backend, weights, weights2, dy5, product);
-  return summed;
-}
-
-function tapwiseInputGradient(backend: BackendWasm, dy: TensorInfo, filter: TensorInfo, info: backend_util.Conv2DInfo): TensorInfo {
-  const p = info.padInfo;
-  const [n, oh, ow] = dy.shape as [number, number, number, number];
-  const c = info.inChannels;
-  const paddedHeight = info.inHeight + p.top + p.bottom;
-  const paddedWidth = info.inWidth + p.left + p.right;
-  const sh = info.strideHeight;
-  const sw = info.strideWidth;
-  const spanHeight = (oh - 1) * sh + 1;
-  const spanWidth = (ow - 1) * sw + 1;
-  const placed: TensorInfo[] = [];
-  for (let i = 0; i < info.filterHeight; i++) {
-    for (let j = 0; j < info.filterWidth; j++) {
-      const contribution = tapContribution(backend, dy, filter, i, j);
-      // Zero-insert: [N, OH, 1, OW, 1, C] padded to [N, OH, sh, OW, sw, C], read as [N, OH*sh, OW*sw, C], cropped.
-      const spread = reshape(backend, contribution, [n, oh, 1, ow, 1, c]);
-      const zeros = run('PadV2', backend, { x: spread }, { paddings: [[0, 0], [0, 0], [0, sh - 1], [0, 0], [0, sw - 1], [0, 0]], constantValue: 0 });
-      const upsampled = reshape(backend, zeros, [n, oh * sh, ow * sw, c]);
-      const cropped = sliceOnHeap(backend, upsampled, [0, 0, 0, 0], [n, spanHeight, spanWidth, c]);
-      const top = i * info.dilationHeight;
-      const left = j * info.dilationWidth;
-      placed.push(padSpatial(backend, cropped, top, paddedHeight - top - spanHeight, left, paddedWidth - left - spanWidth));
-      release(backend, contribution, spread, zeros, upsampled, cropped);
+/**
+ * dx[n, h, w, c] = sum over taps (i, j) and q < m of dy[n, oh, ow, c*m + q] * W[i, j, c, q], where
+ * h = oh*sh + i*dh - padTop (w likewise): a scatter-add straight on the heap, one pixel's channels at a time.
+ */
+function scatteredInputGradient(backend: BackendWasm, dy: TensorInfo, filter: TensorInfo, info: backend_util.Conv2DInfo): TensorInfo {
+  const { batchSize, inHeight, inWidth, inChannels: channels, outHeight, outWidth, filterHeight, filterWidth } = info;
+  const multiplier = filter.shape[3] as number;
+  const out = backend.makeOutput([batchSize, inHeight, inWidth, channels], 'float32');
+  const dx = heapView(backend, out);
+  dx.fill(0);
+  const gradient = heapView(backend, dy);
+  const weights = heapView(backend, filter);
+  const outChannels = channels * multiplier;
+  for (let i = 0; i < filterHeight; i++) {
+    for (let j = 0; j < filterWidth; j++) {
+      const tapWeights = (i * filterWidth + j) * outChannels;
+      for (let n = 0; n < batchSize; n++) {
+        for (let oh = 0; oh < outHeight; oh++) {
+          const h = oh * info.strideHeight + i * info.dilationHeight - info.padInfo.top;
+          if (h < 0 || h >= inHeight) continue;
+          for (let ow = 0; ow < outWidth; ow++) {
+            const w = ow * info.strideWidth + j * info.dilationWidth - info.padInfo.left;
+            if (w < 0 || w >= inWidth) continue;
+            const to = ((n * inHeight + h) * inWidth + w) * channels;
+            const from = ((n * outHeight + oh) * outWidth + ow) * outChannels;
+            if (multiplier === 1) {
+              for (let c = 0; c < channels; c++) dx[to + c] = (dx[to + c] as number) + (gradient[from + c] as number) * (weights[tapWeights + c] as number);
+            } else {
+              for (let k = 0; k < outChannels; k++) {
+                const c = to + Math.floor(k / multiplier);
+                dx[c] = (dx[c] as number) + (gradient[from + k] as number) * (weights[tapWeights + k] as number);
+              }
+            }
+          }
+        }
+      }
     }
   }
-  const total = placed.length === 1 ? (placed[0] as TensorInfo) : run('AddN', backend, placed as unknown as Record<string, TensorInfo>);
-  const dx = sliceOnHeap(backend, total, [0, p.top, p.left, 0], [n, info.inHeight, info.inWidth, c]);
-  release(backend, ...placed);
-  if (placed.length !== 1) release(backend, total);
-  return dx;
+  return out;
 }
 
 /** DepthwiseConv2dNativeBackpropInput for wasm. */
@@ -86,6 +80,6 @@ export const depthwiseBackpropInputPatch: WasmKernelPatch = {
     const info = convGeometry(convAttrs.inputShape, filter.shape, convAttrs, true);
     const unitStride = info.strideHeight === 1 && info.strideWidth === 1 && info.dilationHeight === 1 && info.dilationWidth === 1;
     const simple = unitStride && filter.shape[3] === 1 ? rotatedFilterGradient(backend, dy, filter, info) : null;
-    return simple ?? tapwiseInputGradient(backend, dy, filter, info);
+    return simple ?? scatteredInputGradient(backend, dy, filter, info);
   },
 };

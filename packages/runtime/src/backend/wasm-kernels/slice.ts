@@ -8,6 +8,37 @@ import { heapView } from './kernel-calls.ts';
 import type { WasmKernelArgs } from './kernel-calls.ts';
 import type { WasmKernelPatch } from './patch.ts';
 
+/**
+ * Copies x[begin[d] + i * strides[d]] for i < size[d] in every dimension d (numeric dtypes; the last dimension's
+ * stride must be 1, positive strides only) into a new tensor of shape `size`. Rows of the last dimension are copied
+ * as contiguous runs, so strided taps over NHWC images cost one short copy per pixel.
+ */
+export function stridedSliceOnHeap(backend: BackendWasm, x: TensorInfo, begin: number[], size: number[], strides: number[]): TensorInfo {
+  const rank = x.shape.length;
+  if (rank === 0 || strides.every((stride) => stride === 1)) return sliceOnHeap(backend, x, begin, size);
+  util.assert(strides[rank - 1] === 1 && strides.every((stride) => stride > 0), () => 'stridedSliceOnHeap: unsupported strides');
+  const out = backend.makeOutput(size, x.dtype);
+  const count = util.sizeFromShape(size);
+  if (count === 0) return out;
+  const source = heapView(backend, x);
+  const target = heapView(backend, out);
+  const elementStrides = [...util.computeStrides(x.shape), 1];
+  const run = size[rank - 1] as number;
+  const outer = size.slice(0, rank - 1);
+  const index = new Array<number>(rank - 1).fill(0);
+  for (let row = 0; row < count / run; row++) {
+    let offset = begin[rank - 1] as number;
+    for (let d = 0; d < rank - 1; d++) offset += ((begin[d] as number) + (index[d] as number) * (strides[d] as number)) * (elementStrides[d] as number);
+    target.set(source.subarray(offset, offset + run), row * run);
+    for (let d = rank - 2; d >= 0; d--) {
+      index[d] = (index[d] as number) + 1;
+      if ((index[d] as number) < (outer[d] as number)) break;
+      index[d] = 0;
+    }
+  }
+  return out;
+}
+
 /** Copies x[begin : begin + size] (any rank, numeric dtypes) into a new tensor. */
 export function sliceOnHeap(backend: BackendWasm, x: TensorInfo, begin: number[], size: number[]): TensorInfo {
   const out = backend.makeOutput(size, x.dtype);

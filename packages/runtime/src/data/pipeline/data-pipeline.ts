@@ -87,9 +87,15 @@ export class DataPipeline {
     };
   }
 
-  /** One epoch of shuffled training batches, decoded ahead of the consumer (see TrainingBatchOptions). */
+  /**
+   * One epoch of shuffled training batches, decoded ahead of the consumer (see TrainingBatchOptions). Throws
+   * PipelineError NO_TRAINING_VIDEOS, or the generator's error (e.g. OBJECTS_FOLDER_MISSING), at the call.
+   */
   trainingBatches(options: TrainingBatchOptions): AsyncIterable<TrainingBatch> {
     if (this.train.length === 0) throw new PipelineError('NO_TRAINING_VIDEOS', 'the dataset has no training videos');
+    if (!Number.isInteger(options.batchSize) || options.batchSize < 1) throw new RangeError(`batch size must be a positive integer, got ${options.batchSize}`);
+    // Built now, so a bad generator setup (e.g. a missing objects folder) throws here rather than mid-epoch.
+    this.anomalyGenerator();
     return streamTrainingBatches(this, options);
   }
 
@@ -102,6 +108,20 @@ export class DataPipeline {
       truth: store.video.truth,
       batches: (batchSize: number) => streamTestBatches(store, this.plan, batchSize),
     }));
+  }
+
+  /**
+   * Builds the disk cache entries (motion, and resized frames) of every video of a split now, one video at a time,
+   * calling `onVideo(done, total, name)` after each; without a disk cache it does nothing. Training otherwise builds
+   * them on first touch, which in a shuffled epoch means all of them before the first batch.
+   */
+  async prepare(split: 'train' | 'validation' | 'test', onVideo?: (done: number, total: number, name: string) => void): Promise<void> {
+    if (this.cache === null) return;
+    const stores = split === 'train' ? this.train : split === 'test' ? this.test : this.validation;
+    for (const [index, store] of stores.entries()) {
+      if (store.video.frameCount > 0) await store.motion(0);
+      onVideo?.(index + 1, stores.length, store.video.name);
+    }
   }
 
   /** Closes the disk cache's open files. */

@@ -20,6 +20,14 @@ describe('createResizer (cv2.resize INTER_LINEAR geometry)', () => {
     expect([...out]).toEqual([0, 200, 50, 25, 150, 50, 75, 50, 50, 100, 0, 50]);
   });
 
+  it('matches cv2.resize bit for bit (values from OpenCV 5.0, cv2.resize(a, (7, 4)) and (3, 2))', () => {
+    const image = new Uint8Array([0, 50, 100, 150, 200, 255, 30, 60, 90, 120, 10, 250, 20, 240, 30]);
+    expect([...createResizer([3, 5], [4, 7], 1).resize(image)]).toEqual([
+      0, 28, 64, 100, 135, 171, 200, 159, 90, 48, 75, 102, 129, 150, 163, 134, 93, 45, 117, 120, 86, 10, 147, 184, 20, 177, 150, 30,
+    ]);
+    expect([...createResizer([3, 5], [2, 3], 1).resize(image)]).toEqual([57, 90, 165, 112, 30, 102]);
+  });
+
   it('returns a copy at the same size and rejects a wrong input length', () => {
     const image = new Uint8Array([1, 2, 3, 4]);
     const resizer = createResizer([2, 2], [2, 2], 1);

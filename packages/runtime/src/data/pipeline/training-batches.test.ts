@@ -120,3 +120,28 @@ describe('testVideos', () => {
     expect(centre).toEqual([0, 1, 2, 3, 4, 5, 6]);
   });
 });
+
+describe('DataPipeline on the synthetic benchmark', () => {
+  it('feeds tinyPlan-sized batches and passes the truth of the test videos through', async () => {
+    const { syntheticDataset } = await import('../synthetic/synthetic-dataset.ts');
+    const tiny = tinyPlan();
+    const source = syntheticDataset(tiny.data.synthetic!);
+    const pipeline = new DataPipeline(source, tiny);
+    const [batch] = await collect(pipeline.trainingBatches({ epoch: 0, batchSize: 4, maxBatches: 1 }));
+    expect([batch!.size, batch!.height, batch!.width, batch!.input.length]).toEqual([4, 32, 32, 4 * 32 * 32 * 9]);
+    const videos = pipeline.testVideos();
+    expect(videos.map((video) => video.name)).toEqual(['test-001', 'test-002']);
+    expect(videos[0]!.truth!.labels).toEqual(source.test[0]!.truth!.labels);
+    expect(videos[0]!.frameCount).toBe(24);
+  });
+
+  it('reports a bad generator setup when the epoch is requested, with its code', () => {
+    const objects = tinyPlan({ synthetic_anomalies: { generator: 'objects', options: { folder: '/nonexistent/objects' } } });
+    const pipeline = new DataPipeline(rampDataset(1, 4, 8, 8), objects);
+    expect(() => pipeline.trainingBatches({ epoch: 0, batchSize: 2 })).toThrow(expect.objectContaining({ code: 'OBJECTS_FOLDER_MISSING' }));
+    const empty = new DataPipeline({ train: [], validation: [], test: [] }, plan);
+    expect(() => empty.trainingBatches({ epoch: 0, batchSize: 2 })).toThrow(expect.objectContaining({ code: 'NO_TRAINING_VIDEOS' }));
+    expect(() => new DataPipeline(rampDataset(1, 4, 8, 8), tinyPlan({ data: { context: [-1, 1] } }))).toThrow(expect.objectContaining({ code: 'CONTEXT' }));
+    expect(() => new DataPipeline(rampDataset(1, 4, 8, 8), plan).trainingBatches({ epoch: 0, batchSize: 0 })).toThrow(RangeError);
+  });
+});

@@ -93,3 +93,20 @@ describe('LruCache', () => {
     expect(cache.get(1)).toBe('a');
   });
 });
+
+describe('DataPipeline.prepare', () => {
+  it('builds the cache entries of every video up front, reporting progress, so batches compute nothing', async () => {
+    const { DataPipeline } = await import('./data-pipeline.ts');
+    const { tinyPlan } = await import('../../test-plan.ts');
+    const { rampDataset } = await import('./test-fixtures.ts');
+    const plan = tinyPlan({ data: { size: [4, 4], cache_dir: temporaryFolder() }, synthetic_anomalies: { probability: 0 } });
+    const pipeline = new DataPipeline(rampDataset(3, 6, 4, 4), plan);
+    const progress: string[] = [];
+    await pipeline.prepare('train', (done, total, name) => progress.push(`${done}/${total} ${name}`));
+    expect(progress).toEqual(['1/3 v0', '2/3 v1', '3/3 v2']);
+    expect(pipeline.cache!.stats.computedFrames).toBe(18);
+    for await (const batch of pipeline.trainingBatches({ epoch: 0, batchSize: 6 })) expect(batch.size).toBe(6);
+    expect(pipeline.cache!.stats.computedFrames).toBe(18);
+    await pipeline.close();
+  });
+});

@@ -17,7 +17,7 @@ function personValue(random: Random): number {
   return random.next() < 0.5 ? random.uniform(25, 85) : random.uniform(175, 235);
 }
 
-function still(start: number, x: number, y: number, velocityX: number, velocityY: number, gravity = 0): Path {
+function straightPath(start: number, x: number, y: number, velocityX: number, velocityY: number, gravity = 0): Path {
   return { start, x, y, velocityX, velocityY, gravity };
 }
 
@@ -33,7 +33,7 @@ function walker(random: Random, scene: Scene, start: number, frames: number, spe
   const margin = size * 0.4;
   const feetY = random.uniform(scene.walkwayTop + size * 0.3, scene.walkwayBottom);
   const x = leftToRight ? -margin : scene.width + margin;
-  const path = still(start, x, feetY, leftToRight ? speed : -speed, random.uniform(-0.02, 0.02) * speed);
+  const path = straightPath(start, x, feetY, leftToRight ? speed : -speed, random.uniform(-0.02, 0.02) * speed);
   const duration = Math.ceil((scene.width + 2 * margin) / speed);
   return baseActor('walker', 0, path, size, personValue(random), [start, Math.min(frames, start + duration)]);
 }
@@ -68,7 +68,7 @@ export function anomalyActor(kind: SyntheticAnomalyKind, random: Random, scene: 
       const speed = width * random.uniform(NORMAL_SPEED[0], NORMAL_SPEED[1]);
       const down = random.next() < 0.5;
       const y = down ? 0 : height + size;
-      const path = still(start, random.uniform(0.2, 0.8) * width, y, random.uniform(-0.15, 0.15) * speed, down ? speed : -speed);
+      const path = straightPath(start, random.uniform(0.2, 0.8) * width, y, random.uniform(-0.15, 0.15) * speed, down ? speed : -speed);
       const duration = Math.ceil((height + size) / speed);
       return baseActor('wrong-direction', trackId, path, size, personValue(random), [start, Math.min(frames, start + duration)]);
     }
@@ -97,7 +97,7 @@ export function anomalyActor(kind: SyntheticAnomalyKind, random: Random, scene: 
       const leftToRight = random.next() < 0.5;
       const bottom = random.uniform(scene.walkwayTop + length * 0.6, scene.walkwayBottom);
       const x = leftToRight ? -length / 2 : width + length / 2;
-      const path = still(start, x, bottom, leftToRight ? speed : -speed, 0);
+      const path = straightPath(start, x, bottom, leftToRight ? speed : -speed, 0);
       const duration = Math.ceil((width + length) / speed);
       return baseActor('vehicle', trackId, path, length, random.uniform(60, 200), [start, Math.min(frames, start + duration)]);
     }
@@ -112,7 +112,7 @@ export function anomalyActor(kind: SyntheticAnomalyKind, random: Random, scene: 
       const velocityY = (-4 * peak) / duration;
       const gravity = (8 * peak) / (duration * duration);
       const y = random.uniform(scene.walkwayTop, scene.walkwayBottom);
-      const path = still(start, x, y, (leftToRight ? travel : -travel) / duration, velocityY, gravity);
+      const path = straightPath(start, x, y, (leftToRight ? travel : -travel) / duration, velocityY, gravity);
       return baseActor('thrown-object', trackId, path, size, random.next() < 0.5 ? 240 : 15, [start, Math.min(frames, start + duration + 1)]);
     }
   }

@@ -1,0 +1,75 @@
+// Training and inference frames/s of the AED-MAE model (the paper's Avenue configuration: patch 16, encoder
+// 256 x 3 blocks x 4 heads, decoder 128 x 3 x 4, MLP ratio 2, mask ratio 0.5) at 160x320 and 320x640, on a chosen
+// backend. Training = one optimizer step of the teacher stage (forward, loss, gradients, AdamW); inference = teacher
+// + student on a test batch (predictBatch). Random inputs; the data pipeline is not included.
+//
+// Usage (from the repository root):
+//   node --conditions=source --import ./bench/register-ts.mjs bench/model-speed.ts [--backend wasm|cpu] [--threads N]
+//        [--steps N] [--sizes 160x320,320x640] [--qkv dwconv-bn] [--block cvt-pointwise]
+import { createRequire } from 'node:module';
+import type { BlockKind, Plan, QkvProjection } from '../packages/dsl/src/index.ts';
+import {
+  createModel, describeBackend, optimizerRegistry, predictBatch, selectBackend, stepGradients,
+} from '../packages/runtime/src/index.ts';
+import { tinyPlan } from '../packages/runtime/src/test-plan.ts';
+import { squaresBatch, asTestBatch } from '../packages/runtime/src/train/fixtures.ts';
+import { Random } from '../packages/runtime/src/random.ts';
+
+// TF.js resolves from the runtime package (pnpm installs it there): the same copy the runtime uses.
+const tf = createRequire(new URL('../packages/runtime/package.json', import.meta.url))('@tensorflow/tfjs-core') as typeof import('@tensorflow/tfjs-core');
+
+const argument = (name: string, fallback: string): string => {
+  const index = process.argv.indexOf(`--${name}`);
+  return index >= 0 ? process.argv[index + 1] ?? fallback : fallback;
+};
+const backend = argument('backend', 'wasm') as 'wasm' | 'cpu';
+const threads = argument('threads', 'auto');
+const steps = Number(argument('steps', '3'));
+const sizes = argument('sizes', '160x320,320x640').split(',').map((s) => s.split('x').map(Number) as [number, number]);
+const block = argument('block', 'cvt-pointwise') as BlockKind;
+const qkv = argument('qkv', 'dwconv-bn') as QkvProjection;
+
+function avenuePlan(size: [number, number], batch: number): Plan {
+  const base = tinyPlan();
+  const stack = { depth: 3, heads: 4, mlp_ratio: 2, block, qkv };
+  return tinyPlan({
+    data: { size },
+    model: { patch: 16, encoder: { ...stack, dim: 256 }, decoder: { ...stack, dim: 128 }, dropout: 0.1 },
+    loss: { tokens: 'all' },
+    stages: [{ ...base.stages[0]!, batch, micro_batch: batch }],
+  });
+}
+
+async function time(run: () => void, count: number): Promise<number> {
+  run(); // warm-up (kernel set-up, first allocations)
+  const started = performance.now();
+  for (let index = 0; index < count; index++) run();
+  return (performance.now() - started) / 1000 / count;
+}
+
+const report = await selectBackend(backend, { threads: threads === 'auto' ? 'auto' : Number(threads) });
+console.log(`backend: ${describeBackend(report)}; block ${block}, qkv ${qkv}`);
+for (const size of sizes) {
+  const trainBatch = size[0] >= 320 ? 4 : 8;
+  const plan = avenuePlan(size, trainBatch);
+  const model = createModel(plan);
+  const stage = plan.stages[0]!;
+  const trainable = model.params.list().filter((p) => p.trainable);
+  const optimizer = optimizerRegistry.adamw(stage.optimizer, trainable);
+  const batch = squaresBatch(plan, trainBatch, 1, 4);
+  const random = new Random(1);
+  const trainSeconds = await time(() => {
+    const { gradients } = stepGradients(plan, stage, model, batch, trainable, random);
+    optimizer.apply(gradients, stage.optimizer.lr);
+    for (const gradient of gradients.values()) gradient.dispose();
+  }, steps);
+  const testBatch = asTestBatch(squaresBatch(plan, 8, 2));
+  const inferSeconds = await time(() => { predictBatch(model, testBatch); }, steps);
+  console.log(
+    `${size[0]}x${size[1]}: training batch ${trainBatch}: ${(trainBatch / trainSeconds).toFixed(2)} frames/s ` +
+    `(${trainSeconds.toFixed(2)} s/step); inference batch 8: ${(8 / inferSeconds).toFixed(2)} frames/s ` +
+    `(${inferSeconds.toFixed(2)} s/batch); tensors ${tf.memory().numTensors}`,
+  );
+  optimizer.dispose();
+  model.params.dispose();
+}

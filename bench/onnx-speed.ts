@@ -1,0 +1,107 @@
+// Inference speed (teacher + student, evaluation mode, mask ratio 0.5) of the ONNX engine (onnxruntime-node CPU,
+// the model exported by packages/runtime/src/onnx) against TF.js wasm in the same process, at the paper's model size
+// (patch 16, encoder 256 x 3 x 4, decoder 128 x 3 x 4, MLP ratio 2, pointwise-conv MLP, dwconv-bn q/k/v, anomaly
+// channel, one student block after decoder block 1). Inputs are generated; frames/s = batch / seconds per run,
+// median of the repeats (min and max beside it). "model" times the graph alone on given patches and mask; "infer"
+// adds what the scorer pays on the JS side (patchify, mask drawing, target, per-patch summary).
+//
+// Usage (from the repository root):
+//   node --conditions=source --import ./bench/register-ts.mjs bench/onnx-speed.ts \
+//     [--sizes 160x320,320x640] [--batch 8] [--threads 2] [--repeats 5] [--engines onnx,wasm] [--json]
+import { createRequire } from 'node:module';
+import { availableParallelism, loadavg } from 'node:os';
+import {
+  createModel, createOnnxInference, createTokenMask, forward, maskingRegistry, selectBackend, describeBackend,
+  type MaskedAutoencoder,
+} from '../packages/runtime/src/index.ts';
+import { Random } from '../packages/runtime/src/random.ts';
+import { tinyPlan } from '../packages/runtime/src/test-plan.ts';
+
+// TF.js resolves from the runtime package (pnpm installs it there, not at the root): the same copy the runtime uses.
+const tf = createRequire(new URL('../packages/runtime/package.json', import.meta.url))('@tensorflow/tfjs-core') as typeof import('@tensorflow/tfjs-core');
+
+function option(name: string, fallback: string): string {
+  const at = process.argv.indexOf(`--${name}`);
+  return at >= 0 ? (process.argv[at + 1] ?? fallback) : fallback;
+}
+const sizes = option('sizes', '160x320,320x640').split(',').map((size) => size.split('x').map(Number) as [number, number]);
+const batch = Number(option('batch', '8'));
+const threads = Number(option('threads', '2'));
+const repeats = Number(option('repeats', '5'));
+const engines = option('engines', 'onnx,wasm').split(',');
+const json = process.argv.includes('--json');
+
+function paperPlan(size: [number, number]) {
+  const stack = { depth: 3, heads: 4, mlp_ratio: 2, block: 'cvt-pointwise', qkv: 'dwconv-bn' } as const;
+  return tinyPlan({
+    data: { size },
+    model: { patch: 16, encoder: { ...stack, dim: 256 }, decoder: { ...stack, dim: 128 }, student: { after_block: 1, blocks: 1 }, outputs: { frame: 3, anomaly_map: 1, classifier: false } },
+    masking: { ratio: 0.5, strategy: 'random' },
+    runtime: { threads },
+  });
+}
+
+interface Row { engine: string; size: string; batch: number; threads: number; fps: number; min: number; max: number; runs: number }
+const rows: Row[] = [];
+
+async function measure(engine: string, size: [number, number], run: () => Promise<void>): Promise<void> {
+  await run(); // warm-up: first-run allocations, kernel selection
+  const seconds: number[] = [];
+  for (let index = 0; index < repeats; index++) {
+    const started = performance.now();
+    await run();
+    seconds.push((performance.now() - started) / 1000);
+  }
+  const fps = seconds.map((s) => batch / s).sort((a, b) => a - b);
+  const row = { engine, size: `${size[0]}x${size[1]}`, batch, threads, fps: fps[Math.floor(fps.length / 2)] ?? 0, min: fps[0] ?? 0, max: fps[fps.length - 1] ?? 0, runs: repeats };
+  rows.push(row);
+  if (!json) console.log(`${row.engine.padEnd(12)} ${row.size.padEnd(8)} batch ${batch}  ${row.fps.toFixed(1)} frames/s (min ${row.min.toFixed(1)}, max ${row.max.toFixed(1)}; load ${loadavg()[0]!.toFixed(1)})`);
+}
+
+function inputs(model: MaskedAutoencoder, seed: number) {
+  const random = new Random(seed);
+  const tokens = model.grid.rows * model.grid.cols;
+  const width = model.grid.patch ** 2 * model.inputChannels;
+  const patches = Float32Array.from({ length: batch * tokens * width }, () => random.uniform(-1, 1));
+  const mask = createTokenMask(maskingRegistry.random, { grid: model.grid, batch, motion: null, random }, 0.5);
+  return { patches, mask, tokens, width };
+}
+
+if (engines.includes('wasm')) {
+  const report = await selectBackend('wasm', { threads });
+  if (!json) console.log(`TF.js backend: ${describeBackend(report)}`);
+} else {
+  await tf.setBackend('cpu');
+}
+for (const size of sizes) {
+  const plan = paperPlan(size);
+  const model = createModel(plan);
+  const { patches, mask, tokens, width } = inputs(model, 1);
+  if (engines.includes('onnx')) {
+    const engine = await createOnnxInference(model, plan, { threads });
+    await measure('onnx model', size, async () => { await engine.run(patches, batch, mask); });
+    const frames = Array.from({ length: batch }, (_, index) => index);
+    const random = new Random(2);
+    const [height, widthPixels] = size;
+    const testBatch = {
+      size: batch, height, width: widthPixels, frames,
+      input: Float32Array.from({ length: batch * height * widthPixels * 9 }, () => random.uniform(-1, 1)),
+      motion: new Float32Array(batch * height * widthPixels * 3),
+    };
+    await measure('onnx infer', size, async () => { await engine.infer(testBatch, 'bench'); });
+    await engine.release();
+  }
+  if (engines.includes('wasm')) {
+    const context = { training: false, dropoutSeed: () => 0 };
+    await measure('tfjs-wasm model', size, async () => {
+      const outputs = tf.tidy(() => {
+        const out = forward(model, tf.tensor3d(patches, [batch, tokens, width]), mask, context, true);
+        return [out.teacher, out.student!];
+      });
+      await Promise.all(outputs.map((tensor) => tensor.data()));
+      tf.dispose(outputs);
+    });
+  }
+  model.params.dispose();
+}
+if (json) console.log(JSON.stringify({ cores: availableParallelism(), load: loadavg(), rows }, null, 2));

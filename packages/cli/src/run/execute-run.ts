@@ -1,0 +1,211 @@
+// `vadc run`: resolve -> run folder -> backend -> data -> train each stage (or resume) -> score -> evaluate ->
+// report. Each step announces itself; long ones show progress. Every file is written atomically, run.json records
+// the state after each step, and Ctrl-C marks the run interrupted, leaving the last epoch's checkpoint to resume.
+import { writeFileSync, renameSync } from 'node:fs';
+import { join } from 'node:path';
+import { renderPlanYaml, type Plan } from '@vadc/dsl';
+import {
+  DataPipeline, createModel, describeBackend, inferBatch, openDataset, scoreVideo, selectBackend, train as trainPlan,
+  type MaskedAutoencoder, type VideoScores,
+} from '@vadc/runtime';
+import type { CommandIO } from '../command.ts';
+import type { LoadedRecipe } from '../recipe-reader.ts';
+import { evaluateRun, type RunMetrics } from './evaluate.ts';
+import { writeFileAtomic, writeJsonAtomic } from './files.ts';
+import { machineInfo } from './machine.ts';
+import { startProgress } from './progress.ts';
+import { buildReport } from './report-data.ts';
+import { createRun, saveRun, type RunFolder } from './run-folder.ts';
+import { scoresCsv } from './scores-csv.ts';
+import { TrainLog } from './train-log.ts';
+
+/** Options of a run beyond the recipe. */
+export interface RunOptions {
+  /** Folder holding runs/<name>/<id> (default <cwd>/runs). */
+  outRoot: string;
+  /** Backend to use instead of the recipe's runtime.backend. */
+  backend: string | null;
+  /** Continue this existing run folder instead of creating one. */
+  resumeFrom: RunFolder | null;
+  /** Train only (`vadc train`): stop before scoring. */
+  trainOnly: boolean;
+}
+
+/** Speeds measured during a run, frames per second. */
+export interface RunSpeed {
+  train_fps: number | null;
+  infer_fps: number | null;
+  backend: string;
+  threads: number;
+  train_batch: number | null;
+  infer_batch: number;
+}
+
+/** The checkpoint file of a run: the last finished epoch, and after training the trained model. */
+export const checkpointPath = (run: RunFolder): string => join(run.directory, 'checkpoints', 'model.ckpt');
+
+const seconds = (start: number) => (performance.now() - start) / 1000;
+
+/** Runs (or resumes) a whole experiment; returns the run folder. Throws on failure after recording it in run.json. */
+export async function executeRun(recipe: LoadedRecipe, options: RunOptions, io: CommandIO): Promise<RunFolder> {
+  const { plan, hash } = recipe;
+  const say = (text: string) => io.stdout(`${text}\n`);
+  const run = options.resumeFrom ?? (await createRun(options.outRoot, {
+    name: plan.name, id: runIdFor(), hash, seed: plan.runtime.seed, backend: null, machine: await machineInfo(),
+  }));
+  say(`${options.resumeFrom ? 'resuming' : 'run'} ${run.directory} (recipe ${plan.name}, hash ${hash.slice(0, 12)})`);
+  await writeJsonAtomic(join(run.directory, 'plan.json'), plan);
+  await writeFileAtomic(join(run.directory, 'recipe.yaml'), `# resolved from ${recipe.path}\n# hash ${hash}\n${renderPlanYaml(plan)}`);
+  run.record.status = 'running';
+  await saveRun(run);
+  const stopOnInterrupt = markInterruptedOnSignal(run);
+  try {
+    const backendStart = performance.now();
+    const backend = await selectBackend((options.backend ?? plan.runtime.backend) as Plan['runtime']['backend'], { threads: plan.runtime.threads });
+    run.record.backend = describeBackend(backend);
+    run.record.timings.backend = seconds(backendStart);
+    say(`backend: ${run.record.backend}`);
+
+    const prepareStart = performance.now();
+    say(`data: opening ${plan.data.dataset}${plan.data.root ? ` at ${plan.data.root}` : ''}`);
+    const source = await openDataset(plan, { baseDir: recipe.path.replace(/\/[^/]*$/, '') });
+    const pipeline = new DataPipeline(source, plan, { defaultCacheDir: join(options.outRoot, '.vadc-cache') });
+    say(`data: ${source.train.length} training videos (${pipeline.trainingSampleCount()} frames), ${source.test.length} test videos`);
+    run.record.timings.prepare = seconds(prepareStart);
+    await saveRun(run);
+
+    const model = createModel(plan);
+    const trainStart = performance.now();
+    const trainSpeed = await trainModel(plan, model, pipeline, run, io);
+    run.record.timings.train = seconds(trainStart);
+    await saveRun(run);
+    if (options.trainOnly) {
+      run.record.status = 'finished';
+      await saveRun(run);
+      await pipeline.close();
+      return run;
+    }
+
+    const scoreStart = performance.now();
+    const videos = await scoreTestVideos(plan, model, pipeline, io);
+    const scoringSeconds = seconds(scoreStart);
+    run.record.timings.score = scoringSeconds;
+    await writeFileAtomic(join(run.directory, 'scores.csv'), scoresCsv(videos, plan));
+
+    const evaluateStart = performance.now();
+    const frames = videos.reduce((sum, video) => sum + video.frameCount, 0);
+    const speed: RunSpeed = {
+      train_fps: trainSpeed, infer_fps: scoringSeconds > 0 ? frames / scoringSeconds : null,
+      backend: backend.backend, threads: backend.threads, train_batch: plan.stages[0]?.batch ?? null, infer_batch: plan.scoring.batch,
+    };
+    const metrics: RunMetrics & { speed: RunSpeed } = { ...evaluateRun(videos, plan), speed };
+    await writeJsonAtomic(join(run.directory, 'metrics.json'), metrics);
+    run.record.timings.evaluate = seconds(evaluateStart);
+    printMetrics(metrics, say);
+
+    const reportStart = performance.now();
+    const report = await buildReport({ run, plan, videos, metrics, model, pipeline });
+    await writeFileAtomic(join(run.directory, 'report.html'), report);
+    run.record.timings.report = seconds(reportStart);
+    say(`report: ${join(run.directory, 'report.html')}`);
+    await pipeline.close();
+    run.record.status = 'finished';
+    await saveRun(run);
+    return run;
+  } catch (error) {
+    run.record.status = 'failed';
+    run.record.error = error instanceof Error ? error.message : String(error);
+    await saveRun(run);
+    throw error;
+  } finally {
+    stopOnInterrupt();
+  }
+}
+
+function runIdFor(): string {
+  return new Date().toISOString().slice(0, 19).replace(/:/g, '-');
+}
+
+/** Trains every stage (resuming from the run's checkpoint when there is one); returns mean training frames/s. */
+async function trainModel(plan: Plan, model: MaskedAutoencoder, pipeline: DataPipeline, run: RunFolder, io: CommandIO): Promise<number | null> {
+  const log = new TrainLog(join(run.directory, 'train.jsonl'));
+  const samples = pipeline.trainingSampleCount();
+  let bar: ReturnType<typeof startProgress> | null = null;
+  let barKey = '';
+  let trainedSamples = 0;
+  let trainedSeconds = 0;
+  await trainPlan({
+    plan,
+    model,
+    checkpointPath: checkpointPath(run),
+    resume: true,
+    batches: (stageIndex, epoch) => {
+      const stage = plan.stages[stageIndex]!;
+      return pipeline.trainingBatches({ epoch, batchSize: stage.batch, maxBatches: stage.steps_per_epoch, seed: plan.runtime.seed + stageIndex });
+    },
+    stepsPerEpoch: (stageIndex) => {
+      const stage = plan.stages[stageIndex]!;
+      const full = Math.ceil(samples / stage.batch);
+      return stage.steps_per_epoch === null ? full : Math.min(full, stage.steps_per_epoch);
+    },
+    onStep: (report) => {
+      const stage = plan.stages[report.stageIndex]!;
+      const key = `${report.stageIndex}/${report.epoch}`;
+      if (key !== barKey) {
+        bar?.done();
+        barKey = key;
+        const steps = Math.min(Math.ceil(samples / stage.batch), stage.steps_per_epoch ?? Infinity);
+        bar = startProgress(`${stage.name} epoch ${report.epoch + 1}/${stage.epochs}`, steps, { write: io.stdout, isTerminal: io.isTerminal, unit: 'steps' });
+      }
+      bar?.tick(1, `loss ${report.loss.toPrecision(4)}`);
+      trainedSamples += stage.batch;
+      trainedSeconds += stage.batch / report.samplesPerSecond;
+      log.add({ stage: report.stage, epoch: report.epoch, step: report.step, loss: report.loss, lr: report.learningRate, samples_per_second: report.samplesPerSecond, time: new Date().toISOString() });
+      if (report.step % 20 === 0) void log.flush();
+    },
+  });
+  (bar as ReturnType<typeof startProgress> | null)?.done();
+  await log.flush();
+  return trainedSeconds > 0 ? trainedSamples / trainedSeconds : null;
+}
+
+/** Scores every test video with the TF.js model, with one progress bar over all test frames. */
+export async function scoreTestVideos(plan: Plan, model: MaskedAutoencoder, pipeline: DataPipeline, io: CommandIO): Promise<VideoScores[]> {
+  const videos = pipeline.testVideos('test');
+  const total = videos.reduce((sum, video) => sum + video.frameCount, 0);
+  const bar = startProgress('score', total, { write: io.stdout, isTerminal: io.isTerminal, unit: 'frames' });
+  const scores: VideoScores[] = [];
+  for (const video of videos) {
+    scores.push(await scoreVideo(video, plan, async (batch, name) => inferBatch(model, batch, { video: name }), { onBatch: (outputs) => bar.tick(outputs.size) }));
+  }
+  bar.done();
+  return scores;
+}
+
+function printMetrics(metrics: RunMetrics, say: (text: string) => void): void {
+  const names = ['micro_auc', 'macro_auc', 'macro_auc_clean', 'rbdc', 'tbdc', 'pixel_auc'] as const;
+  for (const name of names) {
+    const value = metrics[name];
+    if (value !== null) say(`${name.padEnd(16)} ${value.toFixed(4)}  (${metrics.variants[name] ?? ''})`);
+  }
+}
+
+/** On SIGINT / SIGTERM: record the run as interrupted (synchronously, atomically) and exit 130. */
+function markInterruptedOnSignal(run: RunFolder): () => void {
+  const handler = (signal: NodeJS.Signals) => {
+    run.record.status = 'interrupted';
+    run.record.error = `stopped by ${signal}; resume with --resume`;
+    run.record.updated = new Date().toISOString();
+    const path = join(run.directory, 'run.json');
+    writeFileSync(`${path}.signal.tmp`, `${JSON.stringify(run.record, null, 2)}\n`);
+    renameSync(`${path}.signal.tmp`, path);
+    process.stderr.write(`\nvadc: interrupted; the last finished epoch is checkpointed. Resume with: vadc run <recipe> --resume\n`);
+    process.exit(130);
+  };
+  process.once('SIGINT', handler);
+  process.once('SIGTERM', handler);
+  return () => {
+    process.off('SIGINT', handler);
+    process.off('SIGTERM', handler);
+  };
+}

@@ -1,0 +1,134 @@
+// Gathers what report.html shows from a finished run: the run record, metrics.json, per-video scores, curves,
+// the training log, and for a few chosen frames the input, reconstructions and maps (one extra forward pass each).
+import { join } from 'node:path';
+import type { Plan } from '@vadc/dsl';
+import { smoothScores } from '@vadc/metrics';
+import { combineComponents, inferBatch, type DataPipeline, type MaskedAutoencoder, type VideoScores } from '@vadc/runtime';
+import { chooseFrames, trainingCurvesFromLog } from '../report/report-inputs.ts';
+import { renderReport } from '../report/render-report.ts';
+import { REPORT_METRIC_NAMES, type ReportData, type ReportFrame, type ReportMetrics, type ReportVideo } from '../report/types.ts';
+import type { RunMetrics, } from './evaluate.ts';
+import type { RunSpeed } from './execute-run.ts';
+import type { RunFolder } from './run-folder.ts';
+import { readTrainLog } from './train-log.ts';
+
+/** What buildReport needs. */
+export interface ReportInputs {
+  run: RunFolder;
+  plan: Plan;
+  videos: readonly VideoScores[];
+  metrics: RunMetrics & { speed: RunSpeed };
+  model: MaskedAutoencoder;
+  pipeline: DataPipeline;
+  /** Frames shown with reconstructions (default 3). */
+  frameCount?: number;
+}
+
+function reportVideos(videos: readonly VideoScores[], plan: Plan, metrics: RunMetrics): ReportVideo[] {
+  const smoothing = plan.scoring.smoothing.kind === 'gaussian' ? { range: plan.scoring.smoothing.range, sigma: plan.scoring.smoothing.sigma } : null;
+  return videos.map((video) => {
+    const raw = combineComponents(video.components, plan.scoring.weights);
+    const { teacher, discrepancy, anomalyMap, classifier } = video.components;
+    return {
+      name: video.name,
+      scores: smoothing ? smoothScores(raw, smoothing) : raw,
+      components: { teacher, discrepancy, anomalyMap, ...(classifier ? { classifier } : {}) },
+      ...(video.truth ? { labels: video.truth.labels } : {}),
+      auc: metrics.per_video.find((entry) => entry.name === video.name)?.auc_padded ?? null,
+    };
+  });
+}
+
+// [-1, 1] RGB floats (channels 0..2 of `channels`) -> RGB bytes.
+function rgbImage(values: Float32Array, offset: number, channels: number, pixels: number, width: number, height: number) {
+  const rgb = new Uint8Array(pixels * 3);
+  for (let pixel = 0; pixel < pixels; pixel++) {
+    for (let c = 0; c < 3; c++) rgb[pixel * 3 + c] = Math.max(0, Math.min(255, Math.round(((values[offset + pixel * channels + c] ?? 0) + 1) * 127.5)));
+  }
+  return { width, height, rgb };
+}
+
+// A patch-level map [rows, cols] of one frame as a heat map at model resolution.
+function patchHeatMap(values: Float32Array, offset: number, rows: number, cols: number, patch: number) {
+  const width = cols * patch;
+  const height = rows * patch;
+  const heat = new Float32Array(width * height);
+  for (let y = 0; y < height; y++) for (let x = 0; x < width; x++) heat[y * width + x] = values[offset + Math.floor(y / patch) * cols + Math.floor(x / patch)] ?? 0;
+  return { width, height, values: heat };
+}
+
+async function reportFrames(inputs: ReportInputs, videos: ReportVideo[]): Promise<ReportFrame[]> {
+  const { plan, model, pipeline } = inputs;
+  const [height, width] = plan.data.size;
+  const chosen = chooseFrames(videos, inputs.frameCount ?? 3);
+  const frames: ReportFrame[] = [];
+  const testVideos = pipeline.testVideos('test');
+  for (const choice of chosen) {
+    const video = testVideos.find((candidate) => candidate.name === choice.video);
+    const scored = inputs.videos.find((candidate) => candidate.name === choice.video);
+    if (!video || !scored) continue;
+    for await (const batch of video.batches(plan.scoring.batch)) {
+      const index = batch.frames.indexOf(choice.frame);
+      if (index < 0) continue;
+      const outputs = inferBatch(model, batch, { video: video.name, reconstructions: true });
+      const channels = model.frameChannels + model.anomalyChannels;
+      const pixels = width * height;
+      const inputChannels = 3 * plan.data.context.length;
+      const current = 3 * plan.data.context.indexOf(0);
+      const tokens = outputs.rows * outputs.cols;
+      const truth = scored.truth;
+      const boxes = (truth?.regions?.get(choice.frame) ?? []).map((region) => {
+        const [sy, sx] = [height / truth!.resolution[0], width / truth!.resolution[1]];
+        const [x1, y1, x2, y2] = region.box;
+        return [Math.floor(x1 * sx), Math.floor(y1 * sy), Math.floor((x2 + 1) * sx) - 1, Math.floor((y2 + 1) * sy) - 1] as [number, number, number, number];
+      });
+      frames.push({
+        video: video.name, frame: choice.frame, width, height, score: choice.score, boxes,
+        input: rgbImage(batch.input, index * pixels * inputChannels + current, inputChannels, pixels, width, height),
+        ...(outputs.teacher ? { teacher: rgbImage(outputs.teacher, index * pixels * channels, channels, pixels, width, height) } : {}),
+        ...(outputs.student ? { student: rgbImage(outputs.student, index * pixels * channels, channels, pixels, width, height) } : {}),
+        ...(outputs.anomalyMap ? { anomalyMap: { ...patchHeatMap(outputs.anomalyMap, index * tokens, outputs.rows, outputs.cols, plan.model.patch), range: [0, 1] as [number, number] } } : {}),
+        discrepancy: patchHeatMap(outputs.discrepancy[plan.scoring.errors.discrepancy], index * tokens, outputs.rows, outputs.cols, plan.model.patch),
+      });
+      break;
+    }
+  }
+  return frames;
+}
+
+/** Renders report.html for a finished run. */
+export async function buildReport(inputs: ReportInputs): Promise<string> {
+  const { run, plan, metrics } = inputs;
+  const videos = reportVideos(inputs.videos, plan, metrics);
+  const reportMetrics = Object.fromEntries(
+    REPORT_METRIC_NAMES.map((name) => [name, { value: metrics[name], variant: metrics.variants[name] ?? '' }]),
+  ) as unknown as ReportMetrics;
+  const localization = metrics.curves.localization;
+  const { record } = run;
+  const data: ReportData = {
+    run: {
+      recipeName: plan.name, runId: record.id, planHash: record.hash, backend: record.backend ?? 'unknown',
+      threads: metrics.speed.threads, seed: plan.runtime.seed, vadcVersion: record.machine.vadc, date: record.created,
+      machine: { cpuModel: record.machine.cpu, cores: record.machine.cores, memoryGiB: record.machine.memoryGiB, platform: record.machine.platform },
+      timings: Object.entries(record.timings).map(([step, seconds]) => ({ step, seconds })),
+      dataset: plan.data.dataset, versions: { node: record.machine.node, ...record.machine.dependencies },
+    },
+    metrics: reportMetrics,
+    videos,
+    ...(metrics.curves.roc ? { roc: { micro: metrics.curves.roc } } : {}),
+    ...(localization ? {
+      detectionCurves: {
+        rbdc: { falsePositivesPerFrame: localization.false_positives_per_frame, detectionRate: localization.region_detection_rate },
+        tbdc: { falsePositivesPerFrame: localization.false_positives_per_frame, detectionRate: localization.track_detection_rate },
+      },
+    } : {}),
+    frames: await reportFrames(inputs, videos),
+    speed: {
+      backend: metrics.speed.backend, threads: metrics.speed.threads,
+      ...(metrics.speed.train_fps !== null && metrics.speed.train_batch !== null ? { training: { framesPerSecond: metrics.speed.train_fps, batch: metrics.speed.train_batch } } : {}),
+      ...(metrics.speed.infer_fps !== null ? { inference: { framesPerSecond: metrics.speed.infer_fps, batch: metrics.speed.infer_batch } } : {}),
+    },
+    training: trainingCurvesFromLog(await readTrainLog(join(run.directory, 'train.jsonl')) as unknown as Iterable<Record<string, unknown> & { stage: string; step: number }>),
+  };
+  return renderReport(data);
+}

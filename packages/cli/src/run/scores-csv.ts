@@ -1,0 +1,25 @@
+// scores.csv: a row per test frame, `video,frame,score,teacher,discrepancy,anomaly_map,label` (+ classifier when
+// the model has that head). Frames are 0-based. Scores are the combined, unsmoothed frame scores.
+import { combineComponents, type VideoScores } from '@vadc/runtime';
+import type { Plan } from '@vadc/dsl';
+
+const number = (value: number | undefined) => (value === undefined ? '' : Number.isFinite(value) ? String(Math.fround(value)) : 'NaN');
+const csvField = (text: string) => (/[",\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text);
+
+/** The scores.csv text of a run. */
+export function scoresCsv(videos: readonly VideoScores[], plan: Plan): string {
+  const withClassifier = videos.some((video) => video.components.classifier !== null);
+  const header = ['video', 'frame', 'score', 'teacher', 'discrepancy', 'anomaly_map', 'label', ...(withClassifier ? ['classifier'] : [])];
+  const lines = [header.join(',')];
+  for (const video of videos) {
+    const scores = combineComponents(video.components, plan.scoring.weights);
+    const { teacher, discrepancy, anomalyMap, classifier } = video.components;
+    for (let frame = 0; frame < video.frameCount; frame++) {
+      const label = video.truth ? String(video.truth.labels[frame] ?? '') : '';
+      const row = [csvField(video.name), String(frame), number(scores[frame]), number(teacher[frame]), number(discrepancy[frame]), number(anomalyMap[frame]), label];
+      if (withClassifier) row.push(number(classifier?.[frame]));
+      lines.push(row.join(','));
+    }
+  }
+  return `${lines.join('\n')}\n`;
+}

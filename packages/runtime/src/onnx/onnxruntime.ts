@@ -1,0 +1,69 @@
+// Loads `onnxruntime-node` (an optional dependency: its CPU build is bundled; the CUDA download is skipped by the
+// workspace's .npmrc) through a guarded dynamic import, so the runtime loads and runs without it. Only the few
+// members the engine uses are typed here, structurally, so this file compiles whether or not the package is present.
+import { OnnxError } from './onnx-error.ts';
+
+/** An onnxruntime tensor (the members used here). */
+export interface OrtTensor {
+  readonly dims: readonly number[];
+  readonly type: string;
+  readonly data: unknown;
+  dispose?(): void;
+}
+
+/** Session options the engine sets (onnxruntime-common's InferenceSession.SessionOptions). */
+export interface OrtSessionOptions {
+  executionProviders?: string[];
+  intraOpNumThreads?: number;
+  interOpNumThreads?: number;
+  graphOptimizationLevel?: 'disabled' | 'basic' | 'extended' | 'layout' | 'all';
+  executionMode?: 'sequential' | 'parallel';
+}
+
+/** An onnxruntime inference session (the members used here). */
+export interface OrtSession {
+  readonly inputNames: readonly string[];
+  readonly outputNames: readonly string[];
+  run(feeds: Record<string, OrtTensor>): Promise<Record<string, OrtTensor>>;
+  release(): Promise<void>;
+}
+
+/** The parts of the `onnxruntime-node` module the engine uses. */
+export interface OnnxRuntime {
+  Tensor: new (type: 'float32' | 'int64', data: Float32Array | BigInt64Array, dims: readonly number[]) => OrtTensor;
+  InferenceSession: { create(model: Uint8Array, options?: OrtSessionOptions): Promise<OrtSession> };
+  env: { versions: { common: string } };
+}
+
+let loading: Promise<OnnxRuntime> | null = null;
+
+/** `onnxruntime-node`, loaded once; rejects with OnnxError ONNX_RUNTIME_UNAVAILABLE when it is not installed here. */
+export function loadOnnxRuntime(): Promise<OnnxRuntime> {
+  loading ??= importRuntime();
+  return loading;
+}
+
+async function importRuntime(): Promise<OnnxRuntime> {
+  // A variable specifier keeps bundlers and the compiler from requiring the optional package at build time.
+  const specifier = 'onnxruntime-node';
+  try {
+    const imported = (await import(/* @vite-ignore */ specifier)) as Partial<OnnxRuntime> & { default?: Partial<OnnxRuntime> };
+    const runtime = imported.InferenceSession !== undefined ? imported : imported.default;
+    if (runtime?.InferenceSession === undefined || runtime.Tensor === undefined) throw new Error('the module has no InferenceSession');
+    return runtime as OnnxRuntime;
+  } catch (error) {
+    loading = null;
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new OnnxError('ONNX_RUNTIME_UNAVAILABLE', `onnxruntime-node is not available (${reason}); install it with \`pnpm add onnxruntime-node\` (CPU build, with onnxruntime-node-install=skip in .npmrc)`, { cause: error });
+  }
+}
+
+/** Whether `onnxruntime-node` loads here (for tests and `vadc bench --engine`). */
+export async function onnxRuntimeAvailable(): Promise<boolean> {
+  try {
+    await loadOnnxRuntime();
+    return true;
+  } catch {
+    return false;
+  }
+}
