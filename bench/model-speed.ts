@@ -58,13 +58,13 @@ for (const size of sizes) {
   const optimizer = optimizerRegistry.adamw(stage.optimizer, trainable);
   const batch = squaresBatch(plan, trainBatch, 1, 4);
   const random = new Random(1);
+  const testBatch = asTestBatch(squaresBatch(plan, 8, 2));
+  const inferSeconds = await time(() => { predictBatch(model, testBatch); }, steps);
   const trainSeconds = await time(() => {
     const { gradients } = stepGradients(plan, stage, model, batch, trainable, random);
     optimizer.apply(gradients, stage.optimizer.lr);
     for (const gradient of gradients.values()) gradient.dispose();
   }, steps);
-  const testBatch = asTestBatch(squaresBatch(plan, 8, 2));
-  const inferSeconds = await time(() => { predictBatch(model, testBatch); }, steps);
   console.log(
     `${size[0]}x${size[1]}: training batch ${trainBatch}: ${(trainBatch / trainSeconds).toFixed(2)} frames/s ` +
     `(${trainSeconds.toFixed(2)} s/step); inference batch 8: ${(8 / inferSeconds).toFixed(2)} frames/s ` +

@@ -105,3 +105,5 @@ for (const size of sizes) {
   model.params.dispose();
 }
 if (json) console.log(JSON.stringify({ cores: availableParallelism(), load: loadavg(), rows }, null, 2));
+// The threaded wasm backend's worker threads keep the event loop alive: leave explicitly.
+process.exit(0);

@@ -10,4 +10,5 @@ const status = await runCli(process.argv.slice(2), {
   cwd: process.cwd(),
   env: process.env,
 });
-process.exitCode = status;
+// Exit explicitly: the threaded wasm backend's worker threads would otherwise keep the process alive.
+process.stdout.write('', () => process.exit(status));

@@ -24,9 +24,13 @@ export interface RunMetrics {
   };
 }
 
-function scaleBox(box: readonly number[], sy: number, sx: number): [number, number, number, number] {
+/** Scales an inclusive native-resolution box to model resolution. */
+export function scaleBox(box: readonly number[], sy: number, sx: number): [number, number, number, number] {
   const [x1 = 0, y1 = 0, x2 = 0, y2 = 0] = box;
-  return [Math.floor(x1 * sx), Math.floor(y1 * sy), Math.floor((x2 + 1) * sx) - 1, Math.floor((y2 + 1) * sy) - 1];
+  // Inclusive pixel boxes: a box keeps at least one pixel however small it becomes.
+  const left = Math.floor(x1 * sx);
+  const top = Math.floor(y1 * sy);
+  return [left, top, Math.max(left, Math.ceil((x2 + 1) * sx) - 1), Math.max(top, Math.ceil((y2 + 1) * sy) - 1)];
 }
 
 /** Nearest-neighbour resampling of a native-resolution 0/1 mask to the model's size. */

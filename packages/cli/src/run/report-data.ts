@@ -7,7 +7,7 @@ import { combineComponents, inferBatch, type DataPipeline, type MaskedAutoencode
 import { chooseFrames, trainingCurvesFromLog } from '../report/report-inputs.ts';
 import { renderReport } from '../report/render-report.ts';
 import { REPORT_METRIC_NAMES, type ReportData, type ReportFrame, type ReportMetrics, type ReportVideo } from '../report/types.ts';
-import type { RunMetrics, } from './evaluate.ts';
+import { scaleBox, type RunMetrics } from './evaluate.ts';
 import type { RunSpeed } from './execute-run.ts';
 import type { RunFolder } from './run-folder.ts';
 import { readTrainLog } from './train-log.ts';
@@ -77,11 +77,7 @@ async function reportFrames(inputs: ReportInputs, videos: ReportVideo[]): Promis
       const current = 3 * plan.data.context.indexOf(0);
       const tokens = outputs.rows * outputs.cols;
       const truth = scored.truth;
-      const boxes = (truth?.regions?.get(choice.frame) ?? []).map((region) => {
-        const [sy, sx] = [height / truth!.resolution[0], width / truth!.resolution[1]];
-        const [x1, y1, x2, y2] = region.box;
-        return [Math.floor(x1 * sx), Math.floor(y1 * sy), Math.floor((x2 + 1) * sx) - 1, Math.floor((y2 + 1) * sy) - 1] as [number, number, number, number];
-      });
+      const boxes = (truth?.regions?.get(choice.frame) ?? []).map((region) => scaleBox(region.box, height / truth!.resolution[0], width / truth!.resolution[1]));
       frames.push({
         video: video.name, frame: choice.frame, width, height, score: choice.score, boxes,
         input: rgbImage(batch.input, index * pixels * inputChannels + current, inputChannels, pixels, width, height),

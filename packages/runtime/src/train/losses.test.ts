@@ -78,7 +78,7 @@ describe('optimizers and schedules', () => {
     const weight = params.parameter('w', 'encoder', [1, 1], { kind: 'ones' });
     const bias = params.parameter('b', 'encoder', [1], { kind: 'ones' });
     const optimizer = optimizerRegistry.adamw({ kind: 'adamw', lr: 0.1, weight_decay: 0.5, betas: [0.9, 0.95], momentum: 0 }, params.list());
-    optimizer.apply(new Map([['w', tf.tensor2d([[0.3]])], ['b', tf.tensor1d([-0.3])]]), 0.1);
+    optimizer.apply(new Map<string, tf.Tensor>([['w', tf.tensor2d([[0.3]])], ['b', tf.tensor1d([-0.3])]]), 0.1);
     // w: 1 * (1 - 0.1 * 0.5) - 0.1 * m^/(sqrt(v^) + eps) = 0.95 - 0.1; b: 1 + 0.1.
     expect(weight.dataSync()[0]).toBeCloseTo(0.85, 5);
     expect(bias.dataSync()[0]).toBeCloseTo(1.1, 5);

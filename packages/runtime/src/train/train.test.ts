@@ -56,8 +56,9 @@ describe('trainStage', () => {
   });
 
   it('gives the same loss sequence for the same seed, and keeps the tensor count flat', async () => {
-    const plan = tinyPlan({ model: { dropout: 0.1 }, stages: [{ ...tinyPlan().stages[0]!, epochs: 20, micro_batch: 2, clip_grad: 1 }] });
-    const run = async () => {
+    const stage = { ...tinyPlan().stages[0]!, micro_batch: 2, clip_grad: 1 };
+    const run = async (epochs: number) => {
+      const plan = tinyPlan({ model: { dropout: 0.1 }, stages: [{ ...stage, epochs }] });
       const model = createModel(plan);
       const losses: number[] = [];
       const counts: number[] = [];
@@ -68,9 +69,9 @@ describe('trainStage', () => {
       model.params.dispose();
       return { losses, counts };
     };
-    const first = await run();
-    const second = await run();
-    expect(second.losses).toEqual(first.losses);
+    const first = await run(20);
+    const second = await run(8);
+    expect(second.losses).toEqual(first.losses.slice(0, 8));
     expect(first.counts[19]).toBe(first.counts[1]);
   });
 

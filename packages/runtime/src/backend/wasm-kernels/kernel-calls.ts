@@ -3,7 +3,7 @@
 // so nothing is recorded on a gradient tape and no Tensor wrappers are created, and no refcount juggling is needed
 // beyond disposing the intermediates (`release`).
 import { getKernel, util } from '@tensorflow/tfjs-core';
-import type { KernelConfig, NamedAttrMap, NamedTensorInfoMap, TensorInfo } from '@tensorflow/tfjs-core';
+import type { NamedAttrMap, NamedTensorInfoMap, TensorInfo } from '@tensorflow/tfjs-core';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 
 /** What a kernelFunc receives, typed for the wasm backend. */
@@ -58,13 +58,6 @@ export function fromValues(backend: BackendWasm, shape: number[], values: Float3
 /** A zero-copy view of a tensor's data on the wasm heap (valid until the next allocation may grow the heap). */
 export function heapView(backend: BackendWasm, x: TensorInfo): Float32Array | Int32Array | Uint8Array {
   return backend.typedArrayFromHeap(x) as Float32Array | Int32Array | Uint8Array;
-}
-
-/** The kernel a patch replaces: kept so the patch can delegate the cases it does not handle. */
-export function originalKernel(name: string): KernelConfig {
-  const config = getKernel(name, 'wasm');
-  if (config === undefined) throw new Error(`wasm has no kernel ${name} to patch`);
-  return config;
 }
 
 /** Concatenation along `axis` (wasm's Concat takes its inputs as an array). */
