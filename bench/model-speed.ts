@@ -7,6 +7,7 @@
 //   node --conditions=source --import ./bench/register-ts.mjs bench/model-speed.ts [--backend wasm|cpu] [--threads N]
 //        [--steps N] [--sizes 160x320,320x640] [--qkv dwconv-bn] [--block cvt-pointwise]
 import { createRequire } from 'node:module';
+import { loadavg } from 'node:os';
 import type { BlockKind, Plan, QkvProjection } from '../packages/dsl/src/index.ts';
 import {
   createModel, describeBackend, optimizerRegistry, predictBatch, selectBackend, stepGradients,
@@ -40,11 +41,15 @@ function avenuePlan(size: [number, number], batch: number): Plan {
   });
 }
 
-async function time(run: () => void, count: number): Promise<number> {
+// Seconds per call: wall clock, and CPU time of this process (all threads). On a shared machine the CPU time is
+// the steadier number: frames / CPU-seconds is what each fully used core delivers.
+async function time(run: () => void, count: number): Promise<{ wall: number; cpu: number }> {
   run(); // warm-up (kernel set-up, first allocations)
   const started = performance.now();
+  const cpuStart = process.cpuUsage();
   for (let index = 0; index < count; index++) run();
-  return (performance.now() - started) / 1000 / count;
+  const cpu = process.cpuUsage(cpuStart);
+  return { wall: (performance.now() - started) / 1000 / count, cpu: (cpu.user + cpu.system) / 1e6 / count };
 }
 
 const report = await selectBackend(backend, { threads: threads === 'auto' ? 'auto' : Number(threads) });
@@ -65,11 +70,11 @@ for (const size of sizes) {
     optimizer.apply(gradients, stage.optimizer.lr);
     for (const gradient of gradients.values()) gradient.dispose();
   }, steps);
-  console.log(
-    `${size[0]}x${size[1]}: training batch ${trainBatch}: ${(trainBatch / trainSeconds).toFixed(2)} frames/s ` +
-    `(${trainSeconds.toFixed(2)} s/step); inference batch 8: ${(8 / inferSeconds).toFixed(2)} frames/s ` +
-    `(${inferSeconds.toFixed(2)} s/batch); tensors ${tf.memory().numTensors}`,
-  );
+  const line = (what: string, frames: number, t: { wall: number; cpu: number }) =>
+    `${what} batch ${frames}: ${(frames / t.wall).toFixed(2)} frames/s wall (${t.wall.toFixed(2)} s/batch), ` +
+    `${(frames / t.cpu).toFixed(2)} frames per CPU-second`;
+  console.log(`${size[0]}x${size[1]}: ${line('training', trainBatch, trainSeconds)}; ${line('inference', 8, inferSeconds)}; ` +
+    `load ${loadavg()[0]?.toFixed(1)}; tensors ${tf.memory().numTensors}`);
   optimizer.dispose();
   model.params.dispose();
 }

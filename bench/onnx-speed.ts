@@ -2,16 +2,19 @@
 // the model exported by packages/runtime/src/onnx) against TF.js wasm in the same process, at the paper's model size
 // (patch 16, encoder 256 x 3 x 4, decoder 128 x 3 x 4, MLP ratio 2, pointwise-conv MLP, dwconv-bn q/k/v, anomaly
 // channel, one student block after decoder block 1). Inputs are generated; frames/s = batch / seconds per run,
-// median of the repeats (min and max beside it). "model" times the graph alone on given patches and mask; "infer"
-// adds what the scorer pays on the JS side (patchify, mask drawing, target, per-patch summary).
+// median of the repeats (min and max beside it), with CPU seconds per frame (all threads; steadier than wall time
+// on a shared machine). "model": the model alone on given frames and mask, teacher and student outputs copied out
+// (TF.js: `forward` + data()); "infer": what the scorer calls per batch (mask drawing, model, per-patch summaries;
+// TF.js: inferBatch, with --wasm-infer).
 //
 // Usage (from the repository root):
 //   node --conditions=source --import ./bench/register-ts.mjs bench/onnx-speed.ts \
-//     [--sizes 160x320,320x640] [--batch 8] [--threads 2] [--repeats 5] [--engines onnx,wasm] [--json]
+//     [--sizes 160x320,320x640] [--batch 8] [--threads 2] [--repeats 5] [--engines onnx,wasm] [--wasm-infer]
+//     [--spinning] [--portable-attention] [--json]
 import { createRequire } from 'node:module';
 import { availableParallelism, loadavg } from 'node:os';
 import {
-  createModel, createOnnxInference, createTokenMask, forward, maskingRegistry, selectBackend, describeBackend,
+  createModel, createOnnxInference, createTokenMask, forward, inferBatch, maskingRegistry, patchify, selectBackend, describeBackend,
   type MaskedAutoencoder,
 } from '../packages/runtime/src/index.ts';
 import { Random } from '../packages/runtime/src/random.ts';
@@ -30,6 +33,8 @@ const threads = Number(option('threads', '2'));
 const repeats = Number(option('repeats', '5'));
 const engines = option('engines', 'onnx,wasm').split(',');
 const json = process.argv.includes('--json');
+const spinning = process.argv.includes('--spinning');
+const portable = process.argv.includes('--portable-attention');
 
 function paperPlan(size: [number, number]) {
   const stack = { depth: 3, heads: 4, mlp_ratio: 2, block: 'cvt-pointwise', qkv: 'dwconv-bn' } as const;
@@ -41,30 +46,36 @@ function paperPlan(size: [number, number]) {
   });
 }
 
-interface Row { engine: string; size: string; batch: number; threads: number; fps: number; min: number; max: number; runs: number }
+interface Row { engine: string; size: string; batch: number; threads: number; fps: number; min: number; max: number; runs: number; cpuPerFrame: number; load: number }
 const rows: Row[] = [];
 
 async function measure(engine: string, size: [number, number], run: () => Promise<void>): Promise<void> {
   await run(); // warm-up: first-run allocations, kernel selection
   const seconds: number[] = [];
+  const cpuStart = process.cpuUsage();
   for (let index = 0; index < repeats; index++) {
     const started = performance.now();
     await run();
     seconds.push((performance.now() - started) / 1000);
   }
+  const cpu = process.cpuUsage(cpuStart);
+  // CPU seconds per frame over all threads: less sensitive than wall time to other jobs on a shared machine.
+  const cpuPerFrame = (cpu.user + cpu.system) / 1e6 / (repeats * batch);
   const fps = seconds.map((s) => batch / s).sort((a, b) => a - b);
-  const row = { engine, size: `${size[0]}x${size[1]}`, batch, threads, fps: fps[Math.floor(fps.length / 2)] ?? 0, min: fps[0] ?? 0, max: fps[fps.length - 1] ?? 0, runs: repeats };
+  const row = { engine, size: `${size[0]}x${size[1]}`, batch, threads, fps: fps[Math.floor(fps.length / 2)] ?? 0, min: fps[0] ?? 0, max: fps[fps.length - 1] ?? 0, runs: repeats, cpuPerFrame, load: loadavg()[0] ?? 0 };
   rows.push(row);
-  if (!json) console.log(`${row.engine.padEnd(12)} ${row.size.padEnd(8)} batch ${batch}  ${row.fps.toFixed(1)} frames/s (min ${row.min.toFixed(1)}, max ${row.max.toFixed(1)}; load ${loadavg()[0]!.toFixed(1)})`);
+  if (!json) console.log(`${row.engine.padEnd(12)} ${row.size.padEnd(8)} batch ${batch}  ${row.fps.toFixed(1)} frames/s (min ${row.min.toFixed(1)}, max ${row.max.toFixed(1)}); ${(cpuPerFrame * 1000).toFixed(0)} CPU-ms/frame; load ${row.load.toFixed(1)}`);
 }
 
-function inputs(model: MaskedAutoencoder, seed: number) {
+function inputs(model: MaskedAutoencoder, size: [number, number], seed: number) {
   const random = new Random(seed);
   const tokens = model.grid.rows * model.grid.cols;
   const width = model.grid.patch ** 2 * model.inputChannels;
-  const patches = Float32Array.from({ length: batch * tokens * width }, () => random.uniform(-1, 1));
+  const frames = Float32Array.from({ length: batch * size[0] * size[1] * model.inputChannels }, () => random.uniform(-1, 1));
+  const patches = patchify(frames, batch, model.grid, model.inputChannels);
   const mask = createTokenMask(maskingRegistry.random, { grid: model.grid, batch, motion: null, random }, 0.5);
-  return { patches, mask, tokens, width };
+  const testBatch = { size: batch, height: size[0], width: size[1], frames: Array.from({ length: batch }, (_, index) => index), input: frames, motion: new Float32Array(batch * size[0] * size[1] * 3) };
+  return { frames, patches, mask, tokens, width, testBatch };
 }
 
 if (engines.includes('wasm')) {
@@ -76,18 +87,10 @@ if (engines.includes('wasm')) {
 for (const size of sizes) {
   const plan = paperPlan(size);
   const model = createModel(plan);
-  const { patches, mask, tokens, width } = inputs(model, 1);
+  const { frames, patches, mask, tokens, width, testBatch } = inputs(model, size, 1);
   if (engines.includes('onnx')) {
-    const engine = await createOnnxInference(model, plan, { threads });
-    await measure('onnx model', size, async () => { await engine.run(patches, batch, mask); });
-    const frames = Array.from({ length: batch }, (_, index) => index);
-    const random = new Random(2);
-    const [height, widthPixels] = size;
-    const testBatch = {
-      size: batch, height, width: widthPixels, frames,
-      input: Float32Array.from({ length: batch * height * widthPixels * 9 }, () => random.uniform(-1, 1)),
-      motion: new Float32Array(batch * height * widthPixels * 3),
-    };
+    const engine = await createOnnxInference(model, plan, { threads, spinning, fusedAttention: !portable });
+    await measure('onnx model', size, async () => { await engine.run(frames, batch, mask, true); });
     await measure('onnx infer', size, async () => { await engine.infer(testBatch, 'bench'); });
     await engine.release();
   }
@@ -101,6 +104,7 @@ for (const size of sizes) {
       await Promise.all(outputs.map((tensor) => tensor.data()));
       tf.dispose(outputs);
     });
+    if (process.argv.includes('--wasm-infer')) await measure('tfjs-wasm infer', size, async () => { inferBatch(model, testBatch, { video: 'bench' }); });
   }
   model.params.dispose();
 }

@@ -85,6 +85,15 @@ describe('vadc run', () => {
     expect(metrics.speed.infer_fps).toBeGreaterThan(0);
   });
 
+  it('re-scores a trained run with vadc eval to the same metrics', async () => {
+    const before = await readJson<Metrics>(join(runDirectory, 'metrics.json'));
+    const { io, err } = capture(workspace);
+    expect(await runCli(['eval', runDirectory], io)).toBe(0);
+    expect(err.join('')).toBe('');
+    const after = await readJson<Metrics>(join(runDirectory, 'metrics.json'));
+    for (const name of ['micro_auc', 'macro_auc', 'rbdc', 'tbdc', 'pixel_auc']) expect(after[name], name).toBe(before[name]);
+  });
+
   it('refuses to overwrite a finished run and says how to go on', async () => {
     const { io, err } = capture(workspace);
     expect(await runCli(['run', 'tiny.yaml', '--out', 'runs'], io)).toBe(1);

@@ -48,7 +48,7 @@ export { createModel, forward, encode, type MaskedAutoencoder, type ModelOptions
 export { inferBatch, predictBatch, type InferenceOptions, type FrameOutputs, type PatchErrors, type BatchPredictions } from './model/inference.ts';
 export { blockRegistry, type BlockDefinition } from './model/blocks.ts';
 export { maskingRegistry, createTokenMask, type TokenMask, type MaskingStrategy, type MaskingInput } from './model/masking.ts';
-export { patchGrid, patchify, unpatchify, patchMotion, reconstructionTarget, type PatchGrid } from './model/patches.ts';
+export { patchGrid, patchify, unpatchify, unpatchifyPlanar, joinPatchValues, patchMotion, reconstructionTarget, type PatchGrid } from './model/patches.ts';
 export { ParameterStore, type ParameterInfo, type Initializer } from './model/parameters.ts';
 export type { InitStyle, ForwardContext } from './model/layers.ts';
 export { trainStage, train, TrainingError, type TrainStageOptions, type TrainOptions, type StageResult, type StepReport } from './train/train-stage.ts';
@@ -61,7 +61,7 @@ export { stepGradients, sliceBatch, trainingMask, clipGlobalNorm, type StepGradi
 
 // ONNX: export the model as an ONNX graph, score with onnxruntime-node (optional dependency) (issue 7, onnx engine).
 export { exportOnnx, onnxTokenGrid, ONNX_NAMES, type OnnxExportOptions, type OnnxTokenGrid } from './onnx/export-onnx.ts';
-export { createOnnxInference, testTimeMask, type OnnxInference, type OnnxInferenceOptions, type OnnxOutputs } from './onnx/onnx-inference.ts';
-export { frameOutputsFromPredictions } from './onnx/frame-outputs.ts';
+export { SCORING_NAMES } from './onnx/scoring-graph.ts';
+export { createOnnxInference, testTimeMask, type OnnxInference, type OnnxInferenceOptions, type OnnxOutputs, type OnnxPatchSummaries } from './onnx/onnx-inference.ts';
 export { loadOnnxRuntime, onnxRuntimeAvailable } from './onnx/onnxruntime.ts';
 export { OnnxError, type OnnxErrorCode } from './onnx/onnx-error.ts';

@@ -1,6 +1,7 @@
 // The explicit list of `vadc` subcommands: a new command is one file in this folder plus one line here.
 import type { Command } from '../command.ts';
 import { compareCommand } from './compare.ts';
+import { evalCommand } from './eval.ts';
 import { runCommand, trainCommand } from './run.ts';
 import { dataCommand } from './data-inspect.ts';
 import { metricsCommand } from './metrics.ts';
@@ -8,4 +9,4 @@ import { renderCommand } from './render.ts';
 import { schemaCommand } from './schema.ts';
 import { validateCommand } from './validate.ts';
 
-export const commands: Command[] = [runCommand, trainCommand, compareCommand, dataCommand, validateCommand, renderCommand, schemaCommand, metricsCommand];
+export const commands: Command[] = [runCommand, trainCommand, evalCommand, compareCommand, dataCommand, validateCommand, renderCommand, schemaCommand, metricsCommand];

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { renderPlanYaml, type Plan } from '@vadc/dsl';
 import {
   DataPipeline, createModel, describeBackend, inferBatch, openDataset, scoreVideo, selectBackend, train as trainPlan,
-  type MaskedAutoencoder, type VideoScores,
+  type BackendReport, type MaskedAutoencoder, type VideoScores,
 } from '@vadc/runtime';
 import type { CommandIO } from '../command.ts';
 import type { LoadedRecipe } from '../recipe-reader.ts';
@@ -60,24 +60,14 @@ export async function executeRun(recipe: LoadedRecipe, options: RunOptions, io: 
   await saveRun(run);
   const stopOnInterrupt = markInterruptedOnSignal(run);
   try {
-    const backendStart = performance.now();
-    const backend = await selectBackend((options.backend ?? plan.runtime.backend) as Plan['runtime']['backend'], { threads: plan.runtime.threads });
-    run.record.backend = describeBackend(backend);
-    run.record.timings.backend = seconds(backendStart);
-    say(`backend: ${run.record.backend}`);
-
-    const prepareStart = performance.now();
-    say(`data: opening ${plan.data.dataset}${plan.data.root ? ` at ${plan.data.root}` : ''}`);
-    const source = await openDataset(plan, { baseDir: recipe.path.replace(/\/[^/]*$/, '') });
-    const pipeline = new DataPipeline(source, plan, { defaultCacheDir: join(options.outRoot, '.vadc-cache') });
-    say(`data: ${source.train.length} training videos (${pipeline.trainingSampleCount()} frames), ${source.test.length} test videos`);
-    run.record.timings.prepare = seconds(prepareStart);
-    await saveRun(run);
+    const backend = await startBackend(run, plan, options.backend, io);
+    const pipeline = await openRunData(run, plan, options.outRoot, io);
 
     const model = createModel(plan);
     const trainStart = performance.now();
     const trainSpeed = await trainModel(plan, model, pipeline, run, io);
     run.record.timings.train = seconds(trainStart);
+    if (trainSpeed !== null) run.record.trainFramesPerSecond = trainSpeed;
     await saveRun(run);
     if (options.trainOnly) {
       run.record.status = 'finished';
@@ -86,28 +76,7 @@ export async function executeRun(recipe: LoadedRecipe, options: RunOptions, io: 
       return run;
     }
 
-    const scoreStart = performance.now();
-    const videos = await scoreTestVideos(plan, model, pipeline, io);
-    const scoringSeconds = seconds(scoreStart);
-    run.record.timings.score = scoringSeconds;
-    await writeFileAtomic(join(run.directory, 'scores.csv'), scoresCsv(videos, plan));
-
-    const evaluateStart = performance.now();
-    const frames = videos.reduce((sum, video) => sum + video.frameCount, 0);
-    const speed: RunSpeed = {
-      train_fps: trainSpeed, infer_fps: scoringSeconds > 0 ? frames / scoringSeconds : null,
-      backend: backend.backend, threads: backend.threads, train_batch: plan.stages[0]?.batch ?? null, infer_batch: plan.scoring.batch,
-    };
-    const metrics: RunMetrics & { speed: RunSpeed } = { ...evaluateRun(videos, plan), speed };
-    await writeJsonAtomic(join(run.directory, 'metrics.json'), metrics);
-    run.record.timings.evaluate = seconds(evaluateStart);
-    printMetrics(metrics, say);
-
-    const reportStart = performance.now();
-    const report = await buildReport({ run, plan, videos, metrics, model, pipeline });
-    await writeFileAtomic(join(run.directory, 'report.html'), report);
-    run.record.timings.report = seconds(reportStart);
-    say(`report: ${join(run.directory, 'report.html')}`);
+    await scoreEvaluateReport({ run, plan, model, pipeline, backend }, io);
     await pipeline.close();
     run.record.status = 'finished';
     await saveRun(run);
@@ -120,6 +89,67 @@ export async function executeRun(recipe: LoadedRecipe, options: RunOptions, io: 
   } finally {
     stopOnInterrupt();
   }
+}
+
+/** What scoring, evaluation and the report need from a trained run. */
+export interface TrainedRun {
+  run: RunFolder;
+  plan: Plan;
+  model: MaskedAutoencoder;
+  pipeline: DataPipeline;
+  backend: BackendReport;
+}
+
+/** Scores the test split, writes scores.csv, metrics.json and report.html, and records the timings. */
+export async function scoreEvaluateReport(trained: TrainedRun, io: CommandIO): Promise<RunMetrics & { speed: RunSpeed }> {
+  const { run, plan, model, pipeline, backend } = trained;
+  const trainSpeed = run.record.trainFramesPerSecond ?? null;
+  const say = (text: string) => io.stdout(`${text}\n`);
+  const scoreStart = performance.now();
+  const videos = await scoreTestVideos(plan, model, pipeline, io);
+  const scoringSeconds = seconds(scoreStart);
+  run.record.timings.score = scoringSeconds;
+  await writeFileAtomic(join(run.directory, 'scores.csv'), scoresCsv(videos, plan));
+
+  const evaluateStart = performance.now();
+  const frames = videos.reduce((sum, video) => sum + video.frameCount, 0);
+  const speed: RunSpeed = {
+    train_fps: trainSpeed, infer_fps: scoringSeconds > 0 ? frames / scoringSeconds : null,
+    backend: backend.backend, threads: backend.threads, train_batch: plan.stages[0]?.batch ?? null, infer_batch: plan.scoring.batch,
+  };
+  const metrics: RunMetrics & { speed: RunSpeed } = { ...evaluateRun(videos, plan), speed };
+  await writeJsonAtomic(join(run.directory, 'metrics.json'), metrics);
+  run.record.timings.evaluate = seconds(evaluateStart);
+  printMetrics(metrics, say);
+
+  const reportStart = performance.now();
+  const report = await buildReport({ run, plan, videos, metrics, model, pipeline });
+  await writeFileAtomic(join(run.directory, 'report.html'), report);
+  run.record.timings.report = seconds(reportStart);
+  say(`report: ${join(run.directory, 'report.html')}`);
+  return metrics;
+}
+
+/** Selects the backend (the command line's choice over the recipe's) and records it in the run. */
+export async function startBackend(run: RunFolder, plan: Plan, requested: string | null, io: CommandIO): Promise<BackendReport> {
+  const start = performance.now();
+  const backend = await selectBackend((requested ?? plan.runtime.backend) as Plan['runtime']['backend'], { threads: plan.runtime.threads });
+  run.record.backend = describeBackend(backend);
+  run.record.timings.backend = seconds(start);
+  io.stdout(`backend: ${run.record.backend}\n`);
+  return backend;
+}
+
+/** Opens the recipe's dataset and its input pipeline (disk cache beside the runs). */
+export async function openRunData(run: RunFolder, plan: Plan, outRoot: string, io: CommandIO): Promise<DataPipeline> {
+  const start = performance.now();
+  io.stdout(`data: opening ${plan.data.dataset}${plan.data.root ? ` at ${plan.data.root}` : ''}\n`);
+  const source = await openDataset(plan);
+  const pipeline = new DataPipeline(source, plan, { defaultCacheDir: join(outRoot, '.vadc-cache') });
+  io.stdout(`data: ${source.train.length} training videos (${pipeline.trainingSampleCount()} frames), ${source.test.length} test videos\n`);
+  run.record.timings.prepare = seconds(start);
+  await saveRun(run);
+  return pipeline;
 }
 
 function runIdFor(): string {

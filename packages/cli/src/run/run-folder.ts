@@ -24,6 +24,8 @@ export interface RunRecord {
   timings: Record<string, number>;
   /** Error message of a failed run. */
   error: string | null;
+  /** Mean training throughput (frames/s) of the stages this run trained, once measured. */
+  trainFramesPerSecond?: number | null;
 }
 
 /** A run folder on disk with its record. */

@@ -2,7 +2,7 @@
 //   patches [B, L, p*p*C] -> conv patch embedding + LayerNorm -> keep K tokens -> [cls ; kept] -> encoder blocks
 //   -> norm -> decoder embed -> [cls ; kept + mask tokens, unshuffled] -> decoder blocks -> norm -> head (teacher)
 //   the student branches off after decoder block `student.after_block` with its own blocks, norm and head.
-// Heads predict per patch p*p*(F + A) values: F frame channels and A anomaly-map channels per pixel; the anomaly
+// Heads predict per patch p*p*(F + A) values, planar: p*p*F frame values, then p*p*A anomaly-map values; the anomaly
 // columns are a separate variable (part `anomaly_head`) so a stage can freeze them on their own.
 // The conv patch embedding (kernel = stride = p) is a MatMul on patchified input: same arithmetic, and neither it
 // nor its gradient needs a conv kernel.
@@ -123,27 +123,15 @@ export interface ModelOutputs {
   classifierLogit: tf.Tensor1D | null;
 }
 
-// The head's columns in output order (pixel-major, channels innermost): column j of [frame | anomaly] for each
-// output value, so frame and anomaly weights merge into one [D, V] matrix by a cheap gather on the weights
-// instead of a concat on the (much larger) per-pixel predictions, which wasm runs slowly on the innermost axis.
-function headColumns(model: MaskedAutoencoder): Int32Array {
-  const { frameChannels: f, anomalyChannels: a } = model;
-  const pixels = model.grid.patch * model.grid.patch;
-  return Int32Array.from({ length: model.patchValues }, (_, index) => {
-    const pixel = Math.floor(index / (f + a));
-    const channel = index % (f + a);
-    return channel < f ? pixel * f + channel : pixels * f + pixel * a + (channel - f);
-  });
-}
-
-// x [B, 1 + L, D] -> [B, L, p*p*(F+A)] (the cls token dropped first: norm and head work per token).
-function applyHead(model: MaskedAutoencoder, head: Head, x: tf.Tensor3D): tf.Tensor3D {
+// x [B, 1 + L, D] -> [B, L, p*p*(F+A)] (the cls token dropped first: norm and head work per token). Per patch the
+// values are planar: the p*p*F frame values (pixels row by row, channels innermost), then the p*p*A anomaly values.
+// Frame and anomaly weights are joined on the (small) weight side, so one MatMul makes the whole prediction.
+function applyHead(head: Head, x: tf.Tensor3D): tf.Tensor3D {
   const [batch, tokens, dim] = x.shape;
   const normed = layerNorm(head.norm, tf.slice(x, [0, 1, 0], [batch, tokens - 1, dim])); // [B, L, D]
   if (head.anomaly === null) return linear(head.frame, normed) as tf.Tensor3D;
-  const order = tf.tensor1d(headColumns(model), 'int32');
-  const weight = tf.gather(tf.concat([head.frame.weight, head.anomaly.weight], 1), order, 1); // [D, V]
-  const bias = tf.gather(tf.concat([head.frame.bias as tf.Tensor, head.anomaly.bias as tf.Tensor], 0), order); // [V]
+  const weight = tf.concat([head.frame.weight, head.anomaly.weight], 1); // [D, V]
+  const bias = tf.concat([head.frame.bias as tf.Tensor, head.anomaly.bias as tf.Tensor], 0); // [V]
   return linear({ weight, bias }, normed) as tf.Tensor3D;
 }
 
@@ -186,10 +174,10 @@ export function forward(
     if (withStudent && index + 1 === model.student.afterBlock) {
       let s = x;
       for (const own of model.student.blocks) s = block(own, s, rows, cols, context);
-      student = applyHead(model, model.student.head, s);
+      student = applyHead(model.student.head, s);
     }
   });
-  const teacher = applyHead(model, model.decoder.head, x);
+  const teacher = applyHead(model.decoder.head, x);
   let classifierLogit: tf.Tensor1D | null = null;
   if (model.classifier !== null) {
     const [batch, tokens, dim] = x.shape;

@@ -10,7 +10,7 @@ import type { TestBatch } from '../data/types.ts';
 import { Random } from '../random.ts';
 import { forward, type MaskedAutoencoder } from './autoencoder.ts';
 import { createTokenMask, maskingRegistry } from './masking.ts';
-import { patchify, patchMotion, unpatchify, type PatchGrid } from './patches.ts';
+import { joinPatchValues, patchify, patchMotion, unpatchifyPlanar, type PatchGrid } from './patches.ts';
 
 /** Options of inferBatch. */
 export interface InferenceOptions {
@@ -54,7 +54,7 @@ export interface FrameOutputs {
   student: Float32Array | null;
 }
 
-/** Raw per-patch predictions of a batch: B frames, L patches, V = p * p * (F + A) values per patch (pixels row by row, channels innermost). */
+/** Raw per-patch predictions of a batch: B frames, L patches, V = p*p*(F+A) values per patch, planar (p*p*F frame values, then p*p*A anomaly values; pixels row by row, channels innermost). */
 export interface BatchPredictions {
   batch: number;
   grid: PatchGrid;
@@ -120,24 +120,23 @@ export function inferBatch(model: MaskedAutoencoder, batch: TestBatch, options: 
     classifier, teacher: null, student: null,
   };
   const share = { frame: pixels * model.frameChannels, all: pixels * channels, anomaly: pixels * model.anomalyChannels };
+  const frameValues = pixels * model.frameChannels;
   for (let patch = 0; patch < batch.size * tokens; patch++) {
     const sums = new Float64Array(7); // discrepancy l1, l2; teacher l1, l2; anomaly l1, l2, map
-    for (let pixel = 0; pixel < pixels; pixel++) {
-      for (let c = 0; c < channels; c++) {
-        const at = (patch * pixels + pixel) * channels + c;
-        const t = teacher[at] ?? 0;
-        const gap = t - (student[at] ?? 0);
-        sums[0]! += Math.abs(gap);
-        sums[1]! += gap * gap;
-        if (c < model.frameChannels) {
-          const e = t - (target[at] ?? 0);
-          sums[2]! += Math.abs(e);
-          sums[3]! += e * e;
-        } else {
-          sums[4]! += Math.abs(t + 1);
-          sums[5]! += (t + 1) * (t + 1);
-          sums[6]! += (t + 1) / 2;
-        }
+    for (let value = 0; value < pixels * channels; value++) {
+      const at = patch * pixels * channels + value;
+      const t = teacher[at] ?? 0;
+      const gap = t - (student[at] ?? 0);
+      sums[0]! += Math.abs(gap);
+      sums[1]! += gap * gap;
+      if (value < frameValues) {
+        const e = t - (target[at] ?? 0);
+        sums[2]! += Math.abs(e);
+        sums[3]! += e * e;
+      } else {
+        sums[4]! += Math.abs(t + 1);
+        sums[5]! += (t + 1) * (t + 1);
+        sums[6]! += (t + 1) / 2;
       }
     }
     const [d1 = 0, d2 = 0, t1 = 0, t2 = 0, a1 = 0, a2 = 0, map = 0] = sums;
@@ -152,8 +151,8 @@ export function inferBatch(model: MaskedAutoencoder, batch: TestBatch, options: 
     }
   }
   if (options.reconstructions) {
-    result.teacher = unpatchify(teacher, batch.size, grid, channels);
-    result.student = unpatchify(student, batch.size, grid, channels);
+    result.teacher = unpatchifyPlanar(teacher, batch.size, grid, model.frameChannels, model.anomalyChannels);
+    result.student = unpatchifyPlanar(student, batch.size, grid, model.frameChannels, model.anomalyChannels);
   }
   return result;
 }
@@ -162,16 +161,17 @@ function errors(count: number): PatchErrors {
   return { l1: new Float32Array(count), l2: new Float32Array(count) };
 }
 
-// The current frame of the input as a target [B, L, p*p*(F+A)]: F channels of context offset 0, anomaly channels -1
+// The current frame of the input as a target [B, L, p*p*F | p*p*A]: F channels of context offset 0, anomaly values -1
 // (the official test target: the frame plus a zero mask scaled to [-1, 1]).
 function currentFrameTarget(model: MaskedAutoencoder, batch: TestBatch): Float32Array {
   const pixels = batch.size * batch.height * batch.width;
-  const channels = model.frameChannels + model.anomalyChannels;
-  const frame = new Float32Array(pixels * channels);
+  const frame = new Float32Array(pixels * model.frameChannels);
   const offset = 3 * model.currentFrame;
   for (let index = 0; index < pixels; index++) {
-    for (let c = 0; c < model.frameChannels; c++) frame[index * channels + c] = batch.input[index * model.inputChannels + offset + c] ?? 0;
-    for (let c = model.frameChannels; c < channels; c++) frame[index * channels + c] = -1;
+    for (let c = 0; c < model.frameChannels; c++) frame[index * model.frameChannels + c] = batch.input[index * model.inputChannels + offset + c] ?? 0;
   }
-  return patchify(frame, batch.size, model.grid, channels);
+  const square = model.grid.patch * model.grid.patch;
+  const framePatches = patchify(frame, batch.size, model.grid, model.frameChannels);
+  const anomaly = new Float32Array(batch.size * model.grid.rows * model.grid.cols * square * model.anomalyChannels).fill(-1);
+  return joinPatchValues(framePatches, square * model.frameChannels, anomaly, square * model.anomalyChannels);
 }

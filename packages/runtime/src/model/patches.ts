@@ -56,20 +56,49 @@ export function unpatchify(patches: Float32Array, batch: number, grid: PatchGrid
   return out;
 }
 
+/** Joins per-patch blocks: [B*L, x] and [B*L, y] -> [B*L, x + y] (the planar prediction layout: frame, then anomaly). */
+export function joinPatchValues(first: Float32Array, firstSize: number, second: Float32Array, secondSize: number): Float32Array {
+  const patches = first.length / firstSize;
+  const out = new Float32Array(patches * (firstSize + secondSize));
+  for (let patch = 0; patch < patches; patch++) {
+    out.set(first.subarray(patch * firstSize, (patch + 1) * firstSize), patch * (firstSize + secondSize));
+    out.set(second.subarray(patch * secondSize, (patch + 1) * secondSize), patch * (firstSize + secondSize) + firstSize);
+  }
+  return out;
+}
+
+/** Planar predictions [B, L, p*p*F | p*p*A] -> images [B, H, W, F + A] (channels interleaved per pixel). */
+export function unpatchifyPlanar(values: Float32Array, batch: number, grid: PatchGrid, frameChannels: number, anomalyChannels: number): Float32Array {
+  const pixels = grid.patch * grid.patch;
+  const channels = frameChannels + anomalyChannels;
+  const interleaved = new Float32Array(values.length);
+  for (let patch = 0; patch < values.length / (pixels * channels); patch++) {
+    const base = patch * pixels * channels;
+    for (let pixel = 0; pixel < pixels; pixel++) {
+      for (let c = 0; c < frameChannels; c++) interleaved[base + pixel * channels + c] = values[base + pixel * frameChannels + c] ?? 0;
+      for (let c = 0; c < anomalyChannels; c++) interleaved[base + pixel * channels + frameChannels + c] = values[base + pixels * frameChannels + pixel * anomalyChannels + c] ?? 0;
+    }
+  }
+  return unpatchify(interleaved, batch, grid, channels);
+}
+
 /**
- * The reconstruction target [B, L, p * p * (F + A)]: per pixel the F clean frame channels, then A anomaly-map
- * channels holding the synthetic anomaly's mask scaled to [-1, 1] (the official dataset reads the mask as a uint8
- * image and scales it like a frame: (m * 255 - 127.5) / 127.5 = 2m - 1; no anomaly -> -1).
+ * The reconstruction target [B, L, p*p*F | p*p*A] (planar, as the heads predict): the F clean frame channels, then A
+ * anomaly-map channels holding the synthetic anomaly's mask scaled to [-1, 1] (the official dataset reads the mask as
+ * a uint8 image and scales it like a frame: (m * 255 - 127.5) / 127.5 = 2m - 1; no anomaly -> -1).
  */
 export function reconstructionTarget(batch: TrainingBatch, grid: PatchGrid, frameChannels: number, anomalyChannels: number): Float32Array {
   const pixels = batch.size * batch.height * batch.width;
-  const channels = frameChannels + anomalyChannels;
-  const interleaved = new Float32Array(pixels * channels);
+  const frame = new Float32Array(pixels * frameChannels);
   for (let index = 0; index < pixels; index++) {
-    for (let c = 0; c < frameChannels; c++) interleaved[index * channels + c] = batch.target[index * 3 + c] ?? 0;
-    for (let c = 0; c < anomalyChannels; c++) interleaved[index * channels + frameChannels + c] = 2 * (batch.anomalyMask[index] ?? 0) - 1;
+    for (let c = 0; c < frameChannels; c++) frame[index * frameChannels + c] = batch.target[index * 3 + c] ?? 0;
   }
-  return patchify(interleaved, batch.size, grid, channels);
+  const framePatches = patchify(frame, batch.size, grid, frameChannels);
+  if (anomalyChannels === 0) return framePatches;
+  const anomaly = new Float32Array(pixels * anomalyChannels);
+  for (let index = 0; index < pixels; index++) anomaly.fill(2 * (batch.anomalyMask[index] ?? 0) - 1, index * anomalyChannels, (index + 1) * anomalyChannels);
+  const square = grid.patch * grid.patch;
+  return joinPatchValues(framePatches, square * frameChannels, patchify(anomaly, batch.size, grid, anomalyChannels), square * anomalyChannels);
 }
 
 /**

@@ -3,7 +3,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { Plan } from '@vadc/dsl';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createModel, forward, type MaskedAutoencoder } from '../model/autoencoder.ts';
-import { inferBatch } from '../model/inference.ts';
+import { inferBatch, predictBatch } from '../model/inference.ts';
 import { createTokenMask, maskingRegistry } from '../model/masking.ts';
 import { patchify } from '../model/patches.ts';
 import { Random } from '../random.ts';
@@ -12,6 +12,7 @@ import { tinyPlan } from '../test-plan.ts';
 import { asTestBatch, squaresBatch } from '../train/fixtures.ts';
 import { exportOnnx, onnxTokenGrid } from './export-onnx.ts';
 import { createOnnxInference } from './onnx-inference.ts';
+import { loadOnnxRuntime } from './onnxruntime.ts';
 import { OnnxError } from './onnx-error.ts';
 
 // TF.js (cpu backend, the reference) and onnxruntime on the same weights, inputs and mask. float32 with different
@@ -52,8 +53,9 @@ describe('exportOnnx + onnxruntime vs TF.js', () => {
         const plan = variant(block, qkv);
         const model = createModel(plan);
         perturb(model);
-        const engine = await createOnnxInference(model, plan, { threads: 1 });
-        for (const batch of [2, 3]) { // the graph's batch axis is symbolic
+        // fused: onnxruntime's MultiHeadAttention (the engine's default); portable: MatMul / Softmax nodes.
+        for (const [fusedAttention, batch] of [[true, 2], [false, 3]] as const) { // the graph's batch axis is symbolic
+          const engine = await createOnnxInference(model, plan, { threads: 1, fusedAttention });
           const input = squaresBatch(plan, batch, batch);
           const patches = patchify(input.input, batch, model.grid, model.inputChannels);
           const mask = createTokenMask(maskingRegistry.random, { grid: model.grid, batch, motion: null, random: new Random(batch) }, 0.5);
@@ -61,15 +63,15 @@ describe('exportOnnx + onnxruntime vs TF.js', () => {
             const out = forward(model, tf.tensor3d(patches, [batch, 16, 8 * 8 * 9]), mask, evaluation, true);
             return { teacher: out.teacher.dataSync(), student: out.student!.dataSync(), logit: out.classifierLogit!.dataSync() };
           });
-          const onnx = await engine.run(patches, batch, mask);
-          expect(onnx.teacher.length).toBe(batch * 16 * 8 * 8 * 4);
-          expect(maxAbsDifference(onnx.teacher, reference.teacher)).toBeLessThan(TOLERANCE);
-          expect(maxAbsDifference(onnx.student, reference.student)).toBeLessThan(TOLERANCE);
+          const onnx = await engine.run(input.input, batch, mask); // frames in: the graph patchifies them itself
+          expect(onnx.teacher!.length).toBe(batch * 16 * 8 * 8 * 4);
+          expect(maxAbsDifference(onnx.teacher!, reference.teacher)).toBeLessThan(TOLERANCE);
+          expect(maxAbsDifference(onnx.student!, reference.student)).toBeLessThan(TOLERANCE);
           expect(maxAbsDifference(onnx.classifierLogit!, reference.logit)).toBeLessThan(TOLERANCE);
           // The student differs from the teacher, so a swapped output would fail.
-          expect(maxAbsDifference(onnx.teacher, reference.student)).toBeGreaterThan(1e-2);
+          expect(maxAbsDifference(onnx.teacher!, reference.student)).toBeGreaterThan(1e-2);
+          await engine.release();
         }
-        await engine.release();
         model.params.dispose();
       });
     }
@@ -94,10 +96,40 @@ describe('exportOnnx + onnxruntime vs TF.js', () => {
     expect(maxAbsDifference(onnx.classifier!, reference.classifier!)).toBeLessThan(TOLERANCE);
     const scores = (outputs: typeof onnx) => combineComponents(frameComponents(outputs, plan.scoring.errors), plan.scoring.weights);
     expect(maxAbsDifference(scores(onnx), scores(reference))).toBeLessThan(TOLERANCE);
+    // Raw predictions and target as predictBatch gives them.
+    const raw = await engine.predict(batch, 'clip');
+    const rawReference = predictBatch(model, batch, { video: 'clip' });
+    expect(maxAbsDifference(raw.teacher, rawReference.teacher)).toBeLessThan(TOLERANCE);
+    expect(maxAbsDifference(raw.student, rawReference.student)).toBeLessThan(TOLERANCE);
+    expect([...raw.target]).toEqual([...rawReference.target]);
     // A different video name draws different masks (the mask seed includes it), as in TF.js.
     const other = await engine.predict(batch, 'other');
     expect([...other.hidden]).not.toEqual([...reference.hidden]);
     await engine.release();
+    model.params.dispose();
+  });
+
+  it('writes a portable file by default: patches in, standard opset-17 ops only, any batch', async () => {
+    const plan = variant('cvt-pointwise', 'dwconv-bn');
+    const model = createModel(plan);
+    perturb(model);
+    const bytes = exportOnnx(model, plan);
+    expect(new TextDecoder('latin1').decode(bytes)).not.toContain('com.microsoft');
+    const ort = await loadOnnxRuntime();
+    const session = await ort.InferenceSession.create(bytes, { graphOptimizationLevel: 'disabled' });
+    expect([...session.inputNames]).toEqual(['patches', 'keep_index', 'restore_index']);
+    expect([...session.outputNames]).toEqual(['teacher', 'student', 'classifier_logit']);
+    const batch = 3;
+    const patches = patchify(squaresBatch(plan, batch, 9).input, batch, model.grid, model.inputChannels);
+    const mask = createTokenMask(maskingRegistry.random, { grid: model.grid, batch, motion: null, random: new Random(9) }, 0.5);
+    const out = await session.run({
+      patches: new ort.Tensor('float32', patches, [batch, 16, 8 * 8 * 9]),
+      keep_index: new ort.Tensor('int64', BigInt64Array.from(mask.keepIndex, BigInt), [mask.keepIndex.length]),
+      restore_index: new ort.Tensor('int64', BigInt64Array.from(mask.restoreIndex, BigInt), [mask.restoreIndex.length]),
+    });
+    const reference = tf.tidy(() => forward(model, tf.tensor3d(patches, [batch, 16, 8 * 8 * 9]), mask, evaluation, true).teacher.dataSync());
+    expect(maxAbsDifference(out.teacher!.data as Float32Array, reference)).toBeLessThan(TOLERANCE);
+    await session.release();
     model.params.dispose();
   });
 
@@ -110,7 +142,7 @@ describe('exportOnnx + onnxruntime vs TF.js', () => {
     expect(new TextDecoder().decode(bytes)).toContain('vadc.keep');
     const engine = await createOnnxInference(model, plan, { threads: 1 });
     const mask = createTokenMask(maskingRegistry.random, { grid: model.grid, batch: 1, motion: null, random: new Random(1) }, 0.75);
-    await expect(engine.run(new Float32Array(16 * 8 * 8 * 9), 1, mask)).rejects.toMatchObject({ code: 'ONNX_BAD_INPUT' });
+    await expect(engine.run(new Float32Array(32 * 32 * 9), 1, mask)).rejects.toMatchObject({ code: 'ONNX_BAD_INPUT' });
     expect(() => exportOnnx(model, tinyPlan({ data: { size: [32, 64] } }))).toThrow(OnnxError);
     await engine.release();
     model.params.dispose();

@@ -2,7 +2,8 @@
 //   inputs   patches [B, L, p*p*C] float32
 //            keep_index [B*K] int64     flat index b*L + l of each kept token (TokenMask.keepIndex)
 //            restore_index [B*L] int64  where token (b, l) is in [kept B*K ; mask tokens] (TokenMask.restoreIndex)
-//   outputs  teacher, student [B, L, p*p*(F+A)] float32 (+ classifier_logit [B] when the model has the head)
+//   outputs  teacher, student [B, L, p*p*F | p*p*A] float32, planar as the TF.js heads (+ classifier_logit [B] when
+//            the model has the head)
 // The mask arrives as inputs, so ONNX and TF.js run on exactly the same mask; K is fixed by the masking ratio at
 // export time (the encoder's depthwise convs need its grid rows x K/rows). The batch axis is symbolic unless a
 // batch is given.
@@ -10,9 +11,10 @@ import type { Plan } from '@vadc/dsl';
 import type { Head, MaskedAutoencoder } from '../model/autoencoder.ts';
 import { createTokenMask } from '../model/masking.ts';
 import { Random } from '../random.ts';
-import { block, layerNorm, linear, sliceTokens, values } from './onnx-layers.ts';
+import { block, flatten, layerNorm, linear, linear2d, sliceTokens, unflatten, values, type GraphStyle } from './onnx-layers.ts';
 import { int, ints, OnnxGraph, OnnxType, type OnnxDimension } from './onnx-graph.ts';
 import { OnnxError } from './onnx-error.ts';
+import { framesInput, scoreOutputs } from './scoring-graph.ts';
 
 /** Options of exportOnnx. */
 export interface OnnxExportOptions {
@@ -20,6 +22,16 @@ export interface OnnxExportOptions {
   ratio?: number;
   /** A fixed batch size; default: a symbolic `batch` axis (any batch runs). */
   batch?: number;
+  /**
+   * Attention as onnxruntime's fused com.microsoft.MultiHeadAttention (faster; the file then needs onnxruntime)
+   * instead of standard MatMul / Softmax nodes (default false: a graph any ONNX runtime runs).
+   */
+  fusedAttention?: boolean;
+  /**
+   * The scoring graph: input `frames` [B, H, W, C] (cut into patches in the graph) instead of `patches`, and the
+   * per-patch summaries of inferBatch as extra outputs [B, L] (see scoring-graph.ts). Default false.
+   */
+  scoring?: boolean;
 }
 
 /** The encoder's token grid for a masking ratio: K = rows * cols kept tokens of L (as createTokenMask draws them). */
@@ -48,28 +60,22 @@ export const ONNX_NAMES = {
   classifierLogit: 'classifier_logit',
 } as const;
 
-// Head weights as one MatMul: the frame [D, P*F] and anomaly [D, P*A] columns interleaved per pixel into [D, P*(F+A)],
-// the layout the TF.js head builds with a concat (same dot products, one kernel).
-function headWeights(model: MaskedAutoencoder, head: Head): { weight: Float32Array; bias: Float32Array; dim: number } {
-  const pixels = model.grid.patch * model.grid.patch;
-  const f = model.frameChannels;
-  const a = model.anomalyChannels;
+// Head weights as one Gemm, as the TF.js head joins them: [D, p*p*F | p*p*A] (planar: frame values, then anomaly).
+function headWeights(head: Head): { weight: Float32Array; bias: Float32Array; dim: number } {
   const dim = head.frame.weight.shape[0] as number;
-  const columns = model.patchValues;
-  const frameWeight = values(head.frame.weight);
-  const anomalyWeight = head.anomaly === null ? new Float32Array(0) : values(head.anomaly.weight);
-  const frameBias = head.frame.bias === null ? new Float32Array(pixels * f) : values(head.frame.bias);
-  const anomalyBias = head.anomaly?.bias == null ? new Float32Array(pixels * a) : values(head.anomaly.bias);
+  const layers = head.anomaly === null ? [head.frame] : [head.frame, head.anomaly];
+  const widths = layers.map((layer) => layer.weight.shape[1] as number);
+  const columns = widths.reduce((a, b) => a + b, 0);
   const weight = new Float32Array(dim * columns);
   const bias = new Float32Array(columns);
-  for (let pixel = 0; pixel < pixels; pixel++) {
-    for (let c = 0; c < f + a; c++) {
-      const column = pixel * (f + a) + c;
-      const [source, width, from] = c < f ? [frameWeight, pixels * f, pixel * f + c] : [anomalyWeight, pixels * a, pixel * a + c - f];
-      for (let row = 0; row < dim; row++) weight[row * columns + column] = source[row * width + from] ?? 0;
-      bias[column] = c < f ? frameBias[from] ?? 0 : anomalyBias[from] ?? 0;
-    }
-  }
+  let offset = 0;
+  layers.forEach((layer, index) => {
+    const width = widths[index] ?? 0;
+    const source = values(layer.weight);
+    for (let row = 0; row < dim; row++) weight.set(source.subarray(row * width, (row + 1) * width), row * columns + offset);
+    if (layer.bias !== null) bias.set(values(layer.bias), offset);
+    offset += width;
+  });
   return { weight, bias, dim };
 }
 
@@ -77,9 +83,9 @@ function headWeights(model: MaskedAutoencoder, head: Head): { weight: Float32Arr
 function applyHead(graph: OnnxGraph, model: MaskedAutoencoder, head: Head, x: string, scope: string): { normed: string; prediction: string } {
   const tokens = model.grid.rows * model.grid.cols;
   const normed = layerNorm(graph, head.norm, sliceTokens(graph, x, 1, 1 + tokens, `${scope}/grid_tokens`), `${scope}.norm`);
-  const { weight, bias, dim } = headWeights(model, head);
-  const product = graph.node('MatMul', [normed, graph.floats(`${scope}.pred.weight`, weight, [dim, model.patchValues])], {}, `${scope}/pred`);
-  return { normed, prediction: graph.node('Add', [product, graph.floats(`${scope}.pred.bias`, bias, [model.patchValues])], {}, `${scope}/pred_bias`) };
+  const { weight, bias, dim } = headWeights(head);
+  const inputs = [flatten(graph, normed, dim, scope), graph.floats(`${scope}.pred.weight`, weight, [dim, model.patchValues]), graph.floats(`${scope}.pred.bias`, bias, [model.patchValues])];
+  return { normed, prediction: unflatten(graph, graph.node('Gemm', inputs, {}, `${scope}/pred`), tokens, model.patchValues, scope) };
 }
 
 /**
@@ -97,29 +103,30 @@ export function exportOnnx(model: MaskedAutoencoder, plan: Plan, options: OnnxEx
   const batch: OnnxDimension = options.batch ?? 'batch';
   const perBatch = (count: number): OnnxDimension => (typeof batch === 'number' ? batch * count : `batch*${count}`);
   const graph = new OnnxGraph('vadc_masked_autoencoder');
+  const style: GraphStyle = { fusedAttention: options.fusedAttention ?? false };
   const patchInput = model.grid.patch ** 2 * model.inputChannels;
-  const patches = graph.input(ONNX_NAMES.patches, OnnxType.float, [batch, tokens, patchInput]);
+  const patches = options.scoring === true ? framesInput(graph, model, batch) : graph.input(ONNX_NAMES.patches, OnnxType.float, [batch, tokens, patchInput]);
   const keepIndex = graph.input(ONNX_NAMES.keepIndex, OnnxType.int64, [perBatch(keep)]);
   const restoreIndex = graph.input(ONNX_NAMES.restoreIndex, OnnxType.int64, [perBatch(tokens)]);
 
-  // Encoder: embed every patch, keep K per frame, prepend cls.
+  // Encoder: keep K patches per frame, embed them, prepend cls. TF.js embeds all L patches and then keeps K; the
+  // embedding (linear + LayerNorm) is per token, so gathering first gives the same numbers for half the work.
   const { encoder, decoder } = model;
   const encoderDim = encoder.cls.shape[1] as number;
-  const embedded = layerNorm(graph, encoder.embedNorm, linear(graph, encoder.embed, patches, 'encoder.patch_embed.proj'), 'encoder.patch_embed.norm');
-  const flat = graph.node('Reshape', [embedded, graph.int64s([-1, encoderDim])], {}, 'encoder/flat'); // [B*L, De]
-  const kept = graph.node('Gather', [flat, keepIndex], { axis: int(0) }, 'encoder/kept'); // [B*K, De]
-  const keptTokens = graph.node('Reshape', [kept, graph.int64s([-1, keep, encoderDim])], {}, 'encoder/kept_tokens'); // [B, K, De]
+  const keptPatches = graph.node('Gather', [flatten(graph, patches, patchInput, 'encoder/patches'), keepIndex], { axis: int(0) }, 'encoder/kept_patches'); // [B*K, p*p*C]
+  const embedded = layerNorm(graph, encoder.embedNorm, linear2d(graph, encoder.embed, keptPatches, 'encoder.patch_embed.proj'), 'encoder.patch_embed.norm'); // [B*K, De]
+  const keptTokens = unflatten(graph, embedded, keep, encoderDim, 'encoder/kept'); // [B, K, De]
   const batchSize = graph.node('Shape', [patches], { start: int(0), end: int(1) }, 'batch_size'); // [1]
   const clsShape = graph.node('Concat', [batchSize, graph.int64s([1, encoderDim])], { axis: int(0) }, 'encoder/cls_shape');
   const cls = graph.node('Expand', [graph.floats('encoder.cls_token', values(encoder.cls), [1, 1, encoderDim]), clsShape], {}, 'encoder/cls');
   let x = graph.node('Concat', [cls, keptTokens], { axis: int(1) }, 'encoder/tokens'); // [B, 1 + K, De]
-  for (const [index, layer] of encoder.blocks.entries()) x = block(graph, layer, x, rows, cols, `encoder.blocks.${index}`);
+  for (const [index, layer] of encoder.blocks.entries()) x = block(graph, layer, x, rows, cols, `encoder.blocks.${index}`, style);
   const latent = layerNorm(graph, encoder.norm, x, 'encoder.norm');
 
   // Decoder input: cls + kept tokens with mask tokens put back in image order. Every restore index >= B*K names a
   // mask token; clamping them to B*K lets one mask-token row stand for all of them.
   const decoderDim = decoder.maskToken.shape[1] as number;
-  const decoded = linear(graph, decoder.embed, latent, 'decoder.embed'); // [B, 1 + K, Dd]
+  const decoded = linear(graph, decoder.embed, latent, 1 + keep, 'decoder.embed'); // [B, 1 + K, Dd]
   const pool = graph.node('Reshape', [sliceTokens(graph, decoded, 1, 1 + keep, 'decoder/kept'), graph.int64s([-1, decoderDim])], {}, 'decoder/pool'); // [B*K, Dd]
   const withMaskToken = graph.node('Concat', [pool, graph.floats('decoder.mask_token', values(decoder.maskToken), [1, decoderDim])], { axis: int(0) }, 'decoder/pool_and_mask');
   const clamped = graph.node('Min', [restoreIndex, graph.node('Shape', [pool], { start: int(0), end: int(1) }, 'decoder/pool_size')], {}, 'decoder/restore');
@@ -128,10 +135,10 @@ export function exportOnnx(model: MaskedAutoencoder, plan: Plan, options: OnnxEx
 
   let studentPrediction: string | null = null;
   for (const [index, layer] of decoder.blocks.entries()) {
-    x = block(graph, layer, x, model.grid.rows, model.grid.cols, `decoder.blocks.${index}`);
+    x = block(graph, layer, x, model.grid.rows, model.grid.cols, `decoder.blocks.${index}`, style);
     if (index + 1 === model.student.afterBlock) {
       let s = x;
-      for (const [at, own] of model.student.blocks.entries()) s = block(graph, own, s, model.grid.rows, model.grid.cols, `student.blocks.${at}`);
+      for (const [at, own] of model.student.blocks.entries()) s = block(graph, own, s, model.grid.rows, model.grid.cols, `student.blocks.${at}`, style);
       studentPrediction = applyHead(graph, model, model.student.head, s, 'student').prediction;
     }
   }
@@ -140,10 +147,11 @@ export function exportOnnx(model: MaskedAutoencoder, plan: Plan, options: OnnxEx
   const outputDims = [batch, tokens, model.patchValues];
   graph.output(teacher.prediction, ONNX_NAMES.teacher, OnnxType.float, outputDims);
   graph.output(studentPrediction, ONNX_NAMES.student, OnnxType.float, outputDims);
+  if (options.scoring === true) scoreOutputs(graph, model, patches, teacher.prediction, studentPrediction, batch);
   if (model.classifier !== null) {
     // Mean over tokens of the teacher head's normalised tokens, then a linear to one logit.
     const pooled = graph.node('ReduceMean', [teacher.normed], { axes: ints([1]), keepdims: int(0) }, 'classifier/pool'); // [B, Dd]
-    const logit = graph.node('Reshape', [linear(graph, model.classifier, pooled, 'classifier.head'), graph.int64s([-1])], {}, 'classifier/logit');
+    const logit = graph.node('Reshape', [linear2d(graph, model.classifier, pooled, 'classifier.head'), graph.int64s([-1])], {}, 'classifier/logit');
     graph.output(logit, ONNX_NAMES.classifierLogit, OnnxType.float, [batch]);
   }
   return graph.encode({ name: 'vadc', version: '0.1.0' }, `vadc model of recipe ${plan.name}`, {

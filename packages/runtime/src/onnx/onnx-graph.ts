@@ -30,6 +30,8 @@ export type OnnxDimension = number | string;
 
 interface Node {
   op: string;
+  /** '' for the standard ops, 'com.microsoft' for onnxruntime's contrib ops. */
+  domain: string;
   name: string;
   inputs: readonly string[];
   outputs: readonly string[];
@@ -68,7 +70,7 @@ export class OnnxGraph {
 
   /** Declares `value` as a graph output called `name` (an Identity node renames it). */
   output(value: string, name: string, type: OnnxElementType, dims: readonly OnnxDimension[]): void {
-    this.nodes.push({ op: 'Identity', name: this.unique(`${name}/identity`), inputs: [value], outputs: [this.claim(name)], attributes: {} });
+    this.nodes.push({ op: 'Identity', domain: '', name: this.unique(`${name}/identity`), inputs: [value], outputs: [this.claim(name)], attributes: {} });
     this.outputs.push({ name, type, dims });
   }
 
@@ -99,8 +101,13 @@ export class OnnxGraph {
 
   /** Adds a node with one output; returns the output's name (made from `scope`). */
   node(op: string, inputs: readonly string[], attributes: Record<string, OnnxAttribute> = {}, scope = op): string {
+    return this.nodeIn('', op, inputs, attributes, scope);
+  }
+
+  /** Adds a node of an operator domain other than the standard one (e.g. 'com.microsoft'). */
+  nodeIn(domain: string, op: string, inputs: readonly string[], attributes: Record<string, OnnxAttribute> = {}, scope = op): string {
     const output = this.unique(scope);
-    this.nodes.push({ op, name: this.unique(`${scope}/node`), inputs, outputs: [output], attributes });
+    this.nodes.push({ op, domain, name: this.unique(`${scope}/node`), inputs, outputs: [output], attributes });
     return output;
   }
 
@@ -119,6 +126,8 @@ export class OnnxGraph {
       .string(3, producer.version)
       .message(7, graph)
       .message(8, new ProtoWriter().string(1, '').varint(2, ONNX_OPSET));
+    const domains = new Set(this.nodes.map((node) => node.domain).filter((domain) => domain !== ''));
+    for (const domain of domains) model.message(8, new ProtoWriter().string(1, domain).varint(2, 1));
     for (const [key, value] of Object.entries(metadata)) model.message(14, new ProtoWriter().string(1, key).string(2, value));
     return model.finish();
   }
@@ -142,6 +151,7 @@ function encodeNode(node: Node): ProtoWriter {
   for (const output of node.outputs) out.string(2, output);
   out.string(3, node.name).string(4, node.op);
   for (const [name, attribute] of Object.entries(node.attributes)) out.message(5, encodeAttribute(name, attribute));
+  if (node.domain !== '') out.string(7, node.domain);
   return out;
 }
 

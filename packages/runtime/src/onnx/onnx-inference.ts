@@ -1,21 +1,22 @@
-// Scoring with onnxruntime instead of TF.js: the model is exported to ONNX in memory (export-onnx.ts), loaded into
-// an onnxruntime-node CPU session, and each test batch goes through the same steps as model/inference.ts
-// `predictBatch` (patchify, the test-time mask drawn from (seed, video, frame), the current-frame target), so the
-// scorer gets the same PatchPredictions from either engine. TF.js stays the reference; the parity test holds the two
+// Scoring with onnxruntime instead of TF.js: the model is exported to ONNX in memory as the scoring graph
+// (export-onnx.ts with `scoring`: frames in, predictions and per-patch summaries out), loaded into an
+// onnxruntime-node CPU session, and each test batch goes through the same steps as model/inference.ts
+// (the test-time mask drawn from (seed, video, frame), the current frame as target, the per-patch means), so the
+// scorer gets the same FrameOutputs from either engine. TF.js stays the reference; the parity test holds the two
 // together.
 import { availableParallelism } from 'node:os';
 import type { Plan } from '@vadc/dsl';
 import type { TestBatch } from '../data/types.ts';
 import type { MaskedAutoencoder } from '../model/autoencoder.ts';
-import type { BatchPredictions, FrameOutputs } from '../model/inference.ts';
+import type { BatchPredictions, FrameOutputs, PatchErrors } from '../model/inference.ts';
 import { createTokenMask, maskingRegistry, type TokenMask } from '../model/masking.ts';
-import { patchify, patchMotion } from '../model/patches.ts';
+import { joinPatchValues, patchify, patchMotion } from '../model/patches.ts';
 import { Random } from '../random.ts';
 import type { BatchInference } from '../score/score-video.ts';
 import { exportOnnx, ONNX_NAMES, onnxTokenGrid } from './export-onnx.ts';
-import { frameOutputsFromPredictions } from './frame-outputs.ts';
 import { OnnxError } from './onnx-error.ts';
 import { loadOnnxRuntime, type OrtSession, type OrtTensor } from './onnxruntime.ts';
+import { SCORING_NAMES } from './scoring-graph.ts';
 
 /** Options of createOnnxInference. */
 export interface OnnxInferenceOptions {
@@ -25,15 +26,33 @@ export interface OnnxInferenceOptions {
   seed?: number;
   /** Share of tokens masked at test time (default: the model's masking ratio, as predictBatch). */
   ratio?: number;
+  /** Use onnxruntime's fused MultiHeadAttention kernel (default true; false = the portable MatMul / Softmax graph). */
+  fusedAttention?: boolean;
+  /**
+   * Let idle pool threads spin-wait for work (onnxruntime's default; slightly faster on an otherwise idle machine,
+   * costly when other processes share the cores). Default false.
+   */
+  spinning?: boolean;
   /** onnxruntime's graph optimisation level (default 'all': fused LayerNorm, GELU, MatMul + bias, ...). */
   optimization?: 'disabled' | 'basic' | 'extended' | 'all';
 }
 
-/** The raw outputs of one run: [B, L, p*p*(F+A)] teacher and student, [B] classifier logits (or null). */
+/** Per-patch summaries [B * L] as FrameOutputs holds them (anomaly fields null without an anomaly channel). */
+export interface OnnxPatchSummaries {
+  teacherError: PatchErrors;
+  discrepancy: PatchErrors;
+  anomalyError: PatchErrors | null;
+  anomalyMap: Float32Array | null;
+}
+
+/** The outputs of one run. */
 export interface OnnxOutputs {
-  teacher: Float32Array;
-  student: Float32Array;
+  /** [B, L, p*p*(F+A)] predictions; null when only the summaries were asked for. */
+  teacher: Float32Array | null;
+  student: Float32Array | null;
+  /** [B] classifier logits, or null without the head. */
   classifierLogit: Float32Array | null;
+  summaries: OnnxPatchSummaries;
 }
 
 /** A loaded ONNX engine for one model. */
@@ -42,8 +61,11 @@ export interface OnnxInference {
   readonly threads: number;
   /** Size of the exported graph in bytes. */
   readonly modelBytes: number;
-  /** The model on patchified input [B, L, p*p*C] with a given mask (the same mask TF.js's `forward` takes). */
-  run(patches: Float32Array, batch: number, mask: TokenMask): Promise<OnnxOutputs>;
+  /**
+   * The model on frames [B, H, W, C] (the TestBatch input layout) with a given mask (the mask TF.js's `forward`
+   * takes); `predictions` false skips copying out the [B, L, V] teacher / student outputs.
+   */
+  run(frames: Float32Array, batch: number, mask: TokenMask, predictions?: boolean): Promise<OnnxOutputs>;
   /** One test batch, as model/inference.ts `predictBatch` (video = the mask seed's video name). */
   predict(batch: TestBatch, video?: string): Promise<BatchPredictions>;
   /** One test batch summarised per patch, as model/inference.ts `inferBatch`: the scorer's BatchInference. */
@@ -76,7 +98,7 @@ export async function createOnnxInference(model: MaskedAutoencoder, plan: Plan, 
   const ratio = options.ratio ?? model.masking.ratio;
   const seed = options.seed ?? model.seed;
   const grid = onnxTokenGrid(model, ratio);
-  const bytes = exportOnnx(model, plan, { ratio });
+  const bytes = exportOnnx(model, plan, { ratio, fusedAttention: options.fusedAttention ?? true, scoring: true });
   let session: OrtSession;
   try {
     session = await ort.InferenceSession.create(bytes, {
@@ -85,71 +107,94 @@ export async function createOnnxInference(model: MaskedAutoencoder, plan: Plan, 
       interOpNumThreads: 1,
       executionMode: 'sequential',
       graphOptimizationLevel: options.optimization ?? 'all',
+      extra: { session: { intra_op: { allow_spinning: options.spinning === true ? '1' : '0' } } },
     });
   } catch (error) {
     throw new OnnxError('ONNX_SESSION_FAILED', `onnxruntime rejected the exported graph: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
   }
-  const patchValues = model.grid.patch ** 2 * model.inputChannels;
+  const [height, width] = plan.data.size;
+  const withAnomaly = model.anomalyChannels > 0;
+  const summaryNames = [
+    SCORING_NAMES.teacherErrorL1, SCORING_NAMES.teacherErrorL2, SCORING_NAMES.discrepancyL1, SCORING_NAMES.discrepancyL2,
+    ...(withAnomaly ? [SCORING_NAMES.anomalyErrorL1, SCORING_NAMES.anomalyErrorL2, SCORING_NAMES.anomalyMap] : []),
+    ...(model.classifier !== null ? [ONNX_NAMES.classifierLogit] : []),
+  ];
 
-  async function run(patches: Float32Array, batch: number, mask: TokenMask): Promise<OnnxOutputs> {
+  async function run(frames: Float32Array, batch: number, mask: TokenMask, predictions = true): Promise<OnnxOutputs> {
     if (mask.keep !== grid.keep || mask.tokens !== grid.tokens || mask.batch !== batch) {
       throw new OnnxError('ONNX_BAD_INPUT', `mask of ${mask.batch} x ${mask.keep}/${mask.tokens} tokens; the graph takes ${batch} x ${grid.keep}/${grid.tokens}`);
     }
-    if (patches.length !== batch * grid.tokens * patchValues) throw new OnnxError('ONNX_BAD_INPUT', `patches hold ${patches.length} values, expected ${batch} x ${grid.tokens} x ${patchValues}`);
+    if (frames.length !== batch * height * width * model.inputChannels) {
+      throw new OnnxError('ONNX_BAD_INPUT', `frames hold ${frames.length} values, expected ${batch} x ${height} x ${width} x ${model.inputChannels}`);
+    }
     const feeds: Record<string, OrtTensor> = {
-      [ONNX_NAMES.patches]: new ort.Tensor('float32', patches, [batch, grid.tokens, patchValues]),
+      [SCORING_NAMES.frames]: new ort.Tensor('float32', frames, [batch, height, width, model.inputChannels]),
       [ONNX_NAMES.keepIndex]: new ort.Tensor('int64', toInt64(mask.keepIndex), [mask.keepIndex.length]),
       [ONNX_NAMES.restoreIndex]: new ort.Tensor('int64', toInt64(mask.restoreIndex), [mask.restoreIndex.length]),
     };
     let results: Record<string, OrtTensor>;
     try {
-      results = await session.run(feeds);
+      results = await session.run(feeds, predictions ? [ONNX_NAMES.teacher, ONNX_NAMES.student, ...summaryNames] : summaryNames);
     } catch (error) {
       throw new OnnxError('ONNX_SESSION_FAILED', `onnxruntime failed: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
     }
-    const floats = (name: string): Float32Array | null => {
-      const tensor = results[name];
-      return tensor === undefined ? null : (tensor.data as Float32Array);
+    const floats = (name: string): Float32Array | null => (results[name]?.data as Float32Array | undefined) ?? null;
+    const required = (name: string): Float32Array => {
+      const values = floats(name);
+      if (values === null) throw new OnnxError('ONNX_SESSION_FAILED', `the session returned no ${name} output`);
+      return values;
     };
-    const teacher = floats(ONNX_NAMES.teacher);
-    const student = floats(ONNX_NAMES.student);
-    if (teacher === null || student === null) throw new OnnxError('ONNX_SESSION_FAILED', 'the session returned no teacher / student output');
-    return { teacher, student, classifierLogit: floats(ONNX_NAMES.classifierLogit) };
+    return {
+      teacher: predictions ? required(ONNX_NAMES.teacher) : null,
+      student: predictions ? required(ONNX_NAMES.student) : null,
+      classifierLogit: floats(ONNX_NAMES.classifierLogit),
+      summaries: {
+        teacherError: { l1: required(SCORING_NAMES.teacherErrorL1), l2: required(SCORING_NAMES.teacherErrorL2) },
+        discrepancy: { l1: required(SCORING_NAMES.discrepancyL1), l2: required(SCORING_NAMES.discrepancyL2) },
+        anomalyError: withAnomaly ? { l1: required(SCORING_NAMES.anomalyErrorL1), l2: required(SCORING_NAMES.anomalyErrorL2) } : null,
+        anomalyMap: withAnomaly ? required(SCORING_NAMES.anomalyMap) : null,
+      },
+    };
+  }
+
+  async function runBatch(batch: TestBatch, video: string, predictions: boolean): Promise<{ outputs: OnnxOutputs; mask: TokenMask; classifier: Float32Array | null }> {
+    if (batch.height !== height || batch.width !== width) throw new OnnxError('ONNX_BAD_INPUT', `frames of ${batch.height}x${batch.width}; the model takes ${height}x${width}`);
+    const mask = testTimeMask(model, batch, seed, ratio, video);
+    const outputs = await run(batch.input, batch.size, mask, predictions);
+    const classifier = outputs.classifierLogit === null ? null : outputs.classifierLogit.map((logit) => 1 / (1 + Math.exp(-logit)));
+    return { outputs, mask, classifier };
   }
 
   async function predict(batch: TestBatch, video = ''): Promise<BatchPredictions> {
-    const [height, width] = plan.data.size;
-    if (batch.height !== height || batch.width !== width) throw new OnnxError('ONNX_BAD_INPUT', `frames of ${batch.height}x${batch.width}; the model takes ${height}x${width}`);
-    const mask = testTimeMask(model, batch, seed, ratio, video);
-    const patches = patchify(batch.input, batch.size, model.grid, model.inputChannels);
-    const outputs = await run(patches, batch.size, mask);
+    const { outputs, mask, classifier } = await runBatch(batch, video, true);
     return {
       batch: batch.size, grid: model.grid, frameChannels: model.frameChannels, anomalyChannels: model.anomalyChannels,
-      target: currentFrameTarget(model, batch), teacher: outputs.teacher, student: outputs.student,
-      classifier: outputs.classifierLogit === null ? null : outputs.classifierLogit.map((logit) => 1 / (1 + Math.exp(-logit))),
-      hidden: mask.hidden,
+      target: currentFrameTarget(model, batch), teacher: outputs.teacher as Float32Array, student: outputs.student as Float32Array,
+      classifier, hidden: mask.hidden,
     };
   }
 
-  return {
-    threads,
-    modelBytes: bytes.length,
-    run,
-    predict,
-    infer: async (batch: TestBatch, video: string): Promise<FrameOutputs> => frameOutputsFromPredictions(await predict(batch, video), batch.frames),
-    release: () => session.release(),
-  };
+  async function infer(batch: TestBatch, video: string): Promise<FrameOutputs> {
+    const { outputs, mask, classifier } = await runBatch(batch, video, false);
+    return {
+      size: batch.size, frames: batch.frames, rows: model.grid.rows, cols: model.grid.cols, hidden: mask.hidden,
+      ...outputs.summaries, classifier, teacher: null, student: null,
+    };
+  }
+
+  return { threads, modelBytes: bytes.length, run, predict, infer, release: () => session.release() };
 }
 
-// The current frame as a target [B, L, p*p*(F+A)]: F channels of context offset 0, anomaly channels -1 (as
-// model/inference.ts builds it for TF.js).
+// The current frame as a target [B, L, p*p*F | p*p*A] (planar, as the heads predict): F channels of context
+// offset 0, anomaly values -1; built as model/inference.ts builds it for TF.js.
 function currentFrameTarget(model: MaskedAutoencoder, batch: TestBatch): Float32Array {
   const pixels = batch.size * batch.height * batch.width;
-  const channels = model.frameChannels + model.anomalyChannels;
-  const frame = new Float32Array(pixels * channels).fill(-1);
+  const frame = new Float32Array(pixels * model.frameChannels);
   const offset = 3 * model.currentFrame;
   for (let index = 0; index < pixels; index++) {
-    for (let c = 0; c < model.frameChannels; c++) frame[index * channels + c] = batch.input[index * model.inputChannels + offset + c] ?? 0;
+    for (let c = 0; c < model.frameChannels; c++) frame[index * model.frameChannels + c] = batch.input[index * model.inputChannels + offset + c] ?? 0;
   }
-  return patchify(frame, batch.size, model.grid, channels);
+  const square = model.grid.patch * model.grid.patch;
+  const anomaly = new Float32Array(batch.size * model.grid.rows * model.grid.cols * square * model.anomalyChannels).fill(-1);
+  return joinPatchValues(patchify(frame, batch.size, model.grid, model.frameChannels), square * model.frameChannels, anomaly, square * model.anomalyChannels);
 }

@@ -10,18 +10,43 @@ import type { BatchNorm, LayerNorm, Linear } from '../model/layers.ts';
 import { float, int, ints, type OnnxGraph } from './onnx-graph.ts';
 import { OnnxError } from './onnx-error.ts';
 
+/** Choices of how the graph expresses the model (same arithmetic, different kernels). */
+export interface GraphStyle {
+  /**
+   * Attention as onnxruntime's fused contrib op com.microsoft.MultiHeadAttention (no [B, h, T, T] score tensor
+   * round trips through memory, no head transposes); the graph then runs only in onnxruntime. Otherwise standard
+   * MatMul / Softmax nodes any ONNX runtime runs.
+   */
+  fusedAttention: boolean;
+}
+
 /** A variable's values, copied out of TF.js. */
 export function values(variable: tf.Variable | tf.Tensor): Float32Array {
   return Float32Array.from(variable.dataSync() as Float32Array);
 }
 
-/** x [..., in] -> [..., out]: MatMul (+ Add of the bias). */
-export function linear(graph: OnnxGraph, layer: Linear, x: string, scope: string): string {
+/** x [N, in] -> [N, out]: one Gemm with the bias fused (a 2-D MatMul + Add would cost a second pass over the output). */
+export function linear2d(graph: OnnxGraph, layer: Linear, x: string, scope: string): string {
   const [inputs, outputs] = layer.weight.shape as [number, number];
   const weight = graph.floats(`${scope}.weight`, values(layer.weight), [inputs, outputs]);
-  const product = graph.node('MatMul', [x, weight], {}, `${scope}/matmul`);
-  if (layer.bias === null) return product;
-  return graph.node('Add', [product, graph.floats(`${scope}.bias`, values(layer.bias), [outputs])], {}, `${scope}/add`);
+  const bias = layer.bias === null ? [] : [graph.floats(`${scope}.bias`, values(layer.bias), [outputs])];
+  return graph.node('Gemm', [x, weight, ...bias], {}, `${scope}/gemm`);
+}
+
+/** Tokens [B, T, D] -> [B*T, D] (a free reshape: 2-D is where onnxruntime fuses the bias into the MatMul). */
+export function flatten(graph: OnnxGraph, x: string, dim: number, scope: string): string {
+  return graph.node('Reshape', [x, graph.int64s([-1, dim])], {}, `${scope}/flat`);
+}
+
+/** [B*T, D] -> tokens [B, T, D]. */
+export function unflatten(graph: OnnxGraph, x: string, tokens: number, dim: number, scope: string): string {
+  return graph.node('Reshape', [x, graph.int64s([-1, tokens, dim])], {}, `${scope}/tokens`);
+}
+
+/** Tokens x [B, T, in] -> [B, T, out]. */
+export function linear(graph: OnnxGraph, layer: Linear, x: string, tokens: number, scope: string): string {
+  const [inputs, outputs] = layer.weight.shape as [number, number];
+  return unflatten(graph, linear2d(graph, layer, flatten(graph, x, inputs, scope), scope), tokens, outputs, scope);
 }
 
 /** x [..., D] normalised over the last axis (LayerNormalization, opset 17). */
@@ -77,7 +102,7 @@ function splitHeads(graph: OnnxGraph, x: string, heads: number, dim: number, key
 }
 
 /** Attention on x [B, 1 + rows * cols, D] (cls first) -> same shape. */
-export function attention(graph: OnnxGraph, layer: Attention, x: string, rows: number, cols: number, scope: string): string {
+export function attention(graph: OnnxGraph, layer: Attention, x: string, rows: number, cols: number, scope: string, style: GraphStyle): string {
   const { dim, heads } = layer;
   const tokens = 1 + rows * cols;
   let q = x, k = x, v = x;
@@ -97,35 +122,44 @@ export function attention(graph: OnnxGraph, layer: Attention, x: string, rows: n
     k = project(layer.grid.k, 'k');
     v = project(layer.grid.v, 'v');
   }
-  const qh = splitHeads(graph, linear(graph, layer.q, q, `${scope}.proj_q`), heads, dim, false, `${scope}/q`); // [B, h, T, d]
-  const kh = splitHeads(graph, linear(graph, layer.k, k, `${scope}.proj_k`), heads, dim, true, `${scope}/k`); // [B, h, d, T]
-  const vh = splitHeads(graph, linear(graph, layer.v, v, `${scope}.proj_v`), heads, dim, false, `${scope}/v`); // [B, h, T, d]
+  const projected = { q: linear(graph, layer.q, q, tokens, `${scope}.proj_q`), k: linear(graph, layer.k, k, tokens, `${scope}.proj_k`), v: linear(graph, layer.v, v, tokens, `${scope}.proj_v`) }; // [B, T, D]
+  if (style.fusedAttention) {
+    // softmax(q k^T * scale) v per head, heads merged back to [B, T, D]; the official scale is dim^-0.5 (whole width).
+    const mixed = graph.nodeIn('com.microsoft', 'MultiHeadAttention', [projected.q, projected.k, projected.v], { num_heads: int(heads), scale: float(dim ** -0.5) }, `${scope}/mha`);
+    return linear(graph, layer.output, mixed, tokens, `${scope}.proj`);
+  }
+  const qh = splitHeads(graph, projected.q, heads, dim, false, `${scope}/q`); // [B, h, T, d]
+  const kh = splitHeads(graph, projected.k, heads, dim, true, `${scope}/k`); // [B, h, d, T]
+  const vh = splitHeads(graph, projected.v, heads, dim, false, `${scope}/v`); // [B, h, T, d]
   const scores = graph.node('Mul', [graph.node('MatMul', [qh, kh], {}, `${scope}/qk`), graph.scalar(`${scope}.scale`, dim ** -0.5)], {}, `${scope}/scores`);
   const mixed = graph.node('MatMul', [graph.node('Softmax', [scores], { axis: int(-1) }, `${scope}/softmax`), vh], {}, `${scope}/mixed`);
   const merged = graph.node('Transpose', [mixed], { perm: ints([0, 2, 1, 3]) }, `${scope}/merge`); // [B, T, h, d]
   const flat = graph.node('Reshape', [merged, graph.int64s([0, 0, dim])], {}, `${scope}/merged`); // [B, T, D]
-  return linear(graph, layer.output, flat, `${scope}.proj`);
+  return linear(graph, layer.output, flat, tokens, `${scope}.proj`);
 }
 
-function mlp(graph: OnnxGraph, layer: Block, h: string, scope: string): string {
-  return linear(graph, layer.fc2, gelu(graph, linear(graph, layer.fc1, h, `${scope}.fc1`), `${scope}/gelu`), `${scope}.fc2`);
+// h [B, T, D] -> [B, T, D]; the hidden [B*T, D*ratio] stays 2-D.
+function mlp(graph: OnnxGraph, layer: Block, h: string, tokens: number, scope: string): string {
+  const dim = layer.fc1.weight.shape[0] as number;
+  const hidden = gelu(graph, linear2d(graph, layer.fc1, flatten(graph, h, dim, scope), `${scope}.fc1`), `${scope}/gelu`);
+  return unflatten(graph, linear2d(graph, layer.fc2, hidden, `${scope}.fc2`), tokens, dim, scope);
 }
 
 /** One block on x [B, 1 + rows * cols, D] -> same shape. */
-export function block(graph: OnnxGraph, layer: Block, x: string, rows: number, cols: number, scope: string): string {
+export function block(graph: OnnxGraph, layer: Block, x: string, rows: number, cols: number, scope: string, style: GraphStyle): string {
   const tokens = 1 + rows * cols;
-  const attended = graph.node('Add', [x, attention(graph, layer.attention, layerNorm(graph, layer.norm1, x, `${scope}.norm1`), rows, cols, `${scope}.attn`)], {}, `${scope}/residual1`);
+  const attended = graph.node('Add', [x, attention(graph, layer.attention, layerNorm(graph, layer.norm1, x, `${scope}.norm1`), rows, cols, `${scope}.attn`, style)], {}, `${scope}/residual1`);
   const h = layerNorm(graph, layer.norm2, attended, `${scope}.norm2`);
   let mixed: string;
   switch (layer.kind) {
     case 'cvt-pointwise': {
       // The cls token skips the MLP (its row of the MLP output is the normalised input itself).
-      const grid = mlp(graph, layer, sliceTokens(graph, h, 1, tokens, `${scope}/grid_tokens`), `${scope}.mlp`);
+      const grid = mlp(graph, layer, sliceTokens(graph, h, 1, tokens, `${scope}/grid_tokens`), tokens - 1, `${scope}.mlp`);
       mixed = graph.node('Concat', [sliceTokens(graph, h, 0, 1, `${scope}/cls`), grid], { axis: int(1) }, `${scope}/mlp_out`);
       break;
     }
     case 'cvt-mlp':
-      mixed = mlp(graph, layer, h, `${scope}.mlp`);
+      mixed = mlp(graph, layer, h, tokens, `${scope}.mlp`);
       break;
     default:
       throw new OnnxError('ONNX_UNSUPPORTED', `block kind ${String((layer as { kind: unknown }).kind)} has no ONNX mapping`);

@@ -18,13 +18,16 @@ export interface OrtSessionOptions {
   interOpNumThreads?: number;
   graphOptimizationLevel?: 'disabled' | 'basic' | 'extended' | 'layout' | 'all';
   executionMode?: 'sequential' | 'parallel';
+  /** Session config entries, e.g. { session: { intra_op: { allow_spinning: '0' } } }. */
+  extra?: Record<string, unknown>;
 }
 
 /** An onnxruntime inference session (the members used here). */
 export interface OrtSession {
   readonly inputNames: readonly string[];
   readonly outputNames: readonly string[];
-  run(feeds: Record<string, OrtTensor>): Promise<Record<string, OrtTensor>>;
+  /** Runs the graph; `fetches` names the outputs to compute and return (default: all). */
+  run(feeds: Record<string, OrtTensor>, fetches?: readonly string[]): Promise<Record<string, OrtTensor>>;
   release(): Promise<void>;
 }
 

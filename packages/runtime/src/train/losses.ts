@@ -78,9 +78,9 @@ export const stopGradient = tf.customGrad((...inputs: Array<tf.Tensor | tf.GradS
 function reconstructionLoss(context: LossContext): tf.Scalar {
   const { plan, model, batch, mask, outputs, fullBatch } = context;
   const target = tf.tensor3d(reconstructionTarget(batch, model.grid, model.frameChannels, model.anomalyChannels), outputs.teacher.shape);
-  // Per-value weights [P]: 1 for frame channels, anomaly_map_weight for the anomaly-map channels (pixel-interleaved).
-  const channels = model.frameChannels + model.anomalyChannels;
-  const columns = Float32Array.from({ length: model.patchValues }, (_, i) => (i % channels < model.frameChannels ? 1 : plan.loss.anomaly_map_weight));
+  // Per-value weights [V]: 1 for the p*p*F frame values, anomaly_map_weight for the p*p*A anomaly values (planar).
+  const frameValues = model.grid.patch * model.grid.patch * model.frameChannels;
+  const columns = Float32Array.from({ length: model.patchValues }, (_, i) => (i < frameValues ? 1 : plan.loss.anomaly_map_weight));
   const difference = tf.sub(outputs.teacher, target);
   const error = plan.loss.reconstruction === 'l2' ? tf.square(difference) : tf.abs(difference);
   const perPatch = tf.mean(tf.mul(error, tf.tensor1d(columns)), 2); // [B, L]
