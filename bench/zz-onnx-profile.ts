@@ -11,7 +11,7 @@ const stack = { depth: 3, heads: 4, mlp_ratio: 2, block: 'cvt-pointwise', qkv: '
 const size: [number, number] = [Number(process.argv[2] ?? 320), Number(process.argv[3] ?? 640)];
 const plan = tinyPlan({ data: { size }, model: { patch: 16, encoder: { ...stack, dim: 256 }, decoder: { ...stack, dim: 128 } } });
 const model = createModel(plan);
-const bytes = exportOnnx(model, plan, { fusedAttention: true, scoring: true });
+const bytes = exportOnnx(model, plan, { fusedAttention: process.argv[4] !== 'portable', scoring: true });
 const session = await ort.InferenceSession.create(bytes, { intraOpNumThreads: 2, enableProfiling: true, profileFilePrefix: '/tmp/ortprof', extra: { session: { intra_op: { allow_spinning: '0' } } } });
 const batch = 8;
 const random = new Random(1);
@@ -31,5 +31,6 @@ rmSync(file);
 const byOp = new Map<string, number>();
 let total = 0;
 for (const e of events) if (e.cat === 'Node' && e.name.endsWith('_kernel_time')) { const op = e.args?.op_name ?? '?'; byOp.set(op, (byOp.get(op) ?? 0) + e.dur); total += e.dur; }
-for (const [op, dur] of [...byOp].sort((a, b) => b[1] - a[1])) console.log(op.padEnd(28), (dur / 3000).toFixed(1), 'ms/run', (100 * dur / total).toFixed(1) + '%');
+console.log('total', (total / 3000).toFixed(0), 'ms/run');
+for (const [op, dur] of [...byOp].sort((a, b) => b[1] - a[1]).slice(0, 6)) console.log(op.padEnd(28), (dur / 3000).toFixed(1), 'ms/run', (100 * dur / total).toFixed(1) + '%');
 process.exit(0);

@@ -77,7 +77,7 @@ export interface ModelPlan {
     /** A frame-level classifier head: pooled tokens -> probability that a synthetic anomaly was pasted. */
     classifier: boolean;
   };
-  /** Dropout inside blocks (the official code uses 0). */
+  /** Dropout after the MLP activation inside blocks (the official PointwiseConvMlp hard-codes 0.1). */
   dropout: number;
 }
 

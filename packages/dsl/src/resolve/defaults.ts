@@ -20,7 +20,7 @@ export const sectionDefaults: Omit<Plan, 'name' | 'stages' | 'data'> & { data: O
     decoder: { dim: 128, depth: 3, heads: 4, mlp_ratio: 2, block: 'cvt-pointwise', qkv: 'dwconv-bn' }, // decoder_embed_dim 128, depth 3, heads 4
     student: { after_block: 1, blocks: 1 }, // mae_cvt.py: student_depth = 1, one decoder_student_block
     outputs: { frame: 3, anomaly_map: 1, classifier: false }, // mae_cvt.py: out_chans = 4 (RGB + anomaly map)
-    dropout: 0, // cvt.py Block: drop = 0
+    dropout: 0.1, // cvt.py PointwiseConvMlp: nn.Dropout(0.1) after the GELU (hard-coded there)
   },
   masking: { ratio: 0.5, strategy: 'random' }, // configs.py: mask_ratio 0.5, masking_method "random_masking"
   loss: {

@@ -42,22 +42,24 @@ let loading: Promise<OnnxRuntime> | null = null;
 
 /** `onnxruntime-node`, loaded once; rejects with OnnxError ONNX_RUNTIME_UNAVAILABLE when it is not installed here. */
 export function loadOnnxRuntime(): Promise<OnnxRuntime> {
-  loading ??= importRuntime();
+  loading ??= importOnnxRuntime('onnxruntime-node').catch((error: unknown) => {
+    loading = null; // a later call (after an install) tries again
+    throw error;
+  });
   return loading;
 }
 
-async function importRuntime(): Promise<OnnxRuntime> {
+/** Imports an onnxruntime module by name (`loadOnnxRuntime` without the cache; tests pass a missing name). */
+export async function importOnnxRuntime(specifier: string): Promise<OnnxRuntime> {
   // A variable specifier keeps bundlers and the compiler from requiring the optional package at build time.
-  const specifier = 'onnxruntime-node';
   try {
     const imported = (await import(/* @vite-ignore */ specifier)) as Partial<OnnxRuntime> & { default?: Partial<OnnxRuntime> };
     const runtime = imported.InferenceSession !== undefined ? imported : imported.default;
     if (runtime?.InferenceSession === undefined || runtime.Tensor === undefined) throw new Error('the module has no InferenceSession');
     return runtime as OnnxRuntime;
   } catch (error) {
-    loading = null;
     const reason = error instanceof Error ? error.message : String(error);
-    throw new OnnxError('ONNX_RUNTIME_UNAVAILABLE', `onnxruntime-node is not available (${reason}); install it with \`pnpm add onnxruntime-node\` (CPU build, with onnxruntime-node-install=skip in .npmrc)`, { cause: error });
+    throw new OnnxError('ONNX_RUNTIME_UNAVAILABLE', `${specifier} is not available (${reason}); install it with \`pnpm add onnxruntime-node\` (CPU build, with onnxruntime-node-install=skip in .npmrc)`, { cause: error });
   }
 }
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { int, OnnxGraph, OnnxType } from './onnx-graph.ts';
-import { loadOnnxRuntime } from './onnxruntime.ts';
+import { importOnnxRuntime, loadOnnxRuntime } from './onnxruntime.ts';
 import { encodeVarint, ProtoWriter } from './protobuf.ts';
 
 describe('protobuf writer', () => {
@@ -42,5 +42,11 @@ describe('OnnxGraph', () => {
     const z = Math.exp(-22) + Math.exp(-11) + 1;
     expect(softmax[2]).toBeCloseTo(1 / z, 6);
     await session.release();
+  });
+});
+
+describe('loading onnxruntime', () => {
+  it('reports a missing package as ONNX_RUNTIME_UNAVAILABLE (the runtime works without the optional dependency)', async () => {
+    await expect(importOnnxRuntime('onnxruntime-node-not-installed')).rejects.toMatchObject({ name: 'OnnxError', code: 'ONNX_RUNTIME_UNAVAILABLE' });
   });
 });
