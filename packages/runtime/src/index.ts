@@ -33,7 +33,7 @@ export { ffmpegPath, probeVideo, decodeVideoToFile, encodeVideo, type VideoProbe
 export { parseMatlabFrameLists } from './data/formats/matlab-text.ts';
 
 // Scoring: per-frame components, their combination, per-video streaming (issue 5, scoring).
-export { combineComponents, combinePatchMaps, concatComponents, frameComponents, patchComponents, upsamplePatchMaps, type FrameComponents, type PatchComponents, type PatchPredictions } from './score/components.ts';
+export { combineComponents, combinePatchMaps, concatComponents, frameComponents, patchComponents, upsamplePatchMaps, type FrameComponents, type PatchComponents } from './score/components.ts';
 export { scoreVideo, type BatchInference, type ScoreVideoOptions, type VideoScores } from './score/score-video.ts';
 
 // Backends: selection (auto / tensorflow-gpu / tensorflow / wasm / cpu), threaded wasm, wasm kernel patches (issue 5).
@@ -65,3 +65,6 @@ export { SCORING_NAMES } from './onnx/scoring-graph.ts';
 export { createOnnxInference, testTimeMask, type OnnxInference, type OnnxInferenceOptions, type OnnxOutputs, type OnnxPatchSummaries } from './onnx/onnx-inference.ts';
 export { loadOnnxRuntime, onnxRuntimeAvailable } from './onnx/onnxruntime.ts';
 export { OnnxError, type OnnxErrorCode } from './onnx/onnx-error.ts';
+
+// Seeded random numbers (stepGradients takes one; `vadc bench` drives it directly) (issue 7, bench).
+export { Random, type RandomState } from './random.ts';

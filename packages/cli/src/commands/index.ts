@@ -2,11 +2,15 @@
 import type { Command } from '../command.ts';
 import { compareCommand } from './compare.ts';
 import { evalCommand } from './eval.ts';
+import { exportCommand } from './export.ts';
 import { runCommand, trainCommand } from './run.ts';
 import { dataCommand } from './data-inspect.ts';
 import { metricsCommand } from './metrics.ts';
 import { renderCommand } from './render.ts';
 import { schemaCommand } from './schema.ts';
+import { scoreCommand } from './score.ts';
+import { sweepCommand } from './sweep.ts';
 import { validateCommand } from './validate.ts';
+import { benchCommand } from './bench.ts';
 
-export const commands: Command[] = [runCommand, trainCommand, evalCommand, compareCommand, dataCommand, validateCommand, renderCommand, schemaCommand, metricsCommand];
+export const commands: Command[] = [runCommand, trainCommand, evalCommand, exportCommand, compareCommand, dataCommand, validateCommand, renderCommand, schemaCommand, metricsCommand, benchCommand, sweepCommand, scoreCommand];

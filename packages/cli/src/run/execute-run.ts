@@ -14,6 +14,7 @@ import { evaluateRun, type RunMetrics } from './evaluate.ts';
 import { writeFileAtomic, writeJsonAtomic } from './files.ts';
 import { machineInfo } from './machine.ts';
 import { startProgress } from './progress.ts';
+import { COMPONENTS_FILE, PatchComponentCollector, writeComponents } from './sweep-components.ts';
 import { buildReport } from './report-data.ts';
 import { createRun, saveRun, type RunFolder } from './run-folder.ts';
 import { scoresCsv } from './scores-csv.ts';
@@ -27,6 +28,8 @@ export interface RunOptions {
   backend: string | null;
   /** Continue this existing run folder instead of creating one. */
   resumeFrom: RunFolder | null;
+  /** Id of a new run folder (default: the start time); `vadc sweep` names its trainings `<sweep id>-t<k>`. */
+  runId?: string;
   /** Train only (`vadc train`): stop before scoring. */
   trainOnly: boolean;
 }
@@ -51,7 +54,7 @@ export async function executeRun(recipe: LoadedRecipe, options: RunOptions, io: 
   const { plan, hash } = recipe;
   const say = (text: string) => io.stdout(`${text}\n`);
   const run = options.resumeFrom ?? (await createRun(options.outRoot, {
-    name: plan.name, id: runIdFor(), hash, seed: plan.runtime.seed, backend: null, machine: await machineInfo(),
+    name: plan.name, id: options.runId ?? runIdFor(), hash, seed: plan.runtime.seed, backend: null, machine: await machineInfo(),
   }));
   say(`${options.resumeFrom ? 'resuming' : 'run'} ${run.directory} (recipe ${plan.name}, hash ${hash.slice(0, 12)})`);
   await writeJsonAtomic(join(run.directory, 'plan.json'), plan);
@@ -100,16 +103,19 @@ export interface TrainedRun {
   backend: BackendReport;
 }
 
-/** Scores the test split, writes scores.csv, metrics.json and report.html, and records the timings. */
+/** Scores the test split, writes scores.csv, components.bin, metrics.json and report.html, and records the timings. */
 export async function scoreEvaluateReport(trained: TrainedRun, io: CommandIO): Promise<RunMetrics & { speed: RunSpeed }> {
   const { run, plan, model, pipeline, backend } = trained;
   const trainSpeed = run.record.trainFramesPerSecond ?? null;
   const say = (text: string) => io.stdout(`${text}\n`);
   const scoreStart = performance.now();
-  const videos = await scoreTestVideos(plan, model, pipeline, io);
+  const collector = new PatchComponentCollector(plan.scoring.errors);
+  const videos = await scoreTestVideos(plan, model, pipeline, io, collector);
   const scoringSeconds = seconds(scoreStart);
   run.record.timings.score = scoringSeconds;
   await writeFileAtomic(join(run.directory, 'scores.csv'), scoresCsv(videos, plan));
+  // Per-frame and per-patch components: `vadc sweep` re-evaluates scoring-only changes from them.
+  await writeComponents(join(run.directory, COMPONENTS_FILE), videos, collector, plan.scoring.errors);
 
   const evaluateStart = performance.now();
   const frames = videos.reduce((sum, video) => sum + video.frameCount, 0);
@@ -200,13 +206,18 @@ async function trainModel(plan: Plan, model: MaskedAutoencoder, pipeline: DataPi
 }
 
 /** Scores every test video with the TF.js model, with one progress bar over all test frames. */
-export async function scoreTestVideos(plan: Plan, model: MaskedAutoencoder, pipeline: DataPipeline, io: CommandIO): Promise<VideoScores[]> {
+export async function scoreTestVideos(plan: Plan, model: MaskedAutoencoder, pipeline: DataPipeline, io: CommandIO, collector?: PatchComponentCollector): Promise<VideoScores[]> {
   const videos = pipeline.testVideos('test');
   const total = videos.reduce((sum, video) => sum + video.frameCount, 0);
   const bar = startProgress('score', total, { write: io.stdout, isTerminal: io.isTerminal, unit: 'frames' });
   const scores: VideoScores[] = [];
   for (const video of videos) {
-    scores.push(await scoreVideo(video, plan, async (batch, name) => inferBatch(model, batch, { video: name }), { onBatch: (outputs) => bar.tick(outputs.size) }));
+    scores.push(await scoreVideo(video, plan, async (batch, name) => inferBatch(model, batch, { video: name }), {
+      onBatch: (outputs) => {
+        bar.tick(outputs.size);
+        collector?.add(video.name, video.frameCount, outputs);
+      },
+    }));
   }
   bar.done();
   return scores;

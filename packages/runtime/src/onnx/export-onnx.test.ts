@@ -144,6 +144,16 @@ describe('exportOnnx + onnxruntime vs TF.js', () => {
     const mask = createTokenMask(maskingRegistry.random, { grid: model.grid, batch: 1, motion: null, random: new Random(1) }, 0.75);
     await expect(engine.run(new Float32Array(32 * 32 * 9), 1, mask)).rejects.toMatchObject({ code: 'ONNX_BAD_INPUT' });
     expect(() => exportOnnx(model, tinyPlan({ data: { size: [32, 64] } }))).toThrow(OnnxError);
+    // A fixed batch is declared in the file and enforced by onnxruntime.
+    const ort = await loadOnnxRuntime();
+    const fixed = await ort.InferenceSession.create(exportOnnx(model, plan, { batch: 2 }));
+    const one = createTokenMask(maskingRegistry.random, { grid: model.grid, batch: 1, motion: null, random: new Random(1) }, 0.5);
+    await expect(fixed.run({
+      patches: new ort.Tensor('float32', new Float32Array(16 * 8 * 8 * 9), [1, 16, 8 * 8 * 9]),
+      keep_index: new ort.Tensor('int64', BigInt64Array.from(one.keepIndex, BigInt), [8]),
+      restore_index: new ort.Tensor('int64', BigInt64Array.from(one.restoreIndex, BigInt), [16]),
+    })).rejects.toThrow();
+    await fixed.release();
     await engine.release();
     model.params.dispose();
   });

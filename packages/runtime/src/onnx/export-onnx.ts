@@ -6,7 +6,8 @@
 //            the model has the head)
 // The mask arrives as inputs, so ONNX and TF.js run on exactly the same mask; K is fixed by the masking ratio at
 // export time (the encoder's depthwise convs need its grid rows x K/rows). The batch axis is symbolic unless a
-// batch is given.
+// batch is given. The default file uses standard opset-17 ops only; `fusedAttention` and `scoring` (frames in,
+// per-patch scores out) make the faster graph the onnxruntime engine runs.
 import type { Plan } from '@vadc/dsl';
 import type { Head, MaskedAutoencoder } from '../model/autoencoder.ts';
 import { createTokenMask } from '../model/masking.ts';

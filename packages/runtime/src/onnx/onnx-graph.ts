@@ -59,6 +59,7 @@ export class OnnxGraph {
   private readonly outputs: ValueInfo[] = [];
   private readonly used = new Set<string>();
   private readonly int64Constants = new Map<string, string>();
+  private readonly floatScalars = new Map<number, string>();
 
   constructor(readonly name: string) {}
 
@@ -82,9 +83,14 @@ export class OnnxGraph {
     return unique;
   }
 
-  /** A float32 scalar initializer. */
+  /** A float32 scalar initializer; equal values share one. */
   scalar(name: string, value: number): string {
-    return this.floats(name, Float32Array.of(value), []);
+    const key = Math.fround(value);
+    const known = this.floatScalars.get(key);
+    if (known !== undefined) return known;
+    const created = this.floats(name, Float32Array.of(value), []);
+    this.floatScalars.set(key, created);
+    return created;
   }
 
   /** A 1-D int64 initializer (shapes, axes, indices); equal values share one initializer. */

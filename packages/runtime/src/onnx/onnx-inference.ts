@@ -8,9 +8,9 @@ import { availableParallelism } from 'node:os';
 import type { Plan } from '@vadc/dsl';
 import type { TestBatch } from '../data/types.ts';
 import type { MaskedAutoencoder } from '../model/autoencoder.ts';
-import type { BatchPredictions, FrameOutputs, PatchErrors } from '../model/inference.ts';
+import { currentFrameTarget, type BatchPredictions, type FrameOutputs, type PatchErrors } from '../model/inference.ts';
 import { createTokenMask, maskingRegistry, type TokenMask } from '../model/masking.ts';
-import { joinPatchValues, patchify, patchMotion } from '../model/patches.ts';
+import { patchMotion } from '../model/patches.ts';
 import { Random } from '../random.ts';
 import type { BatchInference } from '../score/score-video.ts';
 import { exportOnnx, ONNX_NAMES, onnxTokenGrid } from './export-onnx.ts';
@@ -185,16 +185,3 @@ export async function createOnnxInference(model: MaskedAutoencoder, plan: Plan, 
   return { threads, modelBytes: bytes.length, run, predict, infer, release: () => session.release() };
 }
 
-// The current frame as a target [B, L, p*p*F | p*p*A] (planar, as the heads predict): F channels of context
-// offset 0, anomaly values -1; built as model/inference.ts builds it for TF.js.
-function currentFrameTarget(model: MaskedAutoencoder, batch: TestBatch): Float32Array {
-  const pixels = batch.size * batch.height * batch.width;
-  const frame = new Float32Array(pixels * model.frameChannels);
-  const offset = 3 * model.currentFrame;
-  for (let index = 0; index < pixels; index++) {
-    for (let c = 0; c < model.frameChannels; c++) frame[index * model.frameChannels + c] = batch.input[index * model.inputChannels + offset + c] ?? 0;
-  }
-  const square = model.grid.patch * model.grid.patch;
-  const anomaly = new Float32Array(batch.size * model.grid.rows * model.grid.cols * square * model.anomalyChannels).fill(-1);
-  return joinPatchValues(patchify(frame, batch.size, model.grid, model.frameChannels), square * model.frameChannels, anomaly, square * model.anomalyChannels);
-}

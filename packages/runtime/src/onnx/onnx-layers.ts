@@ -1,8 +1,9 @@
 // The model's layers (model/layers.ts, attention.ts, blocks.ts) written as ONNX nodes, in evaluation mode: the same
 // arithmetic in the same order wherever ONNX has the op (LayerNormalization, BatchNormalization with the running
 // statistics, Conv with group = D for the depthwise 3x3, AveragePool with count_include_pad for `avg`, exact GELU
-// through Erf in the form onnxruntime fuses into one Gelu kernel). Tokens stay [B, T, D] with the cls token first;
-// the depthwise convs run on an NCHW view [B, D, rows, cols] of the grid tokens. The batch axis is never fixed.
+// through Erf in the form onnxruntime fuses into one Gelu kernel). Tokens are [B, T, D] with the cls token first;
+// linears run as 2-D Gemm on [B*T, D] (bias fused); the depthwise convs run on an NCHW view [B, D, rows, cols] of the
+// grid tokens. The batch axis is never fixed here.
 import * as tf from '@tensorflow/tfjs-core';
 import type { Attention } from '../model/attention.ts';
 import type { Block } from '../model/blocks.ts';

@@ -8,22 +8,6 @@
 // used for localization, so a frame's score is the mean of its map.
 import type { ScoringPlan } from '@vadc/dsl';
 import type { FrameOutputs } from '../model/inference.ts';
-import type { PatchGrid } from '../model/patches.ts';
-
-/** Raw per-patch predictions of one batch from any engine (TF.js, ONNX): B frames, L patches, V = p*p*(F+A). */
-export interface PatchPredictions {
-  batch: number;
-  grid: PatchGrid;
-  frameChannels: number;
-  anomalyChannels: number;
-  /** [B, L, V]: the clean current frame in the F frame channels, -1 in the A anomaly channels. */
-  target: Float32Array;
-  teacher: Float32Array;
-  student: Float32Array;
-  /** [B] classifier probabilities, or null. */
-  classifier: Float32Array | null;
-}
-
 /** Per-frame components of one video (or one batch), each of length = frames. */
 export interface FrameComponents {
   teacher: Float32Array;

@@ -1,0 +1,186 @@
+// The measurements of `vadc bench`: the teacher stage's optimizer step and test-time inference on generated inputs
+// of the recipe's shape, timed as warm-up + repeats x steps, plus the per-frame cost of the other parts of a run
+// (data decode, motion gradients, scoring components) so the model's share of the time is visible.
+import type { Plan } from '@vadc/dsl';
+import {
+  absoluteDifference, combinePatchMaps, createModel, createOnnxInference, createResizer, DataPipeline, frameComponents, inferBatch,
+  openDataset, optimizerRegistry, patchComponents, Random, resolveThreads, stepGradients, type FrameOutputs, type MaskedAutoencoder,
+} from '@vadc/runtime';
+import { benchTestBatch, benchTrainingBatch, seededUniform } from './bench-inputs.ts';
+import { liveTensors, medianSeconds, peakRssBytes, spread, timeRepeats, wasmHeapBytes, type RepeatPlan, type RepeatTimes, type Spread } from './timing.ts';
+
+/** What to measure. */
+export interface BenchOptions extends RepeatPlan {
+  mode: 'train' | 'infer' | 'both';
+  /** Frames per step; null = the teacher stage's batch (train) and scoring.batch (infer). */
+  batch: number | null;
+  engine: 'tfjs' | 'onnx';
+  /** Measure the input pipeline on the recipe's real dataset (synthetic datasets are always measured). */
+  data: boolean;
+  /** Called before each phase, for progress lines. */
+  onPhase?: (phase: string) => void;
+}
+
+/** Timings of one mode. */
+export interface ModeResult {
+  batch: number;
+  /** Frames per second of each timed repeat, and their spread. */
+  repeats_frames_per_second: number[];
+  frames_per_second: Spread;
+  seconds_per_step: Spread;
+  /** Frames per CPU-second of this process (all threads): steadier than wall-clock frames/s on a shared machine. */
+  frames_per_cpu_second: Spread;
+}
+
+/** Milliseconds per frame of each part of a run; null where not measured. */
+export interface TimeSplit {
+  data_decode_ms: number | null;
+  /** Why data decode is null, or what it measured. */
+  data_note: string;
+  motion_ms: number;
+  model_ms: number;
+  scoring_ms: number | null;
+}
+
+/** Everything one `vadc bench` run measured. */
+export interface BenchResult {
+  size: [number, number];
+  engine: 'tfjs' | 'onnx';
+  warmup: number;
+  repeats: number;
+  steps: number;
+  train: ModeResult | null;
+  infer: ModeResult | null;
+  split: TimeSplit;
+  memory: { peak_rss_bytes: number; wasm_heap_bytes: number | null; live_tensors: number | null };
+}
+
+function modeResult(batch: number, times: RepeatTimes): ModeResult {
+  return {
+    batch,
+    repeats_frames_per_second: times.wall.map((s) => batch / s),
+    frames_per_second: spread(times.wall.map((s) => batch / s)),
+    seconds_per_step: spread(times.wall),
+    frames_per_cpu_second: spread(times.cpu.map((s) => batch / s)),
+  };
+}
+
+/** The stage `vadc bench` trains: the first reconstruction (teacher) stage, else the first stage. */
+function teacherStage(plan: Plan): Plan['stages'][number] {
+  const stage = plan.stages.find((candidate) => candidate.loss === 'reconstruction') ?? plan.stages[0];
+  if (stage === undefined) throw new Error('the recipe has no training stage');
+  return stage;
+}
+
+// One optimizer step of the teacher stage, exactly as train/train-stage.ts runs it: summed micro-batch gradients,
+// then the optimizer's update at the stage's base learning rate.
+async function benchTrain(plan: Plan, model: MaskedAutoencoder, batchSize: number, repeats: RepeatPlan): Promise<ModeResult> {
+  const stage = teacherStage(plan);
+  const trainable = model.params.list().filter((p) => p.trainable && !stage.freeze.includes(p.part));
+  const optimizer = optimizerRegistry[stage.optimizer.kind](stage.optimizer, trainable);
+  const batch = benchTrainingBatch(plan, batchSize);
+  const random = new Random(plan.runtime.seed);
+  try {
+    const times = await timeRepeats(() => {
+      const { gradients } = stepGradients(plan, stage, model, batch, trainable, new Random(random.nextUint32()));
+      optimizer.apply(gradients, stage.optimizer.lr);
+      for (const gradient of gradients.values()) gradient.dispose();
+    }, repeats);
+    return modeResult(batchSize, times);
+  } finally {
+    optimizer.dispose();
+  }
+}
+
+// Test-time inference (teacher + student, per-patch summaries) with the chosen engine; returns the last outputs too,
+// for timing the scoring components on real shapes.
+async function benchInfer(plan: Plan, model: MaskedAutoencoder, batchSize: number, engine: 'tfjs' | 'onnx', threads: number, repeats: RepeatPlan): Promise<{ result: ModeResult; outputs: FrameOutputs }> {
+  const batch = benchTestBatch(plan, batchSize);
+  const onnx = engine === 'onnx' ? await createOnnxInference(model, plan, { threads }) : null;
+  let outputs: FrameOutputs | null = null;
+  try {
+    const times = await timeRepeats(async () => {
+      outputs = onnx !== null ? await onnx.infer(batch, 'bench') : inferBatch(model, batch, { video: 'bench' });
+    }, repeats);
+    if (outputs === null) throw new Error('inference produced no outputs');
+    return { result: modeResult(batchSize, times), outputs };
+  } finally {
+    await onnx?.release();
+  }
+}
+
+// Motion gradients of one frame as the pipeline computes them: |f(t-1) - f(t+1)| on the native uint8 frames, then
+// resized to the model's size. Native size: the synthetic generator's resolution, else the model's size.
+function motionSeconds(plan: Plan): number {
+  const native = plan.data.synthetic?.resolution ?? plan.data.size;
+  const uniform = seededUniform(3);
+  const frame = () => Uint8Array.from({ length: native[0] * native[1] * 3 }, () => Math.floor(uniform() * 256));
+  const [previous, next] = [frame(), frame()];
+  const resizer = createResizer(native, plan.data.size, 3);
+  return medianSeconds(() => resizer.resize(absoluteDifference(previous, next)), 15);
+}
+
+// Seconds per frame of the real input pipeline's test stream (decode + resize + motion + [-1, 1] stacking), without
+// a disk cache, over the first test video's first batches; null when the dataset is not measured.
+async function pipelineSeconds(plan: Plan, options: BenchOptions, batchSize: number): Promise<{ seconds: number | null; note: string }> {
+  if (plan.data.dataset !== 'synthetic' && !options.data) return { seconds: null, note: 'n/a (not a synthetic dataset; --data measures the real one)' };
+  const uncached: Plan = { ...plan, data: { ...plan.data, cache_dir: null } };
+  const pipeline = new DataPipeline(await openDataset(uncached), uncached, { defaultCacheDir: null });
+  try {
+    const video = pipeline.testVideos('test')[0] ?? pipeline.testVideos('validation')[0];
+    if (video === undefined) return { seconds: null, note: 'n/a (the dataset has no videos)' };
+    const frameCap = Math.min(video.frameCount, Math.max(2 * batchSize, 16));
+    let frames = 0;
+    const started = performance.now();
+    for await (const batch of video.batches(batchSize)) {
+      frames += batch.size;
+      if (frames >= frameCap) break;
+    }
+    const seconds = (performance.now() - started) / 1000 / frames;
+    return { seconds, note: `${plan.data.dataset} test stream, ${frames} frames of ${video.name}, no disk cache; decode = pipeline - motion` };
+  } finally {
+    await pipeline.close();
+  }
+}
+
+/** Runs the bench on the active TF.js backend (select it first) and returns the measurements. */
+export async function runBench(plan: Plan, options: BenchOptions): Promise<BenchResult> {
+  const repeats: RepeatPlan = { warmup: options.warmup, repeats: options.repeats, steps: options.steps };
+  const model = createModel(plan);
+  let train: ModeResult | null = null;
+  let infer: ModeResult | null = null;
+  let scoringSeconds: number | null = null;
+  try {
+    if (options.mode !== 'infer') {
+      options.onPhase?.('train');
+      train = await benchTrain(plan, model, options.batch ?? teacherStage(plan).batch, repeats);
+    }
+    if (options.mode !== 'train') {
+      options.onPhase?.('infer');
+      const measured = await benchInfer(plan, model, options.batch ?? plan.scoring.batch, options.engine, resolveThreads(plan.runtime.threads), repeats);
+      infer = measured.result;
+      const outputs = measured.outputs;
+      scoringSeconds = medianSeconds(() => {
+        frameComponents(outputs, plan.scoring.errors);
+        combinePatchMaps(patchComponents(outputs, plan.scoring.errors), plan.scoring.weights);
+      }, 15) / outputs.size;
+    }
+  } finally {
+    model.params.dispose();
+  }
+  options.onPhase?.('data');
+  const motion = motionSeconds(plan);
+  const data = await pipelineSeconds(plan, options, options.batch ?? plan.scoring.batch);
+  const model_ms = 1000 / (infer ?? train)!.frames_per_second.median;
+  return {
+    size: plan.data.size, engine: options.engine, warmup: options.warmup, repeats: options.repeats, steps: options.steps, train, infer,
+    split: {
+      data_decode_ms: data.seconds === null ? null : Math.max(0, data.seconds - motion) * 1000,
+      data_note: data.note,
+      motion_ms: motion * 1000,
+      model_ms,
+      scoring_ms: scoringSeconds === null ? null : scoringSeconds * 1000,
+    },
+    memory: { peak_rss_bytes: peakRssBytes(), wasm_heap_bytes: wasmHeapBytes(), live_tensors: liveTensors() },
+  };
+}

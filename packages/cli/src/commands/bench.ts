@@ -1,0 +1,87 @@
+// `vadc bench <recipe>`: training-step and inference frames/s of the recipe's model on generated inputs (no dataset
+// needed), with peak memory and the per-frame time split across data decode, motion, model and scoring (issue 7).
+import { loadavg } from 'node:os';
+import { describeBackend, onnxRuntimeAvailable, selectBackend } from '@vadc/runtime';
+import type { Plan } from '@vadc/dsl';
+import { EXIT_FAILED, EXIT_OK, UsageError, type Command, type CommandIO, type ParsedArguments } from '../command.ts';
+import { formatBench } from '../bench/format-bench.ts';
+import { runBench, type BenchOptions } from '../bench/run-bench.ts';
+import { displayPath, loadRecipe, recipeOptions } from '../recipe-reader.ts';
+
+const BACKENDS = ['auto', 'tensorflow-gpu', 'tensorflow', 'wasm', 'cpu'];
+const MODES = ['train', 'infer', 'both'] as const;
+const ENGINES = ['tfjs', 'onnx'] as const;
+
+function choice<T extends string>(name: string, value: unknown, allowed: readonly T[], fallback: T): T {
+  if (value === undefined) return fallback;
+  if (typeof value === 'string' && (allowed as readonly string[]).includes(value)) return value as T;
+  throw new UsageError(`--${name} must be one of ${allowed.join(', ')}, not "${String(value)}"`);
+}
+
+function count(name: string, value: unknown, fallback: number, minimum: number): number {
+  if (value === undefined) return fallback;
+  const parsed = typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : NaN;
+  if (!Number.isSafeInteger(parsed) || parsed < minimum) throw new UsageError(`--${name} must be a whole number >= ${minimum}, not "${String(value)}"`);
+  return parsed;
+}
+
+async function bench(args: ParsedArguments, io: CommandIO): Promise<number> {
+  const [recipe, ...extra] = args.positionals;
+  if (recipe === undefined || extra.length > 0) throw new UsageError('give exactly one recipe');
+  const { values } = args;
+  const backendName = choice('backend', values.backend, BACKENDS, 'auto');
+  const options: BenchOptions = {
+    mode: choice('mode', values.mode, MODES, 'both'),
+    engine: choice('engine', values.engine, ENGINES, 'tfjs'),
+    batch: values.batch === undefined ? null : count('batch', values.batch, 0, 1),
+    warmup: count('warmup', values.warmup, 1, 0),
+    repeats: count('repeats', values.repeats, 3, 1),
+    steps: count('steps', values.steps, 2, 1),
+    data: values.data === true,
+  };
+  if (options.engine === 'onnx' && options.mode === 'train') throw new UsageError('--engine onnx runs inference only: use --mode infer');
+  if (options.engine === 'onnx' && !(await onnxRuntimeAvailable())) throw new UsageError('--engine onnx needs the optional package onnxruntime-node, which is not installed');
+  const loaded = await loadRecipe(recipe, values, io);
+  if (loaded === null) return EXIT_FAILED;
+  const { plan } = loaded;
+  const backend = await selectBackend((backendName === 'auto' ? plan.runtime.backend : backendName) as Plan['runtime']['backend'], { threads: plan.runtime.threads });
+  const json = values.json === true;
+  if (!json) options.onPhase = (phase) => io.stderr(`bench: ${phase}...\n`);
+  const started = new Date();
+  const load = loadavg();
+  const result = await runBench(plan, options);
+  const context = {
+    recipe: displayPath(io.cwd, loaded.path), name: plan.name, hash: loaded.hash, date: started.toISOString(),
+    backend: describeBackend(backend), backend_name: backend.backend, threads: backend.threads,
+    load_average: load.map((value) => Number(value.toFixed(2))),
+  };
+  if (json) {
+    io.stdout(`${JSON.stringify({ ...context, ...result }, null, 2)}\n`);
+  } else {
+    const header = `bench ${plan.name} (${context.recipe}): ${plan.data.size[0]}x${plan.data.size[1]}, ${context.backend}, engine ${options.engine}, ` +
+      `load ${context.load_average.join(' ')}, ${context.date}`;
+    io.stdout(formatBench(result, header));
+  }
+  return EXIT_OK;
+}
+
+/** `vadc bench`: model speed (frames/s), peak memory and time split for a recipe's shapes. */
+export const benchCommand: Command = {
+  name: 'bench',
+  summary: 'measure training and inference frames/s of a recipe\'s model on generated inputs',
+  usage: 'vadc bench <recipe> [--set key=value ...] [--mode train|infer|both] [--batch n] [--backend auto|wasm|cpu|tensorflow|tensorflow-gpu]\n' +
+    '                  [--engine tfjs|onnx] [--warmup n] [--repeats n] [--steps n] [--data] [--json]',
+  options: {
+    ...recipeOptions,
+    mode: { type: 'string' },
+    batch: { type: 'string' },
+    backend: { type: 'string' },
+    engine: { type: 'string' },
+    warmup: { type: 'string' },
+    repeats: { type: 'string' },
+    steps: { type: 'string' },
+    data: { type: 'boolean' },
+    json: { type: 'boolean' },
+  },
+  run: bench,
+};

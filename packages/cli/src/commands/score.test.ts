@@ -1,0 +1,119 @@
+// `vadc score` with a tiny trained run: a test video written out as a folder of PNG frames scores exactly as
+// `vadc run` / `vadc eval` scored it, and --draw writes a decodable PNG per frame with the regions drawn.
+import { existsSync } from 'node:fs';
+import { mkdir, mkdtemp, readdir, readFile, readlink, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { Plan } from '@vadc/dsl';
+import { decodePng, openDataset, type VideoSource } from '@vadc/runtime';
+import { runCli } from '../cli.ts';
+import { encodePng } from '../report/png.ts';
+import { percentile } from './score.ts';
+
+const RECIPE = `vadc: 1
+name: scored
+data:
+  dataset: synthetic
+  size: [32, 48]
+  synthetic: { seed: 4, train_videos: 1, test_videos: 2, frames: 14, resolution: [48, 72], walkers: [1, 2], anomalies: [running, vehicle] }
+model:
+  patch: 8
+  encoder: { dim: 16, depth: 1, heads: 2 }
+  decoder: { dim: 16, depth: 2, heads: 2 }
+  student: { after_block: 1, blocks: 1 }
+stages:
+  - { name: teacher, epochs: 1, batch: 8, optimizer: { adamw: { lr: 1.0e-3 } } }
+  - { name: student, epochs: 1, batch: 8, optimizer: { adamw: { lr: 1.0e-3 } } }
+scoring: { batch: 4 }
+eval: { metrics: [micro_auc] }
+runtime: { backend: wasm, seed: 5, threads: 1 }
+`;
+
+function capture(cwd: string) {
+  const out: string[] = [];
+  const err: string[] = [];
+  return { out, err, io: { stdout: (t: string) => void out.push(t), stderr: (t: string) => void err.push(t), isTerminal: false, cwd, env: {} } };
+}
+
+const csvRows = async (path: string) => (await readFile(path, 'utf8')).trim().split('\n');
+
+describe('vadc score', () => {
+  let workspace = '';
+  let runDirectory = '';
+  let video: VideoSource;
+  let frames = '';
+
+  beforeAll(async () => {
+    workspace = await mkdtemp(join(tmpdir(), 'vadc-score-'));
+    await writeFile(join(workspace, 'scored.yaml'), RECIPE);
+    const { io, err } = capture(workspace);
+    expect(await runCli(['run', 'scored.yaml', '--out', 'runs'], io), err.join('')).toBe(0);
+    runDirectory = join(workspace, 'runs', 'scored', await readlink(join(workspace, 'runs', 'scored', 'latest')));
+    const plan = JSON.parse(await readFile(join(runDirectory, 'plan.json'), 'utf8')) as Plan;
+    video = (await openDataset(plan)).test[1]!;
+    // The test video as lossless PNG frames in a folder named after it (the name seeds test-time masking).
+    frames = join(workspace, 'input', video.name);
+    await mkdir(frames, { recursive: true });
+    for (let frame = 0; frame < video.frameCount; frame++) {
+      const rgb = await video.readFrame(frame);
+      await writeFile(join(frames, `f${frame}.png`), encodePng({ width: video.resolution[1], height: video.resolution[0], rgb }));
+    }
+  }, 300_000);
+
+  it('scores a frame folder exactly as the run scored that test video', async () => {
+    const { io, out, err } = capture(workspace);
+    expect(await runCli(['score', runDirectory, frames], io), err.join('')).toBe(0);
+    const scored = await csvRows(join(runDirectory, 'scored', video.name, 'scores.csv'));
+    expect(scored).toHaveLength(1 + 14);
+    expect(scored[0]).toBe('video,frame,score,teacher,discrepancy,anomaly_map,label');
+    // Natural order: f2 before f10, so row k is frame k.
+    const fromRun = (await csvRows(join(runDirectory, 'scores.csv'))).filter((row) => row.startsWith(`${video.name},`));
+    expect(fromRun).toHaveLength(14);
+    const withoutLabel = (row: string) => row.split(',').slice(0, 6).join(',');
+    expect(scored.slice(1).map(withoutLabel)).toEqual(fromRun.map(withoutLabel));
+    expect(out.join('')).toContain('14 frames');
+  }, 120_000);
+
+  it('draws the regions above the 99th percentile into decodable PNG frames', async () => {
+    const target = join(workspace, 'drawn');
+    const { io, out, err } = capture(workspace);
+    expect(await runCli(['score', runDirectory, frames, '--out', 'drawn', '--draw'], io), err.join('')).toBe(0);
+    expect(out.join('')).toMatch(/above \S+ \(the 99th percentile/);
+    const files = (await readdir(join(target, 'frames'))).sort();
+    expect(files).toHaveLength(14);
+    expect(files[0]).toBe('0000.png');
+    const regions = JSON.parse(await readFile(join(target, 'regions.json'), 'utf8')) as { frames: Array<{ frame: number; boxes: Array<{ box: number[] }> }> };
+    const drawn = regions.frames.find((entry) => entry.boxes.length > 0)!;
+    expect(drawn).toBeDefined(); // 1% of the patches lie above the 99th percentile
+    const image = await decodePng(new Uint8Array(await readFile(join(target, 'frames', `${String(drawn.frame).padStart(4, '0')}.png`))));
+    expect([image.height, image.width]).toEqual(video.resolution);
+    const [x1, y1] = drawn.boxes[0]!.box as [number, number];
+    expect(Array.from(image.data.subarray((y1 * image.width + x1) * 3, (y1 * image.width + x1) * 3 + 3))).toEqual([255, 0, 0]);
+  }, 120_000);
+
+  it('draws nothing above a threshold no patch reaches: the frames are the input frames', async () => {
+    const { io, out } = capture(workspace);
+    expect(await runCli(['score', runDirectory, frames, '--out', 'high', '--draw', '--threshold', '1e9'], io)).toBe(0);
+    expect(out.join('')).toContain('(from --threshold)');
+    const image = await decodePng(new Uint8Array(await readFile(join(workspace, 'high', 'frames', '0005.png'))));
+    expect(Buffer.from(image.data).equals(Buffer.from(await video.readFrame(5)))).toBe(true);
+  }, 120_000);
+
+  it('refuses a folder without images and a bad threshold with exit 2', async () => {
+    await mkdir(join(workspace, 'empty'), { recursive: true });
+    const empty = capture(workspace);
+    expect(await runCli(['score', runDirectory, 'empty'], empty.io)).toBe(2);
+    expect(empty.err.join('')).toMatch(/holds no image files/);
+    const bad = capture(workspace);
+    expect(await runCli(['score', runDirectory, frames, '--threshold', 'high'], bad.io)).toBe(2);
+    expect(existsSync(join(workspace, 'runs', 'scored', 'latest'))).toBe(true);
+  });
+
+  it('takes the nearest-rank percentile', () => {
+    const values = Float32Array.from({ length: 100 }, (_, index) => 100 - index);
+    expect(percentile(values, 0.99)).toBe(99);
+    expect(percentile(values, 1)).toBe(100);
+    expect(percentile(new Float32Array(0), 0.99)).toBe(0);
+  });
+});

@@ -1,0 +1,41 @@
+// `vadc sweep <recipe>`: run every combination of the recipe's sweep grid. Combinations that differ only in
+// scoring-only keys (alpha / beta / gamma, smoothing, evaluation settings) share one trained model and are
+// evaluated from its stored components; a table of the metrics goes to stdout (`--json`: sweep.json).
+import { resolve } from 'node:path';
+import { expandSweep } from '@vadc/dsl';
+import { EXIT_FAILED, EXIT_OK, UsageError, type Command, type CommandIO } from '../command.ts';
+import { displayPath, formatErrorLine, recipeOptions, recipePath, diskReader, resolveOptionsFrom } from '../recipe-reader.ts';
+import { executeSweep } from '../run/sweep-run.ts';
+import { sweepTable } from '../run/sweep-report.ts';
+
+const BACKENDS = ['auto', 'tensorflow-gpu', 'tensorflow', 'wasm', 'cpu'];
+
+export const sweepCommand: Command = {
+  name: 'sweep',
+  summary: 'Run a recipe\'s sweep grid: one training per distinct model, scoring-only keys re-use stored components',
+  usage: 'vadc sweep <recipe.yaml> [--set key=value]... [--backend b] [--out runs] [--json]',
+  options: { ...recipeOptions, backend: { type: 'string' }, out: { type: 'string' }, json: { type: 'boolean' } },
+  async run(args, io) {
+    const [recipe, ...extra] = args.positionals;
+    if (recipe === undefined || extra.length > 0) throw new UsageError('give exactly one recipe');
+    const backend = typeof args.values.backend === 'string' ? args.values.backend : null;
+    if (backend !== null && !BACKENDS.includes(backend)) throw new UsageError(`--backend must be one of ${BACKENDS.join(', ')}, not "${backend}"`);
+    const path = recipePath(io.cwd, recipe);
+    if (!(await diskReader.exists(path))) throw new UsageError(`recipe not found: ${recipe}`);
+    const expanded = await expandSweep(path, resolveOptionsFrom(args.values, io));
+    for (const warning of expanded.warnings) io.stderr(`${formatErrorLine(warning, io.cwd)}\n`);
+    if (!expanded.ok) {
+      for (const error of expanded.errors) io.stderr(`${formatErrorLine(error, io.cwd)}\n`);
+      io.stderr(`${displayPath(io.cwd, path)}: invalid sweep (${expanded.errors.length} error${expanded.errors.length === 1 ? '' : 's'})\n`);
+      return EXIT_FAILED;
+    }
+    // With --json, stdout carries only sweep.json; the runs' progress goes to stderr.
+    const progressIo: CommandIO = args.values.json ? { ...io, stdout: io.stderr, isTerminal: false } : io;
+    const outRoot = resolve(io.cwd, typeof args.values.out === 'string' ? args.values.out : 'runs');
+    const { summary } = await executeSweep(expanded.runs, {
+      recipePath: path, outRoot, backend, scoringOnlyKeys: expanded.scoringOnlyKeys, trainingKeys: expanded.trainingKeys,
+    }, progressIo);
+    io.stdout(args.values.json ? `${JSON.stringify(summary, null, 2)}\n` : sweepTable(summary));
+    return EXIT_OK;
+  },
+};

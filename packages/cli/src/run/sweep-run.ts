@@ -1,0 +1,190 @@
+// `vadc sweep`: every combination of a recipe's sweep grid, training one model per distinct training hash and
+// evaluating combinations that differ only in scoring-only keys (scoring.*, eval.*) from that model's stored
+// components (components.bin) rather than running it again (a combination with other scoring.errors kinds has its
+// components computed once with the trained model). Trainings are ordinary run folders
+// (runs/<name>/<sweep id>-t<k>); a finished run with the same training hash and stored components is re-used, an
+// unfinished one of the same recipe is resumed. The sweep writes runs/<name>/sweep-<id>/{sweep.json,report.html}.
+import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { join, relative } from 'node:path';
+import { trainingHash, type Plan, type SweepRun } from '@vadc/dsl';
+import { assignWeights, createModel, DataPipeline, loadCheckpoint, openDataset, selectBackend, type VideoTruth } from '@vadc/runtime';
+import type { CommandIO } from '../command.ts';
+import { REPORT_METRIC_NAMES, type ReportMetricName } from '../report/types.ts';
+import { evaluateRun, type RunMetrics } from './evaluate.ts';
+import { checkpointPath, executeRun, scoreTestVideos } from './execute-run.ts';
+import { writeFileAtomic, writeJsonAtomic } from './files.ts';
+import { listRuns, runIdFromDate, type RunFolder } from './run-folder.ts';
+import {
+  COMPONENTS_FILE, PatchComponentCollector, readComponents, videoScoresFromComponents, writeComponents, type StoredComponents,
+} from './sweep-components.ts';
+import { sweepReport } from './sweep-report.ts';
+
+/** The metrics a sweep records per combination (metrics.json without curves and per-video numbers). */
+export type SweepMetrics = Pick<RunMetrics, ReportMetricName>;
+
+/** One combination in sweep.json. */
+export interface SweepEntry {
+  index: number;
+  values: Record<string, unknown>;
+  overrides: string[];
+  hash: string;
+  training_hash: string;
+  /** Which training (k of `<id>-t<k>`) the combination's model is. */
+  training: number;
+  /** The training's run folder, relative to the sweep folder's parent (runs/<name>). */
+  run: string;
+  metrics: SweepMetrics;
+}
+
+/** One trained model of a sweep. */
+export interface SweepTraining {
+  training: number;
+  training_hash: string;
+  run: string;
+  /** How the model was obtained: trained now, re-used from a finished run, or an unfinished run resumed. */
+  source: 'trained' | 'reused' | 'resumed';
+}
+
+/** sweep.json. */
+export interface SweepSummary {
+  name: string;
+  id: string;
+  recipe: string;
+  scoring_only_keys: string[];
+  training_keys: string[];
+  /** The metric the report plots against each swept value. */
+  metric: ReportMetricName;
+  trainings: SweepTraining[];
+  runs: SweepEntry[];
+  /** Variant descriptions of the metrics (as metrics.json), from the first combination. */
+  variants: Record<string, string>;
+}
+
+/** What executeSweep needs besides the expanded grid. */
+export interface SweepOptions {
+  /** Recipe file (absolute), recorded in sweep.json and each run's recipe.yaml. */
+  recipePath: string;
+  outRoot: string;
+  backend: string | null;
+  /** Default: the start time. */
+  sweepId?: string;
+  scoringOnlyKeys: string[];
+  trainingKeys: string[];
+}
+
+/** The sweep's result: sweep.json's content and the folder holding it. */
+export interface SweepResultFolder {
+  directory: string;
+  summary: SweepSummary;
+}
+
+/** Runs every combination of an expanded sweep; trains each distinct model once. */
+export async function executeSweep(runs: readonly SweepRun[], options: SweepOptions, io: CommandIO): Promise<SweepResultFolder> {
+  const first = runs[0];
+  if (first === undefined) throw new Error('the sweep has no combinations');
+  const name = first.plan.name;
+  const id = options.sweepId ?? runIdFromDate(new Date());
+  const base = join(options.outRoot, name);
+  const say = (text: string) => io.stdout(`${text}\n`);
+  const groups = new Map<string, SweepRun[]>();
+  for (const run of runs) groups.set(run.trainingHash, [...(groups.get(run.trainingHash) ?? []), run]);
+  say(`sweep ${name}: ${runs.length} combination${runs.length === 1 ? '' : 's'}, ${groups.size} model${groups.size === 1 ? '' : 's'} to train or re-use`);
+
+  const metric = chooseMetric(first.plan);
+  const trainings: SweepTraining[] = [];
+  const entries: SweepEntry[] = [];
+  let variants: Record<string, string> = {};
+  let firstRun: RunFolder | null = null;
+  for (const [hash, group] of groups) {
+    const training = trainings.length;
+    const { folder, source } = await trainingFor(group, hash, `${id}-t${training}`, options, io);
+    firstRun ??= folder;
+    const runName = relative(base, folder.directory);
+    trainings.push({ training, training_hash: hash, run: runName, source });
+    say(`training t${training}: ${source} ${folder.directory}; evaluating ${group.length} combination${group.length === 1 ? '' : 's'} from ${COMPONENTS_FILE}`);
+
+    const truth = await testTruth(group[0]!.plan);
+    const loaded = new Map<string, StoredComponents>(); // by error kinds: each file is read once per model
+    for (const combination of group) {
+      const kinds = `${combination.plan.scoring.errors.teacher}-${combination.plan.scoring.errors.discrepancy}`;
+      const stored = loaded.get(kinds) ?? (await componentsFor(folder, combination.plan, options, io));
+      loaded.set(kinds, stored);
+      const metrics = evaluateRun(videoScoresFromComponents(stored, combination.plan, (video) => truth.get(video) ?? null), combination.plan);
+      if (entries.length === 0) variants = metrics.variants;
+      entries.push({
+        index: combination.index, values: combination.values, overrides: combination.overrides, hash: combination.hash,
+        training_hash: hash, training, run: runName,
+        metrics: Object.fromEntries(REPORT_METRIC_NAMES.map((key) => [key, metrics[key]])) as SweepMetrics,
+      });
+    }
+  }
+  entries.sort((a, b) => a.index - b.index);
+
+  const summary: SweepSummary = {
+    name, id, recipe: options.recipePath, scoring_only_keys: options.scoringOnlyKeys, training_keys: options.trainingKeys,
+    metric, trainings, runs: entries, variants,
+  };
+  const directory = join(base, `sweep-${id}`);
+  await writeJsonAtomic(join(directory, 'sweep.json'), summary);
+  await writeFileAtomic(join(directory, 'report.html'), sweepReport(summary, first.plan, firstRun!));
+  say(`sweep: ${join(directory, 'sweep.json')}`);
+  say(`report: ${join(directory, 'report.html')}`);
+  return { directory, summary };
+}
+
+/**
+ * The stored components a combination needs: components.bin when it has the combination's error kinds
+ * (scoring.errors), else components-<teacher>-<discrepancy>.bin, which is made once by scoring the test split with
+ * the run's trained model.
+ */
+async function componentsFor(folder: RunFolder, plan: Plan, options: SweepOptions, io: CommandIO): Promise<StoredComponents> {
+  const { teacher, discrepancy } = plan.scoring.errors;
+  const stored = await readComponents(join(folder.directory, COMPONENTS_FILE));
+  if (stored.header.errors.teacher === teacher && stored.header.errors.discrepancy === discrepancy) return stored;
+  const path = join(folder.directory, `components-${teacher}-${discrepancy}.bin`);
+  if (existsSync(path)) return readComponents(path);
+  io.stdout(`scoring.errors teacher=${teacher} discrepancy=${discrepancy} differ from the stored components: scoring the test split again with ${folder.directory}\n`);
+  await selectBackend((options.backend ?? plan.runtime.backend) as Plan['runtime']['backend'], { threads: plan.runtime.threads });
+  const model = createModel(plan);
+  assignWeights(model, (await loadCheckpoint(checkpointPath(folder))).weights);
+  const pipeline = new DataPipeline(await openDataset(plan), plan, { defaultCacheDir: join(options.outRoot, '.vadc-cache') });
+  try {
+    const collector = new PatchComponentCollector(plan.scoring.errors);
+    const videos = await scoreTestVideos(plan, model, pipeline, io, collector);
+    await writeComponents(path, videos, collector, plan.scoring.errors);
+  } finally {
+    await pipeline.close();
+  }
+  return readComponents(path);
+}
+
+/** The first of the report's metrics that the recipe asks for (micro AUC for every shipped recipe). */
+function chooseMetric(plan: Plan): ReportMetricName {
+  return REPORT_METRIC_NAMES.find((name) => (plan.eval.metrics as string[]).includes(name)) ?? 'micro_auc';
+}
+
+/** Ground truth of the test videos, by name (readers load it lazily; no frame is decoded). */
+async function testTruth(plan: Plan): Promise<Map<string, VideoTruth | null>> {
+  const source = await openDataset(plan);
+  return new Map(source.test.map((video) => [video.name, video.truth]));
+}
+
+/**
+ * The trained model of one group of combinations: a finished run of the same training hash that stored its
+ * components, else an unfinished run of one of the group's recipes (resumed), else a new training.
+ */
+async function trainingFor(group: readonly SweepRun[], hash: string, runId: string, options: SweepOptions, io: CommandIO): Promise<{ folder: RunFolder; source: SweepTraining['source'] }> {
+  const first = group[0]!;
+  const previous = await listRuns(options.outRoot, first.plan.name);
+  for (const run of previous.reverse()) {
+    if (run.record.status !== 'finished' || !existsSync(join(run.directory, COMPONENTS_FILE))) continue;
+    const plan = await readFile(join(run.directory, 'plan.json'), 'utf8').then((text) => JSON.parse(text) as Plan, () => null);
+    if (plan !== null && (await trainingHash(plan)) === hash) return { folder: run, source: 'reused' };
+  }
+  const unfinished = previous.find((run) => run.record.status !== 'finished' && group.some((combination) => combination.hash === run.record.hash));
+  const chosen = unfinished ? group.find((combination) => combination.hash === unfinished.record.hash)! : first;
+  const recipe = { path: options.recipePath, plan: chosen.plan, hash: chosen.hash, origins: chosen.origins };
+  const folder = await executeRun(recipe, { outRoot: options.outRoot, backend: options.backend, resumeFrom: unfinished ?? null, trainOnly: false, runId }, io);
+  return { folder, source: unfinished ? 'resumed' : 'trained' };
+}
