@@ -85,8 +85,14 @@ describe('vadc run', () => {
     expect(metrics.speed.infer_fps).toBeGreaterThan(0);
   });
 
-  it('re-scores a trained run with vadc eval to the same metrics', async () => {
+  it('re-scores a trained run with vadc eval to the same metrics, with TF.js and with the ONNX engine', async () => {
     const before = await readJson<Metrics>(join(runDirectory, 'metrics.json'));
+    const onnx = capture(workspace);
+    expect(await runCli(['eval', runDirectory, '--engine', 'onnx'], onnx.io)).toBe(0);
+    const withOnnx = await readJson<Metrics>(join(runDirectory, 'metrics.json'));
+    expect(withOnnx.speed.engine).toBe('onnx');
+    // Same model, masks and inputs; float32 summation order differs, so AUCs agree to rounding of tied scores.
+    for (const name of ['micro_auc', 'macro_auc', 'pixel_auc']) expect(withOnnx[name], name).toBeCloseTo(before[name] as number, 3);
     const { io, err } = capture(workspace);
     expect(await runCli(['eval', runDirectory], io)).toBe(0);
     expect(err.join('')).toBe('');

@@ -8,12 +8,13 @@ import { assignWeights, createModel, loadCheckpoint } from '@vadc/runtime';
 import { EXIT_OK, UsageError, type Command } from '../command.ts';
 import { checkpointPath, openRunData, scoreEvaluateReport, startBackend } from '../run/execute-run.ts';
 import { readRun, saveRun } from '../run/run-folder.ts';
+import { engineOption } from './run.ts';
 
 export const evalCommand: Command = {
   name: 'eval',
   summary: 'Score and evaluate a trained run again (scores.csv, metrics.json, report.html)',
-  usage: 'vadc eval <run-folder> [--backend b]',
-  options: { backend: { type: 'string' } },
+  usage: 'vadc eval <run-folder> [--backend b] [--engine tfjs|onnx]',
+  options: { backend: { type: 'string' }, engine: { type: 'string' } },
   async run(args, io) {
     const [folder, ...extra] = args.positionals;
     if (folder === undefined || extra.length > 0) throw new UsageError('give exactly one run folder');
@@ -25,7 +26,7 @@ export const evalCommand: Command = {
     const pipeline = await openRunData(run, plan, dirname(dirname(run.directory)), io);
     const model = createModel(plan);
     assignWeights(model, (await loadCheckpoint(checkpointPath(run))).weights);
-    await scoreEvaluateReport({ run, plan, model, pipeline, backend }, io);
+    await scoreEvaluateReport({ run, plan, model, pipeline, backend, engine: engineOption(args.values.engine) }, io);
     await pipeline.close();
     run.record.status = 'finished';
     await saveRun(run);

@@ -4,7 +4,7 @@
 import { resolve } from 'node:path';
 import { EXIT_FAILED, EXIT_OK, UsageError, type Command, type CommandIO, type ParsedArguments } from '../command.ts';
 import { loadRecipe, recipeOptions } from '../recipe-reader.ts';
-import { executeRun } from '../run/execute-run.ts';
+import { executeRun, type InferenceEngine } from '../run/execute-run.ts';
 import { latestRun, listRuns } from '../run/run-folder.ts';
 
 const BACKENDS = ['auto', 'tensorflow-gpu', 'tensorflow', 'wasm', 'cpu'];
@@ -15,6 +15,7 @@ async function runRecipe(args: ParsedArguments, io: CommandIO, trainOnly: boolea
   const backend = typeof args.values.backend === 'string' ? args.values.backend : null;
   if (backend !== null && !BACKENDS.includes(backend)) throw new UsageError(`--backend must be one of ${BACKENDS.join(', ')}, not "${backend}"`);
   if (args.values.resume && args.values.new) throw new UsageError('--resume and --new exclude each other');
+  const engine = engineOption(args.values.engine);
   const loaded = await loadRecipe(recipe, args.values, io);
   if (loaded === null) return EXIT_FAILED;
   const outRoot = resolve(io.cwd, typeof args.values.out === 'string' ? args.values.out : 'runs');
@@ -39,7 +40,7 @@ async function runRecipe(args: ParsedArguments, io: CommandIO, trainOnly: boolea
     io.stderr('vadc: use --resume to continue or re-use it, or --new to start another run\n');
     return EXIT_FAILED;
   }
-  await executeRun(loaded, { outRoot, backend, resumeFrom, trainOnly }, io);
+  await executeRun(loaded, { outRoot, backend, resumeFrom, trainOnly, engine }, io);
   return EXIT_OK;
 }
 
@@ -49,12 +50,19 @@ const options = {
   resume: { type: 'boolean' },
   new: { type: 'boolean' },
   out: { type: 'string' },
+  engine: { type: 'string' },
 } as const;
+
+/** The --engine value: tfjs (default, the reference) or onnx (onnxruntime-node, optional dependency). */
+export function engineOption(value: unknown): InferenceEngine {
+  if (value === undefined || value === 'tfjs' || value === 'onnx') return value ?? 'tfjs';
+  throw new UsageError(`--engine must be tfjs or onnx, not "${String(value)}"`);
+}
 
 export const runCommand: Command = {
   name: 'run',
   summary: 'Run a recipe end to end: train, score the test split, evaluate, report',
-  usage: 'vadc run <recipe.yaml> [--set key=value]... [--backend auto|tensorflow-gpu|tensorflow|wasm|cpu] [--resume | --new] [--out runs]',
+  usage: 'vadc run <recipe.yaml> [--set key=value]... [--backend auto|tensorflow-gpu|tensorflow|wasm|cpu] [--resume | --new] [--out runs] [--engine tfjs|onnx]',
   options,
   run: (args, io) => runRecipe(args, io, false),
 };

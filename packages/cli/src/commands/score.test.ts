@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Plan } from '@vadc/dsl';
-import { decodePng, openDataset, type VideoSource } from '@vadc/runtime';
+import { decodePng, encodeVideo, openDataset, type VideoSource } from '@vadc/runtime';
 import { runCli } from '../cli.ts';
 import { encodePng } from '../report/png.ts';
 import { percentile } from './score.ts';
@@ -73,6 +73,20 @@ describe('vadc score', () => {
     const withoutLabel = (row: string) => row.split(',').slice(0, 6).join(',');
     expect(scored.slice(1).map(withoutLabel)).toEqual(fromRun.map(withoutLabel));
     expect(out.join('')).toContain('14 frames');
+  }, 120_000);
+
+  it('scores a video file (lossless PNG-in-Matroska) exactly as the run scored that test video', async () => {
+    const rgb = new Uint8Array(14 * video.resolution[0] * video.resolution[1] * 3);
+    for (let frame = 0; frame < 14; frame++) rgb.set(await video.readFrame(frame), (frame * rgb.length) / 14);
+    const file = join(workspace, 'clips', `${video.name}.mkv`);
+    await mkdir(join(workspace, 'clips'), { recursive: true });
+    await encodeVideo(file, rgb, 14, video.resolution, 'png');
+    const { io, err } = capture(workspace);
+    expect(await runCli(['score', runDirectory, file, '--out', 'from-video'], io), err.join('')).toBe(0);
+    const scored = await csvRows(join(workspace, 'from-video', 'scores.csv'));
+    const fromRun = (await csvRows(join(runDirectory, 'scores.csv'))).filter((row) => row.startsWith(`${video.name},`));
+    const withoutLabel = (row: string) => row.split(',').slice(0, 6).join(',');
+    expect(scored.slice(1).map(withoutLabel)).toEqual(fromRun.map(withoutLabel));
   }, 120_000);
 
   it('draws the regions above the 99th percentile into decodable PNG frames', async () => {

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { renderPlanYaml, type Plan } from '@vadc/dsl';
 import {
   DataPipeline, createModel, describeBackend, inferBatch, openDataset, scoreVideo, selectBackend, train as trainPlan,
-  type BackendReport, type MaskedAutoencoder, type VideoScores,
+  createOnnxInference, type BackendReport, type BatchInference, type MaskedAutoencoder, type VideoScores,
 } from '@vadc/runtime';
 import type { CommandIO } from '../command.ts';
 import type { LoadedRecipe } from '../recipe-reader.ts';
@@ -32,12 +32,28 @@ export interface RunOptions {
   runId?: string;
   /** Train only (`vadc train`): stop before scoring. */
   trainOnly: boolean;
+  /** Inference engine for scoring (default tfjs, the reference; onnx: onnxruntime-node's CPU build). */
+  engine?: InferenceEngine;
+}
+
+/** Engines that can score a trained model. */
+export type InferenceEngine = 'tfjs' | 'onnx';
+
+/** The batch inference of an engine; release() frees what the engine holds. */
+export async function createInference(engine: InferenceEngine, model: MaskedAutoencoder, plan: Plan): Promise<{ infer: BatchInference; release: () => Promise<void> }> {
+  if (engine === 'onnx') {
+    const onnx = await createOnnxInference(model, plan, { threads: plan.runtime.threads === 'auto' ? undefined : plan.runtime.threads });
+    return { infer: onnx.infer, release: onnx.release };
+  }
+  return { infer: async (batch, name) => inferBatch(model, batch, { video: name }), release: async () => {} };
 }
 
 /** Speeds measured during a run, frames per second. */
 export interface RunSpeed {
   train_fps: number | null;
   infer_fps: number | null;
+  /** Engine that scored (tfjs or onnx). */
+  engine: InferenceEngine;
   backend: string;
   threads: number;
   train_batch: number | null;
@@ -79,7 +95,7 @@ export async function executeRun(recipe: LoadedRecipe, options: RunOptions, io: 
       return run;
     }
 
-    await scoreEvaluateReport({ run, plan, model, pipeline, backend }, io);
+    await scoreEvaluateReport({ run, plan, model, pipeline, backend, engine: options.engine ?? 'tfjs' }, io);
     await pipeline.close();
     run.record.status = 'finished';
     await saveRun(run);
@@ -101,16 +117,19 @@ export interface TrainedRun {
   model: MaskedAutoencoder;
   pipeline: DataPipeline;
   backend: BackendReport;
+  /** Scoring engine (default tfjs). */
+  engine?: InferenceEngine;
 }
 
 /** Scores the test split, writes scores.csv, components.bin, metrics.json and report.html, and records the timings. */
 export async function scoreEvaluateReport(trained: TrainedRun, io: CommandIO): Promise<RunMetrics & { speed: RunSpeed }> {
   const { run, plan, model, pipeline, backend } = trained;
+  const engine = trained.engine ?? 'tfjs';
   const trainSpeed = run.record.trainFramesPerSecond ?? null;
   const say = (text: string) => io.stdout(`${text}\n`);
   const scoreStart = performance.now();
   const collector = new PatchComponentCollector(plan.scoring.errors);
-  const videos = await scoreTestVideos(plan, model, pipeline, io, collector);
+  const videos = await scoreTestVideos(plan, model, pipeline, io, collector, engine);
   const scoringSeconds = seconds(scoreStart);
   run.record.timings.score = scoringSeconds;
   await writeFileAtomic(join(run.directory, 'scores.csv'), scoresCsv(videos, plan));
@@ -120,7 +139,7 @@ export async function scoreEvaluateReport(trained: TrainedRun, io: CommandIO): P
   const evaluateStart = performance.now();
   const frames = videos.reduce((sum, video) => sum + video.frameCount, 0);
   const speed: RunSpeed = {
-    train_fps: trainSpeed, infer_fps: scoringSeconds > 0 ? frames / scoringSeconds : null,
+    train_fps: trainSpeed, infer_fps: scoringSeconds > 0 ? frames / scoringSeconds : null, engine,
     backend: backend.backend, threads: backend.threads, train_batch: plan.stages[0]?.batch ?? null, infer_batch: plan.scoring.batch,
   };
   const metrics: RunMetrics & { speed: RunSpeed } = { ...evaluateRun(videos, plan), speed };
@@ -206,13 +225,14 @@ async function trainModel(plan: Plan, model: MaskedAutoencoder, pipeline: DataPi
 }
 
 /** Scores every test video with the TF.js model, with one progress bar over all test frames. */
-export async function scoreTestVideos(plan: Plan, model: MaskedAutoencoder, pipeline: DataPipeline, io: CommandIO, collector?: PatchComponentCollector): Promise<VideoScores[]> {
+export async function scoreTestVideos(plan: Plan, model: MaskedAutoencoder, pipeline: DataPipeline, io: CommandIO, collector?: PatchComponentCollector, engine: InferenceEngine = 'tfjs'): Promise<VideoScores[]> {
+  const { infer, release } = await createInference(engine, model, plan);
   const videos = pipeline.testVideos('test');
   const total = videos.reduce((sum, video) => sum + video.frameCount, 0);
   const bar = startProgress('score', total, { write: io.stdout, isTerminal: io.isTerminal, unit: 'frames' });
   const scores: VideoScores[] = [];
   for (const video of videos) {
-    scores.push(await scoreVideo(video, plan, async (batch, name) => inferBatch(model, batch, { video: name }), {
+    scores.push(await scoreVideo(video, plan, infer, {
       onBatch: (outputs) => {
         bar.tick(outputs.size);
         collector?.add(video.name, video.frameCount, outputs);
@@ -220,6 +240,7 @@ export async function scoreTestVideos(plan: Plan, model: MaskedAutoencoder, pipe
     }));
   }
   bar.done();
+  await release();
   return scores;
 }
 
