@@ -1,6 +1,7 @@
 // Where a training step's time goes, kernel by kernel: tf.profile over one teacher-stage optimizer step
 // (stepGradients + AdamW, as `vadc bench --mode train` times it) of a bench recipe, on generated inputs. Prints the
-// kernels by total time (ms per step, share, calls). Profiling adds per-kernel overhead: shares matter, not totals.
+// kernels by total time (ms per step, share, calls), then the same by kernel and input shapes. Profiling adds
+// per-kernel overhead: shares matter, not totals.
 //
 // Usage (from the repository root):
 //   node --conditions=source --import ./bench/register-ts.mjs bench/train-profile.ts [recipe] [--backend wasm|cpu]
@@ -42,6 +43,7 @@ const step = () => {
 };
 step(); // warm-up: kernel set-up, first allocations
 const byKernel = new Map<string, { ms: number; calls: number }>();
+const byShape = new Map<string, { ms: number; calls: number }>(); // kernel + input shapes: which products / convs
 const started = performance.now();
 for (let index = 0; index < steps; index++) {
   const info = await tf.profile(step);
@@ -51,6 +53,11 @@ for (let index = 0; index < steps; index++) {
     entry.ms += ms;
     entry.calls += 1;
     byKernel.set(kernel.name, entry);
+    const key = `${kernel.name} ${kernel.inputShapes.map((shape) => `[${shape?.join(',') ?? ''}]`).join(' x ')}`;
+    const shaped = byShape.get(key) ?? { ms: 0, calls: 0 };
+    shaped.ms += ms;
+    shaped.calls += 1;
+    byShape.set(key, shaped);
   }
 }
 const wall = (performance.now() - started) / steps;
@@ -61,5 +68,9 @@ console.log('| kernel | ms per step | share of kernel time | calls per step |\n|
 const top = Number(argument('top', '15'));
 for (const [name, entry] of [...byKernel.entries()].sort((a, b) => b[1].ms - a[1].ms).slice(0, top)) {
   console.log(`| ${name} | ${(entry.ms / steps).toFixed(1)} | ${((100 * entry.ms) / steps / total).toFixed(1)}% | ${entry.calls / steps} |`);
+}
+console.log('\n| kernel and input shapes | ms per step | share of kernel time | calls per step |\n| --- | --- | --- | --- |');
+for (const [key, entry] of [...byShape.entries()].sort((a, b) => b[1].ms - a[1].ms).slice(0, top)) {
+  console.log(`| ${key} | ${(entry.ms / steps).toFixed(1)} | ${((100 * entry.ms) / steps / total).toFixed(1)}% | ${entry.calls / steps} |`);
 }
 process.exit(0); // the threaded wasm backend's workers would keep the process alive

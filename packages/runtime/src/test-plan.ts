@@ -73,7 +73,7 @@ export function tinyPlan(overrides?: DeepPartial<Plan>): Plan {
       smoothing: { kind: 'none' },
       normalize: false,
       batch: 4,
-      maps: { erode: 0, dilate: 0, threshold_count: 20 },
+      maps: { erode: 0, dilate: 0 },
     },
     eval: { metrics: ['micro_auc', 'macro_auc'], region_overlap: 0.1, track_overlap: 0.1, map_thresholds: 20 },
     runtime: { backend: 'cpu', seed: 1, threads: 1 },

@@ -5,7 +5,7 @@
 // to plan.data.size (IoU is scale-invariant up to rounding), which keeps 2,000 frames of maps within memory.
 import type { MetricName, Plan } from '@vadc/dsl';
 import { frameAuc, mapBasedDetection, pixelAuc, rocCurve, type AnomalyMapVideo, type GroundTruthRegion, type PixelFrame } from '@vadc/metrics';
-import { combineComponents, upsamplePatchMaps, type VideoScores } from '@vadc/runtime';
+import { combineComponents, erodeDilate, upsamplePatchMaps, type VideoScores } from '@vadc/runtime';
 
 /** metrics.json of a run. A metric that was not asked for or cannot be computed is null. */
 export interface RunMetrics {
@@ -89,8 +89,11 @@ export function evaluateRun(videos: readonly VideoScores[], plan: Plan): RunMetr
   }
 
   const [height, width] = plan.data.size;
-  // Patch maps become pixel maps at model resolution one video at a time (a video's maps, not the test set's).
-  const pixelMaps = (video: VideoScores) => upsamplePatchMaps(video.patchMaps, video.frameCount, video.rows, video.cols, plan.model.patch);
+  // Patch maps become pixel maps at model resolution one video at a time (a video's maps, not the test set's),
+  // smoothed by the recipe's erosion / dilation (scoring.maps).
+  const { erode, dilate } = plan.scoring.maps;
+  const pixelMaps = (video: VideoScores) =>
+    erodeDilate(upsamplePatchMaps(video.patchMaps, video.frameCount, video.rows, video.cols, plan.model.patch), video.frameCount, height, width, erode, dilate);
   const withMaps = labelled;
   if ((wanted.has('rbdc') || wanted.has('tbdc')) && withMaps.length > 0 && withMaps.every((video) => video.truth?.regions)) {
     const mapVideos: AnomalyMapVideo[] = withMaps.map((video) => {

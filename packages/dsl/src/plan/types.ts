@@ -171,8 +171,12 @@ export interface ScoringPlan {
   normalize: boolean;
   /** Batch size at scoring time. */
   batch: number;
-  /** Pixel-level maps for localization: morphology applied to the upsampled anomaly map. */
-  maps: { erode: number; dilate: number; threshold_count: number };
+  /**
+   * Pixel-level maps for localization (RBDC / TBDC, pixel AUC): grey-level erosion with an `erode` x `erode`
+   * window, then two dilations with a `dilate` x `dilate` window, of the upsampled patch map (the official
+   * process_result); 0 skips a step.
+   */
+  maps: { erode: number; dilate: number };
 }
 
 export type MetricName = 'micro_auc' | 'macro_auc' | 'rbdc' | 'tbdc' | 'pixel_auc';

@@ -42,7 +42,7 @@ export const sectionDefaults: Omit<Plan, 'name' | 'stages' | 'data'> & { data: O
     smoothing: { kind: 'gaussian', range: 38, sigma: 11 }, // inference.py avenue: filt(range=38, mu=11)
     normalize: false, // inference.py avenue: normalize_scores=False
     batch: 100, // main.py: the test loader uses batch_size (100)
-    maps: { erode: 2, dilate: 3, threshold_count: 20 }, // mae_cvt.py: Erosion2d(.., 2), Dilation2d(.., 3); vadc: 20
+    maps: { erode: 2, dilate: 3 }, // mae_cvt.py process_result: Erosion2d(.., 2) once, Dilation2d(.., 3) twice
   },
   eval: { metrics: ['micro_auc', 'macro_auc'], region_overlap: 0.1, track_overlap: 0.1, map_thresholds: 50 }, // RBDC/TBDC: overlap 0.1 (Ramachandra & Jones); vadc: 50 thresholds
   runtime: { backend: 'auto', seed: 0, threads: 'auto' }, // vadc

@@ -152,7 +152,7 @@ export function buildSchema(mode: Mode): JsonSchema {
       smoothing: smoothing(mode),
       normalize: { type: 'boolean' },
       batch: integer(1),
-      maps: object(mode, { erode: integer(0), dilate: integer(0), threshold_count: integer(1) }),
+      maps: object(mode, { erode: integer(0), dilate: integer(0) }),
     }),
     eval: object(mode, { metrics: list(enumOf(METRIC_NAMES), 1, true), region_overlap: number(0, 1), track_overlap: number(0, 1), map_thresholds: integer(2) }),
     runtime: object(mode, { backend: enumOf(BACKEND_NAMES), seed: integer(0), threads: { anyOf: [integer(1), { const: 'auto' }] } }),

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { FrameOutputs } from '../model/inference.ts';
-import { combineComponents, combinePatchMaps, concatComponents, frameComponents, patchComponents, upsamplePatchMaps } from './components.ts';
+import { combineComponents, combinePatchMaps, concatComponents, erodeDilate, frameComponents, patchComponents, upsamplePatchMaps } from './components.ts';
 
 // Two frames of a 1x2 patch grid.
 function outputs(): FrameOutputs {
@@ -46,5 +46,17 @@ describe('score components', () => {
     const up = upsamplePatchMaps(new Float32Array([1, 2, 3, 4]), 2, 1, 2, 2);
     // frame 0: [[1,1,2,2],[1,1,2,2]], frame 1: [[3,3,4,4],[3,3,4,4]]
     expect(Array.from(up)).toEqual([1, 1, 2, 2, 1, 1, 2, 2, 3, 3, 4, 4, 3, 3, 4, 4]);
+  });
+});
+
+describe('erodeDilate', () => {
+  it('removes a lone pixel by erosion and grows a block by dilation, as min / max filters', () => {
+    // One 4x4 frame: a lone bright pixel at (0,0) and a 2x2 block at rows 2-3, columns 2-3.
+    const map = new Float32Array([9, 0, 0, 0, 0, 0, 0, 0, 0, 0, 5, 5, 0, 0, 5, 5]);
+    // Erosion 2x2 (window offsets 0..1): the block shrinks to its top-left pixel; the lone pixel vanishes.
+    expect(Array.from(erodeDilate(map, 1, 4, 4, 2, 0))).toEqual([0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 5, 0, 0, 0, 0, 0]);
+    // Two 3x3 dilations of that single pixel cover everything within 2 pixels of (2,2).
+    expect(Array.from(erodeDilate(map, 1, 4, 4, 2, 3))).toEqual([5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5]);
+    expect(Array.from(erodeDilate(map, 1, 4, 4, 0, 0))).toEqual(Array.from(map));
   });
 });

@@ -98,3 +98,39 @@ export function upsamplePatchMaps(maps: Float32Array, frames: number, rows: numb
   }
   return out;
 }
+
+// One pass of a k-wide grey-level min (erosion) or max (dilation) filter along rows or columns of [T, H, W] maps.
+// Windows cover offsets -floor((k-1)/2) .. ceil((k-1)/2) with zeros outside the frame (the official fixed_padding).
+function filterPass(maps: Float32Array, frames: number, height: number, width: number, size: number, pick: (a: number, b: number) => number, alongRows: boolean): Float32Array {
+  const out = new Float32Array(maps.length);
+  const before = Math.floor((size - 1) / 2);
+  const after = size - 1 - before;
+  const [lines, length, lineStride, step] = alongRows ? [frames * height, width, width, 1] : [frames * width, height, 0, width];
+  for (let line = 0; line < lines; line++) {
+    const base = alongRows ? line * lineStride : Math.floor(line / width) * height * width + (line % width);
+    for (let i = 0; i < length; i++) {
+      let value = maps[base + i * step] ?? 0;
+      for (let j = i - before; j <= i + after; j++) value = pick(value, j < 0 || j >= length ? 0 : maps[base + j * step] ?? 0);
+      out[base + i * step] = value;
+    }
+  }
+  return out;
+}
+
+/**
+ * The localization map post-processing of the official process_result on [T, H, W] pixel maps: one erosion with
+ * an `erode` x `erode` window, then two dilations with a `dilate` x `dilate` window (square windows, separable).
+ * It removes isolated high pixels and grows what survives into blobs; 0 skips a step.
+ */
+export function erodeDilate(maps: Float32Array, frames: number, height: number, width: number, erode: number, dilate: number): Float32Array {
+  let out = maps;
+  const square = (size: number, pick: (a: number, b: number) => number) => {
+    out = filterPass(filterPass(out, frames, height, width, size, pick, true), frames, height, width, size, pick, false);
+  };
+  if (erode > 1) square(erode, Math.min);
+  if (dilate > 1) {
+    square(dilate, Math.max);
+    square(dilate, Math.max);
+  }
+  return out;
+}
