@@ -20,9 +20,13 @@ export function formatBench(result: BenchResult, header: string): string {
   lines.push(`memory: peak RSS ${megabytes(memory.peak_rss_bytes)}` +
     `${memory.wasm_heap_bytes === null ? '' : `, wasm heap ${megabytes(memory.wasm_heap_bytes)}`}` +
     `${memory.live_tensors === null ? '' : `, ${memory.live_tensors} live tensors`}`);
-  const parts: Array<[string, number | null]> = [['data decode', split.data_decode_ms], ['motion', split.motion_ms], [result.infer !== null ? 'model' : 'model (train step)', split.model_ms], ['scoring', split.scoring_ms]];
+  const parts: Array<[string, number | null]> = [
+    ['data decode', split.data_decode_ms], ['motion', split.motion_ms],
+    [result.infer !== null ? 'model' : 'model (train step)', split.model_ms], ['scoring', split.scoring_ms],
+  ];
   const total = parts.reduce((sum, [, ms]) => sum + (ms ?? 0), 0);
-  lines.push(`time per frame: ${parts.map(([name, ms]) => `${name} ${ms === null ? 'n/a' : `${ms.toFixed(2)} ms (${((100 * ms) / total).toFixed(1)}%)`}`).join(', ')}`);
+  const part = ([name, ms]: [string, number | null]) => `${name} ${ms === null ? 'n/a' : `${ms.toFixed(2)} ms (${((100 * ms) / total).toFixed(1)}%)`}`;
+  lines.push(`time per frame: ${parts.map(part).join(', ')}`);
   lines.push(`data: ${split.data_note}`);
   return `${lines.join('\n')}\n`;
 }

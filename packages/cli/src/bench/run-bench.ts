@@ -94,7 +94,9 @@ async function benchTrain(plan: Plan, model: MaskedAutoencoder, batchSize: numbe
 
 // Test-time inference (teacher + student, per-patch summaries) with the chosen engine; returns the last outputs too,
 // for timing the scoring components on real shapes.
-async function benchInfer(plan: Plan, model: MaskedAutoencoder, batchSize: number, engine: 'tfjs' | 'onnx', threads: number, repeats: RepeatPlan): Promise<{ result: ModeResult; outputs: FrameOutputs }> {
+async function benchInfer(
+  plan: Plan, model: MaskedAutoencoder, batchSize: number, engine: 'tfjs' | 'onnx', threads: number, repeats: RepeatPlan,
+): Promise<{ result: ModeResult; outputs: FrameOutputs }> {
   const batch = benchTestBatch(plan, batchSize);
   const onnx = engine === 'onnx' ? await createOnnxInference(model, plan, { threads }) : null;
   let outputs: FrameOutputs | null = null;
@@ -110,9 +112,10 @@ async function benchInfer(plan: Plan, model: MaskedAutoencoder, batchSize: numbe
 }
 
 // Motion gradients of one frame as the pipeline computes them: |f(t-1) - f(t+1)| on the native uint8 frames, then
-// resized to the model's size. Native size: the synthetic generator's resolution, else the model's size.
-function motionSeconds(plan: Plan): number {
-  const native = plan.data.synthetic?.resolution ?? plan.data.size;
+// resized to the model's size. Native size: the dataset's first video's when it was opened, else the synthetic
+// generator's resolution, else the model's size.
+function motionSeconds(plan: Plan, opened: [number, number] | null): number {
+  const native = opened ?? plan.data.synthetic?.resolution ?? plan.data.size;
   const uniform = seededUniform(3);
   const frame = () => Uint8Array.from({ length: native[0] * native[1] * 3 }, () => Math.floor(uniform() * 256));
   const [previous, next] = [frame(), frame()];
@@ -120,15 +123,25 @@ function motionSeconds(plan: Plan): number {
   return medianSeconds(() => resizer.resize(absoluteDifference(previous, next)), 15);
 }
 
+interface PipelineTiming {
+  seconds: number | null;
+  note: string;
+  /** Native [height, width] of the dataset's first video, when it was opened. */
+  native: [number, number] | null;
+}
+
 // Seconds per frame of the real input pipeline's test stream (decode + resize + motion + [-1, 1] stacking), without
 // a disk cache, over the first test video's first batches; null when the dataset is not measured.
-async function pipelineSeconds(plan: Plan, options: BenchOptions, batchSize: number): Promise<{ seconds: number | null; note: string }> {
-  if (plan.data.dataset !== 'synthetic' && !options.data) return { seconds: null, note: 'n/a (not a synthetic dataset; --data measures the real one)' };
+async function pipelineSeconds(plan: Plan, options: BenchOptions, batchSize: number): Promise<PipelineTiming> {
+  if (plan.data.dataset !== 'synthetic' && !options.data) {
+    return { seconds: null, note: 'n/a (not a synthetic dataset; --data measures the real one)', native: null };
+  }
   const uncached: Plan = { ...plan, data: { ...plan.data, cache_dir: null } };
   const pipeline = new DataPipeline(await openDataset(uncached), uncached, { defaultCacheDir: null });
   try {
     const video = pipeline.testVideos('test')[0] ?? pipeline.testVideos('validation')[0];
-    if (video === undefined) return { seconds: null, note: 'n/a (the dataset has no videos)' };
+    const native = (pipeline.source.test[0] ?? pipeline.source.validation[0])?.resolution ?? null;
+    if (video === undefined) return { seconds: null, note: 'n/a (the dataset has no videos)', native };
     const frameCap = Math.min(video.frameCount, Math.max(2 * batchSize, 16));
     let frames = 0;
     const started = performance.now();
@@ -137,7 +150,8 @@ async function pipelineSeconds(plan: Plan, options: BenchOptions, batchSize: num
       if (frames >= frameCap) break;
     }
     const seconds = (performance.now() - started) / 1000 / frames;
-    return { seconds, note: `${plan.data.dataset} test stream, ${frames} frames of ${video.name}, no disk cache; decode = pipeline - motion` };
+    const note = `${plan.data.dataset} test stream, ${frames} frames of ${video.name}, no disk cache; decode = pipeline - motion`;
+    return { seconds, native, note };
   } finally {
     await pipeline.close();
   }
@@ -169,8 +183,8 @@ export async function runBench(plan: Plan, options: BenchOptions): Promise<Bench
     model.params.dispose();
   }
   options.onPhase?.('data');
-  const motion = motionSeconds(plan);
   const data = await pipelineSeconds(plan, options, options.batch ?? plan.scoring.batch);
+  const motion = motionSeconds(plan, data.native);
   const model_ms = 1000 / (infer ?? train)!.frames_per_second.median;
   return {
     size: plan.data.size, engine: options.engine, warmup: options.warmup, repeats: options.repeats, steps: options.steps, train, infer,
