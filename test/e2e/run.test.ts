@@ -10,26 +10,10 @@ import { pathToFileURL } from 'node:url';
 import { chromium } from 'playwright-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { formatMetric, runCli } from '@vadc/cli';
+import { tinyRecipe } from '../../packages/cli/src/test-recipe.ts';
 
 const ROOT = resolve(import.meta.dirname, '../..');
-const RECIPE = `vadc: 1
-name: tiny
-data:
-  dataset: synthetic
-  size: [32, 48]
-  synthetic: { seed: 3, train_videos: 2, test_videos: 2, frames: 24, resolution: [48, 72], walkers: [1, 3], anomalies: [running, vehicle] }
-model:
-  patch: 8
-  encoder: { dim: 16, depth: 1, heads: 2 }
-  decoder: { dim: 16, depth: 2, heads: 2 }
-  student: { after_block: 1, blocks: 1 }
-stages:
-  - { name: teacher, epochs: 3, batch: 8, optimizer: { adamw: { lr: 1.0e-3 } } }
-  - { name: student, epochs: 1, batch: 8, optimizer: { adamw: { lr: 1.0e-3 } } }
-scoring: { smoothing: { gaussian: { range: 4, sigma: 1 } }, batch: 8 }
-eval: { metrics: [micro_auc, macro_auc, rbdc, tbdc, pixel_auc] }
-runtime: { backend: wasm, seed: 5, threads: 1 }
-`;
+const RECIPE = tinyRecipe({ name: 'tiny', teacherEpochs: 3 });
 
 function capture(cwd: string) {
   const out: string[] = [];

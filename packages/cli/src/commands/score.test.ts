@@ -10,25 +10,9 @@ import { decodePng, encodeVideo, openDataset, type VideoSource } from '@vadc/run
 import { runCli } from '../cli.ts';
 import { encodePng } from '../report/png.ts';
 import { percentile } from './score.ts';
+import { tinyRecipe } from '../test-recipe.ts';
 
-const RECIPE = `vadc: 1
-name: scored
-data:
-  dataset: synthetic
-  size: [32, 48]
-  synthetic: { seed: 4, train_videos: 1, test_videos: 2, frames: 14, resolution: [48, 72], walkers: [1, 2], anomalies: [running, vehicle] }
-model:
-  patch: 8
-  encoder: { dim: 16, depth: 1, heads: 2 }
-  decoder: { dim: 16, depth: 2, heads: 2 }
-  student: { after_block: 1, blocks: 1 }
-stages:
-  - { name: teacher, epochs: 1, batch: 8, optimizer: { adamw: { lr: 1.0e-3 } } }
-  - { name: student, epochs: 1, batch: 8, optimizer: { adamw: { lr: 1.0e-3 } } }
-scoring: { batch: 4 }
-eval: { metrics: [micro_auc] }
-runtime: { backend: wasm, seed: 5, threads: 1 }
-`;
+const RECIPE = tinyRecipe({ name: 'scored', dataSeed: 4, trainVideos: 1, frames: 14, walkers: [1, 2], scoring: '{ batch: 4 }', metrics: ['micro_auc'] });
 
 function capture(cwd: string) {
   const out: string[] = [];

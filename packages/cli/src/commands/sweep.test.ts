@@ -14,25 +14,9 @@ import { evaluateRun } from '../run/evaluate.ts';
 import { scoreTestVideos } from '../run/execute-run.ts';
 import { listRuns } from '../run/run-folder.ts';
 import type { SweepSummary } from '../run/sweep-run.ts';
+import { tinyRecipe } from '../test-recipe.ts';
 
-const BASE = `vadc: 1
-name: NAME
-data:
-  dataset: synthetic
-  size: [32, 48]
-  synthetic: { seed: 3, train_videos: 1, test_videos: 2, frames: 16, resolution: [48, 72], walkers: [1, 2], anomalies: [running, vehicle] }
-model:
-  patch: 8
-  encoder: { dim: 16, depth: 1, heads: 2 }
-  decoder: { dim: 16, depth: 2, heads: 2 }
-  student: { after_block: 1, blocks: 1 }
-stages:
-  - { name: teacher, epochs: 1, batch: 8, optimizer: { adamw: { lr: 1.0e-3 } } }
-  - { name: student, epochs: 1, batch: 8, optimizer: { adamw: { lr: 1.0e-3 } } }
-scoring: { smoothing: { gaussian: { range: 4, sigma: 1 } }, batch: 8 }
-eval: { metrics: [micro_auc, macro_auc, rbdc, tbdc] }
-runtime: { backend: wasm, seed: 5, threads: 1 }
-`;
+const BASE = tinyRecipe({ name: 'NAME', trainVideos: 1, frames: 16, walkers: [1, 2], metrics: ['micro_auc', 'macro_auc', 'rbdc', 'tbdc'] });
 
 function capture(cwd: string) {
   const out: string[] = [];
