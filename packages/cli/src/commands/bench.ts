@@ -68,7 +68,7 @@ async function bench(args: ParsedArguments, io: CommandIO): Promise<number> {
 /** `vadc bench`: model speed (frames/s), peak memory and time split for a recipe's shapes. */
 export const benchCommand: Command = {
   name: 'bench',
-  summary: 'measure training and inference frames/s of a recipe\'s model on generated inputs',
+  summary: 'Measure training and inference frames/s of a recipe\'s model on generated inputs',
   usage: 'vadc bench <recipe> [--set key=value ...] [--mode train|infer|both] [--batch n] [--backend auto|wasm|cpu|tensorflow|tensorflow-gpu]\n' +
     '                  [--engine tfjs|onnx] [--warmup n] [--repeats n] [--steps n] [--data] [--json]',
   options: {
