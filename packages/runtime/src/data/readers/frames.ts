@@ -4,16 +4,15 @@
 // mask; mask `<n>` belongs to frame `<n>`). Frames are taken in natural order of their names (`2.jpg` before `10.jpg`).
 // A `validation/` folder, laid out like `test/`, is read when present. Split lists (`data.splits`) select videos.
 import { readFile } from 'node:fs/promises';
-import { basename, extname, join } from 'node:path';
+import { extname, join } from 'node:path';
 import type { Plan } from '@vadc/dsl';
 import type { DatasetSource, VideoSource } from '../types.ts';
 import { DatasetError } from './dataset-error.ts';
 import { datasetRoot, isDirectory, isFile, listFolder, listFrameFiles, requireDirectory } from './files.ts';
 import { openImageSequence } from './sources.ts';
-import { TruthCache, checkLabels, checkMaskSize, truthFromMasks } from './truth.ts';
+import { TruthCache, checkLabels, maskFileTruth, pairMaskFiles } from './truth.ts';
 import { addVideo, requireVideos, wants, type ReaderOptions, type SplitName } from './reader.ts';
 import { readSplitList } from './split-list.ts';
-import { binaryMask, readMaskFileSync } from '../formats/image.ts';
 
 /** Parses a label file: one number per line (0 or 1; blank lines ignored). Throws DatasetError BAD_LABELS. */
 export function parseLabelText(text: string, path = ''): number[] {
@@ -28,19 +27,11 @@ export function parseLabelText(text: string, path = ''): number[] {
     });
 }
 
-const stem = (file: string): string => basename(file, extname(file));
-
 async function maskFilesOf(root: string, video: string, frames: string[]): Promise<string[] | null> {
   const folder = join(root, 'masks', video);
   if (!(await isDirectory(folder))) return null;
   const names = (await listFolder(folder)).files.filter((name) => extname(name).toLowerCase() === '.png' || extname(name).toLowerCase() === '.bmp');
-  if (names.length !== frames.length) throw new DatasetError('MASK_COUNT', `${names.length} masks for ${frames.length} frames`, folder);
-  const byStem = new Map(names.map((name) => [stem(name), join(folder, name)]));
-  return frames.map((frame) => {
-    const mask = byStem.get(stem(frame));
-    if (mask === undefined) throw new DatasetError('MASK_COUNT', `no mask for frame ${basename(frame)}`, folder);
-    return mask;
-  });
+  return pairMaskFiles(folder, names, frames);
 }
 
 async function openLabelledVideo(root: string, folder: string, video: string, cache: TruthCache): Promise<VideoSource> {
@@ -49,19 +40,7 @@ async function openLabelledVideo(root: string, folder: string, video: string, ca
   if (!(await isFile(labelFile))) throw new DatasetError('MISSING_FILE', `missing labels of video ${video}`, labelFile);
   const labels = checkLabels(parseLabelText(await readFile(labelFile, 'utf8'), labelFile), frames.length, labelFile);
   const maskFiles = await maskFilesOf(root, video, frames);
-  return openImageSequence(video, frames, {
-    cache,
-    load: ({ resolution }) => {
-      if (maskFiles === null) return { labels, resolution, masks: null, regions: null };
-      const masks = new Map<number, Uint8Array>();
-      maskFiles.forEach((file, frame) => {
-        const image = readMaskFileSync(file);
-        checkMaskSize([image.height, image.width], resolution, file);
-        masks.set(frame, binaryMask(image));
-      });
-      return truthFromMasks(labels, masks, resolution);
-    },
-  });
+  return openImageSequence(video, frames, { cache, load: maskFileTruth(labels, maskFiles) });
 }
 
 async function videoNames(folder: string, list: string[] | null): Promise<string[]> {

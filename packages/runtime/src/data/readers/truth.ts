@@ -5,6 +5,8 @@
 // @vadc/metrics) unless the dataset gives tracks.
 import { tracksFromMasks } from '@vadc/metrics';
 import type { VideoTruth } from '../types.ts';
+import { basename, extname, join } from 'node:path';
+import { binaryMask, readMaskFileSync } from '../formats/image.ts';
 import { DatasetError } from './dataset-error.ts';
 
 /** Keeps the truth of the last `capacity` videos that were asked for. */
@@ -69,4 +71,34 @@ export function checkMaskSize(size: [number, number], resolution: [number, numbe
 /** A complete truth from labels and masks, regions derived from the masks. */
 export function truthFromMasks(labels: number[], masks: Map<number, Uint8Array> | null, resolution: [number, number]): VideoTruth {
   return { labels, resolution, masks, regions: masks === null ? null : regionsFromMasks(masks, labels.length, resolution) };
+}
+
+const fileStem = (path: string): string => basename(path, extname(path));
+
+/**
+ * The mask file of each frame: `maskNames` (files in `folder`) paired with `frames` by file stem (mask `007.bmp`
+ * belongs to frame `007.jpg`). Every frame needs one: a count mismatch or a missing stem is DatasetError MASK_COUNT.
+ */
+export function pairMaskFiles(folder: string, maskNames: string[], frames: string[]): string[] {
+  if (maskNames.length !== frames.length) throw new DatasetError('MASK_COUNT', `${maskNames.length} masks for ${frames.length} frames`, folder);
+  const byStem = new Map(maskNames.map((name) => [fileStem(name), join(folder, name)]));
+  return frames.map((frame) => {
+    const mask = byStem.get(fileStem(frame));
+    if (mask === undefined) throw new DatasetError('MASK_COUNT', `no mask for frame ${basename(frame)}`, folder);
+    return mask;
+  });
+}
+
+/** A truth loader for labels plus one mask file per frame (or none): masks are read when the truth is first used. */
+export function maskFileTruth(labels: number[], maskFiles: string[] | null): (video: { resolution: [number, number] }) => VideoTruth {
+  return ({ resolution }) => {
+    if (maskFiles === null) return { labels, resolution, masks: null, regions: null };
+    const masks = new Map<number, Uint8Array>();
+    maskFiles.forEach((file, frame) => {
+      const image = readMaskFileSync(file);
+      checkMaskSize([image.height, image.width], resolution, file);
+      masks.set(frame, binaryMask(image));
+    });
+    return truthFromMasks(labels, masks, resolution);
+  };
 }

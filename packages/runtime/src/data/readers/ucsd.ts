@@ -2,16 +2,16 @@
 // (MATLAB text, entry i = test video i, 1-based anomalous frame numbers), pixel GT in `Test/TestNNN_gt/NNN.bmp`
 // where present (mask NNN belongs to frame NNN). Frames may be .tif originals or .jpg / .png / .bmp re-encodes.
 import { readFile } from 'node:fs/promises';
-import { basename, extname, join } from 'node:path';
+import { join } from 'node:path';
 import type { Plan } from '@vadc/dsl';
 import type { DatasetSource, VideoSource } from '../types.ts';
 import { DatasetError, parsing } from './dataset-error.ts';
 import { datasetRoot, isDirectory, isFile, listFolder, listFrameFiles } from './files.ts';
 import { openImageSequence } from './sources.ts';
-import { TruthCache, checkLabels, checkMaskSize, truthFromMasks } from './truth.ts';
+import { TruthCache, checkLabels, maskFileTruth, pairMaskFiles } from './truth.ts';
 import { addVideo, requireVideos, wants, type ReaderOptions } from './reader.ts';
 import { parseMatlabFrameLists } from '../formats/matlab-text.ts';
-import { binaryMask, isImageFile, readMaskFileSync } from '../formats/image.ts';
+import { isImageFile } from '../formats/image.ts';
 
 /** The `UCSDpedN` folder: the root itself, or `UCSDpedN` (or the official `UCSD_Anomaly_Dataset.v1p2/UCSDpedN`) in it. */
 async function findDatasetFolder(root: string, folderName: string): Promise<string> {
@@ -19,10 +19,6 @@ async function findDatasetFolder(root: string, folderName: string): Promise<stri
     if ((await isDirectory(join(candidate, 'Train'))) || (await isDirectory(join(candidate, 'Test')))) return candidate;
   }
   throw new DatasetError('MISSING_FOLDER', `no ${folderName} dataset here (expected Train/ and Test/ folders, in it or in ${folderName}/)`, root);
-}
-
-function frameStem(path: string): string {
-  return basename(path, extname(path));
 }
 
 async function openTestVideo(testFolder: string, name: string, gtFrames: number[] | undefined, gtFile: string, cache: TruthCache): Promise<VideoSource> {
@@ -40,28 +36,9 @@ async function openTestVideo(testFolder: string, name: string, gtFrames: number[
   const gtFolder = join(testFolder, `${name}_gt`);
   let maskFiles: string[] | null = null;
   if (await isDirectory(gtFolder)) {
-    const names = (await listFolder(gtFolder)).files.filter(isImageFile);
-    if (names.length !== files.length) throw new DatasetError('MASK_COUNT', `${names.length} masks for ${files.length} frames`, gtFolder);
-    const byStem = new Map(names.map((mask) => [frameStem(mask), join(gtFolder, mask)]));
-    maskFiles = files.map((file) => {
-      const mask = byStem.get(frameStem(file));
-      if (mask === undefined) throw new DatasetError('MASK_COUNT', `no mask for frame ${basename(file)}`, gtFolder);
-      return mask;
-    });
+    maskFiles = pairMaskFiles(gtFolder, (await listFolder(gtFolder)).files.filter(isImageFile), files);
   }
-  return openImageSequence(name, files, {
-    cache,
-    load: ({ resolution }) => {
-      if (maskFiles === null) return { labels, resolution, masks: null, regions: null };
-      const masks = new Map<number, Uint8Array>();
-      maskFiles.forEach((file, frame) => {
-        const image = readMaskFileSync(file);
-        checkMaskSize([image.height, image.width], resolution, file);
-        masks.set(frame, binaryMask(image));
-      });
-      return truthFromMasks(labels, masks, resolution);
-    },
-  });
+  return openImageSequence(name, files, { cache, load: maskFileTruth(labels, maskFiles) });
 }
 
 /** Reads UCSD Ped1 or Ped2 (`plan.data.dataset` says which). */
