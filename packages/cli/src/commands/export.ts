@@ -1,15 +1,11 @@
 // `vadc export <run> --format onnx [--out file]`: the run's trained model as a portable ONNX graph (opset 17) for
 // onnxruntime or any other ONNX runtime. Inputs: patches [B, L, p*p*C], keep_index and restore_index (int64, the
 // test-time mask as flat gather indices); outputs: teacher and student [B, L, p*p*(F+A)] (+ classifier_logit).
-import { existsSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import type { Plan } from '@vadc/dsl';
-import { assignWeights, createModel, exportOnnx, loadCheckpoint } from '@vadc/runtime';
+import { exportOnnx } from '@vadc/runtime';
 import { EXIT_OK, UsageError, type Command } from '../command.ts';
-import { checkpointPath } from '../run/execute-run.ts';
 import { writeFileAtomic } from '../run/files.ts';
-import { readRun } from '../run/run-folder.ts';
+import { loadTrainedModel, readTrainedRun } from '../run/trained-run.ts';
 
 export const exportCommand: Command = {
   name: 'export',
@@ -20,12 +16,8 @@ export const exportCommand: Command = {
     const [folder, ...extra] = args.positionals;
     if (folder === undefined || extra.length > 0) throw new UsageError('give exactly one run folder');
     if (args.values.format !== 'onnx') throw new UsageError(`--format must be onnx${typeof args.values.format === 'string' ? `, not "${args.values.format}"` : ''}`);
-    const run = await readRun(resolve(io.cwd, folder));
-    if (run === null) throw new UsageError(`${folder} is not a run folder (no readable run.json)`);
-    if (!existsSync(checkpointPath(run))) throw new UsageError(`${folder} has no trained model (${checkpointPath(run)} is missing)`);
-    const plan = JSON.parse(await readFile(join(run.directory, 'plan.json'), 'utf8')) as Plan;
-    const model = createModel(plan);
-    assignWeights(model, (await loadCheckpoint(checkpointPath(run))).weights);
+    const { run, plan } = await readTrainedRun(folder, io.cwd);
+    const model = await loadTrainedModel(run, plan);
     const bytes = exportOnnx(model, plan);
     const out = resolve(io.cwd, typeof args.values.out === 'string' ? args.values.out : join(run.directory, 'model.onnx'));
     await writeFileAtomic(out, bytes);

@@ -3,21 +3,19 @@
 // one-video test split, so a test video of the run's dataset gets exactly the numbers `vadc eval` gives it.
 // With --draw, each frame is written as a PNG with the abnormal regions drawn: connected components of the frame's
 // patch-level anomaly map above a threshold (--threshold, or the 99th percentile of the video's map values).
-import { existsSync } from 'node:fs';
-import { readdir, readFile, stat } from 'node:fs/promises';
+import { readdir, stat } from 'node:fs/promises';
 import { basename, dirname, extname, join, resolve } from 'node:path';
 import type { Plan } from '@vadc/dsl';
 import { regionsFromMap, type MapRegion } from '@vadc/metrics';
 import {
-  assignWeights, createModel, DataPipeline, describeBackend, IMAGE_EXTENSIONS, inferBatch, loadCheckpoint, naturalCompare,
+  DataPipeline, describeBackend, IMAGE_EXTENSIONS, inferBatch, naturalCompare,
   openImageSequence, openVideoFile, scoreVideo, selectBackend, type VideoScores, type VideoSource,
 } from '@vadc/runtime';
 import { EXIT_OK, UsageError, type Command } from '../command.ts';
 import { encodePng } from '../report/png.ts';
-import { checkpointPath } from '../run/execute-run.ts';
 import { writeFileAtomic, writeJsonAtomic } from '../run/files.ts';
 import { startProgress } from '../run/progress.ts';
-import { readRun } from '../run/run-folder.ts';
+import { loadTrainedModel, readTrainedRun } from '../run/trained-run.ts';
 import { scoresCsv } from '../run/scores-csv.ts';
 
 /** The video file or frame folder as a VideoSource named after it (the name also seeds test-time masking). */
@@ -97,10 +95,7 @@ export const scoreCommand: Command = {
     if (folder === undefined || input === undefined || extra.length > 0) throw new UsageError('give a run folder and one video file or frame folder');
     const thresholdFlag = typeof args.values.threshold === 'string' ? Number(args.values.threshold) : null;
     if (thresholdFlag !== null && !Number.isFinite(thresholdFlag)) throw new UsageError(`--threshold must be a number, not "${String(args.values.threshold)}"`);
-    const run = await readRun(resolve(io.cwd, folder));
-    if (run === null) throw new UsageError(`${folder} is not a run folder (no readable run.json)`);
-    if (!existsSync(checkpointPath(run))) throw new UsageError(`${folder} has no trained model (${checkpointPath(run)} is missing)`);
-    const plan = JSON.parse(await readFile(join(run.directory, 'plan.json'), 'utf8')) as Plan;
+    const { run, plan } = await readTrainedRun(folder, io.cwd);
     const cacheDir = join(dirname(dirname(run.directory)), '.vadc-cache');
     const video = await openInput(resolve(io.cwd, input), cacheDir);
     const say = (text: string) => io.stdout(`${text}\n`);
@@ -109,8 +104,7 @@ export const scoreCommand: Command = {
     const requested = typeof args.values.backend === 'string' ? args.values.backend : plan.runtime.backend;
     const backend = await selectBackend(requested as Plan['runtime']['backend'], { threads: plan.runtime.threads });
     say(`backend: ${describeBackend(backend)}`);
-    const model = createModel(plan);
-    assignWeights(model, (await loadCheckpoint(checkpointPath(run))).weights);
+    const model = await loadTrainedModel(run, plan);
     const pipeline = new DataPipeline({ train: [], validation: [], test: [video] }, plan, { defaultCacheDir: cacheDir });
     const [testVideo] = pipeline.testVideos('test');
     const bar = startProgress('score', video.frameCount, { write: io.stdout, isTerminal: io.isTerminal, unit: 'frames' });

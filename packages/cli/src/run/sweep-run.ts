@@ -8,11 +8,12 @@ import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import { trainingHash, type Plan, type SweepRun } from '@vadc/dsl';
-import { assignWeights, createModel, DataPipeline, loadCheckpoint, openDataset, selectBackend, type VideoTruth } from '@vadc/runtime';
+import { DataPipeline, openDataset, selectBackend, type VideoTruth } from '@vadc/runtime';
 import type { CommandIO } from '../command.ts';
 import { REPORT_METRIC_NAMES, type ReportMetricName } from '../report/types.ts';
 import { evaluateRun, type RunMetrics } from './evaluate.ts';
-import { checkpointPath, executeRun, scoreTestVideos } from './execute-run.ts';
+import { executeRun, scoreTestVideos } from './execute-run.ts';
+import { loadTrainedModel } from './trained-run.ts';
 import { writeFileAtomic, writeJsonAtomic } from './files.ts';
 import { listRuns, runIdFromDate, type RunFolder } from './run-folder.ts';
 import {
@@ -146,8 +147,7 @@ async function componentsFor(folder: RunFolder, plan: Plan, options: SweepOption
   if (existsSync(path)) return readComponents(path);
   io.stdout(`scoring.errors teacher=${teacher} discrepancy=${discrepancy} differ from the stored components: scoring the test split again with ${folder.directory}\n`);
   await selectBackend((options.backend ?? plan.runtime.backend) as Plan['runtime']['backend'], { threads: plan.runtime.threads });
-  const model = createModel(plan);
-  assignWeights(model, (await loadCheckpoint(checkpointPath(folder))).weights);
+  const model = await loadTrainedModel(folder, plan);
   const pipeline = new DataPipeline(await openDataset(plan), plan, { defaultCacheDir: join(options.outRoot, '.vadc-cache') });
   try {
     const collector = new PatchComponentCollector(plan.scoring.errors);
