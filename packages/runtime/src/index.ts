@@ -33,7 +33,7 @@ export { ffmpegPath, probeVideo, decodeVideoToFile, encodeVideo, type VideoProbe
 export { parseMatlabFrameLists } from './data/formats/matlab-text.ts';
 
 // Scoring: per-frame components, their combination, per-video streaming (issue 5, scoring).
-export { combineComponents, combinePatchMaps, concatComponents, erodeDilate, frameComponents, patchComponents, upsamplePatchMaps, type FrameComponents, type PatchComponents } from './score/components.ts';
+export { combineComponents, combinePatchMaps, concatComponents, erodeDilate, frameComponents, frameScores, patchComponents, upsamplePatchMaps, type FrameComponents, type PatchComponents } from './score/components.ts';
 export { scoreVideo, type BatchInference, type ScoreVideoOptions, type VideoScores } from './score/score-video.ts';
 
 // Backends: selection (auto / tensorflow-gpu / tensorflow / wasm / cpu), threaded wasm, wasm kernel patches (issue 5).
@@ -57,7 +57,8 @@ export { optimizerRegistry, type Optimizer, type OptimizerFactory, type Optimize
 export { scheduleRegistry, learningRate, type Schedule } from './train/schedule.ts';
 export { saveCheckpoint, loadCheckpoint, assignWeights, modelWeights, type TrainingCheckpoint, type TrainingProgress } from './train/state.ts';
 export { writeCheckpointFile, readCheckpointFile, type CheckpointFile } from './train/checkpoint.ts';
-export { stepGradients, sliceBatch, trainingMask, clipGlobalNorm, type StepGradients } from './train/step.ts';
+export { stepGradients, microBatches, microBatchGradients, accumulateGradients, sliceBatch, trainingMask, clipGlobalNorm, type StepGradients, type MicroBatch } from './train/step.ts';
+export { GradientWorkers } from './train/gradient-workers.ts';
 
 // ONNX: export the model as an ONNX graph, score with onnxruntime-node (optional dependency) (issue 7, onnx engine).
 export { exportOnnx, onnxTokenGrid, ONNX_NAMES, type OnnxExportOptions, type OnnxTokenGrid } from './onnx/export-onnx.ts';

@@ -72,11 +72,12 @@ export function tinyPlan(overrides?: DeepPartial<Plan>): Plan {
       errors: { teacher: 'l2', discrepancy: 'l2' },
       smoothing: { kind: 'none' },
       normalize: false,
+      top_patches: null,
       batch: 4,
       maps: { erode: 0, dilate: 0 },
     },
     eval: { metrics: ['micro_auc', 'macro_auc'], region_overlap: 0.1, track_overlap: 0.1, map_thresholds: 20 },
-    runtime: { backend: 'cpu', seed: 1, threads: 1 },
+    runtime: { backend: 'cpu', seed: 1, threads: 1, workers: 1 },
     sweep: null,
   };
   return merge(base, overrides);

@@ -4,7 +4,7 @@
 import type { Plan } from '@vadc/dsl';
 import {
   absoluteDifference, combinePatchMaps, createModel, createOnnxInference, createResizer, DataPipeline, frameComponents, inferBatch,
-  openDataset, optimizerRegistry, patchComponents, Random, resolveThreads, stepGradients, type FrameOutputs, type MaskedAutoencoder,
+  GradientWorkers, openDataset, optimizerRegistry, patchComponents, Random, resolveThreads, stepGradients, type FrameOutputs, type MaskedAutoencoder,
 } from '@vadc/runtime';
 import { benchTestBatch, benchTrainingBatch, seededUniform } from './bench-inputs.ts';
 import { liveTensors, medianSeconds, peakRssBytes, spread, timeRepeats, wasmHeapBytes, type RepeatPlan, type RepeatTimes, type Spread } from './timing.ts';
@@ -72,23 +72,29 @@ function teacherStage(plan: Plan): Plan['stages'][number] {
   return stage;
 }
 
-// One optimizer step of the teacher stage, exactly as train/train-stage.ts runs it: summed micro-batch gradients,
-// then the optimizer's update at the stage's base learning rate.
+// One optimizer step of the teacher stage, exactly as train/train-stage.ts runs it: summed micro-batch gradients
+// (over gradient workers when runtime.workers > 1), then the optimizer's update at the stage's base learning rate.
 async function benchTrain(plan: Plan, model: MaskedAutoencoder, batchSize: number, repeats: RepeatPlan): Promise<ModeResult> {
   const stage = teacherStage(plan);
   const trainable = model.params.list().filter((p) => p.trainable && !stage.freeze.includes(p.part));
   const optimizer = optimizerRegistry[stage.optimizer.kind](stage.optimizer, trainable);
   const batch = benchTrainingBatch(plan, batchSize);
   const random = new Random(plan.runtime.seed);
+  const workers = plan.runtime.workers > 1 ? await GradientWorkers.start(plan, plan.runtime.workers) : null;
+  const stageIndex = plan.stages.indexOf(stage);
   try {
-    const times = await timeRepeats(() => {
-      const { gradients } = stepGradients(plan, stage, model, batch, trainable, new Random(random.nextUint32()));
+    const times = await timeRepeats(async () => {
+      const stepRandom = new Random(random.nextUint32());
+      const { gradients } = workers
+        ? await workers.stepGradients(plan, stage, stageIndex, model, batch, trainable, stepRandom)
+        : stepGradients(plan, stage, model, batch, trainable, stepRandom);
       optimizer.apply(gradients, stage.optimizer.lr);
       for (const gradient of gradients.values()) gradient.dispose();
     }, repeats);
     return modeResult(batchSize, times);
   } finally {
     optimizer.dispose();
+    await workers?.close();
   }
 }
 

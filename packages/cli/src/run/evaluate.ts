@@ -5,7 +5,7 @@
 // to plan.data.size (IoU is scale-invariant up to rounding), which keeps 2,000 frames of maps within memory.
 import type { MetricName, Plan } from '@vadc/dsl';
 import { frameAuc, mapBasedDetection, pixelAuc, rocCurve, type AnomalyMapVideo, type GroundTruthRegion, type PixelFrame } from '@vadc/metrics';
-import { combineComponents, erodeDilate, upsamplePatchMaps, type VideoScores } from '@vadc/runtime';
+import { erodeDilate, frameScores, upsamplePatchMaps, type VideoScores } from '@vadc/runtime';
 
 /** metrics.json of a run. A metric that was not asked for or cannot be computed is null. */
 export interface RunMetrics {
@@ -70,7 +70,7 @@ export function evaluateRun(videos: readonly VideoScores[], plan: Plan): RunMetr
 
   if (wanted.has('micro_auc') || wanted.has('macro_auc')) {
     const result = frameAuc({
-      videos: labelled.map((video) => ({ name: video.name, labels: video.truth?.labels ?? [], scores: combineComponents(video.components, plan.scoring.weights) })),
+      videos: labelled.map((video) => ({ name: video.name, labels: video.truth?.labels ?? [], scores: frameScores(video, plan.scoring) })),
       smoothing,
       normalize: plan.scoring.normalize,
     });

@@ -3,7 +3,7 @@
 import { join } from 'node:path';
 import type { Plan } from '@vadc/dsl';
 import { smoothScores } from '@vadc/metrics';
-import { combineComponents, inferBatch, type DataPipeline, type MaskedAutoencoder, type VideoScores } from '@vadc/runtime';
+import { frameScores, inferBatch, type DataPipeline, type MaskedAutoencoder, type VideoScores } from '@vadc/runtime';
 import { chooseFrames, trainingCurvesFromLog } from '../report/report-inputs.ts';
 import { renderReport } from '../report/render-report.ts';
 import { REPORT_METRIC_NAMES, type ReportData, type ReportFrame, type ReportMetrics, type ReportVideo } from '../report/types.ts';
@@ -27,7 +27,7 @@ export interface ReportInputs {
 function reportVideos(videos: readonly VideoScores[], plan: Plan, metrics: RunMetrics): ReportVideo[] {
   const smoothing = plan.scoring.smoothing.kind === 'gaussian' ? { range: plan.scoring.smoothing.range, sigma: plan.scoring.smoothing.sigma } : null;
   return videos.map((video) => {
-    const raw = combineComponents(video.components, plan.scoring.weights);
+    const raw = frameScores(video, plan.scoring);
     const { teacher, discrepancy, anomalyMap, classifier } = video.components;
     return {
       name: video.name,

@@ -1,6 +1,7 @@
 // scores.csv: a row per test frame, `video,frame,score,teacher,discrepancy,anomaly_map,label` (+ classifier when
-// the model has that head). Frames are 0-based. Scores are the combined, unsmoothed frame scores.
-import { combineComponents, type VideoScores } from '@vadc/runtime';
+// the model has that head). Frames are 0-based. Scores are the combined, unsmoothed frame scores (pooled as
+// scoring.top_patches says); the component columns are per-frame means.
+import { frameScores, type VideoScores } from '@vadc/runtime';
 import type { Plan } from '@vadc/dsl';
 
 const number = (value: number | undefined) => (value === undefined ? '' : Number.isFinite(value) ? String(Math.fround(value)) : 'NaN');
@@ -12,7 +13,7 @@ export function scoresCsv(videos: readonly VideoScores[], plan: Plan): string {
   const header = ['video', 'frame', 'score', 'teacher', 'discrepancy', 'anomaly_map', 'label', ...(withClassifier ? ['classifier'] : [])];
   const lines = [header.join(',')];
   for (const video of videos) {
-    const scores = combineComponents(video.components, plan.scoring.weights);
+    const scores = frameScores(video, plan.scoring);
     const { teacher, discrepancy, anomalyMap, classifier } = video.components;
     for (let frame = 0; frame < video.frameCount; frame++) {
       const label = video.truth ? String(video.truth.labels[frame] ?? '') : '';

@@ -169,6 +169,12 @@ export interface ScoringPlan {
   smoothing: { kind: 'none' } | { kind: 'gaussian'; range: number; sigma: number };
   /** Min-max normalise each video's scores (the official ShanghaiTech evaluation does). */
   normalize: boolean;
+  /**
+   * How a frame's score is read from its combined patch map: null = the mean over all patches (the official score);
+   * N = the mean of the N highest patches, so that an anomaly covering a few patches is not averaged away by the
+   * rest of the frame. The classifier term (when weighted) is added after pooling.
+   */
+  top_patches: number | null;
   /** Batch size at scoring time. */
   batch: number;
   /**
@@ -196,6 +202,12 @@ export interface RuntimePlan {
   seed: number;
   /** Threads for the wasm backend; 'auto' = all cores. */
   threads: number | 'auto';
+  /**
+   * Training processes over the micro-batches of a step (worker threads, each with its own single-threaded wasm
+   * backend and a copy of the model); 1 = in this thread. Results equal training with 1 worker and the same
+   * micro_batch: masks and dropout seeds are drawn in micro-batch order and gradients summed in that order.
+   */
+  workers: number;
 }
 
 /** A grid over dotted recipe keys: every combination is one run (scoring-only keys re-use one trained model). */

@@ -41,11 +41,12 @@ export const sectionDefaults: Omit<Plan, 'name' | 'stages' | 'data'> & { data: O
     errors: { teacher: 'l2', discrepancy: 'l2' }, // configs.py avenue: abnormal_score_func ['L2', 'L2']
     smoothing: { kind: 'gaussian', range: 38, sigma: 11 }, // inference.py avenue: filt(range=38, mu=11)
     normalize: false, // inference.py avenue: normalize_scores=False
+    top_patches: null, // mae_cvt.py: a frame's error is the mean over all its patches
     batch: 100, // main.py: the test loader uses batch_size (100)
     maps: { erode: 2, dilate: 3 }, // mae_cvt.py process_result: Erosion2d(.., 2) once, Dilation2d(.., 3) twice
   },
   eval: { metrics: ['micro_auc', 'macro_auc'], region_overlap: 0.1, track_overlap: 0.1, map_thresholds: 50 }, // RBDC/TBDC: overlap 0.1 (Ramachandra & Jones); vadc: 50 thresholds
-  runtime: { backend: 'auto', seed: 0, threads: 'auto' }, // vadc
+  runtime: { backend: 'auto', seed: 0, threads: 'auto', workers: 1 }, // vadc
   sweep: null,
 };
 

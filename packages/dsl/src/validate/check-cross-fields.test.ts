@@ -41,6 +41,14 @@ describe('cross-field checks', () => {
     expect(small).toMatchObject({ code: 'OUT_OF_RANGE', key: 'scoring.smoothing.range' });
   });
 
+  it('top_patches may not exceed the patches of a frame', async () => {
+    const [error] = await check(`${SMALL}  size: [64, 48]\nmodel: { patch: 16 }\nscoring: { top_patches: 13 }\n`);
+    expect(error).toMatchObject({ code: 'CROSS_FIELD', key: 'scoring.top_patches', line: 6, column: 25, expected: 'at most 12' });
+    expect((await resolveIn({ 'recipes/a.yaml': `${SMALL}  size: [64, 48]\nmodel: { patch: 16 }\nscoring: { top_patches: 12 }\n` }, 'recipes/a.yaml')).ok).toBe(true);
+    const [zero] = await check(`${SMALL}scoring: { top_patches: 0 }\n`);
+    expect(zero).toMatchObject({ key: 'scoring.top_patches' });
+  });
+
   it('sweep keys must name values of the Plan', async () => {
     const [error] = await check(`${SMALL}sweep:\n  grid:\n    model.encoder.blok: [cvt-mlp]\n`);
     expect(error).toMatchObject({ code: 'SWEEP_KEY', key: 'sweep.grid.model.encoder.blok', line: 6, column: 5 });

@@ -66,6 +66,7 @@ export function checkCrossFields(plan: Plan, tree: RecipeNode, fallbackFile: str
     });
     if (stage.kind === 'student' && stage.freeze.includes('student')) fail(['stages', index, 'freeze'], 'a student stage that freezes the student trains nothing');
     if (stage.kind === 'teacher' && stage.freeze.includes('encoder') && stage.freeze.includes('decoder')) warn(['stages', index, 'freeze'], 'this teacher stage freezes both encoder and decoder');
+    if (plan.runtime.workers > 1 && Math.ceil(stage.batch / (stage.micro_batch ?? stage.batch)) < 2) warn(['stages', index, 'micro_batch'], `runtime.workers is ${plan.runtime.workers} but stage \`${stage.name}\` runs one micro-batch per step, so one worker does all its work`, `set micro_batch to ${Math.ceil(stage.batch / plan.runtime.workers)}`);
     if (stage.micro_batch !== null && stage.micro_batch > stage.batch) fail(['stages', index, 'micro_batch'], `micro_batch ${stage.micro_batch} exceeds batch ${stage.batch}`);
     if (stage.kind === 'student' && !stages.slice(0, index).some((earlier) => earlier.kind === 'teacher')) warn(['stages', index], 'a student stage without an earlier teacher stage distils an untrained teacher', 'fine when resuming from a trained teacher');
   });
@@ -80,6 +81,11 @@ export function checkCrossFields(plan: Plan, tree: RecipeNode, fallbackFile: str
   // gives an odd tap count, so the filter is centred and the smoothed sequence keeps its length.
   if (scoring.smoothing.kind === 'gaussian' && scoring.smoothing.range % 2 !== 0) {
     fail(['scoring', 'smoothing', 'range'], `smoothing range must be even (the filter has range - 1 taps), found ${scoring.smoothing.range}`, { expected: 'an even number >= 2', found: String(scoring.smoothing.range), hint: `use ${scoring.smoothing.range + 1}` });
+  }
+
+  const patches = (plan.data.size[0] / model.patch) * (plan.data.size[1] / model.patch);
+  if (scoring.top_patches !== null && Number.isInteger(patches) && scoring.top_patches > patches) {
+    fail(['scoring', 'top_patches'], `top_patches ${scoring.top_patches} exceeds the ${patches} patches of a frame`, { expected: `at most ${patches}`, found: String(scoring.top_patches), hint: 'null pools all patches (the mean)' });
   }
 
   // Sweep: every key must name a value of the Plan.

@@ -151,11 +151,12 @@ export function buildSchema(mode: Mode): JsonSchema {
       errors: object(mode, { teacher: enumOf(ERROR_KINDS), discrepancy: enumOf(ERROR_KINDS) }),
       smoothing: smoothing(mode),
       normalize: { type: 'boolean' },
+      top_patches: nullable(integer(1)),
       batch: integer(1),
       maps: object(mode, { erode: integer(0), dilate: integer(0) }),
     }),
     eval: object(mode, { metrics: list(enumOf(METRIC_NAMES), 1, true), region_overlap: number(0, 1), track_overlap: number(0, 1), map_thresholds: integer(2) }),
-    runtime: object(mode, { backend: enumOf(BACKEND_NAMES), seed: integer(0), threads: { anyOf: [integer(1), { const: 'auto' }] } }),
+    runtime: object(mode, { backend: enumOf(BACKEND_NAMES), seed: integer(0), threads: { anyOf: [integer(1), { const: 'auto' }] }, workers: integer(1) }),
     sweep: nullable(object(mode, { grid: { type: 'object', additionalProperties: list({}, 1), minProperties: 1 } }, 'A grid over dotted keys; every combination is one run.')),
   };
   if (mode === 'recipe') properties.extends = { anyOf: [{ type: 'string' }, list({ type: 'string' }, 1)], description: 'Recipe file(s) this one builds on, relative to this file.' };

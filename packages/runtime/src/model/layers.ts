@@ -24,6 +24,12 @@ export interface ForwardContext {
   training: boolean;
   /** A fresh seed for each dropout call (drawn from the step's Random, so runs and resumes repeat exactly). */
   dropoutSeed(): number;
+  /**
+   * When set, BatchNorm layers in training hand their batch statistics here instead of moving their running
+   * statistics: a gradient worker's copy of the model sends them to the trainer, which moves the real model's
+   * statistics in micro-batch order (`moveRunningStatistics`), exactly as one thread would.
+   */
+  batchStatistics?: (norm: BatchNorm, mean: tf.Tensor, unbiasedVariance: tf.Tensor) => void;
 }
 
 /** y = x W + b. */
@@ -114,13 +120,21 @@ export function batchNorm(norm: BatchNorm, x: tf.Tensor4D, context: ForwardConte
   const variance = tf.mean(tf.square(centred), [0, 1, 2]); // [C], biased
   const count = x.shape[0] * x.shape[1] * x.shape[2];
   tf.tidy(() => {
-    const m = norm.momentum;
-    norm.runningMean.assign(tf.add(tf.mul(norm.runningMean, 1 - m), tf.mul(mean, m)));
     const unbiased = tf.mul(variance, count / Math.max(count - 1, 1));
-    norm.runningVariance.assign(tf.add(tf.mul(norm.runningVariance, 1 - m), tf.mul(unbiased, m)));
+    if (context.batchStatistics) context.batchStatistics(norm, mean, unbiased);
+    else moveRunningStatistics(norm, mean, unbiased);
   });
   const scaled = tf.mul(centred, tf.rsqrt(tf.add(variance, norm.epsilon)));
   return tf.add(tf.mul(scaled, norm.gamma), norm.beta) as tf.Tensor4D;
+}
+
+/** Moves a BatchNorm's running statistics toward a batch's mean and unbiased variance (PyTorch's momentum rule). */
+export function moveRunningStatistics(norm: Pick<BatchNorm, 'runningMean' | 'runningVariance' | 'momentum'>, mean: tf.Tensor, unbiasedVariance: tf.Tensor): void {
+  tf.tidy(() => {
+    const m = norm.momentum;
+    norm.runningMean.assign(tf.add(tf.mul(norm.runningMean, 1 - m), tf.mul(mean, m)));
+    norm.runningVariance.assign(tf.add(tf.mul(norm.runningVariance, 1 - m), tf.mul(unbiasedVariance, m)));
+  });
 }
 
 /** Exact GELU (PyTorch's nn.GELU default): 0.5 x (1 + erf(x / sqrt 2)). */

@@ -59,10 +59,20 @@ export class ParameterStore {
   private add(name: string, part: ModelPart, shape: number[], init: Initializer, trainable: boolean): tf.Variable {
     if (this.byName.has(name)) throw new Error(`parameter ${name} defined twice`);
     const values = drawValues(shape.reduce((a, b) => a * b, 1), init, this.random);
-    const variable = tf.variable(tf.tensor(values, shape, 'float32'), trainable, `${name}#${variableCounter++}`);
+    const variable = newVariable(tf.tensor(values, shape, 'float32'), trainable, `${name}#${variableCounter++}`);
     this.byName.set(name, { name, variable, part, trainable, decay: trainable && shape.length > 1 });
     return variable;
   }
+}
+
+/**
+ * A variable holding `initial`'s values. tf.variable shares the initial tensor's data and leaves that tensor alive
+ * (one leaked tensor per variable); it is disposed here, the variable keeps the data.
+ */
+export function newVariable(initial: tf.Tensor, trainable: boolean, name?: string): tf.Variable {
+  const variable = tf.variable(initial, trainable, name);
+  initial.dispose();
+  return variable;
 }
 
 // TF.js variable names are global to the engine; a counter keeps two models in one process apart.

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { FrameOutputs } from '../model/inference.ts';
-import { combineComponents, combinePatchMaps, concatComponents, erodeDilate, frameComponents, patchComponents, upsamplePatchMaps } from './components.ts';
+import { combineComponents, combinePatchMaps, concatComponents, erodeDilate, frameComponents, frameScores, patchComponents, upsamplePatchMaps } from './components.ts';
 
 // Two frames of a 1x2 patch grid.
 function outputs(): FrameOutputs {
@@ -40,6 +40,23 @@ describe('score components', () => {
     const joined = concatComponents([part, part]);
     expect(Array.from(joined.teacher)).toEqual([1, 2, 1, 2]);
     expect(Array.from(combineComponents(joined, { teacher: 1, discrepancy: 0.5, anomaly_map: 0.01, classifier: 7 }))).toEqual([14, 14, 14, 14]);
+  });
+
+  it('pools the N highest patches of each frame when top_patches is set, then adds the classifier term', () => {
+    // Two frames of four patches; the classifier term is added after pooling.
+    const video = {
+      frameCount: 2,
+      patchMaps: new Float32Array([1, 7, 3, 5, 0, 0, 8, 0]),
+      components: { teacher: new Float32Array([4, 2]), discrepancy: new Float32Array(2), anomalyMap: new Float32Array(2), classifier: new Float32Array([0.5, 0]) },
+    };
+    const weights = { teacher: 1, discrepancy: 0, anomaly_map: 0, classifier: 2 };
+    expect(Array.from(frameScores(video, { weights, top_patches: 1 }))).toEqual([7 + 1, 8]);
+    expect(Array.from(frameScores(video, { weights, top_patches: 2 }))).toEqual([6 + 1, 4]);
+    expect(Array.from(frameScores(video, { weights, top_patches: 4 }))).toEqual([4 + 1, 2]);
+    // null (and a plan.json from before the key existed): the mean, from the components.
+    expect(Array.from(frameScores(video, { weights, top_patches: null }))).toEqual([4 + 1, 2]);
+    expect(Array.from(frameScores(video, { weights }))).toEqual([5, 2]);
+    expect(() => frameScores(video, { weights, top_patches: 5 })).toThrow(/4 patches/);
   });
 
   it('upsamples patch maps so each patch covers its pixels', () => {

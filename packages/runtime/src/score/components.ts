@@ -5,7 +5,8 @@
 //   anomaly_map  mean over patches of the predicted anomaly map in [0, 1]
 // Errors cover every patch, masked or not (the official `use_only_masked_tokens_ab = False`), with the recipe's
 // error kinds (scoring.errors). The same per-patch terms with the same weights give the patch-level anomaly map
-// used for localization, so a frame's score is the mean of its map.
+// used for localization, so a frame's score is the mean of its map, or (scoring.top_patches) the mean of its
+// highest patches.
 import type { ScoringPlan } from '@vadc/dsl';
 import type { FrameOutputs } from '../model/inference.ts';
 /** Per-frame components of one video (or one batch), each of length = frames. */
@@ -53,6 +54,28 @@ export function combineComponents(components: FrameComponents, weights: ScoringP
     weights.anomaly_map * (components.anomalyMap[frame] ?? 0) +
     weights.classifier * (components.classifier?.[frame] ?? 0),
   );
+}
+
+/**
+ * The frame scores of a video: the mean of each frame's combined patch map (the official score, computed from the
+ * per-frame components), or with `scoring.top_patches` = N the mean of its N highest patches; the classifier term is
+ * added after pooling. `patchMaps` [T * L] must be combined with the same weights.
+ */
+export function frameScores(
+  video: { frameCount: number; components: FrameComponents; patchMaps: Float32Array },
+  scoring: Pick<ScoringPlan, 'weights'> & { top_patches?: number | null },
+): Float32Array {
+  const top = scoring.top_patches ?? null; // plan.json files written before top_patches existed
+  if (top === null) return combineComponents(video.components, scoring.weights);
+  const patches = video.patchMaps.length / video.frameCount;
+  if (!Number.isInteger(patches) || top > patches) throw new Error(`top_patches ${top}: frames have ${patches} patches`);
+  const classifier = video.components.classifier;
+  return Float32Array.from({ length: video.frameCount }, (_, frame) => {
+    const sorted = video.patchMaps.slice(frame * patches, (frame + 1) * patches).sort();
+    let sum = 0;
+    for (let index = patches - top; index < patches; index++) sum += sorted[index] ?? 0;
+    return sum / top + scoring.weights.classifier * (classifier?.[frame] ?? 0);
+  });
 }
 
 /** The patch-level anomaly map [B * L]: the patch components combined with the scoring weights. */

@@ -5,7 +5,7 @@
 // entirely, and step counts are per parameter, as in PyTorch.
 import * as tf from '@tensorflow/tfjs-core';
 import type { OptimizerPlan } from '@vadc/dsl';
-import type { ParameterInfo } from '../model/parameters.ts';
+import { newVariable, type ParameterInfo } from '../model/parameters.ts';
 
 /** A named tensor of optimizer state, as checkpoints store it. */
 export interface NamedArray {
@@ -68,7 +68,7 @@ class SlotOptimizer implements Optimizer {
     if (snapshot.kind !== this.plan.kind) throw new Error(`checkpoint holds ${snapshot.kind} state, the stage uses ${this.plan.kind}`);
     this.dispose();
     for (const [name, step] of Object.entries(snapshot.steps)) this.steps.set(name, step);
-    for (const slot of snapshot.slots) this.slots.set(slot.name, tf.variable(tf.tensor(slot.data, slot.shape), false));
+    for (const slot of snapshot.slots) this.slots.set(slot.name, newVariable(tf.tensor(slot.data, slot.shape), false));
   }
 
   dispose(): void {
@@ -80,7 +80,7 @@ class SlotOptimizer implements Optimizer {
   private slot(name: string, shape: number[]): tf.Variable {
     let variable = this.slots.get(name);
     if (variable === undefined) {
-      variable = tf.variable(tf.zeros(shape), false);
+      variable = newVariable(tf.zeros(shape), false);
       this.slots.set(name, variable);
     }
     return variable;

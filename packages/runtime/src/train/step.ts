@@ -42,40 +42,78 @@ export interface StepGradients {
   gradients: Map<string, tf.Tensor>;
 }
 
+/** One micro-batch of a step with the mask and dropout seed it trains with. */
+export interface MicroBatch {
+  part: TrainingBatch;
+  mask: TokenMask;
+  dropoutSeed: number;
+}
+
+/**
+ * A step's micro-batches (stage.micro_batch), with masks and dropout seeds drawn from `random` in micro-batch order:
+ * the same draws whether the micro-batches then run in this thread or in gradient workers.
+ */
+export function microBatches(plan: Plan, stage: StagePlan, model: MaskedAutoencoder, batch: TrainingBatch, random: Random): MicroBatch[] {
+  const micro = Math.max(1, Math.min(stage.micro_batch ?? batch.size, batch.size));
+  const parts: MicroBatch[] = [];
+  for (let start = 0; start < batch.size; start += micro) {
+    const part = sliceBatch(batch, start, Math.min(batch.size, start + micro));
+    const mask = trainingMask(plan, model, part, random);
+    parts.push({ part, mask, dropoutSeed: random.nextUint32() });
+  }
+  return parts;
+}
+
+/**
+ * The loss of one micro-batch (its share of the batch loss of `fullBatch` samples) and its gradients by parameter
+ * name. `batchStatistics` receives BatchNorm statistics instead of the running statistics moving (workers).
+ */
+export function microBatchGradients(
+  plan: Plan, stage: StagePlan, model: MaskedAutoencoder, micro: MicroBatch, trainable: ParameterInfo[], fullBatch: number,
+  batchStatistics?: ForwardContext['batchStatistics'],
+): StepGradients {
+  const { part, mask } = micro;
+  const byVariable = new Map(trainable.map((p) => [p.variable.name, p.name]));
+  const dropoutRandom = new Random(micro.dropoutSeed);
+  const context: ForwardContext = { training: true, dropoutSeed: () => dropoutRandom.nextUint32(), ...(batchStatistics ? { batchStatistics } : {}) };
+  const lossFunction = lossRegistry[stage.loss];
+  const patches = tf.tensor3d(patchify(part.input, part.size, model.grid, model.inputChannels), [part.size, mask.tokens, model.grid.patch ** 2 * model.inputChannels]);
+  const { value, grads } = tf.variableGrads(() => {
+    const outputs = forward(model, patches, mask, context, stage.loss === 'distillation');
+    return lossFunction({ plan, model, batch: part, mask, outputs, fullBatch });
+  }, trainable.map((p) => p.variable));
+  patches.dispose();
+  const loss = value.dataSync()[0] ?? NaN;
+  value.dispose();
+  const gradients = new Map<string, tf.Tensor>();
+  for (const [variableName, gradient] of Object.entries(grads)) gradients.set(byVariable.get(variableName) as string, gradient);
+  return { loss, gradients };
+}
+
+/** Adds a micro-batch's gradients into the running sums (in place; `next` is consumed). */
+export function accumulateGradients(sums: Map<string, tf.Tensor>, next: Map<string, tf.Tensor>): void {
+  for (const [name, gradient] of next) {
+    const previous = sums.get(name);
+    if (previous === undefined) {
+      sums.set(name, gradient);
+    } else {
+      sums.set(name, tf.add(previous, gradient));
+      previous.dispose();
+      gradient.dispose();
+    }
+  }
+}
+
 /** Computes one step's loss and gradients over micro-batches; `random` supplies masks and dropout seeds. */
 export function stepGradients(
   plan: Plan, stage: StagePlan, model: MaskedAutoencoder, batch: TrainingBatch, trainable: ParameterInfo[], random: Random,
 ): StepGradients {
-  const micro = Math.max(1, Math.min(stage.micro_batch ?? batch.size, batch.size));
-  const byVariable = new Map(trainable.map((p) => [p.variable.name, p.name]));
-  const variables = trainable.map((p) => p.variable);
   const gradients = new Map<string, tf.Tensor>();
-  const lossFunction = lossRegistry[stage.loss];
   let loss = 0;
-  for (let start = 0; start < batch.size; start += micro) {
-    const part = sliceBatch(batch, start, Math.min(batch.size, start + micro));
-    const mask = trainingMask(plan, model, part, random);
-    const dropoutRandom = new Random(random.nextUint32());
-    const context: ForwardContext = { training: true, dropoutSeed: () => dropoutRandom.nextUint32() };
-    const patches = tf.tensor3d(patchify(part.input, part.size, model.grid, model.inputChannels), [part.size, mask.tokens, model.grid.patch ** 2 * model.inputChannels]);
-    const { value, grads } = tf.variableGrads(() => {
-      const outputs = forward(model, patches, mask, context, stage.loss === 'distillation');
-      return lossFunction({ plan, model, batch: part, mask, outputs, fullBatch: batch.size });
-    }, variables);
-    patches.dispose();
-    loss += value.dataSync()[0] ?? NaN;
-    value.dispose();
-    for (const [variableName, gradient] of Object.entries(grads)) {
-      const name = byVariable.get(variableName) as string;
-      const previous = gradients.get(name);
-      if (previous === undefined) {
-        gradients.set(name, gradient);
-      } else {
-        gradients.set(name, tf.add(previous, gradient));
-        previous.dispose();
-        gradient.dispose();
-      }
-    }
+  for (const micro of microBatches(plan, stage, model, batch, random)) {
+    const result = microBatchGradients(plan, stage, model, micro, trainable, batch.size);
+    loss += result.loss;
+    accumulateGradients(gradients, result.gradients);
   }
   if (stage.clip_grad !== null) clipGlobalNorm(gradients, stage.clip_grad);
   return { loss, gradients };

@@ -10,6 +10,7 @@ import { Random } from '../random.ts';
 import { optimizerRegistry } from './optimizers.ts';
 import { learningRate } from './schedule.ts';
 import { assignWeights, loadCheckpoint, saveCheckpoint, type TrainingCheckpoint } from './state.ts';
+import { GradientWorkers } from './gradient-workers.ts';
 import { stepGradients } from './step.ts';
 
 /** One line of training progress. */
@@ -54,6 +55,8 @@ export interface TrainStageOptions {
   /** Steps per epoch when known (gives the schedule fractional epochs); else the rate changes per epoch. */
   stepsPerEpoch?: number | null;
   onStep?: (report: StepReport) => void;
+  /** Gradient workers for the micro-batches (plan.runtime.workers > 1); null = this thread. */
+  workers?: GradientWorkers | null;
 }
 
 /** What a finished stage reports. */
@@ -92,7 +95,10 @@ export async function trainStage(options: TrainStageOptions): Promise<StageResul
         const fraction = Number.isFinite(perEpoch) ? stepInEpoch / perEpoch : 0;
         const rate = learningRate(stage.schedule, stage.optimizer.lr, epoch + fraction, stage.epochs);
         const started = performance.now();
-        const { loss, gradients } = stepGradients(plan, stage, model, batch, trainable, new Random(random.nextUint32()));
+        const stepRandom = new Random(random.nextUint32());
+        const { loss, gradients } = options.workers
+          ? await options.workers.stepGradients(plan, stage, stageIndex, model, batch, trainable, stepRandom)
+          : stepGradients(plan, stage, model, batch, trainable, stepRandom);
         if (!Number.isFinite(loss)) {
           for (const g of gradients.values()) g.dispose();
           throw new TrainingError('NON_FINITE_LOSS', `loss is ${loss} at step ${step + 1} of stage ${stage.name}` +
@@ -150,13 +156,19 @@ export async function train(options: TrainOptions): Promise<StageResult[]> {
     }
   }
   const results: StageResult[] = [];
-  for (let stageIndex = firstStage; stageIndex < plan.stages.length; stageIndex++) {
-    results.push(await trainStage({
-      plan, model, stageIndex, checkpointPath, resume: stageIndex === firstStage ? resume : null,
-      batches: (epoch) => options.batches(stageIndex, epoch),
-      stepsPerEpoch: options.stepsPerEpoch?.(stageIndex) ?? null,
-      onStep: options.onStep,
-    }));
+  const workers = plan.runtime.workers > 1 && firstStage < plan.stages.length ? await GradientWorkers.start(plan, plan.runtime.workers) : null;
+  try {
+    for (let stageIndex = firstStage; stageIndex < plan.stages.length; stageIndex++) {
+      results.push(await trainStage({
+        plan, model, stageIndex, checkpointPath, resume: stageIndex === firstStage ? resume : null,
+        batches: (epoch) => options.batches(stageIndex, epoch),
+        stepsPerEpoch: options.stepsPerEpoch?.(stageIndex) ?? null,
+        onStep: options.onStep,
+        workers,
+      }));
+    }
+  } finally {
+    await workers?.close();
   }
   return results;
 }

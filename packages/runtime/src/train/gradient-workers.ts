@@ -1,0 +1,179 @@
+// Data-parallel gradients over worker threads (plan.runtime.workers > 1). On two cores a small model gains nothing
+// from wasm's second thread (per-op overhead and tiny products dominate: bench/RESULTS.md), but two processes
+// working on two micro-batches do. The trainer draws every micro-batch's mask and dropout seed in order, as
+// `stepGradients` does; workers compute micro-batch k on a copy of the current weights; the trainer adds the
+// gradients and applies the BatchNorm statistics in micro-batch order. So a step's result is the one-thread
+// result with the same micro_batch (tested for equality in gradient-workers.test.ts).
+import { Worker } from 'node:worker_threads';
+import * as tf from '@tensorflow/tfjs-core';
+import type { Plan, StagePlan } from '@vadc/dsl';
+import type { TrainingBatch } from '../data/types.ts';
+import type { MaskedAutoencoder } from '../model/autoencoder.ts';
+import { moveRunningStatistics } from '../model/layers.ts';
+import type { ParameterInfo } from '../model/parameters.ts';
+import type { Random } from '../random.ts';
+import { accumulateGradients, clipGlobalNorm, microBatches, type MicroBatch, type StepGradients } from './step.ts';
+
+/** BatchNorm statistics of one layer from one micro-batch, by the variable names of its running statistics. */
+export interface WorkerStatistics {
+  runningMean: string;
+  runningVariance: string;
+  momentum: number;
+  mean: Float32Array;
+  unbiasedVariance: Float32Array;
+}
+
+/** What the trainer sends a worker: all variables (ParameterStore order, flat), one micro-batch. */
+export interface WorkerRequest {
+  stageIndex: number;
+  weights: Float32Array;
+  micro: MicroBatch;
+  fullBatch: number;
+}
+
+/** A worker's answer: gradients flat in `names` order, or the error it hit. */
+export type WorkerReply =
+  | { ok: true; loss: number; names: string[]; sizes: number[]; values: Float32Array; statistics: WorkerStatistics[] }
+  | { ok: false; message: string };
+
+type Settle = { resolve: (reply: WorkerReply) => void; reject: (error: Error) => void };
+
+class GradientWorker {
+  private pending: Settle | null = null;
+
+  private constructor(private readonly worker: Worker) {
+    worker.on('message', (message: WorkerReply | { ready: true }) => {
+      if ('ready' in message) return;
+      const pending = this.pending;
+      this.pending = null;
+      pending?.resolve(message);
+    });
+    worker.on('error', (error) => this.fail(error));
+    worker.on('exit', (code) => this.fail(new Error(`gradient worker exited with code ${code}`)));
+  }
+
+  static start(plan: Plan): Promise<GradientWorker> {
+    const here = import.meta.url;
+    // From the TypeScript sources (tests, bench scripts) the thread first registers the repository's TS hooks.
+    const worker = here.endsWith('.ts')
+      ? new Worker(`import(${JSON.stringify(new URL('../../../../bench/register-ts.mjs', here).href)}).then(() => import(${JSON.stringify(new URL('./gradient-worker.ts', here).href)}))`,
+        { eval: true, workerData: { plan }, execArgv: ['--conditions=source'] })
+      : new Worker(new URL('./gradient-worker.js', here), { workerData: { plan } });
+    return new Promise((resolve, reject) => {
+      const onMessage = (message: { ready?: boolean }) => {
+        if (message.ready !== true) return;
+        worker.off('error', reject);
+        resolve(new GradientWorker(worker));
+      };
+      worker.on('message', onMessage);
+      worker.once('error', reject);
+    });
+  }
+
+  run(request: WorkerRequest): Promise<WorkerReply> {
+    if (this.pending !== null) throw new Error('gradient worker is busy');
+    return new Promise((resolve, reject) => {
+      this.pending = { resolve, reject };
+      this.worker.postMessage(request);
+    });
+  }
+
+  terminate(): Promise<number> {
+    this.worker.removeAllListeners('exit');
+    return this.worker.terminate();
+  }
+
+  private fail(error: Error): void {
+    const pending = this.pending;
+    this.pending = null;
+    pending?.reject(error);
+  }
+}
+
+/** A pool of gradient workers for one Plan. */
+export class GradientWorkers {
+  private constructor(private readonly workers: GradientWorker[]) {}
+
+  /** Starts `count` workers, each building the Plan's model on a one-thread wasm backend. */
+  static async start(plan: Plan, count: number): Promise<GradientWorkers> {
+    const workers = await Promise.all(Array.from({ length: count }, () => GradientWorker.start(plan)));
+    return new GradientWorkers(workers);
+  }
+
+  get size(): number {
+    return this.workers.length;
+  }
+
+  /** stepGradients, with micro-batch k computed by worker k mod size. */
+  async stepGradients(
+    plan: Plan, stage: StagePlan, stageIndex: number, model: MaskedAutoencoder, batch: TrainingBatch, trainable: ParameterInfo[], random: Random,
+  ): Promise<StepGradients> {
+    const parts = microBatches(plan, stage, model, batch, random);
+    const weights = flatWeights(model);
+    const lanes = this.workers.map(async (worker, lane) => {
+      const replies: Array<[number, WorkerReply]> = [];
+      for (let index = lane; index < parts.length; index += this.workers.length) {
+        const micro = copyMicroBatch(parts[index]!);
+        replies.push([index, await worker.run({ stageIndex, weights, micro, fullBatch: batch.size })]);
+      }
+      return replies;
+    });
+    const replies = (await Promise.all(lanes)).flat().sort((a, b) => a[0] - b[0]).map(([, reply]) => reply);
+    const gradients = new Map<string, tf.Tensor>();
+    let loss = 0;
+    for (const reply of replies) {
+      if (!reply.ok) {
+        for (const gradient of gradients.values()) gradient.dispose();
+        throw new Error(`gradient worker failed: ${reply.message}`);
+      }
+      loss += reply.loss;
+      const shapes = new Map(trainable.map((p) => [p.name, p.variable.shape]));
+      const next = new Map<string, tf.Tensor>();
+      let offset = 0;
+      reply.names.forEach((name, index) => {
+        const size = reply.sizes[index]!;
+        next.set(name, tf.tensor(reply.values.subarray(offset, offset + size), shapes.get(name)));
+        offset += size;
+      });
+      accumulateGradients(gradients, next);
+      for (const statistics of reply.statistics) {
+        const runningMean = model.params.get(statistics.runningMean)?.variable;
+        const runningVariance = model.params.get(statistics.runningVariance)?.variable;
+        if (runningMean === undefined || runningVariance === undefined) throw new Error(`no BatchNorm statistics ${statistics.runningMean} in the model`);
+        tf.tidy(() => moveRunningStatistics({ runningMean, runningVariance, momentum: statistics.momentum }, tf.tensor(statistics.mean), tf.tensor(statistics.unbiasedVariance)));
+      }
+    }
+    if (stage.clip_grad !== null) clipGlobalNorm(gradients, stage.clip_grad);
+    return { loss, gradients };
+  }
+
+  /** Stops every worker. */
+  async close(): Promise<void> {
+    await Promise.all(this.workers.map((worker) => worker.terminate()));
+  }
+}
+
+/** Every variable of the model, flat in ParameterStore order. */
+function flatWeights(model: MaskedAutoencoder): Float32Array {
+  const variables = model.params.list();
+  const values = new Float32Array(variables.reduce((sum, info) => sum + info.variable.size, 0));
+  let offset = 0;
+  for (const info of variables) {
+    values.set(info.variable.dataSync() as Float32Array, offset);
+    offset += info.variable.size;
+  }
+  return values;
+}
+
+// Micro-batches are views into the step's batch; a message copies what it sends, so copy only the part's range.
+function copyMicroBatch(micro: MicroBatch): MicroBatch {
+  const part = micro.part;
+  return {
+    ...micro,
+    part: {
+      ...part,
+      input: part.input.slice(), target: part.target.slice(), motion: part.motion.slice(),
+      anomalyMask: part.anomalyMask.slice(), hasAnomaly: part.hasAnomaly.slice(),
+    },
+  };
+}
