@@ -86,6 +86,24 @@ describe('optimizers and schedules', () => {
     params.dispose();
   });
 
+  it('AdamW and Adam match torch.optim over two steps (bias corrections, decoupled vs L2 decay)', () => {
+    // Expected values from torch.optim's update rules evaluated by hand in float64: w = 1, lr 0.1, decay 0.5,
+    // betas (0.9, 0.95), gradients 0.3 then -0.1.
+    for (const [kind, expected] of [['adamw', 0.7670693348095989], ['adam', 0.8079895066374044]] as const) {
+      const params = new ParameterStore(new Random(1));
+      const weight = params.parameter('w', 'encoder', [1, 1], { kind: 'ones' });
+      const optimizer = optimizerRegistry[kind]({ kind, lr: 0.1, weight_decay: 0.5, betas: [0.9, 0.95], momentum: 0 }, params.list());
+      for (const gradient of [0.3, -0.1]) {
+        const g = tf.tensor2d([[gradient]]);
+        optimizer.apply(new Map([['w', g]]), 0.1);
+        g.dispose();
+      }
+      expect(weight.dataSync()[0], kind).toBeCloseTo(expected, 6);
+      optimizer.dispose();
+      params.dispose();
+    }
+  });
+
   it('warms up linearly, then follows the cosine to min_lr', () => {
     const schedule = { kind: 'cosine', warmup_epochs: 2, min_lr: 0.1 } as const;
     expect(learningRate(schedule, 1, 1, 10)).toBeCloseTo(0.5);
