@@ -135,6 +135,15 @@ function applyHead(head: Head, x: tf.Tensor3D): tf.Tensor3D {
   return linear({ weight, bias }, normed) as tf.Tensor3D;
 }
 
+/**
+ * x [1, ...] repeated `count` times along the first axis, as ones [count, 1, ...] x x: tf.broadcastTo is a Tile
+ * whose gradient slices and adds once per repetition (2,560 Slice + Add kernels per step for the Ped2 recipe's mask
+ * tokens), while a broadcasting Multiply's gradient is one Sum. x * 1 is exact, so values are unchanged.
+ */
+function repeatRows(x: tf.Tensor, count: number): tf.Tensor {
+  return tf.mul(tf.ones([count, ...x.shape.slice(1).map(() => 1)]), x);
+}
+
 /** patches [B, L, p*p*C] -> latent [B, 1 + K, De] of the cls token and the kept tokens. */
 export function encode(model: MaskedAutoencoder, patches: tf.Tensor3D, mask: TokenMask, context: ForwardContext): tf.Tensor3D {
   const { encoder } = model;
@@ -142,7 +151,7 @@ export function encode(model: MaskedAutoencoder, patches: tf.Tensor3D, mask: Tok
   const dim = encoder.cls.shape[1] as number;
   const embedded = layerNorm(encoder.embedNorm, linear(encoder.embed, patches)); // [B, L, De]
   const kept = tf.gather(tf.reshape(embedded, [batch * tokens, dim]), tf.tensor1d(mask.keepIndex, 'int32')); // [B*K, De]
-  const cls = tf.broadcastTo(tf.reshape(encoder.cls, [1, 1, dim]), [batch, 1, dim]);
+  const cls = repeatRows(tf.reshape(encoder.cls, [1, 1, dim]), batch);
   let x = tf.concat([cls, tf.reshape(kept, [batch, mask.keep, dim])], 1) as tf.Tensor3D; // [B, 1 + K, De]
   for (const layer of encoder.blocks) x = block(layer, x, mask.rows, mask.cols, context);
   return layerNorm(encoder.norm, x) as tf.Tensor3D;
@@ -157,7 +166,7 @@ function unshuffle(model: MaskedAutoencoder, latent: tf.Tensor3D, mask: TokenMas
   const cls = tf.slice(embedded, [0, 0, 0], [batch, 1, dim]);
   let pool = tf.reshape(tf.slice(embedded, [0, 1, 0], [batch, mask.keep, dim]), [batch * mask.keep, dim]);
   const hiddenCount = batch * (mask.tokens - mask.keep);
-  if (hiddenCount > 0) pool = tf.concat([pool, tf.broadcastTo(decoder.maskToken, [hiddenCount, dim])], 0); // [B*L, Dd]
+  if (hiddenCount > 0) pool = tf.concat([pool, repeatRows(decoder.maskToken, hiddenCount)], 0); // [B*L, Dd]
   const restored = tf.reshape(tf.gather(pool, tf.tensor1d(mask.restoreIndex, 'int32')), [batch, mask.tokens, dim]);
   return tf.concat([cls, restored], 1) as tf.Tensor3D;
 }
