@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { canonicalJson, isScoringOnlyKey, sha256Hex } from './hash.ts';
+import { canonicalJson, isScoringOnlyKey, sha256Hex, trainingHash } from './hash.ts';
+import { planOf, resolveIn, SMALL } from '../test-recipes.ts';
 
 describe('hashing', () => {
   it('canonical JSON sorts keys at every level and keeps list order', () => {
@@ -13,5 +14,15 @@ describe('hashing', () => {
     expect(isScoringOnlyKey('eval.region_overlap')).toBe(true);
     expect(isScoringOnlyKey('model.encoder.block')).toBe(false);
     expect(isScoringOnlyKey('stages[0].epochs')).toBe(false);
+  });
+  it('the training hash ignores scoring, the name and runtime.workers, but not the seed', async () => {
+    const plan = planOf(await resolveIn({ 'recipes/a.yaml': SMALL }, 'recipes/a.yaml')).plan;
+    const base = await trainingHash(plan);
+    expect(await trainingHash({ ...plan, name: 'other', scoring: { ...plan.scoring, top_patches: 3 } })).toBe(base);
+    expect(await trainingHash({ ...plan, runtime: { ...plan.runtime, workers: 2 } })).toBe(base);
+    // A plan.json written before runtime.workers existed.
+    const { workers: _workers, ...older } = plan.runtime;
+    expect(await trainingHash({ ...plan, runtime: older as typeof plan.runtime })).toBe(base);
+    expect(await trainingHash({ ...plan, runtime: { ...plan.runtime, seed: 9 } })).not.toBe(base);
   });
 });

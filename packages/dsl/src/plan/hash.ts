@@ -36,10 +36,12 @@ export function isScoringOnlyKey(key: string): boolean {
 }
 
 /**
- * Hash of what determines the trained model: the Plan without `name`, `scoring`, `eval` and `sweep`. Two Plans with
- * the same training hash can share checkpoints.
+ * Hash of what determines the trained model: the Plan without `name`, `scoring`, `eval`, `sweep` and
+ * `runtime.workers` (gradient workers give the one-thread result bit for bit; a plan.json written before the key
+ * existed hashes the same). Two Plans with the same training hash can share checkpoints.
  */
 export function trainingHash(plan: Plan): Promise<string> {
-  const { name: _name, scoring: _scoring, eval: _eval, sweep: _sweep, ...training } = plan;
-  return sha256Hex(canonicalJson(training));
+  const { name: _name, scoring: _scoring, eval: _eval, sweep: _sweep, runtime, ...training } = plan;
+  const { workers: _workers, ...execution } = runtime;
+  return sha256Hex(canonicalJson({ ...training, runtime: execution }));
 }
