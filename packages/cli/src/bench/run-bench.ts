@@ -86,7 +86,7 @@ async function benchTrain(plan: Plan, model: MaskedAutoencoder, batchSize: numbe
     const times = await timeRepeats(async () => {
       const stepRandom = new Random(random.nextUint32());
       const { gradients } = workers
-        ? await workers.stepGradients(plan, stage, stageIndex, model, batch, trainable, stepRandom)
+        ? await workers.stepGradients(plan, stageIndex, model, batch, trainable, stepRandom)
         : stepGradients(plan, stage, model, batch, trainable, stepRandom);
       optimizer.apply(gradients, stage.optimizer.lr);
       for (const gradient of gradients.values()) gradient.dispose();

@@ -56,7 +56,7 @@ describe('gradient workers', () => {
       const broken = { ...batch, input: batch.input.subarray(0, 10) };
       const trainable = model.params.list().filter((p) => p.trainable);
       const { Random } = await import('../random.ts');
-      await expect(workers.stepGradients(plan, plan.stages[0]!, 0, model, broken, trainable, new Random(1))).rejects.toThrow(/gradient worker failed/);
+      await expect(workers.stepGradients(plan, 0, model, broken, trainable, new Random(1))).rejects.toThrow(/gradient worker failed/);
     } finally {
       await workers.close();
       model.params.dispose();

@@ -6,7 +6,7 @@
 // result with the same micro_batch (tested for equality in gradient-workers.test.ts).
 import { Worker } from 'node:worker_threads';
 import * as tf from '@tensorflow/tfjs-core';
-import type { Plan, StagePlan } from '@vadc/dsl';
+import type { Plan } from '@vadc/dsl';
 import type { TrainingBatch } from '../data/types.ts';
 import type { MaskedAutoencoder } from '../model/autoencoder.ts';
 import { moveRunningStatistics } from '../model/layers.ts';
@@ -100,14 +100,12 @@ export class GradientWorkers {
     return new GradientWorkers(workers);
   }
 
-  get size(): number {
-    return this.workers.length;
-  }
-
-  /** stepGradients, with micro-batch k computed by worker k mod size. */
+  /** stepGradients of stage `stageIndex`, with micro-batch k computed by worker k mod the pool's size. */
   async stepGradients(
-    plan: Plan, stage: StagePlan, stageIndex: number, model: MaskedAutoencoder, batch: TrainingBatch, trainable: ParameterInfo[], random: Random,
+    plan: Plan, stageIndex: number, model: MaskedAutoencoder, batch: TrainingBatch, trainable: ParameterInfo[], random: Random,
   ): Promise<StepGradients> {
+    const stage = plan.stages[stageIndex];
+    if (stage === undefined) throw new Error(`plan has no stage ${stageIndex}`);
     const parts = microBatches(plan, stage, model, batch, random);
     const weights = flatWeights(model);
     const lanes = this.workers.map(async (worker, lane) => {
@@ -119,6 +117,7 @@ export class GradientWorkers {
       return replies;
     });
     const replies = (await Promise.all(lanes)).flat().sort((a, b) => a[0] - b[0]).map(([, reply]) => reply);
+    const shapes = new Map(trainable.map((p) => [p.name, p.variable.shape]));
     const gradients = new Map<string, tf.Tensor>();
     let loss = 0;
     for (const reply of replies) {
@@ -127,7 +126,6 @@ export class GradientWorkers {
         throw new Error(`gradient worker failed: ${reply.message}`);
       }
       loss += reply.loss;
-      const shapes = new Map(trainable.map((p) => [p.name, p.variable.shape]));
       const next = new Map<string, tf.Tensor>();
       let offset = 0;
       reply.names.forEach((name, index) => {

@@ -97,7 +97,7 @@ export async function trainStage(options: TrainStageOptions): Promise<StageResul
         const started = performance.now();
         const stepRandom = new Random(random.nextUint32());
         const { loss, gradients } = options.workers
-          ? await options.workers.stepGradients(plan, stage, stageIndex, model, batch, trainable, stepRandom)
+          ? await options.workers.stepGradients(plan, stageIndex, model, batch, trainable, stepRandom)
           : stepGradients(plan, stage, model, batch, trainable, stepRandom);
         if (!Number.isFinite(loss)) {
           for (const g of gradients.values()) g.dispose();
