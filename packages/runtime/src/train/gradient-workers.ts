@@ -1,6 +1,7 @@
-// Data-parallel gradients over worker threads (plan.runtime.workers > 1). On two cores a small model gains nothing
-// from wasm's second thread (per-op overhead and tiny products dominate: bench/RESULTS.md), but two processes
-// working on two micro-batches do. The trainer draws every micro-batch's mask and dropout seed in order, as
+// Data-parallel gradients over worker threads (plan.runtime.workers > 1): a small model gains little from wasm's
+// second thread (per-op overhead and tiny products dominate), so micro-batches go to separate one-thread backends
+// instead. On this project's 2-core machine that gains only 4% (two wasm SIMD streams slow each other down:
+// bench/RESULTS.md), hence off by default. The trainer draws every micro-batch's mask and dropout seed in order, as
 // `stepGradients` does; workers compute micro-batch k on a copy of the current weights; the trainer adds the
 // gradients and applies the BatchNorm statistics in micro-batch order. So a step's result is the one-thread
 // result with the same micro_batch (tested for equality in gradient-workers.test.ts).
@@ -42,8 +43,7 @@ class GradientWorker {
   private pending: Settle | null = null;
 
   private constructor(private readonly worker: Worker) {
-    worker.on('message', (message: WorkerReply | { ready: true }) => {
-      if ('ready' in message) return;
+    worker.on('message', (message: WorkerReply) => {
       const pending = this.pending;
       this.pending = null;
       pending?.resolve(message);
@@ -62,6 +62,7 @@ class GradientWorker {
     return new Promise((resolve, reject) => {
       const onMessage = (message: { ready?: boolean }) => {
         if (message.ready !== true) return;
+        worker.off('message', onMessage);
         worker.off('error', reject);
         resolve(new GradientWorker(worker));
       };
