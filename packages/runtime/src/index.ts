@@ -51,20 +51,22 @@ export { maskingRegistry, createTokenMask, type TokenMask, type MaskingStrategy,
 export { patchGrid, patchify, unpatchify, unpatchifyPlanar, joinPatchValues, patchMotion, reconstructionTarget, type PatchGrid } from './model/patches.ts';
 export { ParameterStore, type ParameterInfo, type Initializer } from './model/parameters.ts';
 export type { InitStyle, ForwardContext } from './model/layers.ts';
-export { trainStage, train, TrainingError, type TrainStageOptions, type TrainOptions, type StageResult, type StepReport } from './train/train-stage.ts';
+export { trainStage, train, startGradientSource, TrainingError, type TrainStageOptions, type TrainOptions, type StageResult, type StepReport } from './train/train-stage.ts';
 export { lossRegistry, reconstructionWeights, type LossContext, type LossFunction } from './train/losses.ts';
 export { optimizerRegistry, type Optimizer, type OptimizerFactory, type OptimizerSnapshot, type NamedArray } from './train/optimizers.ts';
 export { scheduleRegistry, learningRate, type Schedule } from './train/schedule.ts';
 export { saveCheckpoint, loadCheckpoint, assignWeights, modelWeights, type TrainingCheckpoint, type TrainingProgress } from './train/state.ts';
 export { writeCheckpointFile, readCheckpointFile, type CheckpointFile } from './train/checkpoint.ts';
-export { stepGradients, microBatches, microBatchGradients, accumulateGradients, sliceBatch, trainingMask, clipGlobalNorm, type StepGradients, type MicroBatch } from './train/step.ts';
+export { stepGradients, microBatches, microBatchGradients, accumulateGradients, sliceBatch, trainingMask, clipGlobalNorm, type StepGradients, type MicroBatch, type GradientSource } from './train/step.ts';
 export { GradientWorkers } from './train/gradient-workers.ts';
 
-// ONNX: export the model as an ONNX graph, score with onnxruntime-node (optional dependency) (issue 7, onnx engine).
+// ONNX: export the model as an ONNX graph, score and train with onnxruntime-node (optional dependency) (issue 7).
 export { exportOnnx, onnxTokenGrid, ONNX_NAMES, type OnnxExportOptions, type OnnxTokenGrid } from './onnx/export-onnx.ts';
 export { SCORING_NAMES } from './onnx/scoring-graph.ts';
 export { createOnnxInference, testTimeMask, type OnnxInference, type OnnxInferenceOptions, type OnnxOutputs, type OnnxPatchSummaries } from './onnx/onnx-inference.ts';
 export { loadOnnxRuntime, onnxRuntimeAvailable } from './onnx/onnxruntime.ts';
+export { OnnxTrainer, dropoutMask, type OnnxTrainerOptions } from './onnx/onnx-training.ts';
+export { buildTrainingGraph, TRAINING_NAMES, type TrainingGraph, type TrainingGraphSpec, type DropoutSite } from './onnx/training-graph.ts';
 export { OnnxError, type OnnxErrorCode } from './onnx/onnx-error.ts';
 
 // Seeded random numbers (stepGradients takes one; `vadc bench` drives it directly) (issue 7, bench).

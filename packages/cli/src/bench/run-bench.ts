@@ -4,7 +4,7 @@
 import type { Plan } from '@vadc/dsl';
 import {
   absoluteDifference, combinePatchMaps, createModel, createOnnxInference, createResizer, DataPipeline, frameComponents, inferBatch,
-  GradientWorkers, openDataset, optimizerRegistry, patchComponents, Random, resolveThreads, stepGradients, type FrameOutputs, type MaskedAutoencoder,
+  openDataset, optimizerRegistry, patchComponents, Random, resolveThreads, startGradientSource, stepGradients, type FrameOutputs, type MaskedAutoencoder,
 } from '@vadc/runtime';
 import { benchTestBatch, benchTrainingBatch, seededUniform } from './bench-inputs.ts';
 import { liveTensors, medianSeconds, peakRssBytes, spread, timeRepeats, wasmHeapBytes, type RepeatPlan, type RepeatTimes, type Spread } from './timing.ts';
@@ -14,7 +14,8 @@ export interface BenchOptions extends RepeatPlan {
   mode: 'train' | 'infer' | 'both';
   /** Frames per step; null = the teacher stage's batch (train) and scoring.batch (infer). */
   batch: number | null;
-  engine: 'tfjs' | 'onnx';
+  /** Inference engine; also the training engine when set (else the recipe's runtime.train_engine trains). */
+  engine: 'tfjs' | 'onnx' | null;
   /** Measure the input pipeline on the recipe's real dataset (synthetic datasets are always measured). */
   data: boolean;
   /** Called before each phase, for progress lines. */
@@ -45,7 +46,10 @@ export interface TimeSplit {
 /** Everything one `vadc bench` run measured. */
 export interface BenchResult {
   size: [number, number];
+  /** Inference engine. */
   engine: 'tfjs' | 'onnx';
+  /** What computed the training steps' gradients (null when training was not measured). */
+  train_engine: 'tfjs' | 'onnx' | null;
   warmup: number;
   repeats: number;
   steps: number;
@@ -73,20 +77,21 @@ function teacherStage(plan: Plan): Plan['stages'][number] {
 }
 
 // One optimizer step of the teacher stage, exactly as train/train-stage.ts runs it: summed micro-batch gradients
-// (over gradient workers when runtime.workers > 1), then the optimizer's update at the stage's base learning rate.
+// (from onnxruntime with train_engine onnx, over gradient workers when runtime.workers > 1), then the optimizer's
+// update at the stage's base learning rate.
 async function benchTrain(plan: Plan, model: MaskedAutoencoder, batchSize: number, repeats: RepeatPlan): Promise<ModeResult> {
   const stage = teacherStage(plan);
   const trainable = model.params.list().filter((p) => p.trainable && !stage.freeze.includes(p.part));
   const optimizer = optimizerRegistry[stage.optimizer.kind](stage.optimizer, trainable);
   const batch = benchTrainingBatch(plan, batchSize);
   const random = new Random(plan.runtime.seed);
-  const workers = plan.runtime.workers > 1 ? await GradientWorkers.start(plan, plan.runtime.workers) : null;
+  const source = await startGradientSource(plan);
   const stageIndex = plan.stages.indexOf(stage);
   try {
     const times = await timeRepeats(async () => {
       const stepRandom = new Random(random.nextUint32());
-      const { gradients } = workers
-        ? await workers.stepGradients(plan, stageIndex, model, batch, trainable, stepRandom)
+      const { gradients } = source
+        ? await source.stepGradients(plan, stageIndex, model, batch, trainable, stepRandom)
         : stepGradients(plan, stage, model, batch, trainable, stepRandom);
       optimizer.apply(gradients, stage.optimizer.lr);
       for (const gradient of gradients.values()) gradient.dispose();
@@ -94,7 +99,7 @@ async function benchTrain(plan: Plan, model: MaskedAutoencoder, batchSize: numbe
     return modeResult(batchSize, times);
   } finally {
     optimizer.dispose();
-    await workers?.close();
+    await source?.close();
   }
 }
 
@@ -170,14 +175,17 @@ export async function runBench(plan: Plan, options: BenchOptions): Promise<Bench
   let train: ModeResult | null = null;
   let infer: ModeResult | null = null;
   let scoringSeconds: number | null = null;
+  const trainEngine = options.engine ?? plan.runtime.train_engine ?? 'tfjs';
+  const inferEngine = options.engine ?? 'tfjs';
   try {
     if (options.mode !== 'infer') {
-      options.onPhase?.('train');
-      train = await benchTrain(plan, model, options.batch ?? teacherStage(plan).batch, repeats);
+      options.onPhase?.(`train (${trainEngine})`);
+      const trainPlan = { ...plan, runtime: { ...plan.runtime, train_engine: trainEngine } };
+      train = await benchTrain(trainPlan, model, options.batch ?? teacherStage(plan).batch, repeats);
     }
     if (options.mode !== 'train') {
-      options.onPhase?.('infer');
-      const measured = await benchInfer(plan, model, options.batch ?? plan.scoring.batch, options.engine, resolveThreads(plan.runtime.threads), repeats);
+      options.onPhase?.(`infer (${inferEngine})`);
+      const measured = await benchInfer(plan, model, options.batch ?? plan.scoring.batch, inferEngine, resolveThreads(plan.runtime.threads), repeats);
       infer = measured.result;
       const outputs = measured.outputs;
       scoringSeconds = medianSeconds(() => {
@@ -193,7 +201,7 @@ export async function runBench(plan: Plan, options: BenchOptions): Promise<Bench
   const motion = motionSeconds(plan, data.native);
   const model_ms = 1000 / (infer ?? train)!.frames_per_second.median;
   return {
-    size: plan.data.size, engine: options.engine, warmup: options.warmup, repeats: options.repeats, steps: options.steps, train, infer,
+    size: plan.data.size, engine: inferEngine, train_engine: train === null ? null : trainEngine, warmup: options.warmup, repeats: options.repeats, steps: options.steps, train, infer,
     split: {
       data_decode_ms: data.seconds === null ? null : Math.max(0, data.seconds - motion) * 1000,
       data_note: data.note,

@@ -91,9 +91,19 @@ describe('vadc bench', () => {
     expect(result.infer.frames_per_second.min).toBeGreaterThan(0);
   }, 60_000);
 
-  it('usage errors exit 2: bad --mode, bad --repeats, onnx training, no recipe', async () => {
+  it.skipIf(!onnxInstalled)('--engine onnx --mode train times onnxruntime training steps', async () => {
     const root = await project();
-    for (const args of [['--mode', 'fast'], ['--repeats', '0'], ['--batch', 'x'], ['--engine', 'onnx', '--mode', 'train'], ['--engine', 'torch']]) {
+    const { out, io } = capture(root);
+    expect(await runCli(['bench', 'tiny.yaml', '--mode', 'train', '--engine', 'onnx', '--batch', '2', '--repeats', '2', '--steps', '1', '--json'], io)).toBe(0);
+    const result = JSON.parse(out.join('')) as { train_engine: string; train: ModeJson; infer: null };
+    expect(result.train_engine).toBe('onnx');
+    expect(result.infer).toBeNull();
+    expect(result.train.frames_per_second.min).toBeGreaterThan(0);
+  }, 60_000);
+
+  it('usage errors exit 2: bad --mode, bad --repeats, bad --batch, unknown engine, no recipe', async () => {
+    const root = await project();
+    for (const args of [['--mode', 'fast'], ['--repeats', '0'], ['--batch', 'x'], ['--engine', 'torch']]) {
       const { err, io } = capture(root);
       expect(await runCli(['bench', 'tiny.yaml', ...args], io)).toBe(2);
       expect(err.join('')).toMatch(new RegExp(`--${args[0]!.slice(2)}|onnx`));

@@ -32,18 +32,18 @@ async function bench(args: ParsedArguments, io: CommandIO): Promise<number> {
   const backendName = choice('backend', values.backend, BACKENDS, 'auto');
   const options: BenchOptions = {
     mode: choice('mode', values.mode, MODES, 'both'),
-    engine: choice('engine', values.engine, ENGINES, 'tfjs'),
+    engine: values.engine === undefined ? null : choice('engine', values.engine, ENGINES, 'tfjs'),
     batch: values.batch === undefined ? null : count('batch', values.batch, 0, 1),
     warmup: count('warmup', values.warmup, 1, 0),
     repeats: count('repeats', values.repeats, 3, 1),
     steps: count('steps', values.steps, 2, 1),
     data: values.data === true,
   };
-  if (options.engine === 'onnx' && options.mode === 'train') throw new UsageError('--engine onnx runs inference only: use --mode infer');
-  if (options.engine === 'onnx' && !(await onnxRuntimeAvailable())) throw new UsageError('--engine onnx needs the optional package onnxruntime-node, which is not installed');
   const loaded = await loadRecipe(recipe, values, io);
   if (loaded === null) return EXIT_FAILED;
   const { plan } = loaded;
+  const usesOnnx = options.engine === 'onnx' || (options.engine === null && options.mode !== 'infer' && plan.runtime.train_engine === 'onnx');
+  if (usesOnnx && !(await onnxRuntimeAvailable())) throw new UsageError('the onnx engine needs the optional package onnxruntime-node, which is not installed');
   const backend = await selectBackend((backendName === 'auto' ? plan.runtime.backend : backendName) as Plan['runtime']['backend'], { threads: plan.runtime.threads });
   const json = values.json === true;
   if (!json) options.onPhase = (phase) => io.stderr(`bench: ${phase}...\n`);
@@ -58,11 +58,19 @@ async function bench(args: ParsedArguments, io: CommandIO): Promise<number> {
   if (json) {
     io.stdout(`${JSON.stringify({ ...context, ...result }, null, 2)}\n`);
   } else {
-    const header = `bench ${plan.name} (${context.recipe}): ${plan.data.size[0]}x${plan.data.size[1]}, ${context.backend}, engine ${options.engine}, ` +
+    const header = `bench ${plan.name} (${context.recipe}): ${plan.data.size[0]}x${plan.data.size[1]}, ${context.backend}, ${engines(result)}, ` +
       `load ${context.load_average.join(' ')}, ${context.date}`;
     io.stdout(formatBench(result, header));
   }
   return EXIT_OK;
+}
+
+// "training onnx, inference tfjs": the engines of what was measured.
+function engines(result: { engine: string; train_engine: string | null; infer: unknown }): string {
+  const parts = [];
+  if (result.train_engine !== null) parts.push(`training ${result.train_engine}`);
+  if (result.infer !== null) parts.push(`inference ${result.engine}`);
+  return parts.join(', ');
 }
 
 /** `vadc bench`: model speed (frames/s), peak memory and time split for a recipe's shapes. */

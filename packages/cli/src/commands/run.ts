@@ -2,6 +2,7 @@
 // A finished or unfinished run of the same resolved recipe is never overwritten: the command says so and offers
 // --resume (continue / re-use it) or --new (a fresh run id).
 import { resolve } from 'node:path';
+import { onnxRuntimeAvailable } from '@vadc/runtime';
 import { EXIT_FAILED, EXIT_OK, UsageError, type Command, type CommandIO, type ParsedArguments } from '../command.ts';
 import { loadRecipe, recipeOptions } from '../recipe-reader.ts';
 import { executeRun, type InferenceEngine } from '../run/execute-run.ts';
@@ -18,6 +19,9 @@ async function runRecipe(args: ParsedArguments, io: CommandIO, trainOnly: boolea
   const engine = engineOption(args.values.engine);
   const loaded = await loadRecipe(recipe, args.values, io);
   if (loaded === null) return EXIT_FAILED;
+  if (loaded.plan.runtime.train_engine === 'onnx' && !(await onnxRuntimeAvailable())) {
+    throw new UsageError('runtime.train_engine is onnx, which needs the optional package onnxruntime-node (not installed here); install it or set runtime.train_engine: tfjs');
+  }
   const outRoot = resolve(io.cwd, typeof args.values.out === 'string' ? args.values.out : 'runs');
 
   const sameRecipe = (await listRuns(outRoot, loaded.plan.name)).filter((run) => run.record.hash === loaded.hash);

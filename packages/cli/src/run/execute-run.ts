@@ -54,6 +54,8 @@ export interface RunSpeed {
   infer_fps: number | null;
   /** Engine that scored (tfjs or onnx). */
   engine: InferenceEngine;
+  /** What computed the training gradients (runtime.train_engine). */
+  train_engine: 'tfjs' | 'onnx';
   backend: string;
   threads: number;
   train_batch: number | null;
@@ -139,7 +141,7 @@ export async function scoreEvaluateReport(trained: TrainedRun, io: CommandIO): P
   const evaluateStart = performance.now();
   const frames = videos.reduce((sum, video) => sum + video.frameCount, 0);
   const speed: RunSpeed = {
-    train_fps: trainSpeed, infer_fps: scoringSeconds > 0 ? frames / scoringSeconds : null, engine,
+    train_fps: trainSpeed, infer_fps: scoringSeconds > 0 ? frames / scoringSeconds : null, engine, train_engine: plan.runtime.train_engine ?? 'tfjs',
     backend: backend.backend, threads: backend.threads, train_batch: plan.stages[0]?.batch ?? null, infer_batch: plan.scoring.batch,
   };
   const metrics: RunMetrics & { speed: RunSpeed } = { ...evaluateRun(videos, plan), speed };
@@ -189,6 +191,7 @@ async function trainModel(plan: Plan, model: MaskedAutoencoder, pipeline: DataPi
   let barKey = '';
   let trainedSamples = 0;
   let trainedSeconds = 0;
+  if (plan.runtime.train_engine === 'onnx') io.stdout('training engine: onnxruntime (runtime.train_engine onnx)\n');
   await trainPlan({
     plan,
     model,

@@ -37,11 +37,12 @@ export function isScoringOnlyKey(key: string): boolean {
 
 /**
  * Hash of what determines the trained model: the Plan without `name`, `scoring`, `eval`, `sweep` and
- * `runtime.workers` (gradient workers give the one-thread result bit for bit; a plan.json written before the key
- * existed hashes the same). Two Plans with the same training hash can share checkpoints.
+ * `runtime.workers` (gradient workers give the one-thread result bit for bit). `runtime.train_engine` counts only
+ * when it is not the default `tfjs`. A plan.json written before either key existed hashes the same. Two Plans with
+ * the same training hash can share checkpoints.
  */
 export function trainingHash(plan: Plan): Promise<string> {
   const { name: _name, scoring: _scoring, eval: _eval, sweep: _sweep, runtime, ...training } = plan;
-  const { workers: _workers, ...execution } = runtime;
-  return sha256Hex(canonicalJson({ ...training, runtime: execution }));
+  const { workers: _workers, train_engine: engine, ...execution } = runtime;
+  return sha256Hex(canonicalJson({ ...training, runtime: engine === undefined || engine === 'tfjs' ? execution : { ...execution, train_engine: engine } }));
 }

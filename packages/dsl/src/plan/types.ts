@@ -208,7 +208,15 @@ export interface RuntimePlan {
    * micro_batch: masks and dropout seeds are drawn in micro-batch order and gradients summed in that order.
    */
   workers: number;
+  /**
+   * What computes training gradients: `tfjs` (the reference, on `backend`) or `onnx` (each micro-batch's forward,
+   * loss and gradients as one onnxruntime-node CPU graph; same model, loss, masks and optimizer, its own dropout
+   * draws, so a different training hash). Needs the optional onnxruntime-node package.
+   */
+  train_engine: TrainEngineName;
 }
+
+export type TrainEngineName = 'tfjs' | 'onnx';
 
 /** A grid over dotted recipe keys: every combination is one run (scoring-only keys re-use one trained model). */
 export interface SweepPlan {

@@ -46,7 +46,7 @@ export const sectionDefaults: Omit<Plan, 'name' | 'stages' | 'data'> & { data: O
     maps: { erode: 2, dilate: 3 }, // mae_cvt.py process_result: Erosion2d(.., 2) once, Dilation2d(.., 3) twice
   },
   eval: { metrics: ['micro_auc', 'macro_auc'], region_overlap: 0.1, track_overlap: 0.1, map_thresholds: 50 }, // RBDC/TBDC: overlap 0.1 (Ramachandra & Jones); vadc: 50 thresholds
-  runtime: { backend: 'auto', seed: 0, threads: 'auto', workers: 1 }, // vadc
+  runtime: { backend: 'auto', seed: 0, threads: 'auto', workers: 1, train_engine: 'tfjs' }, // vadc
   sweep: null,
 };
 

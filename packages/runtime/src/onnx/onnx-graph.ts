@@ -112,9 +112,14 @@ export class OnnxGraph {
 
   /** Adds a node of an operator domain other than the standard one (e.g. 'com.microsoft'). */
   nodeIn(domain: string, op: string, inputs: readonly string[], attributes: Record<string, OnnxAttribute> = {}, scope = op): string {
-    const output = this.unique(scope);
-    this.nodes.push({ op, domain, name: this.unique(`${scope}/node`), inputs, outputs: [output], attributes });
-    return output;
+    return this.nodeWithOutputs(domain, op, inputs, attributes, 1, scope)[0] as string;
+  }
+
+  /** Adds a node with `count` outputs (e.g. LayerNormalization's Y, Mean, InvStdDev); returns their names. */
+  nodeWithOutputs(domain: string, op: string, inputs: readonly string[], attributes: Record<string, OnnxAttribute>, count: number, scope = op): string[] {
+    const outputs = Array.from({ length: count }, (_, index) => this.unique(index === 0 ? scope : `${scope}:${index}`));
+    this.nodes.push({ op, domain, name: this.unique(`${scope}/node`), inputs, outputs, attributes });
+    return outputs;
   }
 
   /** The ModelProto bytes, with `metadata` as its metadata_props (key / value strings). */

@@ -42,6 +42,13 @@ export interface StepGradients {
   gradients: Map<string, tf.Tensor>;
 }
 
+/** Computes steps' gradients elsewhere than this thread's TF.js (gradient workers, onnxruntime). */
+export interface GradientSource {
+  /** One step's loss and summed gradients, as `stepGradients`. */
+  stepGradients(plan: Plan, stageIndex: number, model: MaskedAutoencoder, batch: TrainingBatch, trainable: ParameterInfo[], random: Random): Promise<StepGradients>;
+  close(): Promise<void>;
+}
+
 /** One micro-batch of a step with the mask and dropout seed it trains with. */
 export interface MicroBatch {
   part: TrainingBatch;

@@ -10,8 +10,9 @@ import { Random } from '../random.ts';
 import { optimizerRegistry } from './optimizers.ts';
 import { learningRate } from './schedule.ts';
 import { assignWeights, loadCheckpoint, saveCheckpoint, type TrainingCheckpoint } from './state.ts';
+import { OnnxTrainer } from '../onnx/onnx-training.ts';
 import { GradientWorkers } from './gradient-workers.ts';
-import { stepGradients } from './step.ts';
+import { stepGradients, type GradientSource } from './step.ts';
 
 /** One line of training progress. */
 export interface StepReport {
@@ -55,8 +56,8 @@ export interface TrainStageOptions {
   /** Steps per epoch when known (gives the schedule fractional epochs); else the rate changes per epoch. */
   stepsPerEpoch?: number | null;
   onStep?: (report: StepReport) => void;
-  /** Gradient workers for the micro-batches (plan.runtime.workers > 1); null = this thread. */
-  workers?: GradientWorkers | null;
+  /** What computes the steps' gradients (gradient workers, onnxruntime); null = TF.js in this thread. */
+  gradientSource?: GradientSource | null;
 }
 
 /** What a finished stage reports. */
@@ -96,8 +97,8 @@ export async function trainStage(options: TrainStageOptions): Promise<StageResul
         const rate = learningRate(stage.schedule, stage.optimizer.lr, epoch + fraction, stage.epochs);
         const started = performance.now();
         const stepRandom = new Random(random.nextUint32());
-        const { loss, gradients } = options.workers
-          ? await options.workers.stepGradients(plan, stageIndex, model, batch, trainable, stepRandom)
+        const { loss, gradients } = options.gradientSource
+          ? await options.gradientSource.stepGradients(plan, stageIndex, model, batch, trainable, stepRandom)
           : stepGradients(plan, stage, model, batch, trainable, stepRandom);
         if (!Number.isFinite(loss)) {
           for (const g of gradients.values()) g.dispose();
@@ -156,7 +157,7 @@ export async function train(options: TrainOptions): Promise<StageResult[]> {
     }
   }
   const results: StageResult[] = [];
-  const workers = plan.runtime.workers > 1 && firstStage < plan.stages.length ? await GradientWorkers.start(plan, plan.runtime.workers) : null;
+  const gradientSource = firstStage < plan.stages.length ? await startGradientSource(plan) : null;
   try {
     for (let stageIndex = firstStage; stageIndex < plan.stages.length; stageIndex++) {
       results.push(await trainStage({
@@ -164,11 +165,20 @@ export async function train(options: TrainOptions): Promise<StageResult[]> {
         batches: (epoch) => options.batches(stageIndex, epoch),
         stepsPerEpoch: options.stepsPerEpoch?.(stageIndex) ?? null,
         onStep: options.onStep,
-        workers,
+        gradientSource,
       }));
     }
   } finally {
-    await workers?.close();
+    await gradientSource?.close();
   }
   return results;
+}
+
+/**
+ * What computes a plan's training gradients outside this thread's TF.js: onnxruntime (runtime.train_engine `onnx`),
+ * gradient workers (runtime.workers > 1), or null.
+ */
+export async function startGradientSource(plan: Plan): Promise<GradientSource | null> {
+  if (plan.runtime.train_engine === 'onnx') return OnnxTrainer.start(plan);
+  return plan.runtime.workers > 1 ? GradientWorkers.start(plan, plan.runtime.workers) : null;
 }

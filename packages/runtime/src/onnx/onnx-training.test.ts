@@ -1,0 +1,116 @@
+// The onnxruntime training step against TF.js's (the reference): same weights, batch and masks (dropout off, as the
+// two engines draw dropout differently), so loss, every gradient and the BatchNorm running statistics must agree to
+// float32 rounding. Then a few optimizer steps on onnxruntime must lower the loss, and dropout masks must drop at
+// their rate.
+import '@tensorflow/tfjs-backend-cpu';
+import * as tf from '@tensorflow/tfjs-core';
+import type { Plan } from '@vadc/dsl';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { createModel, type MaskedAutoencoder } from '../model/autoencoder.ts';
+import { Random } from '../random.ts';
+import { tinyPlan } from '../test-plan.ts';
+import { repeatBatches, squaresBatch } from '../train/fixtures.ts';
+import { modelWeights } from '../train/state.ts';
+import { stepGradients } from '../train/step.ts';
+import { train } from '../train/train-stage.ts';
+import { dropoutMask, OnnxTrainer } from './onnx-training.ts';
+
+// float32 with different summation orders: the worst gradient error measured over the cases below is 5.5e-6 of the
+// gradient's largest magnitude (losses agree to 4e-8), so 1e-4 leaves a margin of ~18x; dropping a term of the GELU
+// or BatchNorm gradient fails it by orders of magnitude (checked by hand).
+const TOLERANCE = 1e-4;
+
+beforeAll(async () => {
+  await tf.setBackend('cpu');
+});
+
+function perturbed(plan: Plan): MaskedAutoencoder {
+  const model = createModel(plan);
+  const random = new Random(11);
+  for (const info of model.params.list()) {
+    const values = Float32Array.from({ length: info.variable.size }, () => info.name.endsWith('running_var') ? random.uniform(0.5, 2) : random.uniform(-0.5, 0.5));
+    info.variable.assign(tf.tensor(values, info.variable.shape));
+  }
+  return model;
+}
+
+function relativeDifference(a: Float32Array, b: Float32Array): number {
+  expect(a.length).toBe(b.length);
+  let worst = 0;
+  let scale = 1e-12;
+  for (let i = 0; i < a.length; i++) {
+    worst = Math.max(worst, Math.abs((a[i] ?? 0) - (b[i] ?? 0)));
+    scale = Math.max(scale, Math.abs(a[i] ?? 0));
+  }
+  return worst / scale;
+}
+
+const variants: Array<[string, Plan]> = [
+  ['cvt-pointwise, dwconv-bn, motion weights, classifier', tinyPlan({ model: { outputs: { classifier: true } } })],
+  ['cvt-mlp, avg, l1, no weighting', tinyPlan({ model: { encoder: { block: 'cvt-mlp', qkv: 'avg' }, decoder: { block: 'cvt-mlp', qkv: 'avg' } }, loss: { reconstruction: 'l1', weighting: 'none', tokens: 'all' } })],
+  ['cvt-pointwise, linear, one head', tinyPlan({ model: { encoder: { qkv: 'linear', heads: 1 }, decoder: { qkv: 'linear', heads: 1 } } })],
+];
+
+describe('onnxruntime training step vs TF.js', () => {
+  for (const [label, base] of variants) {
+    it(`gives TF.js's loss, gradients and running statistics (${label})`, async () => {
+      const plan = { ...base, stages: base.stages.map((stage) => ({ ...stage, batch: 4, micro_batch: 2 })) };
+      for (const [stageIndex, stage] of plan.stages.entries()) {
+        const reference = perturbed(plan);
+        const candidate = perturbed(plan);
+        const trainable = (model: MaskedAutoencoder) => model.params.list().filter((p) => p.trainable && !stage.freeze.includes(p.part));
+        const batch = squaresBatch(plan, 4, 3, 2);
+        const expected = stepGradients(plan, stage, reference, batch, trainable(reference), new Random(5));
+        const trainer = await OnnxTrainer.start(plan, { threads: 1 });
+        try {
+          const actual = await trainer.stepGradients(plan, stageIndex, candidate, batch, trainable(candidate), new Random(5));
+          expect(Math.abs(actual.loss - expected.loss) / Math.abs(expected.loss), `${stage.name} loss`).toBeLessThan(TOLERANCE);
+          expect([...actual.gradients.keys()].sort()).toEqual([...expected.gradients.keys()].sort());
+          // Some gradients are zero up to rounding (a key bias shifts every score of a row alike, which softmax
+          // ignores): those are compared against the step's largest gradient instead of their own.
+          const largest = Math.max(...[...expected.gradients.values()].map((g) => tf.max(tf.abs(g)).dataSync()[0] ?? 0));
+          const failures: string[] = [];
+          for (const [name, gradient] of expected.gradients) {
+            const want = gradient.dataSync() as Float32Array;
+            const got = (actual.gradients.get(name) as tf.Tensor).dataSync() as Float32Array;
+            const own = want.reduce((m, v) => Math.max(m, Math.abs(v)), 0);
+            const difference = relativeDifference(want, got) * Math.max(own, 1e-12) / Math.max(own, 1e-3 * largest);
+            if (!(difference < TOLERANCE)) failures.push(`${stage.name} ${name}: ${difference.toExponential(2)} (own scale ${own.toExponential(2)})`);
+          }
+          expect(failures).toEqual([]);
+          const after = new Map((await modelWeights(candidate)).map((w) => [w.name, w.data]));
+          for (const weight of await modelWeights(reference)) {
+            if (weight.name.includes('running')) expect(relativeDifference(weight.data, after.get(weight.name) as Float32Array), weight.name).toBeLessThan(TOLERANCE);
+          }
+          for (const g of [...expected.gradients.values(), ...actual.gradients.values()]) g.dispose();
+        } finally {
+          await trainer.close();
+          reference.params.dispose();
+          candidate.params.dispose();
+        }
+      }
+    }, 60_000);
+  }
+
+  it('lowers the loss over a few steps with dropout on, leaving no tensors behind', async () => {
+    const base = tinyPlan({ model: { dropout: 0.1 }, runtime: { ...tinyPlan().runtime, train_engine: 'onnx' } });
+    const plan = { ...base, stages: base.stages.slice(0, 1).map((stage) => ({ ...stage, epochs: 12, optimizer: { ...stage.optimizer, lr: 3e-3 } })) };
+    const model = createModel(plan);
+    const tensorsBefore = tf.memory().numTensors;
+    const losses: number[] = [];
+    await train({ plan, model, checkpointPath: null, resume: false, batches: () => repeatBatches([squaresBatch(plan, 4, 3, 2)])(0), onStep: (r) => losses.push(r.loss) });
+    expect(losses).toHaveLength(12);
+    expect(losses.every(Number.isFinite)).toBe(true);
+    expect(losses.at(-1) as number).toBeLessThan((losses[0] as number) * 0.7);
+    expect(tf.memory().numTensors).toBe(tensorsBefore);
+    model.params.dispose();
+  }, 60_000);
+
+  it('drops values at the dropout rate and scales the kept ones', () => {
+    const mask = dropoutMask(new Random(3), 100_000, 0.1);
+    const dropped = mask.filter((v) => v === 0).length / mask.length;
+    expect(dropped).toBeGreaterThan(0.095);
+    expect(dropped).toBeLessThan(0.105);
+    expect(new Set(mask)).toEqual(new Set([0, Math.fround(1 / 0.9)]));
+  });
+});

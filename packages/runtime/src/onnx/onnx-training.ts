@@ -1,0 +1,162 @@
+// Training steps on onnxruntime (plan.runtime.train_engine `onnx`): each micro-batch runs the training graph of
+// training-graph.ts (forward, loss and gradients in one onnxruntime-node CPU session) with the current weights as
+// inputs; the trainer sums the micro-batches' gradients, moves the BatchNorm running statistics in micro-batch order
+// and hands the sums to the same optimizer as the TF.js path. Masks and dropout seeds come from `microBatches`, in
+// the same order as TF.js training; the dropout masks themselves are drawn here from each micro-batch's seed (TF.js's
+// own dropout stream cannot be reproduced), so the two engines train alike but not bit for bit: the engine is part
+// of the training hash. TF.js stays the reference; the gradient parity test holds the two together.
+import { availableParallelism } from 'node:os';
+import * as tf from '@tensorflow/tfjs-core';
+import type { Plan, StagePlan } from '@vadc/dsl';
+import type { TrainingBatch } from '../data/types.ts';
+import type { MaskedAutoencoder } from '../model/autoencoder.ts';
+import { moveRunningStatistics } from '../model/layers.ts';
+import type { TokenMask } from '../model/masking.ts';
+import type { ParameterInfo } from '../model/parameters.ts';
+import { patchify, reconstructionTarget } from '../model/patches.ts';
+import { Random } from '../random.ts';
+import { reconstructionWeights } from '../train/losses.ts';
+import { clipGlobalNorm, microBatches, type MicroBatch, type StepGradients } from '../train/step.ts';
+import { OnnxError } from './onnx-error.ts';
+import { loadOnnxRuntime, type OnnxRuntime, type OrtSession, type OrtTensor } from './onnxruntime.ts';
+import { buildTrainingGraph, TRAINING_NAMES, type TrainingGraph } from './training-graph.ts';
+
+/** Options of OnnxTrainer.start. */
+export interface OnnxTrainerOptions {
+  /** Threads onnxruntime computes with (default: plan.runtime.threads, 'auto' = all cores). */
+  threads?: number;
+}
+
+interface LoadedGraph {
+  graph: TrainingGraph;
+  session: OrtSession;
+}
+
+/** The dropout mask of one site: each value kept with probability 1 - rate and scaled by 1 / (1 - rate). */
+export function dropoutMask(random: Random, count: number, rate: number): Float32Array {
+  const mask = new Float32Array(count);
+  const scale = 1 / (1 - rate);
+  const threshold = rate * 4294967296;
+  for (let index = 0; index < count; index++) mask[index] = random.nextUint32() >= threshold ? scale : 0;
+  return mask;
+}
+
+/** onnxruntime sessions of a plan's training graphs (one per stage and micro-batch size), built on first use. */
+export class OnnxTrainer {
+  private readonly graphs = new Map<string, Promise<LoadedGraph>>();
+
+  private constructor(private readonly ort: OnnxRuntime, readonly threads: number) {}
+
+  /** Loads onnxruntime-node (OnnxError ONNX_RUNTIME_UNAVAILABLE when it is not installed). */
+  static async start(plan: Plan, options: OnnxTrainerOptions = {}): Promise<OnnxTrainer> {
+    const threads = options.threads ?? (plan.runtime.threads === 'auto' ? availableParallelism() : plan.runtime.threads);
+    return new OnnxTrainer(await loadOnnxRuntime(), threads);
+  }
+
+  private load(plan: Plan, stage: StagePlan, model: MaskedAutoencoder, trainable: ParameterInfo[], mask: TokenMask, fullBatch: number): Promise<LoadedGraph> {
+    const key = [stage.name, mask.batch, fullBatch, mask.keep, mask.rows, trainable.map((p) => p.name).join(',')].join('/');
+    let loaded = this.graphs.get(key);
+    if (loaded === undefined) {
+      loaded = (async () => {
+        const graph = buildTrainingGraph({ plan, stage, model, trainable, batch: mask.batch, fullBatch, keep: mask.keep, rows: mask.rows, cols: mask.cols });
+        try {
+          const session = await this.ort.InferenceSession.create(graph.bytes, {
+            executionProviders: ['cpu'],
+            intraOpNumThreads: this.threads,
+            interOpNumThreads: 1,
+            graphOptimizationLevel: 'all',
+            extra: { session: { intra_op: { allow_spinning: '0' } } },
+          });
+          return { graph, session };
+        } catch (error) {
+          const reason = error instanceof Error ? error.message : String(error);
+          throw new OnnxError('ONNX_SESSION_FAILED', `onnxruntime could not load the training graph of stage ${stage.name}: ${reason}`, { cause: error });
+        }
+      })();
+      this.graphs.set(key, loaded);
+    }
+    return loaded;
+  }
+
+  /** One step's loss and summed gradients (as train/step.ts `stepGradients`), from onnxruntime. */
+  async stepGradients(plan: Plan, stageIndex: number, model: MaskedAutoencoder, batch: TrainingBatch, trainable: ParameterInfo[], random: Random): Promise<StepGradients> {
+    const stage = plan.stages[stageIndex];
+    if (stage === undefined) throw new Error(`plan has no stage ${stageIndex}`);
+    const ort = this.ort;
+    const byName = new Map(model.params.list().map((p) => [p.name, p]));
+    const weights = new Map<string, OrtTensor>();
+    const weightTensor = (name: string): OrtTensor => {
+      let tensor = weights.get(name);
+      if (tensor === undefined) {
+        const info = byName.get(name);
+        if (info === undefined) throw new Error(`training graph reads unknown parameter ${name}`);
+        tensor = new ort.Tensor('float32', info.variable.dataSync() as Float32Array, info.variable.shape);
+        weights.set(name, tensor);
+      }
+      return tensor;
+    };
+    const sums = new Map<string, Float32Array>();
+    let loss = 0;
+    for (const micro of microBatches(plan, stage, model, batch, random)) {
+      const { graph, session } = await this.load(plan, stage, model, trainable, micro.mask, batch.size);
+      const feeds: Record<string, OrtTensor> = {};
+      for (const name of graph.parameters) feeds[name] = weightTensor(name);
+      Object.assign(feeds, this.dataFeeds(plan, model, graph, micro));
+      const outputs = await session.run(feeds);
+      loss += (outputs[TRAINING_NAMES.loss]?.data as Float32Array)[0] ?? NaN;
+      for (const name of graph.gradients) {
+        const values = outputs[TRAINING_NAMES.gradient(name)]?.data as Float32Array;
+        const sum = sums.get(name);
+        if (sum === undefined) sums.set(name, Float32Array.from(values));
+        else for (let i = 0; i < sum.length; i++) sum[i] = (sum[i] ?? 0) + (values[i] ?? 0);
+      }
+      graph.batchNorms.forEach((norm, index) => {
+        const mean = outputs[TRAINING_NAMES.batchMean(index)]?.data as Float32Array;
+        const variance = outputs[TRAINING_NAMES.batchVariance(index)]?.data as Float32Array;
+        tf.tidy(() => moveRunningStatistics(norm, tf.tensor1d(mean), tf.tensor1d(variance)));
+      });
+      for (const output of Object.values(outputs)) output.dispose?.();
+    }
+    const gradients = new Map<string, tf.Tensor>();
+    for (const [name, values] of sums) gradients.set(name, tf.tensor(values, (byName.get(name) as ParameterInfo).variable.shape));
+    if (stage.clip_grad !== null) clipGlobalNorm(gradients, stage.clip_grad);
+    return { loss, gradients };
+  }
+
+  // The micro-batch's data inputs.
+  private dataFeeds(plan: Plan, model: MaskedAutoencoder, graph: TrainingGraph, micro: MicroBatch): Record<string, OrtTensor> {
+    const { Tensor } = this.ort;
+    const { part, mask } = micro;
+    const patchInput = model.grid.patch ** 2 * model.inputChannels;
+    const keepTotal = mask.batch * mask.keep;
+    const feeds: Record<string, OrtTensor> = {
+      [TRAINING_NAMES.patches]: new Tensor('float32', patchify(part.input, part.size, model.grid, model.inputChannels), [part.size * mask.tokens, patchInput]),
+      [TRAINING_NAMES.keepIndex]: new Tensor('int64', BigInt64Array.from(mask.keepIndex, (i) => BigInt(i)), [keepTotal]),
+      [TRAINING_NAMES.restoreIndex]: new Tensor('int64', BigInt64Array.from(mask.restoreIndex, (i) => BigInt(Math.min(i, keepTotal))), [mask.restoreIndex.length]),
+      [TRAINING_NAMES.hidden]: new Tensor('float32', mask.hidden, [1, mask.hidden.length]),
+    };
+    if (graph.lossInputs.target) {
+      feeds[TRAINING_NAMES.target] = new Tensor('float32', reconstructionTarget(part, model.grid, model.frameChannels, model.anomalyChannels), [part.size, mask.tokens, model.patchValues]);
+    }
+    if (graph.lossInputs.weights) feeds[TRAINING_NAMES.weights] = new Tensor('float32', reconstructionWeights(plan, part, mask).weights, [part.size, mask.tokens]);
+    if (graph.lossInputs.hasAnomaly) feeds[TRAINING_NAMES.hasAnomaly] = new Tensor('float32', Float32Array.from(part.hasAnomaly), [part.size]);
+    const dropoutRandom = new Random(micro.dropoutSeed);
+    for (const site of graph.dropout) {
+      feeds[site.name] = new Tensor('float32', dropoutMask(dropoutRandom, site.shape.reduce((a, b) => a * b, 1), site.rate), site.shape);
+    }
+    return feeds;
+  }
+
+  /** Releases every session. */
+  async close(): Promise<void> {
+    const loaded = [...this.graphs.values()];
+    this.graphs.clear();
+    for (const entry of loaded) {
+      try {
+        await (await entry).session.release();
+      } catch {
+        // a graph that failed to load has no session to release
+      }
+    }
+  }
+}
