@@ -11,6 +11,15 @@ describe('Random', () => {
     expect(Array.from({ length: 5 }, () => c.nextUint32())).not.toEqual(drawsA);
   });
 
+  it('fillUint32 gives the nextUint32 sequence and leaves the same state', () => {
+    const one = new Random(42);
+    const bulk = new Random(42);
+    const expected = Array.from({ length: 1000 }, () => one.nextUint32());
+    expect([...bulk.fillUint32(new Uint32Array(1000))]).toEqual(expected);
+    expect(bulk.getState()).toEqual(one.getState());
+    expect(bulk.nextUint32()).toBe(one.nextUint32());
+  });
+
   it('continues the same sequence from a saved state', () => {
     const original = new Random(5);
     original.next();

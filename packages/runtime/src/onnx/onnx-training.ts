@@ -34,10 +34,11 @@ interface LoadedGraph {
 
 /** The dropout mask of one site: each value kept with probability 1 - rate and scaled by 1 / (1 - rate). */
 export function dropoutMask(random: Random, count: number, rate: number): Float32Array {
+  const draws = random.fillUint32(new Uint32Array(count));
   const mask = new Float32Array(count);
   const scale = 1 / (1 - rate);
   const threshold = rate * 4294967296;
-  for (let index = 0; index < count; index++) mask[index] = random.nextUint32() >= threshold ? scale : 0;
+  for (let index = 0; index < count; index++) mask[index] = (draws[index] as number) >= threshold ? scale : 0;
   return mask;
 }
 

@@ -5,7 +5,7 @@
 // entirely, and step counts are per parameter, as in PyTorch.
 import * as tf from '@tensorflow/tfjs-core';
 import type { OptimizerPlan } from '@vadc/dsl';
-import { newVariable, type ParameterInfo } from '../model/parameters.ts';
+import type { ParameterInfo } from '../model/parameters.ts';
 
 /** A named tensor of optimizer state, as checkpoints store it. */
 export interface NamedArray {
@@ -34,8 +34,11 @@ export interface Optimizer {
 
 const EPSILON = 1e-8;
 
+// Slots (exp_avg, momentum_buffer, ...) live in JS arrays, not tensors: each update is one JS pass that reads the
+// weights and the gradient once and writes the weights once (with slot tensors, AdamW copied ten arrays in and out
+// of the backend per parameter: 75-150 ms per step of the paper's 3 M-value model).
 class SlotOptimizer implements Optimizer {
-  private readonly slots = new Map<string, tf.Variable>();
+  private readonly slots = new Map<string, Float32Array>();
   private readonly steps = new Map<string, number>();
 
   constructor(
@@ -51,15 +54,19 @@ class SlotOptimizer implements Optimizer {
       if (info === undefined) throw new Error(`gradient for unknown parameter ${name}`);
       const step = (this.steps.get(name) ?? 0) + 1;
       this.steps.set(name, step);
-      const slots = this.slotNames.map((slot) => this.slot(`${name}/${slot}`, info.variable.shape));
-      tf.tidy(() => this.update({ plan: this.plan, info, gradient, slots, step, learningRate }));
+      const slots = this.slotNames.map((slot) => this.slot(`${name}/${slot}`, info.variable.size));
+      // A fresh copy of the weights (the cpu backend's dataSync hands out its own storage).
+      const weights = Float32Array.from(info.variable.dataSync() as Float32Array);
+      this.update({ plan: this.plan, info, weights, gradient: gradient.dataSync() as Float32Array, slots, step, learningRate });
+      tf.tidy(() => info.variable.assign(tf.tensor(weights, info.variable.shape))); // the tensor goes, its data stays
     }
   }
 
   async snapshot(): Promise<OptimizerSnapshot> {
     const slots: NamedArray[] = [];
-    for (const [name, variable] of this.slots) {
-      slots.push({ name, shape: variable.shape, data: (await variable.data()) as Float32Array });
+    for (const [name, data] of this.slots) {
+      const parameter = this.params.get(name.slice(0, name.lastIndexOf('/')));
+      slots.push({ name, shape: parameter?.variable.shape ?? [data.length], data: Float32Array.from(data) });
     }
     return { kind: this.plan.kind, steps: Object.fromEntries(this.steps), slots };
   }
@@ -68,51 +75,46 @@ class SlotOptimizer implements Optimizer {
     if (snapshot.kind !== this.plan.kind) throw new Error(`checkpoint holds ${snapshot.kind} state, the stage uses ${this.plan.kind}`);
     this.dispose();
     for (const [name, step] of Object.entries(snapshot.steps)) this.steps.set(name, step);
-    for (const slot of snapshot.slots) this.slots.set(slot.name, newVariable(tf.tensor(slot.data, slot.shape), false));
+    for (const slot of snapshot.slots) this.slots.set(slot.name, Float32Array.from(slot.data));
   }
 
   dispose(): void {
-    for (const variable of this.slots.values()) variable.dispose();
     this.slots.clear();
     this.steps.clear();
   }
 
-  private slot(name: string, shape: number[]): tf.Variable {
-    let variable = this.slots.get(name);
-    if (variable === undefined) {
-      variable = newVariable(tf.zeros(shape), false);
-      this.slots.set(name, variable);
+  private slot(name: string, size: number): Float32Array {
+    let values = this.slots.get(name);
+    if (values === undefined) {
+      values = new Float32Array(size);
+      this.slots.set(name, values);
     }
-    return variable;
+    return values;
   }
 }
 
 interface UpdateArgs {
   plan: OptimizerPlan;
   info: ParameterInfo;
-  gradient: tf.Tensor;
-  slots: tf.Variable[];
+  /** The parameter's values, updated in place. */
+  weights: Float32Array;
+  gradient: Float32Array;
+  /** The parameter's slots, updated in place. */
+  slots: Float32Array[];
   step: number;
   learningRate: number;
 }
 
-// One pass over the values in JS (float64 arithmetic, stored as float32) instead of ~12 elementwise kernels per
-// parameter: a step's update was ~1,800 small kernel calls for the paper's model (6-9% of a training step,
-// bench/RESULTS.md), it is now 3 assignments per parameter.
+// One pass over the values in JS (float64 arithmetic, stored as float32).
 function adamUpdate(args: UpdateArgs, decoupled: boolean): void {
-  const { plan, info, slots, step, learningRate } = args;
-  const [m, v] = slots as [tf.Variable, tf.Variable];
-  const p = info.variable;
+  const { plan, info, weights, gradient, slots, step, learningRate } = args;
+  const [first, second] = slots as [Float32Array, Float32Array];
   const decay = info.decay ? plan.weight_decay : 0;
   const shrink = decoupled ? 1 - learningRate * decay : 1; // AdamW: decoupled decay of the weights
   const l2 = decoupled ? 0 : decay; // Adam: L2 decay added to the gradient
   const [beta1, beta2] = plan.betas;
   const stepSize = learningRate / (1 - beta1 ** step);
   const correction2 = Math.sqrt(1 - beta2 ** step);
-  const weights = Float32Array.from(p.dataSync() as Float32Array);
-  const gradient = args.gradient.dataSync() as Float32Array;
-  const first = Float32Array.from(m.dataSync() as Float32Array);
-  const second = Float32Array.from(v.dataSync() as Float32Array);
   for (let index = 0; index < weights.length; index++) {
     const w = weights[index] as number;
     const g = (gradient[index] as number) + l2 * w;
@@ -122,22 +124,22 @@ function adamUpdate(args: UpdateArgs, decoupled: boolean): void {
     second[index] = square;
     weights[index] = w * shrink - stepSize * mean / (Math.sqrt(square) / correction2 + EPSILON);
   }
-  m.assign(tf.tensor(first, m.shape));
-  v.assign(tf.tensor(second, v.shape));
-  p.assign(tf.tensor(weights, p.shape));
 }
 
+// torch.optim.SGD: L2 decay added to the gradient, then momentum (buffer = momentum * buffer + gradient).
 function sgdUpdate(args: UpdateArgs): void {
-  const { plan, info, slots, learningRate } = args;
-  const p = info.variable;
+  const { plan, info, weights, gradient, slots, learningRate } = args;
   const decay = info.decay ? plan.weight_decay : 0;
-  let gradient = decay > 0 ? tf.add(args.gradient, tf.mul(p, decay)) : args.gradient;
-  if (plan.momentum > 0) {
-    const [buffer] = slots as [tf.Variable];
-    buffer.assign(tf.add(tf.mul(buffer, plan.momentum), gradient));
-    gradient = buffer;
+  const [buffer] = slots;
+  for (let index = 0; index < weights.length; index++) {
+    const w = weights[index] as number;
+    let g = (gradient[index] as number) + decay * w;
+    if (buffer !== undefined) {
+      g = plan.momentum * (buffer[index] as number) + g;
+      buffer[index] = g;
+    }
+    weights[index] = w - learningRate * g;
   }
-  p.assign(tf.sub(p, tf.mul(gradient, learningRate)));
 }
 
 /** A registered optimizer: builds one over the given parameters. */
