@@ -4,6 +4,14 @@ import { errorsOf, planOf, resolveIn, SMALL } from '../test-recipes.ts';
 const check = async (text: string, overrides: string[] = []) => errorsOf(await resolveIn({ 'recipes/a.yaml': text }, 'recipes/a.yaml', { overrides }));
 
 describe('cross-field checks', () => {
+  it('runtime.train_engine takes tfjs or onnx; workers with the onnx engine get a warning at the key', async () => {
+    const [bad] = await check(`${SMALL}runtime: { train_engine: torch }\n`);
+    expect(bad).toMatchObject({ key: 'runtime.train_engine', line: 4 });
+    const resolved = planOf(await resolveIn({ 'recipes/a.yaml': `${SMALL}runtime: { train_engine: onnx, workers: 2 }\n` }, 'recipes/a.yaml'));
+    expect(resolved.plan.runtime.train_engine).toBe('onnx');
+    expect(resolved.warnings.find((warning) => warning.key === 'runtime.workers')).toMatchObject({ severity: 'warning', line: 4, hint: 'drop runtime.workers' });
+  });
+
   it('the patch must divide the frame size', async () => {
     const [error] = await check(`${SMALL}  size: [64, 100]\nmodel: { patch: 16 }\n`);
     expect(error).toMatchObject({ code: 'CROSS_FIELD', line: 5, column: 17, key: 'model.patch' });

@@ -2,15 +2,18 @@
 // BatchNorm on batch statistics, dropout from masks the trainer draws), the stage's loss (train/losses.ts) and,
 // through the tape, the gradient of every trainable parameter. Weights are graph inputs, so one session serves
 // every step; the batch, the kept-token grid and the stage are fixed per graph.
-//   inputs   every parameter the forward reads (by its ParameterStore name), patches [B, L, p*p*C],
-//            keep_index [B*K] / restore_index [B*L] int64 (restore clamped to B*K for mask tokens), hidden [1, B*L],
-//            the loss's data (target + weights, or the distillation's counted patches; has_anomaly with a
-//            classifier) and one dropout mask per dropout site (values 0 or 1 / (1 - rate))
+//   inputs   every parameter the forward reads (by its ParameterStore name), patches [B*L, p*p*C],
+//            keep_index [B*K] / restore_index [B*L] int64 (restore clamped to B*K for mask tokens), hidden [1, B*L]
+//            (1 = masked; the distillation loss counts those patches), the reconstruction loss's target [B, L, V] and
+//            weights [B, L] (+ has_anomaly [B] with a classifier), one dropout mask per dropout site (0 or 1 / (1 - rate))
 //   outputs  loss (this micro-batch's share of the batch loss), grad:<name> per trainable parameter, and
 //            bn_mean:i / bn_var:i (batch mean, unbiased variance) per BatchNorm in forward order
 // The arithmetic is the TF.js forward's; two rearrangements keep it equal while saving work, as in export-onnx.ts:
 // patches are gathered before the (per-token) embedding, and the pointwise MLP skips the cls token it would
 // replace anyway.
+// The layers are mapped again here rather than shared with the inference export (onnx-layers.ts): that graph has a
+// symbolic batch axis, weights as initializers and evaluation-mode BatchNorm, this one static shapes (the tape
+// needs them to undo broadcasting), weights as inputs and training-mode BatchNorm / dropout.
 import type { Plan, StagePlan } from '@vadc/dsl';
 import type { Head, MaskedAutoencoder } from '../model/autoencoder.ts';
 import type { Attention } from '../model/attention.ts';
@@ -77,14 +80,14 @@ class TrainingForward {
   readonly parameters = new Map<string, TapeValue>();
   readonly dropout: DropoutSite[] = [];
   readonly batchNorms: Array<{ norm: BatchNorm; mean: string; variance: string }> = [];
+  /** ParameterStore names by TF.js variable name. */
   private readonly names = new Map<string, string>();
+  private readonly trainable: Set<string>;
 
   constructor(readonly tape: Tape, readonly model: MaskedAutoencoder, trainable: readonly ParameterInfo[], readonly dropoutRate: number) {
     for (const info of model.params.list()) this.names.set(info.variable.name, info.name);
     this.trainable = new Set(trainable.map((p) => p.name));
   }
-
-  private readonly trainable: Set<string>;
 
   param(variable: { name: string; shape: readonly number[] }): TapeValue {
     const name = this.names.get(variable.name);
@@ -97,9 +100,9 @@ class TrainingForward {
     return value;
   }
 
+  // x [N, in] -> [N, out]
   linear(layer: Linear, x: TapeValue, scope: string): TapeValue {
-    const [rows = 0, columns = 0] = x.shape;
-    if (x.shape.length !== 2) throw new Error(`${scope}: linear expects [N, in], got [${x.shape.join(', ')}] (${rows}x${columns})`);
+    if (x.shape.length !== 2) throw new Error(`${scope}: linear expects [N, in], got [${x.shape.join(', ')}]`);
     return this.tape.gemm(x, this.param(layer.weight), layer.bias === null ? null : this.param(layer.bias), scope);
   }
 
