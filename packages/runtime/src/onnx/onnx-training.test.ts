@@ -48,7 +48,8 @@ function relativeDifference(a: Float32Array, b: Float32Array): number {
 const variants: Array<[string, Plan]> = [
   ['cvt-pointwise, dwconv-bn, motion weights, classifier', tinyPlan({ model: { outputs: { classifier: true } } })],
   ['cvt-mlp, avg, l1, no weighting', tinyPlan({ model: { encoder: { block: 'cvt-mlp', qkv: 'avg' }, decoder: { block: 'cvt-mlp', qkv: 'avg' } }, loss: { reconstruction: 'l1', weighting: 'none', tokens: 'all' } })],
-  ['cvt-pointwise, linear, one head', tinyPlan({ model: { encoder: { qkv: 'linear', heads: 1 }, decoder: { qkv: 'linear', heads: 1 } } })],
+  ['cvt-pointwise, linear, one head, no anomaly map', tinyPlan({ model: { encoder: { qkv: 'linear', heads: 1 }, decoder: { qkv: 'linear', heads: 1 }, outputs: { anomaly_map: 0 } } })],
+  ['nothing masked', tinyPlan({ masking: { ratio: 0 } })],
 ];
 
 describe('onnxruntime training step vs TF.js', () => {

@@ -225,16 +225,17 @@ export class Tape {
 
   /**
    * The decoder's token order restored: rows of [kept [B*K, D] ; token [1, D]] picked by `restore` [B*L] (indices
-   * >= B*K clamped to the token's row). Gradient: kept row i went to position keep[i], so its gradient is the
-   * gradient row there; the token's gradient is the sum over hidden positions, weighted by `hidden` [1, B*L].
+   * >= B*K clamped to the token's row; no token when nothing is masked). Gradient: kept row i went to position
+   * keep[i], so its gradient is the gradient row there; the token's gradient is the sum over hidden positions,
+   * weighted by `hidden` [1, B*L].
    */
-  restoreRows(kept: TapeValue, token: TapeValue, restore: string, keep: string, hidden: TapeValue, scope = 'restore'): TapeValue {
-    const pool = this.raw('Concat', [kept.name, token.name], `${scope}/pool`, { axis: int(0) });
+  restoreRows(kept: TapeValue, token: TapeValue | null, restore: string, keep: string, hidden: TapeValue, scope = 'restore'): TapeValue {
+    const pool = token === null ? kept.name : this.raw('Concat', [kept.name, token.name], `${scope}/pool`, { axis: int(0) });
     const rows = hidden.shape[1] ?? 0;
     const restored = this.raw('Gather', [pool, restore], scope, { axis: int(0) });
-    return this.compound(restored, [rows, ...kept.shape.slice(1)], [kept, token], (g) => {
+    return this.compound(restored, [rows, ...kept.shape.slice(1)], token === null ? [kept] : [kept, token], (g) => {
       if (kept.grad) this.accumulate(kept, this.raw('Gather', [g, keep], `${scope}/dkept`, { axis: int(0) }));
-      if (token.grad) this.accumulate(token, this.raw('Gemm', [hidden.name, g], `${scope}/dtoken`));
+      if (token?.grad) this.accumulate(token, this.raw('Gemm', [hidden.name, g], `${scope}/dtoken`));
     });
   }
 

@@ -235,7 +235,9 @@ export function buildTrainingGraph(spec: TrainingGraphSpec): TrainingGraph {
   const decoderDim = decoder.maskToken.shape[1] as number;
   const decoded = tape.reshape(forward.linear(decoder.embed, tape.reshape(latent, [batch * (1 + keep), encoderDim], 'decoder/latent'), 'decoder.embed'), [batch, 1 + keep, decoderDim], 'decoder/embedded');
   const pool = tape.reshape(tape.slice(decoded, 1, 1, 1 + keep, 'decoder/kept'), [batch * keep, decoderDim], 'decoder/pool');
-  const restored = tape.restoreRows(pool, forward.param(decoder.maskToken), restoreIndex, keepIndex, hidden, 'decoder/restored');
+  // With nothing masked the mask token is never read (TF.js then gives it no gradient, so AdamW leaves it alone).
+  const maskToken = keep < tokens ? forward.param(decoder.maskToken) : null;
+  const restored = tape.restoreRows(pool, maskToken, restoreIndex, keepIndex, hidden, 'decoder/restored');
   x = tape.concat([tape.slice(decoded, 1, 0, 1, 'decoder/cls'), tape.reshape(restored, [batch, tokens, decoderDim], 'decoder/restored_tokens')], 1, 'decoder/tokens');
 
   const withStudent = stage.loss === 'distillation';
