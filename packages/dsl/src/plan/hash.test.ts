@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { canonicalJson, isScoringOnlyKey, sha256Hex, trainingHash } from './hash.ts';
+import { canonicalJson, isScoringOnlyKey, planHash, sha256Hex, trainingHash } from './hash.ts';
 import { planOf, resolveIn, SMALL } from '../test-recipes.ts';
 
 describe('hashing', () => {
@@ -25,12 +25,14 @@ describe('hashing', () => {
     expect(await trainingHash({ ...plan, runtime: older as typeof plan.runtime })).toBe(base);
     expect(await trainingHash({ ...plan, runtime: { ...plan.runtime, seed: 9 } })).not.toBe(base);
   });
-  it('the training hash counts runtime.train_engine only when it is not the default', async () => {
+  it('both hashes count runtime.train_engine only when it is not the default', async () => {
     const plan = planOf(await resolveIn({ 'recipes/a.yaml': SMALL }, 'recipes/a.yaml')).plan;
     expect(plan.runtime.train_engine).toBe('tfjs');
-    const base = await trainingHash(plan);
     const { train_engine: _engine, ...older } = plan.runtime;
-    expect(await trainingHash({ ...plan, runtime: older as typeof plan.runtime })).toBe(base);
-    expect(await trainingHash({ ...plan, runtime: { ...plan.runtime, train_engine: 'onnx' } })).not.toBe(base);
+    for (const hash of [trainingHash, planHash]) {
+      const base = await hash(plan);
+      expect(await hash({ ...plan, runtime: older as typeof plan.runtime })).toBe(base);
+      expect(await hash({ ...plan, runtime: { ...plan.runtime, train_engine: 'onnx' } })).not.toBe(base);
+    }
   });
 });

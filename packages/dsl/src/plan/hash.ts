@@ -21,9 +21,18 @@ export async function sha256Hex(text: string): Promise<string> {
   return [...new Uint8Array(digest)].map((byte) => byte.toString(16).padStart(2, '0')).join('');
 }
 
+/**
+ * The Plan as hashed: `runtime.train_engine` counts only when it is not the default `tfjs`, so Plans (and run
+ * folders) from before the key existed keep their hashes.
+ */
+function hashedPlan(plan: Plan): Record<string, unknown> {
+  const { train_engine: engine, ...runtime } = plan.runtime;
+  return { ...plan, runtime: engine === undefined || engine === 'tfjs' ? runtime : plan.runtime };
+}
+
 /** The Plan's content hash (64 hex digits). */
 export function planHash(plan: Plan): Promise<string> {
-  return sha256Hex(canonicalJson(plan));
+  return sha256Hex(canonicalJson(hashedPlan(plan)));
 }
 
 /** Top-level sections that only affect scoring and evaluation, never the trained weights. */
@@ -36,13 +45,12 @@ export function isScoringOnlyKey(key: string): boolean {
 }
 
 /**
- * Hash of what determines the trained model: the Plan without `name`, `scoring`, `eval`, `sweep` and
- * `runtime.workers` (gradient workers give the one-thread result bit for bit). `runtime.train_engine` counts only
- * when it is not the default `tfjs`. A plan.json written before either key existed hashes the same. Two Plans with
- * the same training hash can share checkpoints.
+ * Hash of what determines the trained model: the hashed Plan without `name`, `scoring`, `eval`, `sweep` and
+ * `runtime.workers` (gradient workers give the one-thread result bit for bit; a plan.json written before the key
+ * existed hashes the same). Two Plans with the same training hash can share checkpoints.
  */
 export function trainingHash(plan: Plan): Promise<string> {
-  const { name: _name, scoring: _scoring, eval: _eval, sweep: _sweep, runtime, ...training } = plan;
-  const { workers: _workers, train_engine: engine, ...execution } = runtime;
-  return sha256Hex(canonicalJson({ ...training, runtime: engine === undefined || engine === 'tfjs' ? execution : { ...execution, train_engine: engine } }));
+  const { name: _name, scoring: _scoring, eval: _eval, sweep: _sweep, runtime, ...training } = hashedPlan(plan) as unknown as Plan;
+  const { workers: _workers, ...execution } = runtime;
+  return sha256Hex(canonicalJson({ ...training, runtime: execution }));
 }
