@@ -79,7 +79,7 @@ export class Tape {
     this.gradientOf.set(x.name, known === undefined ? gradient : this.raw('Add', [known, gradient], `${x.name}/grad_sum`));
   }
 
-  /** The gradient of the scalar `loss` for each of `inputs` (in their order); a zero-free graph: unused inputs throw. */
+  /** The gradient of the scalar `loss` for each of `inputs`, in their order; throws for an input no gradient reaches. */
   gradients(loss: TapeValue, inputs: readonly TapeValue[]): string[] {
     if (size(loss.shape) !== 1) throw new Error(`the loss must be a scalar, not [${loss.shape.join(', ')}]`);
     this.gradientOf.set(loss.name, this.graph.floats('loss/seed', Float32Array.of(1), loss.shape));
@@ -108,8 +108,8 @@ export class Tape {
   add(a: TapeValue, b: TapeValue, scope = 'add'): TapeValue {
     const shape = broadcastShape(a.shape, b.shape);
     return this.apply('Add', [a, b], shape, scope, (g) => {
-      this.accumulate(a, this.reduceTo(g, shape, a.shape, `${scope}/da`));
-      this.accumulate(b, this.reduceTo(g, shape, b.shape, `${scope}/db`));
+      if (a.grad) this.accumulate(a, this.reduceTo(g, shape, a.shape, `${scope}/da`));
+      if (b.grad) this.accumulate(b, this.reduceTo(g, shape, b.shape, `${scope}/db`));
     });
   }
 
@@ -117,7 +117,7 @@ export class Tape {
   sub(a: TapeValue, b: TapeValue, scope = 'sub'): TapeValue {
     const shape = broadcastShape(a.shape, b.shape);
     return this.apply('Sub', [a, b], shape, scope, (g) => {
-      this.accumulate(a, this.reduceTo(g, shape, a.shape, `${scope}/da`));
+      if (a.grad) this.accumulate(a, this.reduceTo(g, shape, a.shape, `${scope}/da`));
       if (b.grad) this.accumulate(b, this.reduceTo(this.raw('Neg', [g], `${scope}/neg`), shape, b.shape, `${scope}/db`));
     });
   }
