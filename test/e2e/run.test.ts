@@ -95,6 +95,23 @@ describe('vadc run', () => {
     expect(session.outputNames).toEqual(expect.arrayContaining(['teacher', 'student']));
   });
 
+  it('trains on onnxruntime with runtime.train_engine onnx: its own hash, the engine in metrics.json', async () => {
+    const { io, out, err } = capture(workspace);
+    expect(await runCli(['run', 'tiny.yaml', '--out', 'runs-onnx', '--set', 'runtime.train_engine=onnx'], io)).toBe(0);
+    expect(err.join('')).toBe('');
+    expect(out.join('')).toContain('training engine: onnxruntime');
+    const directory = join(workspace, 'runs-onnx', 'tiny', await readlink(join(workspace, 'runs-onnx', 'tiny', 'latest')));
+    const record = await readJson<{ hash: string }>(join(directory, 'run.json'));
+    const reference = await readJson<{ hash: string }>(join(runDirectory, 'run.json'));
+    expect(record.hash).not.toBe(reference.hash);
+    const metrics = await readJson<Metrics>(join(directory, 'metrics.json'));
+    expect(metrics.speed.train_engine).toBe('onnx');
+    expect(metrics.micro_auc).toBeTypeOf('number');
+    const log = (await readFile(join(directory, 'train.jsonl'), 'utf8')).trim().split('\n').map((line) => JSON.parse(line) as { loss: number });
+    expect(log).toHaveLength(24);
+    expect(log.every((line) => Number.isFinite(line.loss))).toBe(true);
+  }, 120_000);
+
   it('refuses to overwrite a finished run and says how to go on', async () => {
     const { io, err } = capture(workspace);
     expect(await runCli(['run', 'tiny.yaml', '--out', 'runs'], io)).toBe(1);
