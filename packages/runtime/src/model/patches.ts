@@ -88,17 +88,33 @@ export function unpatchifyPlanar(values: Float32Array, batch: number, grid: Patc
  * a uint8 image and scales it like a frame: (m * 255 - 127.5) / 127.5 = 2m - 1; no anomaly -> -1).
  */
 export function reconstructionTarget(batch: TrainingBatch, grid: PatchGrid, frameChannels: number, anomalyChannels: number): Float32Array {
-  const pixels = batch.size * batch.height * batch.width;
-  const frame = new Float32Array(pixels * frameChannels);
-  for (let index = 0; index < pixels; index++) {
-    for (let c = 0; c < frameChannels; c++) frame[index * frameChannels + c] = batch.target[index * 3 + c] ?? 0;
+  // One pass, writing each patch's planar values in place (the frame channels of the target, then the anomaly
+  // channels from the mask): a step of the paper's model spent ~20 ms here when it went through patchify twice.
+  const { patch, rows, cols } = grid;
+  const width = cols * patch;
+  const square = patch * patch;
+  const values = square * (frameChannels + anomalyChannels);
+  const out = new Float32Array(batch.size * rows * cols * values);
+  const { target, anomalyMask } = batch;
+  let base = 0;
+  for (let b = 0; b < batch.size; b++) {
+    for (let r = 0; r < rows; r++) {
+      for (let c = 0; c < cols; c++) {
+        for (let y = 0; y < patch; y++) {
+          let pixel = (b * rows * patch + r * patch + y) * width + c * patch;
+          let frame = base + y * patch * frameChannels;
+          let anomaly = base + square * frameChannels + y * patch * anomalyChannels;
+          for (let x = 0; x < patch; x++, pixel++) {
+            for (let ch = 0; ch < frameChannels; ch++) out[frame++] = target[pixel * 3 + ch] as number;
+            const scaled = 2 * (anomalyMask[pixel] as number) - 1;
+            for (let a = 0; a < anomalyChannels; a++) out[anomaly++] = scaled;
+          }
+        }
+        base += values;
+      }
+    }
   }
-  const framePatches = patchify(frame, batch.size, grid, frameChannels);
-  if (anomalyChannels === 0) return framePatches;
-  const anomaly = new Float32Array(pixels * anomalyChannels);
-  for (let index = 0; index < pixels; index++) anomaly.fill(2 * (batch.anomalyMask[index] ?? 0) - 1, index * anomalyChannels, (index + 1) * anomalyChannels);
-  const square = grid.patch * grid.patch;
-  return joinPatchValues(framePatches, square * frameChannels, patchify(anomaly, batch.size, grid, anomalyChannels), square * anomalyChannels);
+  return out;
 }
 
 /**
