@@ -81,24 +81,17 @@ describe('vadc bench', () => {
     expect(text).toMatch(/scoring n\/a/);
   }, 60_000);
 
-  it.skipIf(!onnxInstalled)('--engine onnx times onnxruntime inference (when onnxruntime-node is installed)', async () => {
+  it.skipIf(!onnxInstalled)('--engine onnx times onnxruntime inference and training steps (when onnxruntime-node is installed)', async () => {
     const root = await project();
-    const { out, io } = capture(root);
-    expect(await runCli(['bench', 'tiny.yaml', '--mode', 'infer', '--engine', 'onnx', '--batch', '2', '--repeats', '2', '--steps', '1', '--json'], io)).toBe(0);
-    const result = JSON.parse(out.join('')) as { engine: string; train: null; infer: ModeJson };
-    expect(result.engine).toBe('onnx');
-    expect(result.train).toBeNull();
-    expect(result.infer.frames_per_second.min).toBeGreaterThan(0);
-  }, 60_000);
-
-  it.skipIf(!onnxInstalled)('--engine onnx --mode train times onnxruntime training steps', async () => {
-    const root = await project();
-    const { out, io } = capture(root);
-    expect(await runCli(['bench', 'tiny.yaml', '--mode', 'train', '--engine', 'onnx', '--batch', '2', '--repeats', '2', '--steps', '1', '--json'], io)).toBe(0);
-    const result = JSON.parse(out.join('')) as { train_engine: string; train: ModeJson; infer: null };
-    expect(result.train_engine).toBe('onnx');
-    expect(result.infer).toBeNull();
-    expect(result.train.frames_per_second.min).toBeGreaterThan(0);
+    for (const mode of ['infer', 'train'] as const) {
+      const { out, io } = capture(root);
+      expect(await runCli(['bench', 'tiny.yaml', '--mode', mode, '--engine', 'onnx', '--batch', '2', '--repeats', '2', '--steps', '1', '--json'], io)).toBe(0);
+      const result = JSON.parse(out.join('')) as { engine: string; train_engine: string | null; train: ModeJson | null; infer: ModeJson | null };
+      expect(result.engine).toBe('onnx');
+      expect(result.train_engine).toBe(mode === 'train' ? 'onnx' : null);
+      expect(result[mode === 'train' ? 'infer' : 'train']).toBeNull();
+      expect(result[mode]?.frames_per_second.min).toBeGreaterThan(0);
+    }
   }, 60_000);
 
   it('usage errors exit 2: bad --mode, bad --repeats, bad --batch, unknown engine, no recipe', async () => {
