@@ -4,7 +4,6 @@
 // (the test-time mask drawn from (seed, video, frame), the current frame as target, the per-patch means), so the
 // scorer gets the same FrameOutputs from either engine. TF.js stays the reference; the parity test holds the two
 // together.
-import { availableParallelism } from 'node:os';
 import type { Plan } from '@vadc/dsl';
 import type { TestBatch } from '../data/types.ts';
 import type { MaskedAutoencoder } from '../model/autoencoder.ts';
@@ -15,7 +14,8 @@ import { Random } from '../random.ts';
 import type { BatchInference } from '../score/score-video.ts';
 import { exportOnnx, ONNX_NAMES, onnxTokenGrid } from './export-onnx.ts';
 import { OnnxError } from './onnx-error.ts';
-import { loadOnnxRuntime, type OrtSession, type OrtTensor } from './onnxruntime.ts';
+import { resolveThreads } from '../backend/select-backend.ts';
+import { createCpuSession, loadOnnxRuntime, type OrtTensor } from './onnxruntime.ts';
 import { SCORING_NAMES } from './scoring-graph.ts';
 
 /** Options of createOnnxInference. */
@@ -94,24 +94,12 @@ const toInt64 = (indices: Int32Array): BigInt64Array => BigInt64Array.from(indic
  */
 export async function createOnnxInference(model: MaskedAutoencoder, plan: Plan, options: OnnxInferenceOptions = {}): Promise<OnnxInference> {
   const ort = await loadOnnxRuntime();
-  const threads = options.threads ?? Math.max(1, availableParallelism());
+  const threads = options.threads ?? resolveThreads('auto');
   const ratio = options.ratio ?? model.masking.ratio;
   const seed = options.seed ?? model.seed;
   const grid = onnxTokenGrid(model, ratio);
   const bytes = exportOnnx(model, plan, { ratio, fusedAttention: options.fusedAttention ?? true, scoring: true });
-  let session: OrtSession;
-  try {
-    session = await ort.InferenceSession.create(bytes, {
-      executionProviders: ['cpu'],
-      intraOpNumThreads: threads,
-      interOpNumThreads: 1,
-      executionMode: 'sequential',
-      graphOptimizationLevel: options.optimization ?? 'all',
-      extra: { session: { intra_op: { allow_spinning: options.spinning === true ? '1' : '0' } } },
-    });
-  } catch (error) {
-    throw new OnnxError('ONNX_SESSION_FAILED', `onnxruntime rejected the exported graph: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
-  }
+  const session = await createCpuSession(ort, bytes, 'the exported graph', { threads, optimization: options.optimization, spinning: options.spinning });
   const [height, width] = plan.data.size;
   const withAnomaly = model.anomalyChannels > 0;
   const summaryNames = [

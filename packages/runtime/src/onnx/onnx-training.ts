@@ -5,7 +5,6 @@
 // the same order as TF.js training; the dropout masks themselves are drawn here from each micro-batch's seed (TF.js's
 // own dropout stream cannot be reproduced), so the two engines train alike but not bit for bit: the engine is part
 // of the training hash. TF.js stays the reference; the gradient parity test holds the two together.
-import { availableParallelism } from 'node:os';
 import * as tf from '@tensorflow/tfjs-core';
 import type { Plan, StagePlan } from '@vadc/dsl';
 import type { TrainingBatch } from '../data/types.ts';
@@ -17,8 +16,8 @@ import { patchify, reconstructionTarget } from '../model/patches.ts';
 import { Random } from '../random.ts';
 import { reconstructionWeights } from '../train/losses.ts';
 import { clipGlobalNorm, microBatches, type MicroBatch, type StepGradients } from '../train/step.ts';
-import { OnnxError } from './onnx-error.ts';
-import { loadOnnxRuntime, type OnnxRuntime, type OrtSession, type OrtTensor } from './onnxruntime.ts';
+import { resolveThreads } from '../backend/select-backend.ts';
+import { createCpuSession, loadOnnxRuntime, type OnnxRuntime, type OrtSession, type OrtTensor } from './onnxruntime.ts';
 import { buildTrainingGraph, TRAINING_NAMES, type TrainingGraph } from './training-graph.ts';
 
 /** Options of OnnxTrainer.start. */
@@ -50,7 +49,7 @@ export class OnnxTrainer {
 
   /** Loads onnxruntime-node (OnnxError ONNX_RUNTIME_UNAVAILABLE when it is not installed). */
   static async start(plan: Plan, options: OnnxTrainerOptions = {}): Promise<OnnxTrainer> {
-    const threads = options.threads ?? (plan.runtime.threads === 'auto' ? availableParallelism() : plan.runtime.threads);
+    const threads = options.threads ?? resolveThreads(plan.runtime.threads);
     return new OnnxTrainer(await loadOnnxRuntime(), threads);
   }
 
@@ -60,19 +59,7 @@ export class OnnxTrainer {
     if (loaded === undefined) {
       loaded = (async () => {
         const graph = buildTrainingGraph({ plan, stage, model, trainable, batch: mask.batch, fullBatch, keep: mask.keep, rows: mask.rows, cols: mask.cols });
-        try {
-          const session = await this.ort.InferenceSession.create(graph.bytes, {
-            executionProviders: ['cpu'],
-            intraOpNumThreads: this.threads,
-            interOpNumThreads: 1,
-            graphOptimizationLevel: 'all',
-            extra: { session: { intra_op: { allow_spinning: '0' } } },
-          });
-          return { graph, session };
-        } catch (error) {
-          const reason = error instanceof Error ? error.message : String(error);
-          throw new OnnxError('ONNX_SESSION_FAILED', `onnxruntime could not load the training graph of stage ${stage.name}: ${reason}`, { cause: error });
-        }
+        return { graph, session: await createCpuSession(this.ort, graph.bytes, `the training graph of stage ${stage.name}`, { threads: this.threads }) };
       })();
       this.graphs.set(key, loaded);
     }

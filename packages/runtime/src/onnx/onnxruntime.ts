@@ -63,6 +63,34 @@ export async function importOnnxRuntime(specifier: string): Promise<OnnxRuntime>
   }
 }
 
+/** How the engine's sessions run (see createCpuSession). */
+export interface CpuSessionOptions {
+  threads: number;
+  /** Graph optimisation level (default 'all'). */
+  optimization?: OrtSessionOptions['graphOptimizationLevel'];
+  /** Let idle pool threads spin-wait for work (default false: costly when other processes share the cores). */
+  spinning?: boolean;
+}
+
+/**
+ * An onnxruntime CPU session on a graph (`what` names it in the error), sequential, `threads` intra-op threads;
+ * rejects with OnnxError ONNX_SESSION_FAILED when onnxruntime refuses the graph.
+ */
+export async function createCpuSession(ort: OnnxRuntime, bytes: Uint8Array, what: string, options: CpuSessionOptions): Promise<OrtSession> {
+  try {
+    return await ort.InferenceSession.create(bytes, {
+      executionProviders: ['cpu'],
+      intraOpNumThreads: options.threads,
+      interOpNumThreads: 1,
+      executionMode: 'sequential',
+      graphOptimizationLevel: options.optimization ?? 'all',
+      extra: { session: { intra_op: { allow_spinning: options.spinning === true ? '1' : '0' } } },
+    });
+  } catch (error) {
+    throw new OnnxError('ONNX_SESSION_FAILED', `onnxruntime rejected ${what}: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+  }
+}
+
 /** Whether `onnxruntime-node` loads here (for tests and `vadc bench --engine`). */
 export async function onnxRuntimeAvailable(): Promise<boolean> {
   try {
