@@ -27,6 +27,19 @@ export interface ParsedArguments {
   positionals: string[];
 }
 
+/**
+ * What `vadc <name> --help` explains beyond the usage line. Every option key of `Command.options` has a line in
+ * `options`; new commands fill all three fields.
+ */
+export interface CommandHelp {
+  /** A few sentences: what the command does and what it writes (results on stdout, progress and logs on stderr). */
+  description: string;
+  /** One line per option, keyed by the option's long name (without `--`). */
+  options: Record<string, string>;
+  /** Complete command lines a user can copy, e.g. `vadc run recipes/quickstart.yaml --set seed=3`. */
+  examples: string[];
+}
+
 export interface Command {
   name: string;
   /** One line for `vadc --help`. */
@@ -34,5 +47,7 @@ export interface Command {
   /** Usage line(s) for `vadc <name> --help`. */
   usage: string;
   options: NonNullable<ParseArgsConfig['options']>;
+  /** Per-command help; optional until every command has it. */
+  help?: CommandHelp;
   run(args: ParsedArguments, io: CommandIO): Promise<number>;
 }

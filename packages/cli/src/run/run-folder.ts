@@ -26,6 +26,21 @@ export interface RunRecord {
   error: string | null;
   /** Mean training throughput (frames/s) of the stages this run trained, once measured. */
   trainFramesPerSecond?: number | null;
+  /**
+   * Digest of the dataset the run used (file names, sizes, frame counts, labels of each split), so two runs can say
+   * whether they saw the same data. Absent in runs made before it existed.
+   */
+  datasetFingerprint?: DatasetFingerprintRecord | null;
+}
+
+/** The dataset fingerprint as run.json stores it. */
+export interface DatasetFingerprintRecord {
+  /** Hex SHA-256 over every split's entries. */
+  digest: string;
+  /** Whether file contents were hashed too (`--deep`), not only names, sizes, frame counts and labels. */
+  deep: boolean;
+  /** Digest per split name (train, test, validation...). */
+  splits: Record<string, string>;
 }
 
 /** A run folder on disk with its record. */
