@@ -15,6 +15,11 @@ interface NodeBase {
   origin: NodeOrigin;
   /** Where its key was written (for unknown-key errors); absent for list items and the root. */
   keyOrigin?: NodeOrigin;
+  /**
+   * The tag a value was written under in a short form (`adamw` of `optimizer: { adamw: { lr: 1.0e-3 } }`): the
+   * canonical tree drops that level, errors put it back so their key is the one the user wrote.
+   */
+  shortForm?: string;
 }
 
 export interface MapNode extends NodeBase {

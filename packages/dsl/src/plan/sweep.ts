@@ -39,22 +39,28 @@ export async function expandSweep(path: string, options: ResolveOptions): Promis
   const parsed = parseOverrides(options.overrides ?? []);
   const grid = base.plan.sweep?.grid ?? {};
   const keys = Object.keys(grid);
-  const combinations = cartesian(keys.map((key) => grid[key] ?? []));
+  const combinations = cartesian(keys.map((key) => (grid[key] ?? []).map((_value, index) => index)));
   const removeSweep: Override = { action: 'delete', path: ['sweep'], position: { file: path, line: 1, column: 1 } };
   const runs: SweepRun[] = [];
   const errors: Diagnostic[] = [];
   const warnings: Diagnostic[] = [...base.warnings];
-  for (const [index, combination] of combinations.entries()) {
+  const seen = new Set<string>();
+  for (const [index, indices] of combinations.entries()) {
+    const combination = keys.map((key, position) => grid[key]?.[indices[position]!]);
     const values = Object.fromEntries(keys.map((key, position) => [key, combination[position]]));
     const sweepOverrides: Override[] = keys.map((key, position) => {
-      const at = base.origins[`sweep.grid.${key}.${position}`];
+      // Located at the grid value itself, so an error names the line that wrote it.
+      const at = base.origins[`sweep.grid.${key}.${indices[position]!}`];
       const located = at !== undefined && at !== 'default' && at !== '--set' ? at : { file: path, line: 1, column: 1 };
       return { action: 'set', path: parseKey(key) ?? [key], value: nodeFromValue(combination[position], located), position: located };
     });
     const result = await resolveWithOverrides(path, options, [...parsed.overrides, removeSweep, ...sweepOverrides]);
     const label = keys.map((key) => `${key}=${JSON.stringify(values[key])}`).join(' ');
     if (!result.ok) {
-      errors.push(...result.errors.map((error) => ({ ...error, message: `sweep run ${index} (${label}): ${error.message}` })));
+      // The same bad grid value fails every combination it is in: report it once, with the first such run.
+      const fresh = result.errors.filter((error) => !seen.has(`${error.file}:${error.line}:${error.column}:${error.key}:${error.message}`));
+      for (const error of result.errors) seen.add(`${error.file}:${error.line}:${error.column}:${error.key}:${error.message}`);
+      errors.push(...fresh.map((error) => ({ ...error, message: `sweep run ${index} (${label}): ${error.message}` })));
       continue;
     }
     runs.push({
@@ -71,7 +77,7 @@ export async function expandSweep(path: string, options: ResolveOptions): Promis
   return { ok: true, runs, scoringOnlyKeys: keys.filter(isScoringOnlyKey), trainingKeys: keys.filter((key) => !isScoringOnlyKey(key)), warnings };
 }
 
-function cartesian(lists: unknown[][]): unknown[][] {
-  return lists.reduce<unknown[][]>((combinations, list) => combinations.flatMap((combination) => list.map((value) => [...combination, value])), [[]]);
+function cartesian(lists: number[][]): number[][] {
+  return lists.reduce<number[][]>((combinations, list) => combinations.flatMap((combination) => list.map((value) => [...combination, value])), [[]]);
 }
 

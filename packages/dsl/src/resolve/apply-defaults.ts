@@ -1,14 +1,12 @@
 // Stage: lay the user's merged tree over the built-in defaults. Defaults that depend on other values are chosen here:
 // stage defaults by the stage's kind (inferred from its name `teacher` / `student` when not written), the synthetic
 // benchmark's options only for `dataset: synthetic`, Gaussian smoothing parameters only for `kind: gaussian`.
-import { errorAt, type Diagnostic } from '../diagnostics.ts';
+import type { Diagnostic } from '../diagnostics.ts';
 import { basenamePath } from '../reader.ts';
 import { childOf, cloneNode, mergeNodes, nodeFromValue, type MapNode, type RecipeNode } from '../parse/recipe-node.ts';
-import { STAGE_KINDS } from '../validate/schema.ts';
 import { defaultStages, gaussianSmoothingDefaults, sectionDefaults, stageDefaults, syntheticDataDefaults } from './defaults.ts';
-import { positionOf } from './positions.ts';
 
-/** The user's tree completed with defaults (origin 'default'), plus errors for stages whose kind cannot be inferred. */
+/** The user's tree completed with defaults (origin 'default'); stages whose kind cannot be inferred get none. */
 export function applyDefaults(user: MapNode, topFile: string): { tree: RecipeNode; diagnostics: Diagnostic[] } {
   const diagnostics: Diagnostic[] = [];
   const scalarAt = (...path: string[]): unknown => {
@@ -31,16 +29,8 @@ export function applyDefaults(user: MapNode, topFile: string): { tree: RecipeNod
         return;
       }
       const kind = stageKind(item);
+      // A stage without a kind gets no defaults; the schema check reports the missing kind (and a misspelt name).
       if (kind === undefined) {
-        const name = childOf(item, 'name');
-        const written = childOf(item, 'kind');
-        if (written === undefined) {
-          const label = name?.kind === 'scalar' ? ` \`${String(name.value)}\`` : '';
-          diagnostics.push(errorAt(positionOf(item, topFile), 'REQUIRED', `stages.${index}.kind`, `stage${label} needs a kind`, {
-            expected: STAGE_KINDS.join(' | '),
-            hint: 'add `kind: teacher` or `kind: student` (it is inferred only from the names teacher and student)',
-          }));
-        }
         stageItems.push({});
         return;
       }

@@ -5,6 +5,7 @@
 import { errorAt, SET_FILE, type Diagnostic, type SourcePosition } from '../diagnostics.ts';
 import { formatKey, parseKey, type KeySegment } from '../key-path.ts';
 import { parseRecipeText } from '../parse/parse-yaml.ts';
+import { taggedKindsAt } from './short-forms.ts';
 import { childOf, cloneNode, mapNode, nodeFromValue, valueOfNode, type MapNode, type RecipeNode } from '../parse/recipe-node.ts';
 
 /** One parsed override: set a value (a located node) or delete a key. */
@@ -48,11 +49,31 @@ export function parseOverrides(texts: readonly string[]): { overrides: Override[
  */
 export function applyOverrides(tree: MapNode, overrides: readonly Override[], materialise: (path: KeySegment[]) => RecipeNode | undefined): Diagnostic[] {
   const diagnostics: Diagnostic[] = [];
-  for (const override of overrides) {
+  for (const override of overrides.flatMap(canonicalOverrides)) {
     const problem = applyOne(tree, override, materialise);
     if (problem !== undefined) diagnostics.push(errorAt(override.position, 'SET_PATH', formatKey(override.path), problem));
   }
   return diagnostics;
+}
+
+/**
+ * An override written through a short form (`stages.0.optimizer.adamw.lr=3e-4`, `scoring.smoothing.gaussian.sigma=4`)
+ * as the canonical edits it stands for: the tag becomes `kind`, the fields move up one level and remember the tag, so
+ * errors name the key as written.
+ */
+function canonicalOverrides(override: Override): Override[] {
+  const { path } = override;
+  const siteLength = path[0] === 'scoring' ? 2 : 3;
+  const kinds = taggedKindsAt(path.slice(0, siteLength));
+  const tag = path[siteLength];
+  if (kinds === undefined || typeof tag !== 'string' || !kinds.includes(tag)) return [override];
+  const site = path.slice(0, siteLength);
+  const rest = path.slice(siteLength + 1);
+  if (override.action === 'delete') return [{ ...override, path: rest.length === 0 ? site : [...site, ...rest] }];
+  const kind: Override = { action: 'set', path: [...site, 'kind'], value: { kind: 'scalar', value: tag, origin: override.position }, position: override.position };
+  if (rest.length > 0) return [kind, { ...override, path: [...site, ...rest], value: { ...override.value, shortForm: tag } }];
+  const fields = override.value.kind === 'map' ? [...override.value.entries] : [];
+  return [kind, ...fields.map(([key, value]): Override => ({ ...override, path: [...site, key], value: { ...value, shortForm: tag } }))];
 }
 
 function applyOne(tree: MapNode, override: Override, materialise: (path: KeySegment[]) => RecipeNode | undefined): string | undefined {

@@ -69,7 +69,8 @@ export async function resolveWithOverrides(path: string, options: ResolveOptions
   if (hasErrors(diagnostics)) return failure(diagnostics, context.files);
   const tree = completed.tree;
   diagnostics.push(...interpolateTree(tree, { env: options.env ?? {}, allowEnv: options.allowEnv ?? [], fallbackFile: path }));
-  if (hasErrors(diagnostics)) return failure(diagnostics, context.files);
+  // Unknown keys do not depend on values, so they are reported beside missing or unreadable ones.
+  if (hasErrors(diagnostics)) return failure([...diagnostics, ...unknownKeys(tree, path)], context.files);
 
   resolvePaths(tree, options.cwd ?? dirnamePath(path));
   const value = orderBySchema(valueOfNode(tree), planJsonSchema);
@@ -79,6 +80,10 @@ export async function resolveWithOverrides(path: string, options: ResolveOptions
   diagnostics.push(...checkCrossFields(plan, tree, path));
   if (hasErrors(diagnostics)) return failure(diagnostics, context.files);
   return { ok: true, plan, hash: await planHash(plan), origins: originsOf(tree), warnings: diagnostics, files: context.files };
+}
+
+function unknownKeys(tree: RecipeNode, path: string): Diagnostic[] {
+  return checkSchema(orderBySchema(valueOfNode(tree), planJsonSchema), tree, path).filter((diagnostic) => diagnostic.code === 'UNKNOWN_KEY');
 }
 
 function hasErrors(diagnostics: readonly Diagnostic[]): boolean {
@@ -96,7 +101,7 @@ function failure(diagnostics: Diagnostic[], files: string[]): ResolveResult {
 function resolvePaths(tree: RecipeNode, cwd: string): void {
   for (const path of PATH_KEYS) {
     const node = nodeAt(tree, path);
-    if (node?.kind !== 'scalar' || typeof node.value !== 'string' || node.value.startsWith('/') || node.origin === 'default') continue;
+    if (node?.kind !== 'scalar' || typeof node.value !== 'string' || node.value === '' || node.value.startsWith('/') || node.origin === 'default') continue;
     const base = node.origin.file === SET_FILE ? cwd : dirnamePath(node.origin.file);
     node.value = joinPath(base, node.value);
   }

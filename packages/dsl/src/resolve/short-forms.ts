@@ -3,6 +3,7 @@
 //   optimizer: adamw                      -> optimizer: { kind: adamw }
 //   optimizer: { adamw: { lr: 1.0e-4 } }  -> optimizer: { kind: adamw, lr: 1.0e-4 }
 //   smoothing: { gaussian: { range: 38, sigma: 11 } } -> smoothing: { kind: gaussian, range: 38, sigma: 11 }
+import type { KeySegment } from '../key-path.ts';
 import { childOf, mapNode, type MapNode, type RecipeNode } from '../parse/recipe-node.ts';
 import { OPTIMIZER_KINDS, SCHEDULE_KINDS, SMOOTHING_KINDS } from '../validate/schema.ts';
 
@@ -20,8 +21,30 @@ export function expandTagged(node: RecipeNode, kinds: readonly string[]): Recipe
   const kindOrigin = fields.keyOrigin ?? node.origin;
   const expanded = mapNode(node.origin, [['kind', { kind: 'scalar', value: kind, origin: kindOrigin, keyOrigin: kindOrigin }]]);
   if (node.keyOrigin !== undefined) expanded.keyOrigin = node.keyOrigin;
-  if (fields.kind === 'map') for (const [key, child] of fields.entries) expanded.entries.set(key, child);
+  if (fields.kind === 'map') for (const [key, child] of fields.entries) expanded.entries.set(key, { ...child, shortForm: kind });
   return expanded;
+}
+
+/** The kinds of the tagged object at `path` (`stages.0.optimizer`, `scoring.smoothing`), or undefined for other keys. */
+export function taggedKindsAt(path: readonly KeySegment[]): readonly string[] | undefined {
+  if (path.length === 2 && path[0] === 'scoring' && path[1] === 'smoothing') return SMOOTHING_KINDS;
+  if (path.length === 3 && path[0] === 'stages') return path[2] === 'optimizer' ? OPTIMIZER_KINDS : path[2] === 'schedule' ? SCHEDULE_KINDS : undefined;
+  return undefined;
+}
+
+/**
+ * A canonical key path as the user wrote it: the tag of a short form put back (`stages.0.optimizer.lr` ->
+ * `stages.0.optimizer.adamw.lr` when that value was written `optimizer: { adamw: { lr } }`).
+ */
+export function writtenPath(tree: RecipeNode, path: readonly KeySegment[]): KeySegment[] {
+  const written: KeySegment[] = [];
+  let node: RecipeNode | undefined = tree;
+  for (const segment of path) {
+    node = childOf(node, segment);
+    if (node?.shortForm !== undefined) written.push(node.shortForm);
+    written.push(segment);
+  }
+  return written;
 }
 
 /** Rewrites the short forms of `stages[*].optimizer`, `stages[*].schedule` and `scoring.smoothing` in place. */

@@ -2,11 +2,12 @@
 // a located diagnostic with expected / found and a "did you mean" for misspelt keys and enum values.
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import { describeValue, errorAt, type Diagnostic } from '../diagnostics.ts';
-import { formatKey, type KeySegment } from '../key-path.ts';
+import { formatKey as formatWrittenKey, type KeySegment } from '../key-path.ts';
+import { writtenPath } from '../resolve/short-forms.ts';
 import type { RecipeNode } from '../parse/recipe-node.ts';
 import { positionAtPath } from '../resolve/positions.ts';
 import { didYouMean } from '../suggest.ts';
-import { planJsonSchema, recipeJsonSchema, type JsonSchema } from './schema.ts';
+import { planJsonSchema, recipeJsonSchema, STAGE_KINDS, type JsonSchema } from './schema.ts';
 
 let compiled: ValidateFunction | undefined;
 
@@ -27,8 +28,11 @@ export function checkSchema(value: unknown, tree: RecipeNode, fallbackFile: stri
   if (validate(value)) return [];
   const errors = validate.errors ?? [];
   const anyOfPaths = errors.filter((error) => error.keyword === 'anyOf').map((error) => `${error.schemaPath}/`);
+  // A stage without a kind has no defaults: report the kind, not every key it would have given.
+  const kindless = new Set(errors.filter(isMissingStageKind).map((error) => error.instancePath));
   const diagnostics = errors
     .filter((error) => !anyOfPaths.some((prefix) => error.schemaPath.startsWith(prefix)))
+    .filter((error) => error.keyword !== 'required' || !kindless.has(error.instancePath) || isMissingStageKind(error))
     .map((error) => toDiagnostic(error, tree, fallbackFile));
   const seen = new Set<string>();
   return diagnostics.filter((diagnostic) => {
@@ -46,6 +50,8 @@ function pathOf(pointer: string): KeySegment[] {
 
 function toDiagnostic(error: ErrorObject, tree: RecipeNode, fallbackFile: string): Diagnostic {
   const path = pathOf(error.instancePath);
+  // Keys as the user wrote them (short forms included); positions are looked up in the canonical tree.
+  const formatKey = (segments: KeySegment[]): string => formatWrittenKey(writtenPath(tree, segments));
   const key = formatKey(path);
   const found = describeValue(error.data);
   const at = (segments: KeySegment[], atKey = false) => positionAtPath(tree, segments, fallbackFile, atKey);
@@ -61,6 +67,14 @@ function toDiagnostic(error: ErrorObject, tree: RecipeNode, fallbackFile: string
     }
     case 'required': {
       const name = String(params.missingProperty);
+      if (isMissingStageKind(error)) {
+        const stageName = (error.data as { name?: unknown }).name;
+        const label = typeof stageName === 'string' ? ` \`${stageName}\`` : '';
+        return errorAt(at(path), 'REQUIRED', formatKey([...path, name]), `stage${label} needs a kind`, {
+          expected: STAGE_KINDS.join(' | '),
+          hint: 'add `kind: teacher` or `kind: student` (it is inferred only from the names teacher and student)',
+        });
+      }
       return errorAt(at(path), 'REQUIRED', formatKey([...path, name]), `\`${name}\` is required here`, { hint: `add \`${name}:\`` });
     }
     case 'type': {
@@ -103,6 +117,10 @@ function toDiagnostic(error: ErrorObject, tree: RecipeNode, fallbackFile: string
     default:
       return errorAt(at(path), 'INVALID_VALUE', key, error.message ?? 'invalid value', { found });
   }
+}
+
+function isMissingStageKind(error: ErrorObject): boolean {
+  return error.keyword === 'required' && /^\/stages\/\d+$/.test(error.instancePath) && (error.params as { missingProperty?: string }).missingProperty === 'kind';
 }
 
 function article(type: string): string {

@@ -117,7 +117,8 @@ export function buildSchema(mode: Mode): JsonSchema {
     motion: object(mode, { step: integer(1) }),
     cache_dir: nullable({ type: 'string', minLength: 1 }),
     splits: object(mode, { train: nullable({ type: 'string' }), validation: nullable({ type: 'string' }), test: nullable({ type: 'string' }) }),
-    synthetic: mode === 'plan' ? { anyOf: [synthetic, { type: 'null' }] } : nullable(synthetic),
+    // One object-or-null schema (not an anyOf), so a bad value inside reports its own key.
+    synthetic: nullable(synthetic),
   }, 'Where the data is and how a frame becomes the model input.');
   const model = object(mode, {
     patch: integer(1),
