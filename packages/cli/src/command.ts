@@ -2,16 +2,20 @@
 // and never call process.exit themselves: main.ts is the one boundary that prints errors and exits.
 import type { ParseArgsConfig } from 'node:util';
 
-/** Exit statuses shared by every command: 0 ok, 1 a check failed (e.g. invalid recipe), 2 usage or input error. */
+/**
+ * Exit statuses shared by every command: 0 ok, 1 a check failed (e.g. invalid recipe), 2 usage or input error,
+ * 3 an internal error (an exception vadc did not expect: a bug, reported with VADC_DEBUG=1's stack).
+ */
 export const EXIT_OK = 0;
 export const EXIT_FAILED = 1;
 export const EXIT_USAGE = 2;
+export const EXIT_INTERNAL = 3;
 
 /** Where a command writes. Tests pass buffers; main.ts passes the process streams. */
 export interface CommandIO {
   stdout: (text: string) => void;
   stderr: (text: string) => void;
-  /** Whether stdout is an interactive terminal (progress bars) or not (plain periodic lines). */
+  /** Whether stderr, where progress goes, is an interactive terminal (progress bars) or not (plain periodic lines). */
   isTerminal: boolean;
   cwd: string;
   env: Record<string, string | undefined>;
@@ -22,6 +26,19 @@ export class UsageError extends Error {
   override name = 'UsageError';
 }
 
+/** Error names of the libraries that mean "the input is wrong" (data, files, models), not "vadc is broken". */
+const INPUT_ERROR_NAMES = new Set(['DatasetError', 'NpyError', 'PipelineError', 'MetricsError', 'BackendError', 'ComponentsError', 'ImageSizeError']);
+/** Node's codes for files that are missing or cannot be read. */
+const FILE_ERROR_CODES = new Set(['ENOENT', 'EACCES', 'ENOTDIR', 'EISDIR', 'EPERM', 'ENOSPC']);
+
+/** Whether an error is the user's input (a missing file, a broken dataset) rather than a fault of vadc (exit 2, not 3). */
+export function isInputError(error: unknown): boolean {
+  if (!(error instanceof Error)) return false;
+  const code = (error as { code?: unknown }).code;
+  return error instanceof UsageError || INPUT_ERROR_NAMES.has(error.constructor.name) || INPUT_ERROR_NAMES.has(error.name) || (typeof code === 'string' && FILE_ERROR_CODES.has(code));
+}
+
+/** Parsed command-line arguments as node:util's parseArgs returns them. */
 export interface ParsedArguments {
   values: Record<string, string | boolean | Array<string | boolean> | undefined>;
   positionals: string[];
@@ -40,6 +57,7 @@ export interface CommandHelp {
   examples: string[];
 }
 
+/** One `vadc` subcommand: its name, options, help and what it does. */
 export interface Command {
   name: string;
   /** One line for `vadc --help`. */
@@ -47,7 +65,7 @@ export interface Command {
   /** Usage line(s) for `vadc <name> --help`. */
   usage: string;
   options: NonNullable<ParseArgsConfig['options']>;
-  /** Per-command help; optional until every command has it. */
-  help?: CommandHelp;
+  /** Per-command help: `vadc <name> --help` prints it; a test checks every option has a line. */
+  help: CommandHelp;
   run(args: ParsedArguments, io: CommandIO): Promise<number>;
 }

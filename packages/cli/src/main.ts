@@ -6,7 +6,7 @@ import { runCli } from './cli.ts';
 const status = await runCli(process.argv.slice(2), {
   stdout: (text) => void process.stdout.write(text),
   stderr: (text) => void process.stderr.write(text),
-  isTerminal: Boolean(process.stdout.isTTY),
+  isTerminal: Boolean(process.stderr.isTTY),
   cwd: process.cwd(),
   env: process.env,
 });

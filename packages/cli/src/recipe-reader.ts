@@ -35,6 +35,13 @@ export const recipeOptions = {
   root: { type: 'string', multiple: true },
 } as const;
 
+/** Help lines of recipeOptions (one home, spread into each command's help). */
+export const recipeOptionHelp = {
+  set: 'override a recipe value: `--set a.b=VALUE` (VALUE is YAML: 3, [64,96], adamw), `--set ~a.b` deletes it so the default applies',
+  'allow-env': 'let the recipe read ${env:NAME} for this NAME (recipes may read VADC_* only)',
+  root: 'a folder `extends:` may reach besides the recipe\'s project',
+} as const;
+
 /** resolveRecipe options from parsed command-line values. */
 export function resolveOptionsFrom(values: Record<string, unknown>, io: CommandIO): ResolveOptions {
   return {

@@ -12,6 +12,9 @@ export { sectionDefaults, stageDefaults, defaultStages, syntheticDataDefaults } 
 export type { RecipeReader } from './reader.ts';
 export { createMemoryReader, joinPath, dirnamePath, basenamePath, normalizePath, isInsidePath, relativePath } from './reader.ts';
 
+// "Did you mean" for names (commands, flags, keys).
+export { closestMatch, didYouMean } from './suggest.ts';
+
 // Diagnostics.
 export type { Diagnostic, DiagnosticCode, SourcePosition } from './diagnostics.ts';
 export { SET_FILE } from './diagnostics.ts';

@@ -6,7 +6,7 @@ import type { Plan } from '@vadc/dsl';
 import { EXIT_FAILED, EXIT_OK, UsageError, type Command, type CommandIO, type ParsedArguments } from '../command.ts';
 import { formatBench } from '../bench/format-bench.ts';
 import { runBench, type BenchOptions } from '../bench/run-bench.ts';
-import { displayPath, loadRecipe, recipeOptions } from '../recipe-reader.ts';
+import { displayPath, loadRecipe, recipeOptionHelp, recipeOptions } from '../recipe-reader.ts';
 
 const BACKENDS = ['auto', 'tensorflow-gpu', 'tensorflow', 'wasm', 'cpu'];
 const MODES = ['train', 'infer', 'both'] as const;
@@ -90,6 +90,22 @@ export const benchCommand: Command = {
     steps: { type: 'string' },
     data: { type: 'boolean' },
     json: { type: 'boolean' },
+  },
+  help: {
+    description: 'Measures the recipe\'s model on generated inputs of its shape (no dataset needed): frames/s (median, min, max over repeats), peak memory and the time split. Results on stdout, progress on stderr.',
+    options: {
+      ...recipeOptionHelp,
+      mode: 'what to time: train, infer or both (default both)',
+      batch: 'batch size (default: the recipe\'s stage / scoring batch)',
+      backend: 'TF.js backend: auto, tensorflow-gpu, tensorflow, wasm or cpu',
+      engine: 'tfjs or onnx: the inference engine, and the training engine when given (default: runtime.train_engine)',
+      warmup: 'untimed steps before timing (default 1)',
+      repeats: 'timed repeats; the median is reported (default 3)',
+      steps: 'steps per repeat',
+      data: 'also time reading and decoding the recipe\'s dataset',
+      json: 'print the result as JSON on stdout',
+    },
+    examples: ['vadc bench recipes/quickstart.yaml --mode train', 'vadc bench recipes/avenue-cpu.yaml --engine onnx --repeats 5 --json'],
   },
   run: bench,
 };

@@ -32,6 +32,11 @@ export const compareCommand: Command = {
   summary: 'Compare runs: metrics, speed and recipe differences',
   usage: 'vadc compare <run-folder>... [--json]',
   options: { json: { type: 'boolean' } },
+  help: {
+    description: 'Puts runs side by side: metrics, speed, whether they used the same recipe (experiment hash) and the same data (dataset fingerprint), and the recipe keys that differ.',
+    options: { json: 'print the comparison as JSON on stdout' },
+    examples: ['vadc compare runs/quickstart/*/', 'vadc compare runs/a/latest runs/b/latest --json'],
+  },
   async run(args, io) {
     if (args.positionals.length < 1) throw new UsageError('give at least one run folder');
     const runs = [];

@@ -4,7 +4,7 @@
 import { dirname } from 'node:path';
 import { formatDatasetReport, inspectDataset } from '@vadc/runtime';
 import { EXIT_FAILED, EXIT_OK, UsageError, type Command, type CommandIO } from '../command.ts';
-import { loadRecipe, recipeOptions } from '../recipe-reader.ts';
+import { loadRecipe, recipeOptionHelp, recipeOptions } from '../recipe-reader.ts';
 
 async function inspect(recipe: string, values: Record<string, unknown>, io: CommandIO): Promise<number> {
   const loaded = await loadRecipe(recipe, values, io);
@@ -25,6 +25,15 @@ export const dataCommand: Command = {
   summary: 'Dataset tools: `data inspect <recipe>` checks a dataset and counts what it holds',
   usage: 'vadc data inspect <recipe.yaml> [--json] [--decode] [--set key=value]... [--allow-env NAME]... [--root DIR]...',
   options: { json: { type: 'boolean' }, decode: { type: 'boolean' }, ...recipeOptions },
+  help: {
+    description: 'Opens the recipe\'s dataset and prints per split the videos, frames, resolution, anomalous frames, GT regions / tracks and every problem found. Exit 1 when it found problems.',
+    options: {
+      json: 'print the report as JSON on stdout',
+      decode: 'decode every frame (slow) instead of reading headers, to find unreadable frames',
+      ...recipeOptionHelp,
+    },
+    examples: ['vadc data inspect recipes/quickstart.yaml', 'VADC_PED2_ROOT=/data/UCSDped2 vadc data inspect recipes/ucsd-ped2.yaml --json'],
+  },
   async run(args, io) {
     const [subcommand, recipe, ...extra] = args.positionals;
     if (subcommand !== 'inspect') throw new UsageError(subcommand === undefined ? 'missing subcommand (inspect)' : `unknown subcommand "${subcommand}" (inspect)`);

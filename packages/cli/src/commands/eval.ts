@@ -4,18 +4,31 @@ import { dirname } from 'node:path';
 import { EXIT_OK, UsageError, type Command } from '../command.ts';
 import { openRunData, scoreEvaluateReport, startBackend } from '../run/execute-run.ts';
 import { saveRun } from '../run/run-folder.ts';
+import { ioForJson, runResultJson } from '../run/run-result.ts';
 import { loadTrainedModel, readTrainedRun } from '../run/trained-run.ts';
 import { engineOption } from './run.ts';
 
 export const evalCommand: Command = {
   name: 'eval',
   summary: 'Score and evaluate a trained run again (scores.csv, metrics.json, report.html)',
-  usage: 'vadc eval <run-folder> [--backend b] [--engine tfjs|onnx]',
-  options: { backend: { type: 'string' }, engine: { type: 'string' } },
+  usage: 'vadc eval <run-folder> [--backend b] [--engine tfjs|onnx] [--json]',
+  options: { backend: { type: 'string' }, engine: { type: 'string' }, json: { type: 'boolean' } },
+  help: {
+    description: 'Scores the test split again with a run\'s trained model and rewrites scores.csv, components.bin, metrics.json and report.html in the run folder. Progress goes to stderr; the metrics summary (or --json) to stdout.',
+    options: {
+      backend: 'TF.js backend: auto, tensorflow-gpu, tensorflow, wasm or cpu (default: the recipe\'s runtime.backend)',
+      engine: 'scoring engine: tfjs (default) or onnx (onnxruntime-node, optional package)',
+      json: 'print the result (run folder and metrics) as JSON on stdout',
+    },
+    examples: ['vadc eval runs/quickstart/latest', 'vadc eval runs/quickstart/latest --engine onnx --json'],
+  },
   async run(args, io) {
     const [folder, ...extra] = args.positionals;
     if (folder === undefined || extra.length > 0) throw new UsageError('give exactly one run folder');
+    const json = args.values.json === true;
+    const output = io.stdout;
     const { run, plan } = await readTrainedRun(folder, io.cwd);
+    io = ioForJson(io, json);
     const backend = await startBackend(run, plan, typeof args.values.backend === 'string' ? args.values.backend : null, io);
     const pipeline = await openRunData(run, plan, dirname(dirname(run.directory)), io);
     const model = await loadTrainedModel(run, plan);
@@ -23,6 +36,7 @@ export const evalCommand: Command = {
     await pipeline.close();
     run.record.status = 'finished';
     await saveRun(run);
+    if (json) output(await runResultJson(run));
     return EXIT_OK;
   },
 };

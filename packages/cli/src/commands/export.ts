@@ -12,6 +12,14 @@ export const exportCommand: Command = {
   summary: 'Write a run\'s trained model as an ONNX graph',
   usage: 'vadc export <run-folder> --format onnx [--out model.onnx]',
   options: { format: { type: 'string' }, out: { type: 'string' } },
+  help: {
+    description: 'Writes the trained model of a run as a portable ONNX graph (opset 17): inputs patches [B, L, p*p*C], keep_index and restore_index; outputs teacher and student. Prints the file written on stdout.',
+    options: {
+      format: 'the format to write; onnx is the one there is (required)',
+      out: 'file to write (default: <run-folder>/model.onnx)',
+    },
+    examples: ['vadc export runs/quickstart/latest --format onnx', 'vadc export runs/quickstart/latest --format onnx --out /tmp/quickstart.onnx'],
+  },
   async run(args, io) {
     const [folder, ...extra] = args.positionals;
     if (folder === undefined || extra.length > 0) throw new UsageError('give exactly one run folder');

@@ -251,6 +251,14 @@ export const metricsCommand: Command = {
   summary: 'Frame AUC, RBDC, TBDC and pixel AUC of any method, from a JSON file',
   usage: 'vadc metrics INPUT.json [--full] [--json]   (--full: clean variants, per-video AUCs, curves; --json: one line)',
   options: { full: { type: 'boolean' }, json: { type: 'boolean' } },
+  help: {
+    description: 'Computes frame AUC (micro, macro), RBDC, TBDC and pixel AUC of any method\'s outputs from a JSON file (format: packages/metrics/README.md) and prints them as JSON on stdout.',
+    options: {
+      full: 'add the clean variants, per-video AUCs and the curves',
+      json: 'print one line of JSON instead of indented JSON',
+    },
+    examples: ['vadc metrics outputs.json', 'vadc metrics outputs.json --full --json > metrics.json'],
+  },
   async run(args, io) {
     if (args.positionals.length !== 1) throw new UsageError('give exactly one input JSON file');
     const path = resolve(io.cwd, args.positionals[0]!);

@@ -2,7 +2,7 @@
 // and line it came from, `default`, or `--set`. Exit 0 when the recipe resolves, 1 when it is invalid, 2 for usage.
 import { renderPlanYaml, resolveRecipe, type ValueOrigin } from '@vadc/dsl';
 import { EXIT_FAILED, EXIT_OK, UsageError, type Command } from '../command.ts';
-import { diskReader, displayPath, formatErrorLine, recipeOptions, recipePath, resolveOptionsFrom } from '../recipe-reader.ts';
+import { diskReader, displayPath, formatErrorLine, recipeOptionHelp, recipeOptions, recipePath, resolveOptionsFrom } from '../recipe-reader.ts';
 
 function describeOrigin(origin: ValueOrigin | undefined, cwd: string): string {
   if (origin === undefined || origin === 'default') return 'default';
@@ -15,6 +15,15 @@ export const renderCommand: Command = {
   summary: 'Print the resolved Plan of a recipe (YAML or JSON), optionally where each value came from',
   usage: 'vadc render <recipe.yaml> [--set key=value]... [--allow-env NAME]... [--root DIR]... [--origins] [--json]',
   options: { ...recipeOptions, origins: { type: 'boolean' }, json: { type: 'boolean' } },
+  help: {
+    description: 'Prints the resolved recipe (every default filled in, references and --set applied) with its experiment hash and an estimate of the training time on this machine.',
+    options: {
+      ...recipeOptionHelp,
+      origins: 'say for each value the file and line it came from, or `default`',
+      json: 'print { hash, plan, origins? } as JSON on stdout',
+    },
+    examples: ['vadc render recipes/quickstart.yaml', 'vadc render recipes/ucsd-ped2.yaml --set data.root=/data/UCSDped2 --origins'],
+  },
   async run(args, io) {
     if (args.positionals.length !== 1) throw new UsageError('give exactly one recipe');
     const recipe = args.positionals[0]!;

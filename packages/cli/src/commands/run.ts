@@ -4,9 +4,10 @@
 import { resolve } from 'node:path';
 import { onnxRuntimeAvailable } from '@vadc/runtime';
 import { EXIT_FAILED, EXIT_OK, UsageError, type Command, type CommandIO, type ParsedArguments } from '../command.ts';
-import { loadRecipe, recipeOptions } from '../recipe-reader.ts';
+import { loadRecipe, recipeOptionHelp, recipeOptions } from '../recipe-reader.ts';
 import { executeRun, type InferenceEngine } from '../run/execute-run.ts';
 import { latestRun, listRuns } from '../run/run-folder.ts';
+import { ioForJson, runResultJson } from '../run/run-result.ts';
 
 const BACKENDS = ['auto', 'tensorflow-gpu', 'tensorflow', 'wasm', 'cpu'];
 
@@ -34,7 +35,8 @@ async function runRecipe(args: ParsedArguments, io: CommandIO, trainOnly: boolea
       throw new UsageError(`no run of this recipe to resume under ${outRoot}/${loaded.plan.name}${why}; run without --resume`);
     }
     if (previous.record.status === 'finished' && !trainOnly) {
-      io.stdout(`${previous.directory} already finished: metrics in ${previous.directory}/metrics.json (use --new for another run)\n`);
+      io.stderr(`${previous.directory} already finished: metrics in ${previous.directory}/metrics.json (use --new for another run)\n`);
+      if (args.values.json === true) io.stdout(await runResultJson(previous));
       return EXIT_OK;
     }
     resumeFrom = previous;
@@ -44,7 +46,9 @@ async function runRecipe(args: ParsedArguments, io: CommandIO, trainOnly: boolea
     io.stderr('vadc: use --resume to continue or re-use it, or --new to start another run\n');
     return EXIT_FAILED;
   }
-  await executeRun(loaded, { outRoot, backend, resumeFrom, trainOnly, engine }, io);
+  const json = args.values.json === true;
+  const run = await executeRun(loaded, { outRoot, backend, resumeFrom, trainOnly, engine, deep: args.values.deep === true }, ioForJson(io, json));
+  io.stdout(json ? await runResultJson(run) : trainOnly ? `trained: ${run.directory}\n` : '');
   return EXIT_OK;
 }
 
@@ -55,6 +59,8 @@ const options = {
   new: { type: 'boolean' },
   out: { type: 'string' },
   engine: { type: 'string' },
+  json: { type: 'boolean' },
+  deep: { type: 'boolean' },
 } as const;
 
 /** The --engine value: tfjs (default, the reference) or onnx (onnxruntime-node, optional dependency). */
@@ -63,18 +69,49 @@ export function engineOption(value: unknown): InferenceEngine {
   throw new UsageError(`--engine must be tfjs or onnx, not "${String(value)}"`);
 }
 
+const EXAMPLES_RUN = ['vadc run recipes/quickstart.yaml', 'vadc run recipes/ucsd-ped2.yaml --set data.root=/data/UCSDped2 --set stages.0.epochs=2 --new', 'vadc run recipes/quickstart.yaml --resume --json > result.json'];
+const EXAMPLES_TRAIN = ['vadc train recipes/quickstart.yaml', 'vadc train recipes/quickstart.yaml --set runtime.train_engine=onnx --out /tmp/runs'];
+
 export const runCommand: Command = {
   name: 'run',
   summary: 'Run a recipe end to end: train, score the test split, evaluate, report',
-  usage: 'vadc run <recipe.yaml> [--set key=value]... [--backend auto|tensorflow-gpu|tensorflow|wasm|cpu] [--resume | --new] [--out runs] [--engine tfjs|onnx]',
+  usage: 'vadc run <recipe.yaml> [--set key=value]... [--backend auto|tensorflow-gpu|tensorflow|wasm|cpu] [--resume | --new] [--out runs] [--engine tfjs|onnx] [--deep] [--json]',
   options,
+  help: {
+    description: 'Trains every stage of the recipe (or resumes), scores the test split, evaluates and writes runs/<name>/<id>/ (run.json, plan.json, scores.csv, metrics.json, report.html). Before training it prints an estimate of the training time on this machine. Progress and logs go to stderr; the metrics summary (or --json) to stdout.',
+    options: {
+      ...recipeOptionHelp,
+      backend: 'TF.js backend: auto (default: the recipe\'s runtime.backend), tensorflow-gpu, tensorflow, wasm or cpu',
+      resume: 'continue the unfinished run of this recipe (same hash) from its last finished epoch, or re-use a finished one',
+      new: 'start another run even though one of this recipe exists',
+      out: 'folder of run folders (default: runs); a run goes to <out>/<name>/<id>/',
+      engine: 'scoring engine: tfjs (default, the reference) or onnx (onnxruntime-node, optional package)',
+      json: 'print the result (run folder, hashes, dataset fingerprint, metrics) as JSON on stdout; progress stays on stderr',
+      deep: 'fingerprint the dataset by hashing every file\'s contents, not just names, sizes, frame counts and labels',
+    },
+    examples: EXAMPLES_RUN,
+  },
   run: (args, io) => runRecipe(args, io, false),
 };
 
 export const trainCommand: Command = {
   name: 'train',
   summary: 'Train a recipe\'s model (all stages) without scoring; `vadc eval` scores it later',
-  usage: 'vadc train <recipe.yaml> [--set key=value]... [--backend b] [--resume | --new] [--out runs]',
+  usage: 'vadc train <recipe.yaml> [--set key=value]... [--backend b] [--resume | --new] [--out runs] [--deep] [--json]',
   options,
+  help: {
+    description: 'The training part of `vadc run`: trains every stage into runs/<name>/<id>/checkpoints/ without scoring; `vadc eval <run-folder>` scores it later. Progress and logs go to stderr; the run folder (or --json) to stdout.',
+    options: {
+      ...recipeOptionHelp,
+      backend: 'TF.js backend: auto (default: the recipe\'s runtime.backend), tensorflow-gpu, tensorflow, wasm or cpu',
+      resume: 'continue the unfinished run of this recipe (same hash) from its last finished epoch, or re-use a finished one',
+      new: 'start another run even though one of this recipe exists',
+      out: 'folder of run folders (default: runs); a run goes to <out>/<name>/<id>/',
+      engine: 'scoring engine: tfjs (default, the reference) or onnx (onnxruntime-node, optional package)',
+      json: 'print the result (run folder, hashes, dataset fingerprint, metrics) as JSON on stdout; progress stays on stderr',
+      deep: 'fingerprint the dataset by hashing every file\'s contents, not just names, sizes, frame counts and labels',
+    },
+    examples: EXAMPLES_TRAIN,
+  },
   run: (args, io) => runRecipe(args, io, true),
 };

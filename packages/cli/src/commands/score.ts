@@ -90,6 +90,16 @@ export const scoreCommand: Command = {
   summary: 'Per-frame anomaly scores of any video file or frame folder with a trained run (no labels needed)',
   usage: 'vadc score <run-folder> <video-file-or-frame-folder> [--out dir] [--draw] [--threshold t] [--backend b]',
   options: { out: { type: 'string' }, draw: { type: 'boolean' }, threshold: { type: 'string' }, backend: { type: 'string' } },
+  help: {
+    description: 'Scores every frame of a video file or frame folder with a run\'s trained model (no labels needed) and writes scores.csv; --draw also writes the frames with the abnormal regions boxed. Files written are listed on stdout, progress on stderr.',
+    options: {
+      out: 'folder to write into (default: <run-folder>/scored/<video>)',
+      draw: 'write PNG frames with the regions above the threshold boxed, and regions.json',
+      threshold: 'patch-map threshold for --draw (default: the video\'s 99th percentile)',
+      backend: 'TF.js backend: auto, tensorflow-gpu, tensorflow, wasm or cpu',
+    },
+    examples: ['vadc score runs/quickstart/latest clip.mp4', 'vadc score runs/ucsd-ped2/latest /data/frames/cam1 --draw --threshold 0.4'],
+  },
   async run(args, io) {
     const [folder, input, ...extra] = args.positionals;
     if (folder === undefined || input === undefined || extra.length > 0) throw new UsageError('give a run folder and one video file or frame folder');
@@ -99,15 +109,15 @@ export const scoreCommand: Command = {
     const cacheDir = join(dirname(dirname(run.directory)), '.vadc-cache');
     const video = await openInput(resolve(io.cwd, input), cacheDir);
     const say = (text: string) => io.stdout(`${text}\n`);
-    say(`video ${video.name}: ${video.frameCount} frames, ${video.resolution[1]}x${video.resolution[0]}`);
+    io.stderr(`video ${video.name}: ${video.frameCount} frames, ${video.resolution[1]}x${video.resolution[0]}\n`);
 
     const requested = typeof args.values.backend === 'string' ? args.values.backend : plan.runtime.backend;
     const backend = await selectBackend(requested as Plan['runtime']['backend'], { threads: plan.runtime.threads });
-    say(`backend: ${describeBackend(backend)}`);
+    io.stderr(`backend: ${describeBackend(backend)}\n`);
     const model = await loadTrainedModel(run, plan);
     const pipeline = new DataPipeline({ train: [], validation: [], test: [video] }, plan, { defaultCacheDir: cacheDir });
     const [testVideo] = pipeline.testVideos('test');
-    const bar = startProgress('score', video.frameCount, { write: io.stdout, isTerminal: io.isTerminal, unit: 'frames' });
+    const bar = startProgress('score', video.frameCount, { write: io.stderr, isTerminal: io.isTerminal, unit: 'frames' });
     const scored = await scoreVideo(testVideo!, plan, async (batch, name) => inferBatch(model, batch, { video: name }), { onBatch: (outputs) => bar.tick(outputs.size) });
     bar.done();
     await pipeline.close();

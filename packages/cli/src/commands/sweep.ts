@@ -4,7 +4,7 @@
 import { resolve } from 'node:path';
 import { expandSweep } from '@vadc/dsl';
 import { EXIT_FAILED, EXIT_OK, UsageError, type Command, type CommandIO } from '../command.ts';
-import { displayPath, formatErrorLine, recipeOptions, recipePath, diskReader, resolveOptionsFrom } from '../recipe-reader.ts';
+import { displayPath, formatErrorLine, recipeOptionHelp, recipeOptions, recipePath, diskReader, resolveOptionsFrom } from '../recipe-reader.ts';
 import { executeSweep } from '../run/sweep-run.ts';
 import { sweepTable } from '../run/sweep-report.ts';
 
@@ -15,6 +15,16 @@ export const sweepCommand: Command = {
   summary: 'Run a recipe\'s sweep grid: one training per distinct model, scoring-only keys re-use stored components',
   usage: 'vadc sweep <recipe.yaml> [--set key=value]... [--backend b] [--out runs] [--json]',
   options: { ...recipeOptions, backend: { type: 'string' }, out: { type: 'string' }, json: { type: 'boolean' } },
+  help: {
+    description: 'Runs every combination of the recipe\'s `sweep.grid`; combinations that differ only in scoring.* / eval.* re-use one trained model. Writes runs/<name>/sweep-<id>/ (sweep.json, report) and prints a table of the metric against each swept value on stdout; progress on stderr.',
+    options: {
+      ...recipeOptionHelp,
+      backend: 'TF.js backend: auto, tensorflow-gpu, tensorflow, wasm or cpu',
+      out: 'folder of run folders (default: runs)',
+      json: 'print sweep.json on stdout instead of the table',
+    },
+    examples: ['vadc sweep recipes/ablations/scoring-weights.yaml', 'vadc sweep recipes/ablations/block-type.yaml --set stages.0.epochs=2 --json'],
+  },
   async run(args, io) {
     const [recipe, ...extra] = args.positionals;
     if (recipe === undefined || extra.length > 0) throw new UsageError('give exactly one recipe');
@@ -29,8 +39,8 @@ export const sweepCommand: Command = {
       io.stderr(`${displayPath(io.cwd, path)}: invalid sweep (${expanded.errors.length} error${expanded.errors.length === 1 ? '' : 's'})\n`);
       return EXIT_FAILED;
     }
-    // With --json, stdout carries only sweep.json; the runs' progress goes to stderr.
-    const progressIo: CommandIO = args.values.json ? { ...io, stdout: io.stderr, isTerminal: false } : io;
+    // stdout carries only the table (or sweep.json); each training's progress and metrics are logs, on stderr.
+    const progressIo: CommandIO = { ...io, stdout: io.stderr };
     const outRoot = resolve(io.cwd, typeof args.values.out === 'string' ? args.values.out : 'runs');
     const { summary } = await executeSweep(expanded.runs, {
       recipePath: path, outRoot, backend, scoringOnlyKeys: expanded.scoringOnlyKeys, trainingKeys: expanded.trainingKeys,

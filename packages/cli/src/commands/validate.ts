@@ -2,7 +2,7 @@
 // `file:line:column  key  message`. Exit 0 when all are valid, 1 when any is invalid, 2 for usage errors.
 import { expandSweep, resolveRecipe, type Diagnostic } from '@vadc/dsl';
 import { EXIT_FAILED, EXIT_OK, UsageError, type Command } from '../command.ts';
-import { diskReader, displayPath, formatErrorLine, recipeOptions, recipePath, resolveOptionsFrom } from '../recipe-reader.ts';
+import { diskReader, displayPath, formatErrorLine, recipeOptionHelp, recipeOptions, recipePath, resolveOptionsFrom } from '../recipe-reader.ts';
 
 interface RecipeReport {
   recipe: string;
@@ -16,8 +16,17 @@ interface RecipeReport {
 export const validateCommand: Command = {
   name: 'validate',
   summary: 'Check recipes: every error with file:line:column and key',
-  usage: 'vadc validate <recipe.yaml>... [--set key=value]... [--allow-env NAME]... [--root DIR]... [--json]',
-  options: { ...recipeOptions, json: { type: 'boolean' } },
+  usage: 'vadc validate <recipe.yaml>... [--set key=value]... [--allow-env NAME]... [--root DIR]... [--data] [--json]',
+  options: { ...recipeOptions, json: { type: 'boolean' }, data: { type: 'boolean' } },
+  help: {
+    description: 'Checks recipes without running them: every problem as `file:line:column  key  message` on stdout. A `${env:NAME}` that is unset is a warning (the recipe is still valid; commands that need the value fail). With --data it also checks that the data the recipe names is there.',
+    options: {
+      ...recipeOptionHelp,
+      json: 'print { ok, recipes: [{ recipe, ok, hash, errors, warnings }] } as JSON on stdout',
+      data: 'also check that the dataset is there (the folder exists and holds the expected splits)',
+    },
+    examples: ['vadc validate recipes/*.yaml', 'VADC_PED2_ROOT=/data/UCSDped2 vadc validate recipes/ucsd-ped2.yaml --data'],
+  },
   async run(args, io) {
     if (args.positionals.length === 0) throw new UsageError('give at least one recipe');
     const options = resolveOptionsFrom(args.values, io);

@@ -34,6 +34,8 @@ export interface RunOptions {
   trainOnly: boolean;
   /** Inference engine for scoring (default tfjs, the reference; onnx: onnxruntime-node's CPU build). */
   engine?: InferenceEngine;
+  /** Fingerprint the dataset by file contents too (`--deep`). */
+  deep?: boolean;
 }
 
 /** Engines that can score a trained model. */
@@ -70,7 +72,7 @@ const seconds = (start: number) => (performance.now() - start) / 1000;
 /** Runs (or resumes) a whole experiment; returns the run folder. Throws on failure after recording it in run.json. */
 export async function executeRun(recipe: LoadedRecipe, options: RunOptions, io: CommandIO): Promise<RunFolder> {
   const { plan, hash } = recipe;
-  const say = (text: string) => io.stdout(`${text}\n`);
+  const say = (text: string) => io.stderr(`${text}\n`);
   const run = options.resumeFrom ?? (await createRun(options.outRoot, {
     name: plan.name, id: options.runId ?? runIdFor(), hash, seed: plan.runtime.seed, backend: null, machine: await machineInfo(),
   }));
@@ -163,17 +165,17 @@ export async function startBackend(run: RunFolder, plan: Plan, requested: string
   const backend = await selectBackend((requested ?? plan.runtime.backend) as Plan['runtime']['backend'], { threads: plan.runtime.threads });
   run.record.backend = describeBackend(backend);
   run.record.timings.backend = seconds(start);
-  io.stdout(`backend: ${run.record.backend}\n`);
+  io.stderr(`backend: ${run.record.backend}\n`);
   return backend;
 }
 
 /** Opens the recipe's dataset and its input pipeline (disk cache beside the runs). */
 export async function openRunData(run: RunFolder, plan: Plan, outRoot: string, io: CommandIO): Promise<DataPipeline> {
   const start = performance.now();
-  io.stdout(`data: opening ${plan.data.dataset}${plan.data.root ? ` at ${plan.data.root}` : ''}\n`);
+  io.stderr(`data: opening ${plan.data.dataset}${plan.data.root ? ` at ${plan.data.root}` : ''}\n`);
   const source = await openDataset(plan);
   const pipeline = new DataPipeline(source, plan, { defaultCacheDir: join(outRoot, '.vadc-cache') });
-  io.stdout(`data: ${source.train.length} training videos (${pipeline.trainingSampleCount()} frames), ${source.test.length} test videos\n`);
+  io.stderr(`data: ${source.train.length} training videos (${pipeline.trainingSampleCount()} frames), ${source.test.length} test videos\n`);
   run.record.timings.prepare = seconds(start);
   await saveRun(run);
   return pipeline;
@@ -191,7 +193,7 @@ async function trainModel(plan: Plan, model: MaskedAutoencoder, pipeline: DataPi
   let barKey = '';
   let trainedSamples = 0;
   let trainedSeconds = 0;
-  if (plan.runtime.train_engine === 'onnx') io.stdout('training engine: onnxruntime (runtime.train_engine onnx)\n');
+  if (plan.runtime.train_engine === 'onnx') io.stderr('training engine: onnxruntime (runtime.train_engine onnx)\n');
   await trainPlan({
     plan,
     model,
@@ -213,7 +215,7 @@ async function trainModel(plan: Plan, model: MaskedAutoencoder, pipeline: DataPi
         bar?.done();
         barKey = key;
         const steps = Math.min(Math.ceil(samples / stage.batch), stage.steps_per_epoch ?? Infinity);
-        bar = startProgress(`${stage.name} epoch ${report.epoch + 1}/${stage.epochs}`, steps, { write: io.stdout, isTerminal: io.isTerminal, unit: 'steps' });
+        bar = startProgress(`${stage.name} epoch ${report.epoch + 1}/${stage.epochs}`, steps, { write: io.stderr, isTerminal: io.isTerminal, unit: 'steps' });
       }
       bar?.tick(1, `loss ${report.loss.toPrecision(4)}`);
       trainedSamples += stage.batch;
@@ -232,7 +234,7 @@ export async function scoreTestVideos(plan: Plan, model: MaskedAutoencoder, pipe
   const { infer, release } = await createInference(engine, model, plan);
   const videos = pipeline.testVideos('test');
   const total = videos.reduce((sum, video) => sum + video.frameCount, 0);
-  const bar = startProgress('score', total, { write: io.stdout, isTerminal: io.isTerminal, unit: 'frames' });
+  const bar = startProgress('score', total, { write: io.stderr, isTerminal: io.isTerminal, unit: 'frames' });
   const scores: VideoScores[] = [];
   for (const video of videos) {
     scores.push(await scoreVideo(video, plan, infer, {

@@ -87,7 +87,7 @@ export async function executeSweep(runs: readonly SweepRun[], options: SweepOpti
   const name = first.plan.name;
   const id = options.sweepId ?? runIdFromDate(new Date());
   const base = join(options.outRoot, name);
-  const say = (text: string) => io.stdout(`${text}\n`);
+  const say = (text: string) => io.stderr(`${text}\n`);
   const groups = new Map<string, SweepRun[]>();
   for (const run of runs) groups.set(run.trainingHash, [...(groups.get(run.trainingHash) ?? []), run]);
   say(`sweep ${name}: ${runs.length} combination${runs.length === 1 ? '' : 's'}, ${groups.size} model${groups.size === 1 ? '' : 's'} to train or re-use`);
@@ -145,7 +145,7 @@ async function componentsFor(folder: RunFolder, plan: Plan, options: SweepOption
   if (stored.header.errors.teacher === teacher && stored.header.errors.discrepancy === discrepancy) return stored;
   const path = join(folder.directory, `components-${teacher}-${discrepancy}.bin`);
   if (existsSync(path)) return readComponents(path);
-  io.stdout(`scoring.errors teacher=${teacher} discrepancy=${discrepancy} differ from the stored components: scoring the test split again with ${folder.directory}\n`);
+  io.stderr(`scoring.errors teacher=${teacher} discrepancy=${discrepancy} differ from the stored components: scoring the test split again with ${folder.directory}\n`);
   await selectBackend((options.backend ?? plan.runtime.backend) as Plan['runtime']['backend'], { threads: plan.runtime.threads });
   const model = await loadTrainedModel(folder, plan);
   const pipeline = new DataPipeline(await openDataset(plan), plan, { defaultCacheDir: join(options.outRoot, '.vadc-cache') });

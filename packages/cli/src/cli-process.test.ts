@@ -1,0 +1,59 @@
+// The built `vadc` (packages/cli/dist/main.js) as a user runs it, in a fresh process and a fresh folder: what the
+// issue's "Why" bullets tried, and the better answers (help, --version, did you mean, exact keys, exit statuses).
+import { spawnSync } from 'node:child_process';
+import { cpSync, mkdirSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { beforeAll, describe, expect, it } from 'vitest';
+
+const repository = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
+const main = join(repository, 'packages', 'cli', 'dist', 'main.js');
+let workspace = '';
+
+function vadc(...args: string[]): { status: number | null; stdout: string; stderr: string } {
+  const result = spawnSync(process.execPath, [main, ...args], { cwd: workspace, encoding: 'utf8', env: { PATH: process.env.PATH ?? '' } });
+  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+describe('the built vadc explains itself', () => {
+  beforeAll(() => {
+    workspace = mkdtempSync(join(tmpdir(), 'vadc-cli-'));
+    mkdirSync(join(workspace, '.git'));
+    cpSync(join(repository, 'recipes'), join(workspace, 'recipes'), { recursive: true });
+  });
+
+  it('--version', () => {
+    const { status, stdout } = vadc('--version');
+    expect(status).toBe(0);
+    expect(stdout).toMatch(/^vadc \d+\.\d+\.\d+\n$/);
+  });
+
+  it('per-command help describes every option and gives examples', () => {
+    const { status, stdout } = vadc('run', '--help');
+    expect(status).toBe(0);
+    expect(stdout).toMatch(/--resume\s+continue the unfinished run/);
+    expect(stdout).toMatch(/Examples:\n {2}vadc run recipes\/quickstart\.yaml/);
+    expect(stdout).toContain('3 an internal error');
+  });
+
+  it('did you mean, for commands and flags (exit 2, on stderr)', () => {
+    const command = vadc('rnu', 'recipes/quickstart.yaml');
+    expect(command.status).toBe(2);
+    expect(command.stderr).toContain('unknown command "rnu" (did you mean `run`?)');
+    const flag = vadc('render', 'recipes/quickstart.yaml', '--origin');
+    expect(flag.status).toBe(2);
+    expect(flag.stdout).toBe('');
+    expect(flag.stderr).toContain('unknown option --origin (did you mean --origins?)');
+  });
+
+  it('errors inside union-typed sections name the key that is wrong', () => {
+    const smoothing = vadc('validate', 'recipes/quickstart.yaml', '--set', 'scoring.smoothing.gaussian.sigma=abc');
+    expect(smoothing.status).toBe(1);
+    expect(smoothing.stdout).toContain('--set:1:34  scoring.smoothing.gaussian.sigma  expected a number, found "abc"');
+    const optimizer = vadc('validate', 'recipes/quickstart.yaml', '--set', 'stages.0.optimizer.adamw.lr=fast');
+    expect(optimizer.stdout).toContain('stages.0.optimizer.adamw.lr  expected a number, found "fast"');
+    const synthetic = vadc('validate', 'recipes/quickstart.yaml', '--set', 'data.synthetic.frames=-3');
+    expect(synthetic.stdout).toContain('data.synthetic.frames  -3 is out of range: must be >= 2');
+  });
+});
