@@ -8,6 +8,7 @@ import { loadRecipe, recipeOptionHelp, recipeOptions } from '../recipe-reader.ts
 import { executeRun, type InferenceEngine } from '../run/execute-run.ts';
 import { latestRun, listRuns } from '../run/run-folder.ts';
 import { ioForJson, runResultJson } from '../run/run-result.ts';
+import { runsOfSameRecipe } from '../run/same-recipe.ts';
 
 const BACKENDS = ['auto', 'tensorflow-gpu', 'tensorflow', 'wasm', 'cpu'];
 
@@ -25,7 +26,7 @@ async function runRecipe(args: ParsedArguments, io: CommandIO, trainOnly: boolea
   }
   const outRoot = resolve(io.cwd, typeof args.values.out === 'string' ? args.values.out : 'runs');
 
-  const sameRecipe = (await listRuns(outRoot, loaded.plan.name)).filter((run) => run.record.hash === loaded.hash);
+  const sameRecipe = await runsOfSameRecipe(await listRuns(outRoot, loaded.plan.name), loaded.plan, loaded.hash);
   const previous = sameRecipe.at(-1) ?? null;
   let resumeFrom = null;
   if (args.values.resume) {

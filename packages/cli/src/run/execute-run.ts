@@ -3,7 +3,7 @@
 // the state after each step, and Ctrl-C marks the run interrupted, leaving the last epoch's checkpoint to resume.
 import { writeFileSync, renameSync } from 'node:fs';
 import { join } from 'node:path';
-import { renderPlanYaml, type Plan } from '@vadc/dsl';
+import { HASH_RULE, renderPlanYaml, type Plan } from '@vadc/dsl';
 import {
   DataPipeline, createModel, describeBackend, inferBatch, openDataset, scoreVideo, selectBackend, train as trainPlan,
   createOnnxInference, type BackendReport, type BatchInference, type MaskedAutoencoder, type VideoScores,
@@ -74,7 +74,7 @@ export async function executeRun(recipe: LoadedRecipe, options: RunOptions, io: 
   const { plan, hash } = recipe;
   const say = (text: string) => io.stderr(`${text}\n`);
   const run = options.resumeFrom ?? (await createRun(options.outRoot, {
-    name: plan.name, id: options.runId ?? runIdFor(), hash, seed: plan.runtime.seed, backend: null, machine: await machineInfo(),
+    name: plan.name, id: options.runId ?? runIdFor(), hash, hashRule: HASH_RULE, seed: plan.runtime.seed, backend: null, machine: await machineInfo(),
   }));
   say(`${options.resumeFrom ? 'resuming' : 'run'} ${run.directory} (recipe ${plan.name}, hash ${hash.slice(0, 12)})`);
   await writeJsonAtomic(join(run.directory, 'plan.json'), plan);

@@ -13,7 +13,13 @@ export type RunStatus = 'running' | 'interrupted' | 'failed' | 'finished';
 export interface RunRecord {
   name: string;
   id: string;
+  /** The experiment hash of the resolved recipe (see `hashRule`). */
   hash: string;
+  /**
+   * Which rule made `hash` (HASH_RULE of @vadc/dsl): absent in run folders made before rule 2, whose hash counted
+   * every key (legacyPlanHash). Resuming compares hashes made by the same rule.
+   */
+  hashRule?: number;
   status: RunStatus;
   created: string;
   updated: string;

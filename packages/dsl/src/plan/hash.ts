@@ -22,16 +22,50 @@ export async function sha256Hex(text: string): Promise<string> {
 }
 
 /**
- * The Plan as hashed: `runtime.train_engine` counts only when it is not the default `tfjs`, so Plans (and run
- * folders) from before the key existed keep their hashes.
+ * The Plan as hashed under rule 1 (run folders made before rule 2): `runtime.train_engine` counts only when it is not
+ * the default `tfjs`, so Plans (and run folders) from before the key existed keep their hashes.
  */
 function hashedPlan(plan: Plan): Record<string, unknown> {
   const { train_engine: engine, ...runtime } = plan.runtime;
   return { ...plan, runtime: engine === undefined || engine === 'tfjs' ? runtime : plan.runtime };
 }
 
-/** The Plan's content hash (64 hex digits). */
+/** The version of the rule below; run.json records it so resumes compare hashes made by the same rule. */
+export const HASH_RULE = 2;
+
+/**
+ * Keys left out of the experiment hash (rule 2) because they say where or how fast, not what: the same experiment on
+ * another machine must get the same hash. Paths (`data.root`, `data.cache_dir`, `data.splits.*`,
+ * `synthetic_anomalies.options.folder`): what they hold is the dataset fingerprint's job, not the recipe's. The
+ * recipe's `name` (a label). Execution: `runtime.backend`, `runtime.threads`, `runtime.workers` (worker results are
+ * bit-identical to one thread) and `scoring.batch` (frames are scored independently). Everything else stays in:
+ * model, data size and context, masking, losses, stages (including `micro_batch`, which changes summation order),
+ * seeds, scoring, evaluation, sweep, and `runtime.train_engine` (another engine draws other dropout masks).
+ */
+export const MACHINE_LOCAL_KEYS = [
+  'name', 'data.root', 'data.cache_dir', 'data.splits.train', 'data.splits.validation', 'data.splits.test',
+  'synthetic_anomalies.options.folder', 'runtime.backend', 'runtime.threads', 'runtime.workers', 'scoring.batch',
+] as const;
+
+/** The Plan as hashed under rule 2: a deep copy without MACHINE_LOCAL_KEYS. */
+export function experimentPlan(plan: Plan): Record<string, unknown> {
+  const copy = structuredClone(hashedPlan(plan));
+  for (const key of MACHINE_LOCAL_KEYS) {
+    const path = key.split('.');
+    let node: unknown = copy;
+    for (const segment of path.slice(0, -1)) node = node !== null && typeof node === 'object' ? (node as Record<string, unknown>)[segment] : undefined;
+    if (node !== null && typeof node === 'object') delete (node as Record<string, unknown>)[path[path.length - 1]!];
+  }
+  return copy;
+}
+
+/** The experiment hash of a Plan (64 hex digits; rule 2): what decides the result, nothing machine-local. */
 export function planHash(plan: Plan): Promise<string> {
+  return sha256Hex(canonicalJson(experimentPlan(plan)));
+}
+
+/** The hash rule 1 gave (every key counted): to recognise run folders made before rule 2. */
+export function legacyPlanHash(plan: Plan): Promise<string> {
   return sha256Hex(canonicalJson(hashedPlan(plan)));
 }
 
@@ -45,12 +79,11 @@ export function isScoringOnlyKey(key: string): boolean {
 }
 
 /**
- * Hash of what determines the trained model: the hashed Plan without `name`, `scoring`, `eval`, `sweep` and
- * `runtime.workers` (gradient workers give the one-thread result bit for bit; a plan.json written before the key
- * existed hashes the same). Two Plans with the same training hash can share checkpoints.
+ * Hash of what determines the trained model: the experiment Plan (rule 2) without `scoring`, `eval` and `sweep`.
+ * Two Plans with the same training hash can share checkpoints. It is always recomputed from plan.json, never stored,
+ * so changing its rule changes no stored value.
  */
 export function trainingHash(plan: Plan): Promise<string> {
-  const { name: _name, scoring: _scoring, eval: _eval, sweep: _sweep, runtime, ...training } = hashedPlan(plan) as unknown as Plan;
-  const { workers: _workers, ...execution } = runtime;
-  return sha256Hex(canonicalJson({ ...training, runtime: execution }));
+  const { scoring: _scoring, eval: _eval, sweep: _sweep, ...training } = experimentPlan(plan);
+  return sha256Hex(canonicalJson(training));
 }
