@@ -3,7 +3,9 @@ import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { EXIT_OK, UsageError, type Command } from '../command.ts';
 import { differingKeys } from '../run/plan-diff.ts';
+import { describeFingerprint } from '../run/dataset-fingerprint.ts';
 import { readRun } from '../run/run-folder.ts';
+import { sameRecipeAndData } from '../run/same-recipe.ts';
 
 const METRIC_COLUMNS = ['micro_auc', 'macro_auc', 'rbdc', 'tbdc', 'pixel_auc'] as const;
 
@@ -53,12 +55,14 @@ export const compareCommand: Command = {
       run: path,
       status: run.record.status,
       hash: run.record.hash.slice(0, 12),
+      dataset: describeFingerprint(run.record.datasetFingerprint),
       backend: run.record.backend,
       metrics: Object.fromEntries(METRIC_COLUMNS.map((name) => [name, metrics?.[name] ?? null])) as Record<string, unknown>,
       speed: (metrics?.speed as Record<string, unknown> | undefined) ?? null,
     }));
+    const same = sameRecipeAndData(runs.map((entry) => entry.run.record));
     if (args.values.json) {
-      io.stdout(`${JSON.stringify({ runs: summary, differences }, null, 2)}\n`);
+      io.stdout(`${JSON.stringify({ runs: summary, differences, ...same }, null, 2)}\n`);
       return EXIT_OK;
     }
     const speed = (entry: (typeof summary)[number], key: string) => formatCell(entry.speed?.[key]);
@@ -75,6 +79,7 @@ export const compareCommand: Command = {
         ]),
       )}\n`,
     );
+    io.stdout(`\n${same.statement}\n`);
     if (differences.length === 0) {
       io.stdout('\nThe runs have the same resolved recipe.\n');
     } else {

@@ -40,6 +40,7 @@ export function runSection(run: ReportRun): string {
     ['Run id', run.runId, 'run-id'],
     ['Plan hash', run.planHash, 'plan-hash'],
     ...(run.dataset ? [['Dataset', run.dataset, 'dataset'] as [string, string, string]] : []),
+    ...(run.datasetFingerprint ? [['Dataset fingerprint', run.datasetFingerprint, 'dataset-fingerprint'] as [string, string, string]] : []),
     ['Backend', backendText(run.backend, run.threads), 'backend'],
     ['Seed', String(run.seed), 'seed'],
     ['vadc version', run.vadcVersion, 'vadc-version'],
@@ -47,7 +48,7 @@ export function runSection(run: ReportRun): string {
     ['Machine', `${machine.cpuModel}, ${machine.cores} cores${memory}${machine.platform ? `, ${machine.platform}` : ''}`, 'machine'],
     ...Object.entries(run.versions ?? {}).map(([name, version]) => [name, version, `version-${name}`] as [string, string, string]),
   ];
-  const factRows = facts.map(([label, value, key]) => [`<th scope="row">${escapeHtml(label)}</th>`, cell(value, { run: key }, key === 'plan-hash' ? 'mono' : '')]);
+  const factRows = facts.map(([label, value, key]) => [`<th scope="row">${escapeHtml(label)}</th>`, cell(value, { run: key }, key === 'plan-hash' || key === 'dataset-fingerprint' ? 'mono' : '')]);
   const factsTable = `<table class="facts"><tbody>${factRows.map((row) => `<tr>${row.join('')}</tr>`).join('')}</tbody></table>`;
   if (run.timings.length === 0) return factsTable + missing('no step timings were recorded');
   const total = run.timings.reduce((sum, timing) => sum + timing.seconds, 0);

@@ -50,6 +50,8 @@ export interface ReportRun {
   runId: string;
   /** Hash of the resolved Plan (hex). */
   planHash: string;
+  /** The dataset fingerprint: its digest and what it covers (absent in reports of runs made before it existed). */
+  datasetFingerprint?: string;
   /** TF.js backend name, e.g. "cpu" or "wasm". */
   backend: string;
   /** Backend threads, when the backend has them (wasm). */

@@ -3,6 +3,7 @@
 // the state after each step, and Ctrl-C marks the run interrupted, leaving the last epoch's checkpoint to resume.
 import { writeFileSync, renameSync } from 'node:fs';
 import { join } from 'node:path';
+import { fingerprintDataset, recordFingerprint } from './dataset-fingerprint.ts';
 import { HASH_RULE, renderPlanYaml, type Plan } from '@vadc/dsl';
 import {
   DataPipeline, createModel, describeBackend, inferBatch, openDataset, scoreVideo, selectBackend, train as trainPlan,
@@ -84,7 +85,7 @@ export async function executeRun(recipe: LoadedRecipe, options: RunOptions, io: 
   const stopOnInterrupt = markInterruptedOnSignal(run);
   try {
     const backend = await startBackend(run, plan, options.backend, io);
-    const pipeline = await openRunData(run, plan, options.outRoot, io);
+    const pipeline = await openRunData(run, plan, options.outRoot, io, options.deep);
 
     const model = createModel(plan);
     const trainStart = performance.now();
@@ -170,10 +171,11 @@ export async function startBackend(run: RunFolder, plan: Plan, requested: string
 }
 
 /** Opens the recipe's dataset and its input pipeline (disk cache beside the runs). */
-export async function openRunData(run: RunFolder, plan: Plan, outRoot: string, io: CommandIO): Promise<DataPipeline> {
+export async function openRunData(run: RunFolder, plan: Plan, outRoot: string, io: CommandIO, deep = false): Promise<DataPipeline> {
   const start = performance.now();
   io.stderr(`data: opening ${plan.data.dataset}${plan.data.root ? ` at ${plan.data.root}` : ''}\n`);
   const source = await openDataset(plan);
+  recordFingerprint(run, await fingerprintDataset(source, plan, { deep }), io);
   const pipeline = new DataPipeline(source, plan, { defaultCacheDir: join(outRoot, '.vadc-cache') });
   io.stderr(`data: ${source.train.length} training videos (${pipeline.trainingSampleCount()} frames), ${source.test.length} test videos\n`);
   run.record.timings.prepare = seconds(start);

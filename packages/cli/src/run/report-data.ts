@@ -8,6 +8,7 @@ import { chooseFrames, trainingCurvesFromLog } from '../report/report-inputs.ts'
 import { renderReport } from '../report/render-report.ts';
 import { REPORT_METRIC_NAMES, type ReportData, type ReportFrame, type ReportMetrics, type ReportVideo } from '../report/types.ts';
 import { scaleBox, type RunMetrics } from './evaluate.ts';
+import { describeFingerprint } from './dataset-fingerprint.ts';
 import type { RunSpeed } from './execute-run.ts';
 import type { RunFolder } from './run-folder.ts';
 import { readTrainLog } from './train-log.ts';
@@ -104,6 +105,7 @@ export async function buildReport(inputs: ReportInputs): Promise<string> {
   const data: ReportData = {
     run: {
       recipeName: plan.name, runId: record.id, planHash: record.hash, backend: record.backend ?? 'unknown',
+      ...(record.datasetFingerprint ? { datasetFingerprint: describeFingerprint(record.datasetFingerprint) } : {}),
       threads: metrics.speed.threads, seed: plan.runtime.seed, vadcVersion: record.machine.vadc, date: record.created,
       machine: { cpuModel: record.machine.cpu, cores: record.machine.cores, memoryGiB: record.machine.memoryGiB, platform: record.machine.platform },
       timings: Object.entries(record.timings).map(([step, seconds]) => ({ step, seconds })),

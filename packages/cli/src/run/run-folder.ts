@@ -47,6 +47,8 @@ export interface DatasetFingerprintRecord {
   deep: boolean;
   /** Digest per split name (train, test, validation...). */
   splits: Record<string, string>;
+  /** The files under data.root (absent for generated data): how many, their total size, and their digest. */
+  files?: { count: number; bytes: number; digest: string };
 }
 
 /** A run folder on disk with its record. */

@@ -1,0 +1,85 @@
+// Two teams, the same recipe, the same data in different folders: the built `vadc` gives both runs the same
+// experiment hash and the same dataset fingerprint, and `vadc compare` says so; a changed label changes the data.
+import { spawnSync } from 'node:child_process';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, readlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { encodePng } from '../report/png.ts';
+
+const main = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'dist', 'main.js');
+
+function vadc(cwd: string, ...args: string[]): { status: number | null; stdout: string; stderr: string } {
+  const result = spawnSync(process.execPath, [main, ...args], { cwd, encoding: 'utf8', env: { PATH: process.env.PATH ?? '' } });
+  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+/** A frames-layout dataset: 2 training and 1 test video of 8 noisy 32x48 PNG frames, the test video half abnormal. */
+function writeDataset(root: string): void {
+  let state = 7;
+  const noise = () => {
+    state = (state * 1103515245 + 12345) % 2147483648;
+    return state % 256;
+  };
+  for (const [split, video] of [['train', 'a'], ['train', 'b'], ['test', 'c']] as const) {
+    mkdirSync(join(root, split, video), { recursive: true });
+    for (let frame = 0; frame < 8; frame += 1) {
+      const rgb = Uint8Array.from({ length: 32 * 48 * 3 }, noise);
+      writeFileSync(join(root, split, video, `${frame}.png`), encodePng({ width: 48, height: 32, rgb }));
+    }
+  }
+  mkdirSync(join(root, 'labels'));
+  writeFileSync(join(root, 'labels', 'c.txt'), '0\n0\n0\n0\n1\n1\n1\n1\n');
+}
+
+const RECIPE = `vadc: 1
+name: team
+data: { dataset: frames, root: ./data, size: [32, 48] }
+model: { patch: 8, encoder: { dim: 16, depth: 1, heads: 2 }, decoder: { dim: 16, depth: 2, heads: 2 } }
+stages:
+  - { name: teacher, epochs: 0, batch: 4 }
+  - { name: student, epochs: 0, batch: 4 }
+scoring: { smoothing: { gaussian: { range: 4, sigma: 1 } }, batch: 4 }
+eval: { metrics: [micro_auc] }
+runtime: { backend: wasm, seed: 5, threads: 1 }
+`;
+
+describe('experiment hash and dataset fingerprint', () => {
+  it('same recipe and data in other folders: same hash, same fingerprint, and compare says so', () => {
+    const workspace = mkdtempSync(join(tmpdir(), 'vadc-teams-'));
+    const [first, second] = [join(workspace, 'team-a'), join(workspace, 'elsewhere', 'team-b')];
+    mkdirSync(first, { recursive: true });
+    writeDataset(join(first, 'data'));
+    writeFileSync(join(first, 'recipe.yaml'), RECIPE);
+    cpSync(first, second, { recursive: true });
+
+    const hashes = [first, second].map((folder) => JSON.parse(vadc(folder, 'render', 'recipe.yaml', '--json').stdout) as { hash: string; plan: { data: { root: string } } });
+    expect(hashes[0]!.plan.data.root).not.toBe(hashes[1]!.plan.data.root);
+    expect(hashes[0]!.hash).toBe(hashes[1]!.hash);
+
+    const runs = [first, second].map((folder) => {
+      const result = vadc(folder, 'run', 'recipe.yaml', '--json');
+      expect(result.status, result.stderr).toBe(0);
+      expect(result.stderr).toMatch(/^data: fingerprint [0-9a-f]{12} /m);
+      return JSON.parse(result.stdout) as { run: string; hash: string; datasetFingerprint: { digest: string; files: { count: number } } };
+    });
+    expect(runs[0]!.hash).toBe(hashes[0]!.hash);
+    expect(runs[0]!.datasetFingerprint.digest).toBe(runs[1]!.datasetFingerprint.digest);
+    expect(runs[0]!.datasetFingerprint.files.count).toBe(25);
+    const record = JSON.parse(readFileSync(join(runs[1]!.run, 'run.json'), 'utf8')) as { datasetFingerprint: { digest: string } };
+    expect(record.datasetFingerprint.digest).toBe(runs[0]!.datasetFingerprint.digest);
+    expect(readFileSync(join(runs[0]!.run, 'report.html'), 'utf8')).toContain(runs[0]!.datasetFingerprint.digest.slice(0, 12));
+
+    const same = vadc(workspace, 'compare', runs[0]!.run, runs[1]!.run);
+    expect(same.stdout).toContain('Recipe: the same (equal experiment hashes). Data: the same (equal dataset fingerprints).');
+
+    // Team B relabels one frame: same recipe, other data.
+    writeFileSync(join(second, 'data', 'labels', 'c.txt'), '0\n0\n0\n1\n1\n1\n1\n1\n');
+    const relabelled = vadc(second, 'run', 'recipe.yaml', '--json', '--new');
+    expect(relabelled.status, relabelled.stderr).toBe(0);
+    const third = join(second, 'runs', 'team', readlinkSync(join(second, 'runs', 'team', 'latest')));
+    const differ = JSON.parse(vadc(workspace, 'compare', runs[0]!.run, third, '--json').stdout) as { sameRecipe: boolean; sameData: boolean };
+    expect(differ).toMatchObject({ sameRecipe: true, sameData: false });
+  }, 240_000);
+});
