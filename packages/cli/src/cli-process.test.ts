@@ -2,6 +2,7 @@
 // issue's "Why" bullets tried, and the better answers (help, --version, did you mean, exact keys, exit statuses).
 import { spawnSync } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync } from 'node:fs';
+import { writeFramesDataset } from './test-frames-dataset.ts';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -12,7 +13,11 @@ const main = join(repository, 'packages', 'cli', 'dist', 'main.js');
 let workspace = '';
 
 function vadc(...args: string[]): { status: number | null; stdout: string; stderr: string } {
-  const result = spawnSync(process.execPath, [main, ...args], { cwd: workspace, encoding: 'utf8', env: { PATH: process.env.PATH ?? '' } });
+  return vadcWith({}, ...args);
+}
+
+function vadcWith(env: Record<string, string>, ...args: string[]): { status: number | null; stdout: string; stderr: string } {
+  const result = spawnSync(process.execPath, [main, ...args], { cwd: workspace, encoding: 'utf8', env: { PATH: process.env.PATH ?? '', ...env } });
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
@@ -55,5 +60,27 @@ describe('the built vadc explains itself', () => {
     expect(optimizer.stdout).toContain('stages.0.optimizer.adamw.lr  expected a number, found "fast"');
     const synthetic = vadc('validate', 'recipes/quickstart.yaml', '--set', 'data.synthetic.frames=-3');
     expect(synthetic.stdout).toContain('data.synthetic.frames  -3 is out of range: must be >= 2');
+  });
+
+  it('validate checks the recipe, not the machine: an unset ${env:...} is a warning; --data checks the data is there', () => {
+    const all = vadc('validate', 'recipes/avenue.yaml', 'recipes/ucsd-ped2.yaml', 'recipes/quickstart.yaml');
+    expect(all.status).toBe(0);
+    expect(all.stdout).toContain('recipes/ucsd-ped2.yaml:14:9  data.root  warning: the environment variable VADC_PED2_ROOT is not set');
+    expect(all.stdout).toMatch(/recipes\/ucsd-ped2\.yaml {2}ok {2}[0-9a-f]{12}/);
+    const needsData = vadc('validate', 'recipes/ucsd-ped2.yaml', '--data');
+    expect(needsData.status).toBe(1);
+    expect(needsData.stdout).toContain('data.root  the environment variable VADC_PED2_ROOT is not set');
+    const absent = vadcWith({ VADC_PED2_ROOT: join(workspace, 'no-such-folder') }, 'validate', 'recipes/ucsd-ped2.yaml', '--data');
+    expect(absent.status).toBe(1);
+    expect(absent.stdout).toContain('data.root  the data is not there');
+    writeFramesDataset(join(workspace, 'frames-data'));
+    const present = vadc('validate', 'recipes/quickstart.yaml', '--set', 'data.dataset=frames', '--set', `data.root=${join(workspace, 'frames-data')}`, '--set', '~data.synthetic', '--data');
+    expect(present.stdout + present.stderr).toMatch(/quickstart\.yaml {2}ok/);
+    expect(present.status).toBe(0);
+  });
+
+  it('the experiment hash does not depend on where the data is', () => {
+    const hash = (root: string) => (JSON.parse(vadc('render', 'recipes/ucsd-ped2.yaml', '--set', `data.root=${root}`, '--json').stdout) as { hash: string }).hash;
+    expect(hash('/a')).toBe(hash('/b'));
   });
 });

@@ -1,6 +1,8 @@
 // `vadc validate <recipe>...`: resolve each recipe (and each combination of its sweep) and print every error as
-// `file:line:column  key  message`. Exit 0 when all are valid, 1 when any is invalid, 2 for usage errors.
+// `file:line:column  key  message`. Exit 0 when all are valid (warnings allowed: an unset ${env:NAME} is one),
+// 1 when any is invalid, 2 for usage errors. `--data` also opens each recipe's dataset.
 import { expandSweep, resolveRecipe, type Diagnostic } from '@vadc/dsl';
+import { checkDataPresent } from '../data-check.ts';
 import { EXIT_FAILED, EXIT_OK, UsageError, type Command } from '../command.ts';
 import { diskReader, displayPath, formatErrorLine, recipeOptionHelp, recipeOptions, recipePath, resolveOptionsFrom } from '../recipe-reader.ts';
 
@@ -29,7 +31,9 @@ export const validateCommand: Command = {
   },
   async run(args, io) {
     if (args.positionals.length === 0) throw new UsageError('give at least one recipe');
-    const options = resolveOptionsFrom(args.values, io);
+    // An unset ${env:NAME} is a warning here, unless --data needs the value.
+    const checkData = args.values.data === true;
+    const options = { ...resolveOptionsFrom(args.values, io), unsetEnv: checkData ? 'error' as const : 'warning' as const };
     const reports: RecipeReport[] = [];
     for (const recipe of args.positionals) {
       const path = recipePath(io.cwd, recipe);
@@ -42,6 +46,8 @@ export const validateCommand: Command = {
       // A sweep is valid only when every combination is.
       const sweep = resolved.plan.sweep === null ? undefined : await expandSweep(path, options);
       const errors = sweep !== undefined && !sweep.ok ? sweep.errors : [];
+      const missing = checkData && errors.length === 0 ? await checkDataPresent(resolved.plan, resolved.origins, path) : null;
+      if (missing !== null) errors.push(missing);
       const runs = sweep === undefined ? 1 : sweep.ok ? sweep.runs.length : 0;
       reports.push({ recipe, ok: errors.length === 0, hash: resolved.hash, runs, errors, warnings: resolved.warnings });
     }

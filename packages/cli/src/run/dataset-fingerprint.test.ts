@@ -6,31 +6,13 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { encodePng } from '../report/png.ts';
+import { writeFramesDataset as writeDataset } from '../test-frames-dataset.ts';
 
 const main = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'dist', 'main.js');
 
 function vadc(cwd: string, ...args: string[]): { status: number | null; stdout: string; stderr: string } {
   const result = spawnSync(process.execPath, [main, ...args], { cwd, encoding: 'utf8', env: { PATH: process.env.PATH ?? '' } });
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
-}
-
-/** A frames-layout dataset: 2 training and 1 test video of 8 noisy 32x48 PNG frames, the test video half abnormal. */
-function writeDataset(root: string): void {
-  let state = 7;
-  const noise = () => {
-    state = (state * 1103515245 + 12345) % 2147483648;
-    return state % 256;
-  };
-  for (const [split, video] of [['train', 'a'], ['train', 'b'], ['test', 'c']] as const) {
-    mkdirSync(join(root, split, video), { recursive: true });
-    for (let frame = 0; frame < 8; frame += 1) {
-      const rgb = Uint8Array.from({ length: 32 * 48 * 3 }, noise);
-      writeFileSync(join(root, split, video, `${frame}.png`), encodePng({ width: 48, height: 32, rgb }));
-    }
-  }
-  mkdirSync(join(root, 'labels'));
-  writeFileSync(join(root, 'labels', 'c.txt'), '0\n0\n0\n0\n1\n1\n1\n1\n');
 }
 
 const RECIPE = `vadc: 1

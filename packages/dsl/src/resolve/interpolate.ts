@@ -4,7 +4,7 @@
 // - `${a.b}`: another value of the recipe; a string that is exactly one reference takes the value's type.
 // - `???`: a value an extending recipe or --set must supply; left in place, it is an error.
 import { parse as parseYaml } from 'yaml';
-import { errorAt, type Diagnostic } from '../diagnostics.ts';
+import { errorAt, warningAt, type Diagnostic } from '../diagnostics.ts';
 import { formatKey, parseKey, type KeySegment } from '../key-path.ts';
 import { cloneNode, nodeAt, walkNodes, type RecipeNode } from '../parse/recipe-node.ts';
 import { closestMatch } from '../suggest.ts';
@@ -16,6 +16,13 @@ export interface InterpolationContext {
   allowEnv: readonly string[];
   /** Where to point diagnostics for values without a position. */
   fallbackFile: string;
+  /**
+   * 'warning' (vadc validate): an unset variable is a warning and its value stays `${env:NAME}`, its key added to
+   * `unresolved`; 'error' (default, the commands that need the value): an error.
+   */
+  unsetEnv?: 'error' | 'warning';
+  /** Receives the dotted keys left unresolved in 'warning' mode. */
+  unresolved?: Set<string>;
 }
 
 /** The value meaning "must be supplied by an extending recipe or --set". */
@@ -66,7 +73,11 @@ export function interpolateTree(root: RecipeNode, context: InterpolationContext)
         }
         const value = context.env[name];
         if (value === undefined) {
-          diagnostics.push(errorAt(position, 'ENV_UNSET', key, `the environment variable ${name} is not set`, { hint: `set ${name}, or override the value with --set ${key}=...` }));
+          const hint = `set ${name}, or override the value with --set ${key}=...`;
+          if (context.unsetEnv === 'warning') {
+            diagnostics.push(warningAt(position, 'ENV_UNSET', key, `the environment variable ${name} is not set (the recipe is valid; commands that need \`${key}\` will fail until it is)`, hint));
+            context.unresolved?.add(key);
+          } else diagnostics.push(errorAt(position, 'ENV_UNSET', key, `the environment variable ${name} is not set`, { hint }));
           return undefined;
         }
         return { kind: 'scalar', origin: node.origin, value: whole ? scalarFromText(value) : value };

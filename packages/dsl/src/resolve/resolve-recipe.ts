@@ -30,6 +30,11 @@ export interface ResolveOptions {
   roots?: readonly string[];
   /** Folder that relative paths given with --set are resolved against (default: the recipe's folder). */
   cwd?: string;
+  /**
+   * What an unset `${env:NAME}` is: 'error' (default; the commands that need the value) or 'warning' (`vadc
+   * validate`: the recipe is checked, the value stays `${env:NAME}` and is not checked further).
+   */
+  unsetEnv?: 'error' | 'warning';
 }
 
 /** Where a resolved value came from: a file position, a built-in default, or the command line. */
@@ -68,16 +73,19 @@ export async function resolveWithOverrides(path: string, options: ResolveOptions
   diagnostics.push(...completed.diagnostics);
   if (hasErrors(diagnostics)) return failure(diagnostics, context.files);
   const tree = completed.tree;
-  diagnostics.push(...interpolateTree(tree, { env: options.env ?? {}, allowEnv: options.allowEnv ?? [], fallbackFile: path }));
+  const unresolved = new Set<string>();
+  diagnostics.push(...interpolateTree(tree, { env: options.env ?? {}, allowEnv: options.allowEnv ?? [], fallbackFile: path, unsetEnv: options.unsetEnv ?? 'error', unresolved }));
   // Unknown keys do not depend on values, so they are reported beside missing or unreadable ones.
   if (hasErrors(diagnostics)) return failure([...diagnostics, ...unknownKeys(tree, path)], context.files);
 
   resolvePaths(tree, options.cwd ?? dirnamePath(path));
   const value = orderBySchema(valueOfNode(tree), planJsonSchema);
-  diagnostics.push(...checkSchema(value, tree, path));
+  // Values left as `${env:NAME}` (validate with the variable unset) are not checked further.
+  const checked = (found: Diagnostic[]): Diagnostic[] => found.filter((diagnostic) => !unresolved.has(diagnostic.key));
+  diagnostics.push(...checked(checkSchema(value, tree, path)));
   if (hasErrors(diagnostics)) return failure(diagnostics, context.files);
   const plan = value as Plan;
-  diagnostics.push(...checkCrossFields(plan, tree, path));
+  diagnostics.push(...checked(checkCrossFields(plan, tree, path)));
   if (hasErrors(diagnostics)) return failure(diagnostics, context.files);
   return { ok: true, plan, hash: await planHash(plan), origins: originsOf(tree), warnings: diagnostics, files: context.files };
 }
@@ -101,7 +109,7 @@ function failure(diagnostics: Diagnostic[], files: string[]): ResolveResult {
 function resolvePaths(tree: RecipeNode, cwd: string): void {
   for (const path of PATH_KEYS) {
     const node = nodeAt(tree, path);
-    if (node?.kind !== 'scalar' || typeof node.value !== 'string' || node.value === '' || node.value.startsWith('/') || node.origin === 'default') continue;
+    if (node?.kind !== 'scalar' || typeof node.value !== 'string' || node.value === '' || node.value.startsWith('/') || node.value.includes('${') || node.origin === 'default') continue;
     const base = node.origin.file === SET_FILE ? cwd : dirnamePath(node.origin.file);
     node.value = joinPath(base, node.value);
   }
