@@ -7,6 +7,8 @@
 /** A JSON Schema object (draft-07, plus ajv's `discriminator`). */
 export type JsonSchema = { [keyword: string]: unknown };
 
+import { editorSchema } from './editor-schema.ts';
+
 type Mode = 'plan' | 'recipe';
 
 export const DATASET_KINDS = ['avenue', 'shanghaitech', 'ucsd-ped1', 'ucsd-ped2', 'ubnormal', 'frames', 'synthetic'] as const;
@@ -44,8 +46,9 @@ function object(mode: Mode, properties: Record<string, JsonSchema>, description?
 /** In recipe mode a tagged object may also be written `kind` alone or `{ kind: { ...fields } }`. */
 function tagged(mode: Mode, kinds: readonly string[], canonical: JsonSchema, fields: Record<string, JsonSchema>): JsonSchema {
   if (mode === 'plan') return canonical;
-  const short = kinds.map((kind) => ({ type: 'object', additionalProperties: false, required: [kind], properties: { [kind]: nullable(object(mode, fields)) } }));
-  return { anyOf: [canonical, enumOf(kinds), ...short] };
+  // One schema, not an anyOf of the forms, so an editor reports a mistake once; resolution checks the exact form.
+  const short = Object.fromEntries(kinds.map((kind) => [kind, nullable(object(mode, fields))]));
+  return { type: ['object', 'string'], pattern: `^(?:${kinds.join('|')})$`, patternErrorMessage: `one of ${kinds.join(' | ')}`, additionalProperties: false, properties: { ...(canonical.properties as Record<string, JsonSchema>), ...short } };
 }
 
 function stack(mode: Mode, description: string): JsonSchema {
@@ -93,9 +96,11 @@ function smoothing(mode: Mode): JsonSchema {
   const branches = { type: 'object', description: 'Temporal smoothing of frame scores per video.', required: ['kind'], properties: { kind: enumOf(SMOOTHING_KINDS) }, oneOf: [none, gaussian] };
   // ajv's discriminator keyword turns a bad `kind` into one clear error instead of one error per branch.
   if (mode === 'plan') return { ...branches, discriminator: { propertyName: 'kind' } };
-  const shortGaussian = { type: 'object', additionalProperties: false, required: ['gaussian'], properties: { gaussian: object(mode, gaussianFields) } };
-  const shortNone = { type: 'object', additionalProperties: false, required: ['none'], properties: { none: { type: 'null' } } };
-  return { anyOf: [branches, enumOf(SMOOTHING_KINDS), shortGaussian, shortNone] };
+  // Recipe files: the forms in one schema (see `tagged`).
+  return {
+    type: ['object', 'string'], pattern: `^(?:${SMOOTHING_KINDS.join('|')})$`, patternErrorMessage: `one of ${SMOOTHING_KINDS.join(' | ')}`, additionalProperties: false,
+    properties: { kind: enumOf(SMOOTHING_KINDS), ...gaussianFields, gaussian: nullable(object(mode, gaussianFields)), none: { type: 'null' } },
+  };
 }
 
 /** Builds the schema of a resolved Plan ('plan') or of a recipe file as users write it ('recipe'). */
@@ -158,10 +163,10 @@ export function buildSchema(mode: Mode): JsonSchema {
       maps: object(mode, { erode: integer(0), dilate: integer(0) }),
     }),
     eval: object(mode, { metrics: list(enumOf(METRIC_NAMES), 1, true), region_overlap: number(0, 1), track_overlap: number(0, 1), map_thresholds: integer(2) }),
-    runtime: object(mode, { backend: enumOf(BACKEND_NAMES), seed: integer(0), threads: { anyOf: [integer(1), { const: 'auto' }] }, workers: integer(1), train_engine: enumOf(TRAIN_ENGINE_NAMES) }),
+    runtime: object(mode, { backend: enumOf(BACKEND_NAMES), seed: integer(0), threads: mode === 'plan' ? { anyOf: [integer(1), { const: 'auto' }] } : { type: ['integer', 'string'], minimum: 1, pattern: '^auto$', patternErrorMessage: 'an integer >= 1 or auto' }, workers: integer(1), train_engine: enumOf(TRAIN_ENGINE_NAMES) }),
     sweep: nullable(object(mode, { grid: { type: 'object', additionalProperties: list({}, 1), minProperties: 1 } }, 'A grid over dotted keys; every combination is one run.')),
   };
-  if (mode === 'recipe') properties.extends = { anyOf: [{ type: 'string' }, list({ type: 'string' }, 1)], description: 'Recipe file(s) this one builds on, relative to this file.' };
+  if (mode === 'recipe') properties.extends = { type: ['string', 'array'], items: { type: 'string', minLength: 1 }, minItems: 1, minLength: 1 };
   const root = object(mode, properties);
   return {
     $schema: 'http://json-schema.org/draft-07/schema#',
@@ -171,24 +176,8 @@ export function buildSchema(mode: Mode): JsonSchema {
   };
 }
 
-/** A string that is resolved later: `???` or one holding `${env:NAME}` / `${a.b}`. */
-const PLACEHOLDER: JsonSchema = { type: 'string', pattern: '^\\?\\?\\?$|\\$\\{[^}]+\\}', description: '`???` (supplied later) or a ${env:NAME} / ${a.b} reference' };
-
-/** In recipe files any single value or list may also be a placeholder; maps are followed into. */
-function allowPlaceholders(schema: JsonSchema): JsonSchema {
-  if (schema.type === 'object' || schema.properties !== undefined || schema.anyOf !== undefined || schema.oneOf !== undefined) {
-    const properties = schema.properties as Record<string, JsonSchema> | undefined;
-    const mapped = properties === undefined ? {} : { properties: Object.fromEntries(Object.entries(properties).map(([key, value]) => [key, key === 'vadc' || key === 'extends' ? value : allowPlaceholders(value)])) };
-    const branches = (key: 'anyOf' | 'oneOf') => (Array.isArray(schema[key]) ? { [key]: (schema[key] as JsonSchema[]).map(allowPlaceholders) } : {});
-    return { ...schema, ...mapped, ...branches('anyOf'), ...branches('oneOf') };
-  }
-  if (schema.const !== undefined) return schema;
-  const inner = schema.type === 'array' && schema.items !== undefined ? { ...schema, items: allowPlaceholders(schema.items as JsonSchema) } : schema;
-  return { anyOf: [inner, PLACEHOLDER] };
-}
-
 /** The JSON Schema of recipe files, as printed by `vadc schema` and written to recipes/vadc.schema.json. */
-export const recipeJsonSchema: JsonSchema = allowPlaceholders(buildSchema('recipe'));
+export const recipeJsonSchema: JsonSchema = editorSchema(buildSchema('recipe'));
 
 /** The JSON Schema of a resolved Plan. */
 export const planJsonSchema: JsonSchema = buildSchema('plan');
