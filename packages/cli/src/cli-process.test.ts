@@ -1,7 +1,7 @@
 // The built `vadc` (packages/cli/dist/main.js) as a user runs it, in a fresh process and a fresh folder: what the
 // issue's "Why" bullets tried, and the better answers (help, --version, did you mean, exact keys, exit statuses).
 import { spawnSync } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { writeFramesDataset } from './test-frames-dataset.ts';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -82,5 +82,24 @@ describe('the built vadc explains itself', () => {
   it('the experiment hash does not depend on where the data is', () => {
     const hash = (root: string) => (JSON.parse(vadc('render', 'recipes/ucsd-ped2.yaml', '--set', `data.root=${root}`, '--json').stdout) as { hash: string }).hash;
     expect(hash('/a')).toBe(hash('/b'));
+  });
+
+  it('extends a recipe of an installed npm package (a real package folder, no registry), confined to it', () => {
+    const team = join(workspace, 'team');
+    const pkg = join(team, 'node_modules', '@acme', 'vadc-recipes');
+    mkdirSync(pkg, { recursive: true });
+    writeFileSync(join(pkg, 'package.json'), JSON.stringify({ name: '@acme/vadc-recipes', version: '1.0.0', files: ['*.yaml'] }));
+    writeFileSync(join(pkg, 'ped2.yaml'), 'vadc: 1\nname: acme-ped2\ndata: { dataset: synthetic, size: [64, 96] }\nmodel: { patch: 8 }\nscoring: { weights: { discrepancy: 0 } }\nstages:\n  - { name: teacher, epochs: 2 }\n');
+    writeFileSync(join(pkg, 'sneaky.yaml'), 'vadc: 1\nextends: ../../../secret.yaml\n');
+    writeFileSync(join(team, 'secret.yaml'), 'vadc: 1\ndata: { dataset: synthetic }\n');
+    mkdirSync(join(team, 'recipes'), { recursive: true });
+    writeFileSync(join(team, 'recipes', 'mine.yaml'), "vadc: 1\nextends: '@acme/vadc-recipes/ped2.yaml'\nruntime: { seed: 4 }\n");
+    writeFileSync(join(team, 'recipes', 'sneaky.yaml'), "vadc: 1\nextends: '@acme/vadc-recipes/sneaky.yaml'\n");
+    const rendered = vadc('render', 'team/recipes/mine.yaml', '--origins');
+    expect(rendered.status, rendered.stderr).toBe(0);
+    expect(rendered.stdout).toMatch(/patch: 8 +# .*node_modules\/@acme\/vadc-recipes\/ped2\.yaml:4/);
+    const sneaky = vadc('validate', 'team/recipes/sneaky.yaml');
+    expect(sneaky.status).toBe(1);
+    expect(sneaky.stdout).toMatch(/sneaky\.yaml:2:10  extends  `extends` reaches .*\/team\/secret\.yaml, outside the package @acme\/vadc-recipes/);
   });
 });

@@ -1,11 +1,13 @@
 // Stage: read a recipe and everything it `extends`, each file parsed, version-checked, upgraded and put in canonical
 // form, then merged: parents left to right, the naming file on top. `extends` may only reach files inside the
-// project root or a root the caller names, because recipes travel between teams.
+// project root or a root the caller names, or a file of an installed npm package (which may not leave its package),
+// because recipes travel between teams.
 import { errorAt, type Diagnostic, type SourcePosition } from '../diagnostics.ts';
 import { dirnamePath, isInsidePath, joinPath, relativePath, type RecipeReader } from '../reader.ts';
 import { parseRecipeText } from '../parse/parse-yaml.ts';
 import { mapNode, mergeNodes, type MapNode, type RecipeNode } from '../parse/recipe-node.ts';
 import { positionOf } from './positions.ts';
+import { packageSpec, resolvePackageTarget } from './package-target.ts';
 import { expandShortForms } from './short-forms.ts';
 import { upgradeTree } from './upgrade.ts';
 
@@ -17,6 +19,8 @@ export interface LoadContext {
   diagnostics: Diagnostic[];
   /** Every file read, in order (for watch modes and run records). */
   files: string[];
+  /** The npm package whose folder is the only root, when loading a package's recipe. */
+  packageName?: string;
 }
 
 /**
@@ -65,16 +69,41 @@ export async function loadRecipe(file: string, context: LoadContext, chain: stri
   tree.entries.delete('extends');
   let merged: RecipeNode = mapNode(tree.origin);
   for (const target of extendsTargets(extendsNode, file, context)) {
-    const path = joinPath(dirnamePath(file), target.value);
-    const problem = await checkTarget(path, file, [...chain, file], context);
+    const located = await locateTarget(target.value, file, context);
+    if ('code' in located) {
+      context.diagnostics.push(errorAt(target.position, located.code, 'extends', located.message, located.hint === undefined ? {} : { hint: located.hint }));
+      continue;
+    }
+    const { path, targetContext } = located;
+    const problem = await checkTarget(path, file, [...chain, file], targetContext);
     if (problem !== undefined) {
       context.diagnostics.push(errorAt(target.position, problem.code, 'extends', problem.message, problem.hint === undefined ? {} : { hint: problem.hint }));
       continue;
     }
-    const parent = await loadRecipe(path, context, [...chain, file], target.position);
+    const parent = await loadRecipe(path, targetContext, [...chain, file], target.position);
     if (parent !== undefined) merged = mergeNodes(merged, parent);
   }
   return mergeNodes(merged, tree) as MapNode;
+}
+
+type TargetProblem = { code: Diagnostic['code']; message: string; hint?: string };
+
+/**
+ * The file an `extends` value names and the context to load it in: a path relative to the naming file (same roots),
+ * or a file of an installed package (its package folder the only root: a published recipe may not leave it).
+ */
+async function locateTarget(value: string, file: string, context: LoadContext): Promise<{ path: string; targetContext: LoadContext } | TargetProblem> {
+  const relative = joinPath(dirnamePath(file), value);
+  const spec = packageSpec(value);
+  // `base/x.yaml` beside the recipe stays a relative path, as before packages could be named.
+  if (spec === undefined || (!value.startsWith('@') && (await context.reader.exists(relative)))) return { path: relative, targetContext: context };
+  const target = await resolvePackageTarget(spec, file, context.reader);
+  if (!target.ok) {
+    return target.reason === 'outside-package'
+      ? { code: 'EXTENDS_OUTSIDE_ROOT', message: target.message, hint: 'a recipe of a package may only name files inside that package' }
+      : { code: 'EXTENDS_NOT_FOUND', message: target.message, hint: `install it (npm install ${spec.name}), or write a relative path starting with ./` };
+  }
+  return { path: target.path, targetContext: { ...context, roots: [target.packageFolder], packageName: spec.name } };
 }
 
 function extendsTargets(node: RecipeNode | undefined, file: string, context: LoadContext): Array<{ value: string; position: SourcePosition }> {
@@ -91,6 +120,9 @@ function extendsTargets(node: RecipeNode | undefined, file: string, context: Loa
 async function checkTarget(path: string, namingFile: string, chain: string[], context: LoadContext): Promise<{ code: Diagnostic['code']; message: string; hint?: string } | undefined> {
   const projectRoot = context.roots[0] ?? dirnamePath(namingFile);
   if (!context.roots.some((root) => isInsidePath(path, root))) {
+    if (context.packageName !== undefined) {
+      return { code: 'EXTENDS_OUTSIDE_ROOT', message: `\`extends\` reaches ${path}, outside the package ${context.packageName} (${projectRoot})`, hint: 'a recipe of a package may only name files inside that package' };
+    }
     return {
       code: 'EXTENDS_OUTSIDE_ROOT',
       message: `\`extends\` reaches ${path}, outside the project root ${projectRoot}`,
