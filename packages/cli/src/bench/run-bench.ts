@@ -76,6 +76,16 @@ function teacherStage(plan: Plan): Plan['stages'][number] {
   return stage;
 }
 
+/** Timing of the teacher stage's training step alone at `batch` (what the training-time estimate measures). */
+export async function benchTrainingStep(plan: Plan, batch: number, repeats: RepeatPlan): Promise<ModeResult> {
+  const model = createModel(plan);
+  try {
+    return await benchTrain(plan, model, batch, repeats);
+  } finally {
+    model.params.dispose();
+  }
+}
+
 // One optimizer step of the teacher stage, exactly as train/train-stage.ts runs it: summed micro-batch gradients
 // (from onnxruntime with train_engine onnx, over gradient workers when runtime.workers > 1), then the optimizer's
 // update at the stage's base learning rate.

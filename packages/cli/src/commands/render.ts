@@ -1,6 +1,7 @@
 // `vadc render <recipe>`: the resolved Plan as YAML (or JSON), with `--origins` a comment per value saying the file
 // and line it came from, `default`, or `--set`. Exit 0 when the recipe resolves, 1 when it is invalid, 2 for usage.
 import { renderPlanYaml, resolveRecipe, type ValueOrigin } from '@vadc/dsl';
+import { describeWork, estimateWithRecipeBackend, trainingWork } from '../estimate/training-estimate.ts';
 import { EXIT_FAILED, EXIT_OK, UsageError, type Command } from '../command.ts';
 import { diskReader, displayPath, formatErrorLine, recipeOptionHelp, recipeOptions, recipePath, resolveOptionsFrom } from '../recipe-reader.ts';
 
@@ -13,16 +14,17 @@ function describeOrigin(origin: ValueOrigin | undefined, cwd: string): string {
 export const renderCommand: Command = {
   name: 'render',
   summary: 'Print the resolved Plan of a recipe (YAML or JSON), optionally where each value came from',
-  usage: 'vadc render <recipe.yaml> [--set key=value]... [--allow-env NAME]... [--root DIR]... [--origins] [--json]',
-  options: { ...recipeOptions, origins: { type: 'boolean' }, json: { type: 'boolean' } },
+  usage: 'vadc render <recipe.yaml> [--set key=value]... [--allow-env NAME]... [--root DIR]... [--origins] [--estimate] [--json]',
+  options: { ...recipeOptions, origins: { type: 'boolean' }, json: { type: 'boolean' }, estimate: { type: 'boolean' } },
   help: {
     description: 'Prints the resolved recipe (every default filled in, references and --set applied) with its experiment hash and an estimate of the training time on this machine.',
     options: {
       ...recipeOptionHelp,
       origins: 'say for each value the file and line it came from, or `default`',
-      json: 'print { hash, plan, origins? } as JSON on stdout',
+      json: 'print { hash, plan, origins?, cost } as JSON on stdout',
+      estimate: 'time a few training steps on this machine and say about how long the training takes',
     },
-    examples: ['vadc render recipes/quickstart.yaml', 'vadc render recipes/ucsd-ped2.yaml --set data.root=/data/UCSDped2 --origins'],
+    examples: ['vadc render recipes/quickstart.yaml', 'vadc render recipes/ucsd-ped2.yaml --set data.root=/data/UCSDped2 --origins', 'vadc render recipes/avenue-cpu.yaml --estimate'],
   },
   async run(args, io) {
     if (args.positionals.length !== 1) throw new UsageError('give exactly one recipe');
@@ -36,12 +38,16 @@ export const renderCommand: Command = {
     }
     for (const warning of resolved.warnings) io.stderr(`${formatErrorLine(warning, io.cwd)}\n`);
     const origins = args.values.origins === true ? resolved.origins : undefined;
+    // What the recipe costs: the training work, and with --estimate the time on this machine (a short timing).
+    if (args.values.estimate === true) io.stderr('estimate: timing the training step on this machine...\n');
+    const cost = args.values.estimate === true ? await estimateWithRecipeBackend(resolved.plan) : [describeWork(trainingWork(resolved.plan))];
     if (args.values.json === true) {
       const shown = origins === undefined ? undefined : Object.fromEntries(Object.entries(origins).map(([key, origin]) => [key, typeof origin === 'string' ? origin : { ...origin, file: displayPath(io.cwd, origin.file) }]));
-      io.stdout(`${JSON.stringify({ hash: resolved.hash, plan: resolved.plan, ...(shown === undefined ? {} : { origins: shown }) }, null, 2)}\n`);
+      io.stdout(`${JSON.stringify({ hash: resolved.hash, plan: resolved.plan, ...(shown === undefined ? {} : { origins: shown }), cost }, null, 2)}\n`);
       return EXIT_OK;
     }
-    io.stdout(`# resolved from ${displayPath(io.cwd, path)}\n# plan hash: ${resolved.hash}\n${renderPlanYaml(resolved.plan, origins === undefined ? undefined : (key) => describeOrigin(origins[key], io.cwd))}`);
+    const header = [`resolved from ${displayPath(io.cwd, path)}`, `plan hash: ${resolved.hash}`, ...cost, ...(args.values.estimate === true ? [] : ['(vadc render --estimate times it on this machine)'])];
+    io.stdout(`${header.map((line) => `# ${line}\n`).join('')}${renderPlanYaml(resolved.plan, origins === undefined ? undefined : (key) => describeOrigin(origins[key], io.cwd))}`);
     return EXIT_OK;
   },
 };

@@ -3,6 +3,7 @@
 // the state after each step, and Ctrl-C marks the run interrupted, leaving the last epoch's checkpoint to resume.
 import { writeFileSync, renameSync } from 'node:fs';
 import { join } from 'node:path';
+import { estimateLines } from '../estimate/training-estimate.ts';
 import { fingerprintDataset, recordFingerprint } from './dataset-fingerprint.ts';
 import { HASH_RULE, renderPlanYaml, type Plan } from '@vadc/dsl';
 import {
@@ -85,6 +86,7 @@ export async function executeRun(recipe: LoadedRecipe, options: RunOptions, io: 
   const stopOnInterrupt = markInterruptedOnSignal(run);
   try {
     const backend = await startBackend(run, plan, options.backend, io);
+    for (const line of await estimateLines(plan, run.record.backend ?? '')) say(line);
     const pipeline = await openRunData(run, plan, options.outRoot, io, options.deep);
 
     const model = createModel(plan);
