@@ -84,6 +84,12 @@ describe('the built vadc explains itself', () => {
     expect(hash('/a')).toBe(hash('/b'));
   });
 
+  it('render says what the recipe costs', () => {
+    const rendered = vadc('render', 'recipes/avenue.yaml', '--set', 'data.root=/a');
+    expect(rendered.stdout).toContain('# training: teacher 100 epochs + student 100 epochs over 15,328 frames per epoch');
+    expect(rendered.stdout).toContain('(vadc render --estimate times it on this machine)');
+  });
+
   it('extends a recipe of an installed npm package (a real package folder, no registry), confined to it', () => {
     const team = join(workspace, 'team');
     const pkg = join(team, 'node_modules', '@acme', 'vadc-recipes');
