@@ -70,6 +70,18 @@ export function engineOption(value: unknown): InferenceEngine {
   throw new UsageError(`--engine must be tfjs or onnx, not "${String(value)}"`);
 }
 
+/** Help lines of the options `run` and `train` share. */
+const optionHelp = {
+  ...recipeOptionHelp,
+  backend: 'TF.js backend: auto (default: the recipe\'s runtime.backend), tensorflow-gpu, tensorflow, wasm or cpu',
+  resume: 'continue the unfinished run of this recipe (same hash) from its last finished epoch, or re-use a finished one',
+  new: 'start another run even though one of this recipe exists',
+  out: 'folder of run folders (default: runs); a run goes to <out>/<name>/<id>/',
+  engine: 'scoring engine: tfjs (default, the reference) or onnx (onnxruntime-node, optional package)',
+  json: 'print the result (run folder, hashes, dataset fingerprint, metrics) as JSON on stdout; progress stays on stderr',
+  deep: 'fingerprint the dataset by hashing every file\'s contents, not just names, sizes, frame counts and labels',
+};
+
 const EXAMPLES_RUN = ['vadc run recipes/quickstart.yaml', 'vadc run recipes/ucsd-ped2.yaml --set data.root=/data/UCSDped2 --set stages.0.epochs=2 --new', 'vadc run recipes/quickstart.yaml --resume --json > result.json'];
 const EXAMPLES_TRAIN = ['vadc train recipes/quickstart.yaml', 'vadc train recipes/quickstart.yaml --set runtime.train_engine=onnx --out /tmp/runs'];
 
@@ -80,16 +92,7 @@ export const runCommand: Command = {
   options,
   help: {
     description: 'Trains every stage of the recipe (or resumes), scores the test split, evaluates and writes runs/<name>/<id>/ (run.json, plan.json, scores.csv, metrics.json, report.html). Before training it prints an estimate of the training time on this machine. Progress and logs go to stderr; the metrics summary (or --json) to stdout.',
-    options: {
-      ...recipeOptionHelp,
-      backend: 'TF.js backend: auto (default: the recipe\'s runtime.backend), tensorflow-gpu, tensorflow, wasm or cpu',
-      resume: 'continue the unfinished run of this recipe (same hash) from its last finished epoch, or re-use a finished one',
-      new: 'start another run even though one of this recipe exists',
-      out: 'folder of run folders (default: runs); a run goes to <out>/<name>/<id>/',
-      engine: 'scoring engine: tfjs (default, the reference) or onnx (onnxruntime-node, optional package)',
-      json: 'print the result (run folder, hashes, dataset fingerprint, metrics) as JSON on stdout; progress stays on stderr',
-      deep: 'fingerprint the dataset by hashing every file\'s contents, not just names, sizes, frame counts and labels',
-    },
+    options: optionHelp,
     examples: EXAMPLES_RUN,
   },
   run: (args, io) => runRecipe(args, io, false),
@@ -102,16 +105,7 @@ export const trainCommand: Command = {
   options,
   help: {
     description: 'The training part of `vadc run`: trains every stage into runs/<name>/<id>/checkpoints/ without scoring; `vadc eval <run-folder>` scores it later. Progress and logs go to stderr; the run folder (or --json) to stdout.',
-    options: {
-      ...recipeOptionHelp,
-      backend: 'TF.js backend: auto (default: the recipe\'s runtime.backend), tensorflow-gpu, tensorflow, wasm or cpu',
-      resume: 'continue the unfinished run of this recipe (same hash) from its last finished epoch, or re-use a finished one',
-      new: 'start another run even though one of this recipe exists',
-      out: 'folder of run folders (default: runs); a run goes to <out>/<name>/<id>/',
-      engine: 'scoring engine: tfjs (default, the reference) or onnx (onnxruntime-node, optional package)',
-      json: 'print the result (run folder, hashes, dataset fingerprint, metrics) as JSON on stdout; progress stays on stderr',
-      deep: 'fingerprint the dataset by hashing every file\'s contents, not just names, sizes, frame counts and labels',
-    },
+    options: optionHelp,
     examples: EXAMPLES_TRAIN,
   },
   run: (args, io) => runRecipe(args, io, true),
