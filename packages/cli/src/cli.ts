@@ -2,6 +2,7 @@
 import { parseArgs } from 'node:util';
 import { EXIT_OK, EXIT_USAGE, UsageError, type CommandIO } from './command.ts';
 import { commands } from './commands/index.ts';
+import { exitStatusOf } from './exit-status.ts';
 
 function help(): string {
   const width = Math.max(...commands.map((command) => command.name.length), 4);
@@ -37,6 +38,6 @@ export async function runCli(argv: string[], io: CommandIO): Promise<number> {
       return EXIT_USAGE;
     }
     if (io.env.VADC_DEBUG && error instanceof Error && error.stack) io.stderr(`${error.stack}\n`);
-    return EXIT_USAGE;
+    return exitStatusOf(error);
   }
 }

@@ -58,6 +58,8 @@ export { optimizerRegistry, type Optimizer, type OptimizerFactory, type Optimize
 export { scheduleRegistry, learningRate, type Schedule } from './train/schedule.ts';
 export { saveCheckpoint, loadCheckpoint, assignWeights, modelWeights, type TrainingCheckpoint, type TrainingProgress } from './train/state.ts';
 export { writeCheckpointFile, readCheckpointFile, type CheckpointFile } from './train/checkpoint.ts';
+export { IntegrityError, openSealed, sealBytes, Sealer, SEAL_BYTES, type IntegrityErrorCode, type OpenedFile } from './integrity/sealed-file.ts';
+export { processAlive, removeOrphanTemporaries } from './integrity/orphan-temporaries.ts';
 export { stepGradients, microBatches, microBatchGradients, accumulateGradients, sliceBatch, trainingMask, clipGlobalNorm, type StepGradients, type MicroBatch, type GradientSource } from './train/step.ts';
 export { GradientWorkers } from './train/gradient-workers.ts';
 
