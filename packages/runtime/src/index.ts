@@ -15,6 +15,7 @@ export { listObjectSequences } from './data/anomalies/objects.ts';
 export type { AnomalyGenerator, DonorFrame, DonorSource, GeneratorContext, PasteRequest, PasteResult } from './data/anomalies/types.ts';
 export { syntheticDataset } from './data/synthetic/synthetic-dataset.ts';
 export { heldOutVideoIds } from './data/held-out.ts';
+export { checkTestTruth, truthProblem } from './data/check-truth.ts';
 export { readSynthetic } from './data/synthetic/read-synthetic.ts';
 export { frameDifferenceAuc, frameDifferenceScores } from './data/synthetic/frame-difference-baseline.ts';
 

@@ -5,7 +5,7 @@ import { existsSync, writeFileSync, renameSync } from 'node:fs';
 import { join } from 'node:path';
 import { renderPlanYaml, type Plan } from '@vadc/dsl';
 import {
-  DataPipeline, createModel, describeBackend, inferBatch, loadCheckpoint, openDataset, scoreVideo, selectBackend, train as trainPlan,
+  DataPipeline, checkTestTruth, createModel, describeBackend, inferBatch, loadCheckpoint, openDataset, scoreVideo, selectBackend, train as trainPlan,
   createOnnxInference, type BackendReport, type BatchInference, type MaskedAutoencoder, type VideoScores,
 } from '@vadc/runtime';
 import type { CommandIO } from '../command.ts';
@@ -177,6 +177,7 @@ export async function openRunData(run: RunFolder, plan: Plan, outRoot: string, i
   const start = performance.now();
   io.stdout(`data: opening ${plan.data.dataset}${plan.data.root ? ` at ${plan.data.root}` : ''}\n`);
   const source = await openDataset(plan);
+  checkTestTruth(plan, source.test);
   const pipeline = new DataPipeline(source, plan, { defaultCacheDir: join(outRoot, '.vadc-cache') });
   io.stdout(`data: ${source.train.length} training videos (${pipeline.trainingSampleCount()} frames), ${source.test.length} test videos\n`);
   run.record.timings.prepare = seconds(start);
