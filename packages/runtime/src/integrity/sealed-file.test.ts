@@ -64,3 +64,25 @@ describe('sealed files', () => {
     expect((await readdir(folder)).sort()).toEqual([`frames-cd.bin.${process.pid}.1700000000000.tmp`, 'motion-ef.bin']);
   });
 });
+
+describe('disk cache entries', () => {
+  it('removes orphan temporaries when the cache opens, seals entries and recomputes a corrupt one', async () => {
+    const { DiskCache } = await import('../data/pipeline/disk-cache.ts');
+    const folder = await mkdtemp(join(tmpdir(), 'vadc-cache-'));
+    const orphan = `motion-00.bin.${2 ** 22 + 777}.1700000000000.tmp`;
+    await writeFile(join(folder, orphan), Buffer.alloc(1000));
+    const produce = async (index: number) => [Uint8Array.from([index, index + 1, index + 2])];
+    const cache = new DiskCache(folder);
+    const [path] = await cache.ensure(['frames-a.bin'], 4, [3], produce);
+    expect(await readdir(folder)).toEqual(['frames-a.bin']);
+    expect(openSealed(new Uint8Array(await readFile(path!)), path!, 'reject').payload).toEqual(Uint8Array.from([0, 1, 2, 1, 2, 3, 2, 3, 4, 3, 4, 5]));
+    const bytes = await readFile(path!);
+    bytes[4] ^= 0xff;
+    await writeFile(path!, bytes);
+    const again = new DiskCache(folder);
+    await again.ensure(['frames-a.bin'], 4, [3], produce);
+    expect(again.stats).toMatchObject({ entryHits: 0, entryWrites: 1 });
+    expect(Array.from(await again.read(path!, 1, 3))).toEqual([1, 2, 3]);
+    await again.close();
+  });
+});
