@@ -29,7 +29,7 @@ describe('sealed files', () => {
     await expect(readCheckpointFile(path)).rejects.toThrow(IntegrityError);
     await expect(readCheckpointFile(path)).rejects.toThrow(path);
     const flipped = Buffer.from(bytes);
-    flipped[flipped.length - 60] ^= 1;
+    flipped.writeUInt8(flipped.readUInt8(flipped.length - 60) ^ 1, flipped.length - 60);
     await writeFile(path, flipped);
     await expect(readCheckpointFile(path)).rejects.toMatchObject({ code: 'CHECKSUM_MISMATCH', path });
     await writeFile(path, Buffer.concat([bytes, Buffer.alloc(8)]));
@@ -77,7 +77,7 @@ describe('disk cache entries', () => {
     expect(await readdir(folder)).toEqual(['frames-a.bin']);
     expect(openSealed(new Uint8Array(await readFile(path!)), path!, 'reject').payload).toEqual(Uint8Array.from([0, 1, 2, 1, 2, 3, 2, 3, 4, 3, 4, 5]));
     const bytes = await readFile(path!);
-    bytes[4] ^= 0xff;
+    bytes.writeUInt8(bytes.readUInt8(4) ^ 0xff, 4);
     await writeFile(path!, bytes);
     const again = new DiskCache(folder);
     await again.ensure(['frames-a.bin'], 4, [3], produce);
