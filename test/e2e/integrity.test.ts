@@ -101,4 +101,23 @@ describe('run integrity with real processes', () => {
     expect(missing.stderr).toContain('no-such-dataset');
     expect(missing.status).toBe(1);
   }, 300_000);
+
+  it('on SIGINT marks the run interrupted, releases its lock, and --resume leaves train.jsonl exact', async () => {
+    const folder = await workspace(tinyRecipe({ name: 'tiny', teacherEpochs: 2 }));
+    const first = start(['run', 'tiny.yaml', '--out', 'runs'], folder);
+    await until(async () => existsSync(join(folder, 'runs', 'tiny', 'latest')), 'the run folder');
+    const run = join(folder, 'runs', 'tiny', await readlink(join(folder, 'runs', 'tiny', 'latest')));
+    await until(nonEmpty(join(run, 'train.jsonl')), 'the first logged steps');
+    first.kill('SIGINT');
+    expect((await first.done).status).toBe(130);
+    expect(JSON.parse(await readFile(join(run, 'run.json'), 'utf8')).status).toBe('interrupted');
+    expect(existsSync(join(run, 'run.lock'))).toBe(false);
+    const resumed = await vadc(['run', 'tiny.yaml', '--out', 'runs', '--resume'], folder);
+    expect(resumed.status).toBe(0);
+    const lines = (await readFile(join(run, 'train.jsonl'), 'utf8')).trim().split('\n').map((line) => JSON.parse(line) as { stage: string; step: number });
+    expect(lines.map((line) => `${line.stage}:${line.step}`)).toEqual([
+      ...Array.from({ length: 12 }, (_, index) => `teacher:${index + 1}`),
+      ...Array.from({ length: 6 }, (_, index) => `student:${index + 1}`),
+    ]);
+  }, 300_000);
 });

@@ -162,7 +162,8 @@ describe('vadc run', () => {
 
     const { io, err } = capture(other);
     expect(await runCli(['run', 'tiny.yaml', '--out', 'runs', '--resume'], io)).toBe(0);
-    expect(err.join('')).toBe('');
+    // The only word on stderr: the killed process's lock is taken over.
+    expect(err.join('')).toMatch(/^vadc: process \d+ that held \S+run\.lock is gone; taking the run over\n$/);
     const resumed = await readJson<Metrics>(join(other, 'runs', 'tiny', 'latest', 'metrics.json'));
     const straight = await readJson<Metrics>(join(runDirectory, 'metrics.json'));
     for (const name of ['micro_auc', 'macro_auc', 'rbdc', 'tbdc', 'pixel_auc']) expect(resumed[name], name).toBe(straight[name]);
