@@ -45,9 +45,9 @@ describe('run integrity with real processes', () => {
     const first = start(['run', 'tiny.yaml', '--out', 'runs'], folder);
     await until(async () => existsSync(join(folder, 'runs', 'tiny', 'latest')), 'the run folder');
     const run = join(folder, 'runs', 'tiny', await readlink(join(folder, 'runs', 'tiny', 'latest')));
-    // Kill as soon as any step is logged: lines are flushed with each checkpoint (and every 20 steps), so the
-    // file may hold steps past the checkpoint the resumed run starts from.
-    await until(nonEmpty(join(run, 'train.jsonl')), 'the first logged steps');
+    // Kill as soon as the first epoch's checkpoint exists: its steps must be in train.jsonl already (they used to
+    // sit in memory until step 20 and be lost), and steps after it must not be logged twice after --resume.
+    await until(nonEmpty(join(run, 'checkpoints', 'model.ckpt')), 'the first checkpoint');
     first.kill('SIGKILL');
     await first.done;
     expect(existsSync(join(run, 'run.lock'))).toBe(true);
@@ -107,7 +107,9 @@ describe('run integrity with real processes', () => {
     const first = start(['run', 'tiny.yaml', '--out', 'runs'], folder);
     await until(async () => existsSync(join(folder, 'runs', 'tiny', 'latest')), 'the run folder');
     const run = join(folder, 'runs', 'tiny', await readlink(join(folder, 'runs', 'tiny', 'latest')));
-    await until(nonEmpty(join(run, 'train.jsonl')), 'the first logged steps');
+    // SIGINT after the first checkpoint: the handler writes the steps logged since (past the checkpoint), and
+    // --resume must cut them before training them again.
+    await until(nonEmpty(join(run, 'checkpoints', 'model.ckpt')), 'the first checkpoint');
     first.kill('SIGINT');
     expect((await first.done).status).toBe(130);
     expect(JSON.parse(await readFile(join(run, 'run.json'), 'utf8')).status).toBe('interrupted');
