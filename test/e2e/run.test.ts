@@ -166,6 +166,8 @@ describe('vadc run', () => {
 
     const { io, err } = capture(other);
     expect(await runCli(['run', 'tiny.yaml', '--out', 'runs', '--resume'], io)).toBe(0);
+    // Progress and the killed process's lock takeover go to stderr.
+    expect(err.join('')).toMatch(/^vadc: process \d+ that held \S+run\.lock is gone; taking the run over$/m);
     expect(err.join('')).toMatch(/^resuming /m);
     const resumed = await readJson<Metrics>(join(other, 'runs', 'tiny', 'latest', 'metrics.json'));
     const straight = await readJson<Metrics>(join(runDirectory, 'metrics.json'));

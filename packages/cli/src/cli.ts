@@ -1,8 +1,9 @@
 // The one boundary of the CLI: parse the command line, run a command, turn errors into one stderr line and a status.
 import { parseArgs } from 'node:util';
-import { EXIT_INTERNAL, EXIT_OK, EXIT_USAGE, isInputError, UsageError, type CommandIO } from './command.ts';
+import { EXIT_INTERNAL, EXIT_OK, EXIT_USAGE, UsageError, type CommandIO } from './command.ts';
 import { commands } from './commands/index.ts';
 import { cliVersion, commandHelp, overviewHelp, suggestCommand, unknownFlag } from './help.ts';
+import { exitStatusOf } from './exit-status.ts';
 
 /** Runs `vadc` with the given arguments (without node and the script) and returns the exit status. */
 export async function runCli(argv: string[], io: CommandIO): Promise<number> {
@@ -38,7 +39,8 @@ export async function runCli(argv: string[], io: CommandIO): Promise<number> {
       io.stderr(`usage: ${command.usage} (vadc ${name} --help explains every option)\n`);
       return EXIT_USAGE;
     }
-    if (isInputError(error)) return EXIT_USAGE;
+    const status = exitStatusOf(error);
+    if (status !== EXIT_INTERNAL) return status;
     // Anything else is vadc's fault, not the user's: its own status, and the stack on request.
     if (io.env.VADC_DEBUG && error instanceof Error && error.stack) io.stderr(`${error.stack}\n`);
     else io.stderr('vadc: internal error (exit 3); rerun with VADC_DEBUG=1 for the stack, and report it\n');

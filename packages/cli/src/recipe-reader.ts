@@ -1,6 +1,6 @@
 // The Node side of recipe reading: @vadc/dsl never touches the disk, the CLI hands it this reader. Paths given to the
 // dsl are absolute and '/'-separated; paths shown to users are relative to the working folder when inside it.
-import { readFile, stat } from 'node:fs/promises';
+import { readFile, realpath, stat } from 'node:fs/promises';
 import { isAbsolute, relative, resolve, sep } from 'node:path';
 import { resolveRecipe, type Diagnostic, type Plan, type PlanOrigins, type RecipeReader, type ResolveOptions } from '@vadc/dsl';
 import { UsageError, type CommandIO } from './command.ts';
@@ -9,6 +9,7 @@ import { UsageError, type CommandIO } from './command.ts';
 export const diskReader: RecipeReader = {
   readFile: (path) => readFile(path, 'utf8'),
   exists: (path) => stat(path).then(() => true, () => false),
+  realPath: async (path) => (await realpath(path)).split(sep).join('/'),
 };
 
 /** An absolute, '/'-separated path for the dsl. */

@@ -45,7 +45,8 @@ export type DiagnosticCode =
   | 'INVALID_VALUE'
   | 'CROSS_FIELD'
   | 'SWEEP_KEY'
-  | 'SWEEP_VALUES';
+  | 'SWEEP_VALUES'
+  | 'TOO_LARGE';
 
 /** One problem (or warning) found in a recipe, located at the file, line and column its value came from. */
 export interface Diagnostic {

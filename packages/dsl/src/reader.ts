@@ -7,6 +7,11 @@ export interface RecipeReader {
   readFile(path: string): Promise<string>;
   /** Whether a file or folder exists at the path. */
   exists(path: string): Promise<boolean>;
+  /**
+   * The path with symbolic links resolved (absolute, '/'-separated), where the file system has links; rejects when
+   * the path does not exist. Without it, `extends` confinement checks the path as written.
+   */
+  realPath?(path: string): Promise<string>;
 }
 
 /** Collapses `.`, `..` and repeated slashes; keeps a leading '/'. */

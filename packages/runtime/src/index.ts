@@ -15,6 +15,7 @@ export { listObjectSequences } from './data/anomalies/objects.ts';
 export type { AnomalyGenerator, DonorFrame, DonorSource, GeneratorContext, PasteRequest, PasteResult } from './data/anomalies/types.ts';
 export { syntheticDataset } from './data/synthetic/synthetic-dataset.ts';
 export { heldOutVideoIds } from './data/held-out.ts';
+export { checkTestTruth, truthProblem } from './data/check-truth.ts';
 export { readSynthetic } from './data/synthetic/read-synthetic.ts';
 export { frameDifferenceAuc, frameDifferenceScores } from './data/synthetic/frame-difference-baseline.ts';
 
@@ -58,6 +59,8 @@ export { optimizerRegistry, type Optimizer, type OptimizerFactory, type Optimize
 export { scheduleRegistry, learningRate, type Schedule } from './train/schedule.ts';
 export { saveCheckpoint, loadCheckpoint, assignWeights, modelWeights, type TrainingCheckpoint, type TrainingProgress } from './train/state.ts';
 export { writeCheckpointFile, readCheckpointFile, type CheckpointFile } from './train/checkpoint.ts';
+export { IntegrityError, openSealed, sealBytes, Sealer, SEAL_BYTES, type IntegrityErrorCode, type OpenedFile } from './integrity/sealed-file.ts';
+export { processAlive, removeOrphanTemporaries } from './integrity/orphan-temporaries.ts';
 export { stepGradients, microBatches, microBatchGradients, accumulateGradients, sliceBatch, trainingMask, clipGlobalNorm, type StepGradients, type MicroBatch, type GradientSource } from './train/step.ts';
 export { GradientWorkers } from './train/gradient-workers.ts';
 

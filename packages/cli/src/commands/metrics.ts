@@ -1,7 +1,7 @@
 // `vadc metrics INPUT.json [--full] [--json]`: frame AUC (micro, macro), RBDC, TBDC and pixel AUC of any method's
 // outputs, from one JSON document (format in packages/metrics/README.md). Prints one JSON object; a metric that
-// cannot be computed from the input is null. Any input problem is one line naming the video and field, exit 2.
-import { readFile } from 'node:fs/promises';
+// cannot be computed from the input is null. Any input problem is one line naming the input file, the video and
+// the field, exit 2. Referenced files are read only inside the input's folder and --allow-path (metrics-input.ts).
 import { dirname, resolve } from 'node:path';
 import {
   MetricsError,
@@ -20,11 +20,16 @@ import {
 } from '@vadc/metrics';
 import { NpyError, parseNpy, type NpyArray } from '@vadc/runtime';
 import { EXIT_OK, UsageError, type Command } from '../command.ts';
+import { allowedFolders, MAX_INPUT_JSON_BYTES, MAX_NPY_BYTES, readBoundedFile } from './metrics-input.ts';
 
 const CONFIG_KEYS = ['smoothing', 'normalize_scores', 'region_overlap', 'track_overlap', 'map_thresholds'];
 const VIDEO_KEYS = ['name', 'labels', 'scores', 'gt_regions', 'pred_regions', 'anomaly_maps', 'gt_masks'];
 
 type Json = Record<string, unknown>;
+
+/** Bounds of the config: each is far above real use, and keeps a crafted input from allocating gigabytes. */
+const MAX_SMOOTHING_RANGE = 10_000;
+const MAX_THRESHOLDS = 100_000;
 
 interface Video {
   name: string;
@@ -77,13 +82,20 @@ function sparseRegions<T>(value: unknown, video: string, field: string, length: 
   return regions;
 }
 
-async function readNpy(base: string, value: unknown, video: string, field: string, frames: number, expected: [number, number] | null): Promise<NpyArray> {
+/** Where referenced files are resolved from and may lie. */
+interface FileScope {
+  base: string;
+  folders: string[];
+}
+
+async function readNpy(scope: FileScope, value: unknown, video: string, field: string, frames: number, expected: [number, number] | null): Promise<NpyArray> {
   if (typeof value !== 'string') fail(video, field, 'must be a path to a .npy file, relative to the input JSON');
   let array: NpyArray;
   try {
-    array = parseNpy(new Uint8Array(await readFile(resolve(base, value))));
+    const bytes = await readBoundedFile(resolve(scope.base, value), `video "${video}": ${field}: ${value}`, MAX_NPY_BYTES, scope.folders);
+    array = parseNpy(bytes);
   } catch (error) {
-    if (error instanceof NpyError || (error as { code?: string }).code === 'ENOENT') fail(video, field, `${value}: ${(error as Error).message}`);
+    if (error instanceof NpyError) fail(video, field, `${value}: ${error.message}`);
     throw error;
   }
   const [count, height, width] = array.shape;
@@ -92,7 +104,7 @@ async function readNpy(base: string, value: unknown, video: string, field: strin
   return array;
 }
 
-async function readVideo(value: unknown, index: number, base: string): Promise<Video> {
+async function readVideo(value: unknown, index: number, scope: FileScope): Promise<Video> {
   if (!isObject(value)) fail(null, `videos[${index}]`, 'must be an object');
   if (typeof value.name !== 'string' || value.name === '') fail(null, `videos[${index}].name`, 'must be a non-empty string');
   const name = value.name;
@@ -119,9 +131,9 @@ async function readVideo(value: unknown, index: number, base: string): Promise<V
           checkKeys(region, ['score', 'box', 'frame'], name, `${where}.`);
           return { frame: region.frame as number, score: region.score, box: region.box as ScoredRegion['box'] };
         });
-  const maps = value.anomaly_maps === undefined ? null : await readNpy(base, value.anomaly_maps, name, 'anomaly_maps', length, null);
+  const maps = value.anomaly_maps === undefined ? null : await readNpy(scope, value.anomaly_maps, name, 'anomaly_maps', length, null);
   const masks =
-    value.gt_masks === undefined ? null : await readNpy(base, value.gt_masks, name, 'gt_masks', length, maps ? [maps.shape[1]!, maps.shape[2]!] : null);
+    value.gt_masks === undefined ? null : await readNpy(scope, value.gt_masks, name, 'gt_masks', length, maps ? [maps.shape[1]!, maps.shape[2]!] : null);
   if (value.gt_regions !== undefined && masks) fail(name, 'gt_regions', 'give gt_regions or gt_masks, not both');
   if (predictions && maps) fail(name, 'pred_regions', 'give pred_regions or anomaly_maps, not both');
   const scores = value.scores === undefined ? null : numberList(value.scores, name, 'scores', length);
@@ -144,6 +156,13 @@ function readConfig(value: unknown): Config {
   if (typeof smoothing !== 'string' && !(isObject(smoothing) && Object.keys(smoothing).sort().join() === 'range,sigma')) {
     fail(null, 'config.smoothing', 'must be a preset name ("aed-mae-avenue", "aed-mae-shanghaitech", "none") or {"range", "sigma"}');
   }
+  // The filter has `range` taps over every frame: a range of 1e9 would allocate gigabytes before failing.
+  if (isObject(smoothing) && !(Number.isInteger(smoothing.range) && (smoothing.range as number) >= 2 && (smoothing.range as number) <= MAX_SMOOTHING_RANGE)) {
+    fail(null, 'config.smoothing.range', `must be an integer in 2..${MAX_SMOOTHING_RANGE}`);
+  }
+  if (isObject(smoothing) && !(typeof smoothing.sigma === 'number' && smoothing.sigma > 0 && smoothing.sigma <= MAX_SMOOTHING_RANGE)) {
+    fail(null, 'config.smoothing.sigma', `must be a number in (0, ${MAX_SMOOTHING_RANGE}]`);
+  }
   if (value.normalize_scores !== undefined && typeof value.normalize_scores !== 'boolean') fail(null, 'config.normalize_scores', 'must be true or false');
   const overlap = (key: string) => {
     const number = value[key] ?? 0.1;
@@ -151,8 +170,9 @@ function readConfig(value: unknown): Config {
     return number;
   };
   const thresholds = value.map_thresholds ?? 100;
-  if (!(typeof thresholds === 'number' || (Array.isArray(thresholds) && thresholds.every((item) => typeof item === 'number')))) {
-    fail(null, 'config.map_thresholds', 'must be a count or a list of numbers');
+  const count = typeof thresholds === 'number' ? thresholds : Array.isArray(thresholds) ? thresholds.length : NaN;
+  if (!((Number.isInteger(thresholds) || (Array.isArray(thresholds) && thresholds.every((item) => typeof item === 'number' && Number.isFinite(item)))) && count >= 1 && count <= MAX_THRESHOLDS)) {
+    fail(null, 'config.map_thresholds', `must be a count or a list of finite numbers (1..${MAX_THRESHOLDS} thresholds)`);
   }
   return {
     smoothing: smoothing as SmoothingSpec,
@@ -246,47 +266,62 @@ function evaluate(videos: Video[], config: Config, full: boolean): Json {
   };
 }
 
+/** Reads the input (and the files it names) and prints its metrics. */
+async function metricsOf(path: string, shown: string, args: Parameters<Command['run']>[0], io: Parameters<Command['run']>[1]): Promise<number> {
+  let document: unknown;
+  const bytes = await readBoundedFile(path, shown, MAX_INPUT_JSON_BYTES, null);
+  try {
+    document = JSON.parse(new TextDecoder().decode(bytes));
+  } catch (error) {
+    throw new UsageError(`${shown}: ${(error as Error).message}`);
+  }
+  const allowPaths = (args.values['allow-path'] ?? []) as string[];
+  const scope: FileScope = { base: dirname(path), folders: await allowedFolders(dirname(path), allowPaths, io.cwd) };
+  if (!isObject(document)) fail(null, 'input', 'must be a JSON object {"config", "videos"}');
+  checkKeys(document, ['config', 'videos'], null, '');
+  const config = readConfig(document.config);
+  if (!Array.isArray(document.videos) || document.videos.length === 0) fail(null, 'videos', 'must be a non-empty list');
+  const videos: Video[] = [];
+  for (const [index, value] of document.videos.entries()) videos.push(await readVideo(value, index, scope));
+  videos.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  videos.forEach((video, index) => {
+    if (index > 0 && videos[index - 1]!.name === video.name) fail(video.name, 'name', 'appears twice');
+  });
+  let result: Json;
+  try {
+    result = evaluate(videos, config, Boolean(args.values.full));
+  } catch (error) {
+    if (!(error instanceof MetricsError)) throw error;
+    const { video, field } = error.details;
+    throw new UsageError(`${video === undefined ? '' : `video "${video}": `}${field === undefined ? '' : `${field}: `}${error.message}`);
+  }
+  io.stdout(`${args.values.json ? JSON.stringify(result) : JSON.stringify(result, null, 2)}\n`);
+  return EXIT_OK;
+}
+
 export const metricsCommand: Command = {
   name: 'metrics',
   summary: 'Frame AUC, RBDC, TBDC and pixel AUC of any method, from a JSON file',
-  usage: 'vadc metrics INPUT.json [--full] [--json]   (--full: clean variants, per-video AUCs, curves; --json: one line)',
-  options: { full: { type: 'boolean' }, json: { type: 'boolean' } },
+  usage: 'vadc metrics INPUT.json [--full] [--json] [--allow-path DIR]...   (--full: clean variants, per-video AUCs, curves; --json: one line)',
+  options: { full: { type: 'boolean' }, json: { type: 'boolean' }, 'allow-path': { type: 'string', multiple: true } },
   help: {
-    description: 'Computes frame AUC (micro, macro), RBDC, TBDC and pixel AUC of any method\'s outputs from a JSON file (format: packages/metrics/README.md) and prints them as JSON on stdout.',
+    description: 'Computes frame AUC (micro, macro), RBDC, TBDC and pixel AUC of any method\'s outputs from a JSON file (format: packages/metrics/README.md) and prints them as JSON on stdout. The .npy files it names are read only inside the JSON\'s folder or an --allow-path folder, only regular files of at most 2 GiB.',
     options: {
       full: 'add the clean variants, per-video AUCs and the curves',
       json: 'print one line of JSON instead of indented JSON',
+      'allow-path': 'a folder besides the input\'s own that its .npy paths may point into (repeatable)',
     },
-    examples: ['vadc metrics outputs.json', 'vadc metrics outputs.json --full --json > metrics.json'],
+    examples: ['vadc metrics outputs.json', 'vadc metrics outputs.json --full --json > metrics.json', 'vadc metrics outputs.json --allow-path /data/maps'],
   },
   async run(args, io) {
     if (args.positionals.length !== 1) throw new UsageError('give exactly one input JSON file');
-    const path = resolve(io.cwd, args.positionals[0]!);
-    let document: unknown;
+    const shown = args.positionals[0]!;
     try {
-      document = JSON.parse(await readFile(path, 'utf8'));
+      return await metricsOf(resolve(io.cwd, shown), shown, args, io);
     } catch (error) {
-      throw new UsageError(`${args.positionals[0]}: ${(error as Error).message}`);
+      // Every problem names the input file first (the field and video follow), whichever file it came from.
+      if (error instanceof UsageError && !error.message.startsWith(`${shown}:`)) throw new UsageError(`${shown}: ${error.message}`);
+      throw error;
     }
-    if (!isObject(document)) fail(null, 'input', 'must be a JSON object {"config", "videos"}');
-    checkKeys(document, ['config', 'videos'], null, '');
-    const config = readConfig(document.config);
-    if (!Array.isArray(document.videos) || document.videos.length === 0) fail(null, 'videos', 'must be a non-empty list');
-    const videos: Video[] = [];
-    for (const [index, value] of document.videos.entries()) videos.push(await readVideo(value, index, dirname(path)));
-    videos.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-    videos.forEach((video, index) => {
-      if (index > 0 && videos[index - 1]!.name === video.name) fail(video.name, 'name', 'appears twice');
-    });
-    let result: Json;
-    try {
-      result = evaluate(videos, config, Boolean(args.values.full));
-    } catch (error) {
-      if (!(error instanceof MetricsError)) throw error;
-      const { video, field } = error.details;
-      throw new UsageError(`${video === undefined ? '' : `video "${video}": `}${field === undefined ? '' : `${field}: `}${error.message}`);
-    }
-    io.stdout(`${args.values.json ? JSON.stringify(result) : JSON.stringify(result, null, 2)}\n`);
-    return EXIT_OK;
   },
 };

@@ -1,13 +1,13 @@
 // `vadc run`: resolve -> run folder -> backend -> data -> train each stage (or resume) -> score -> evaluate ->
 // report. Each step announces itself; long ones show progress. Every file is written atomically, run.json records
 // the state after each step, and Ctrl-C marks the run interrupted, leaving the last epoch's checkpoint to resume.
-import { writeFileSync, renameSync } from 'node:fs';
+import { existsSync, writeFileSync, renameSync } from 'node:fs';
 import { join } from 'node:path';
 import { estimateLines } from '../estimate/training-estimate.ts';
 import { fingerprintDataset, recordFingerprint } from './dataset-fingerprint.ts';
 import { HASH_RULE, renderPlanYaml, type Plan } from '@vadc/dsl';
 import {
-  DataPipeline, createModel, describeBackend, inferBatch, openDataset, scoreVideo, selectBackend, train as trainPlan,
+  DataPipeline, checkTestTruth, createModel, describeBackend, inferBatch, loadCheckpoint, openDataset, scoreVideo, selectBackend, train as trainPlan,
   createOnnxInference, type BackendReport, type BatchInference, type MaskedAutoencoder, type VideoScores,
 } from '@vadc/runtime';
 import type { CommandIO } from '../command.ts';
@@ -19,8 +19,9 @@ import { startProgress } from './progress.ts';
 import { COMPONENTS_FILE, PatchComponentCollector, writeComponents } from './sweep-components.ts';
 import { buildReport } from './report-data.ts';
 import { createRun, saveRun, type RunFolder } from './run-folder.ts';
+import { lockRun, removeRunTemporaries, type RunLock } from './run-lock.ts';
 import { scoresCsv } from './scores-csv.ts';
-import { TrainLog } from './train-log.ts';
+import { TrainLog, trimTrainLog } from './train-log.ts';
 
 /** Options of a run beyond the recipe. */
 export interface RunOptions {
@@ -78,12 +79,15 @@ export async function executeRun(recipe: LoadedRecipe, options: RunOptions, io: 
   const run = options.resumeFrom ?? (await createRun(options.outRoot, {
     name: plan.name, id: options.runId ?? runIdFor(), hash, hashRule: HASH_RULE, seed: plan.runtime.seed, backend: null, machine: await machineInfo(),
   }));
+  const lock = await lockRun(run.directory, (line) => io.stderr(`${line}\n`));
+  await removeRunTemporaries(run.directory);
   say(`${options.resumeFrom ? 'resuming' : 'run'} ${run.directory} (recipe ${plan.name}, hash ${hash.slice(0, 12)})`);
   await writeJsonAtomic(join(run.directory, 'plan.json'), plan);
   await writeFileAtomic(join(run.directory, 'recipe.yaml'), `# resolved from ${recipe.path}\n# hash ${hash}\n${renderPlanYaml(plan)}`);
   run.record.status = 'running';
   await saveRun(run);
-  const stopOnInterrupt = markInterruptedOnSignal(run);
+  const log = new TrainLog(join(run.directory, 'train.jsonl'));
+  const stopOnInterrupt = markInterruptedOnSignal(run, log, lock);
   try {
     const backend = await startBackend(run, plan, options.backend, io);
     for (const line of await estimateLines(plan, run.record.backend ?? '')) say(line);
@@ -91,7 +95,7 @@ export async function executeRun(recipe: LoadedRecipe, options: RunOptions, io: 
 
     const model = createModel(plan);
     const trainStart = performance.now();
-    const trainSpeed = await trainModel(plan, model, pipeline, run, io);
+    const trainSpeed = await trainModel(plan, model, pipeline, run, log, io);
     run.record.timings.train = seconds(trainStart);
     if (trainSpeed !== null) run.record.trainFramesPerSecond = trainSpeed;
     await saveRun(run);
@@ -114,6 +118,7 @@ export async function executeRun(recipe: LoadedRecipe, options: RunOptions, io: 
     throw error;
   } finally {
     stopOnInterrupt();
+    await lock.release();
   }
 }
 
@@ -178,6 +183,7 @@ export async function openRunData(run: RunFolder, plan: Plan, outRoot: string, i
   io.stderr(`data: opening ${plan.data.dataset}${plan.data.root ? ` at ${plan.data.root}` : ''}\n`);
   const source = await openDataset(plan);
   recordFingerprint(run, await fingerprintDataset(source, plan, { deep }), io);
+  checkTestTruth(plan, source.test);
   const pipeline = new DataPipeline(source, plan, { defaultCacheDir: join(outRoot, '.vadc-cache') });
   io.stderr(`data: ${source.train.length} training videos (${pipeline.trainingSampleCount()} frames), ${source.test.length} test videos\n`);
   run.record.timings.prepare = seconds(start);
@@ -190,8 +196,9 @@ function runIdFor(): string {
 }
 
 /** Trains every stage (resuming from the run's checkpoint when there is one); returns mean training frames/s. */
-async function trainModel(plan: Plan, model: MaskedAutoencoder, pipeline: DataPipeline, run: RunFolder, io: CommandIO): Promise<number | null> {
-  const log = new TrainLog(join(run.directory, 'train.jsonl'));
+async function trainModel(plan: Plan, model: MaskedAutoencoder, pipeline: DataPipeline, run: RunFolder, log: TrainLog, io: CommandIO): Promise<number | null> {
+  const checkpoint = existsSync(checkpointPath(run)) ? await loadCheckpoint(checkpointPath(run)) : null;
+  await trimTrainLog(log.path, plan.stages.map((stage) => stage.name), checkpoint?.progress ?? null);
   const samples = pipeline.trainingSampleCount();
   let bar: ReturnType<typeof startProgress> | null = null;
   let barKey = '';
@@ -203,6 +210,7 @@ async function trainModel(plan: Plan, model: MaskedAutoencoder, pipeline: DataPi
     model,
     checkpointPath: checkpointPath(run),
     resume: true,
+    beforeCheckpoint: () => log.flush(),
     batches: (stageIndex, epoch) => {
       const stage = plan.stages[stageIndex]!;
       return pipeline.trainingBatches({ epoch, batchSize: stage.batch, maxBatches: stage.steps_per_epoch, seed: plan.runtime.seed + stageIndex });
@@ -262,8 +270,10 @@ function printMetrics(metrics: RunMetrics, say: (text: string) => void): void {
 }
 
 /** On SIGINT / SIGTERM: record the run as interrupted (synchronously, atomically) and exit 130. */
-function markInterruptedOnSignal(run: RunFolder): () => void {
+function markInterruptedOnSignal(run: RunFolder, log: TrainLog, lock: RunLock): () => void {
   const handler = (signal: NodeJS.Signals) => {
+    log.flushSync();
+    lock.releaseSync();
     run.record.status = 'interrupted';
     run.record.error = `stopped by ${signal}; resume with --resume`;
     run.record.updated = new Date().toISOString();

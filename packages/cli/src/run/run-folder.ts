@@ -95,13 +95,19 @@ export async function latestRun(outRoot: string, name: string): Promise<RunFolde
   }
 }
 
-/** Creates a new run folder and points `latest` at it. */
+/**
+ * Creates a new run folder and points `latest` at it. The folder itself is made exclusively (never a recursive
+ * mkdir of the run's own folder), so two runs started in the same second get `<id>` and `<id>-2`, never one folder.
+ */
 export async function createRun(outRoot: string, record: Omit<RunRecord, 'created' | 'updated' | 'status' | 'timings' | 'error'>): Promise<RunFolder> {
-  const directory = join(outRoot, record.name, record.id);
-  await mkdir(directory, { recursive: false }).catch(async (error: NodeJS.ErrnoException) => {
-    if (error.code === 'ENOENT') await mkdir(directory, { recursive: true });
-    else throw new Error(`run folder ${directory} already exists`);
-  });
+  await mkdir(join(outRoot, record.name), { recursive: true });
+  let id = record.id;
+  for (let suffix = 2; !(await makeFolder(join(outRoot, record.name, id))); suffix++) {
+    if (suffix > 1000) throw new Error(`run folders ${join(outRoot, record.name, record.id)}-2 .. -1000 all exist`);
+    id = `${record.id}-${suffix}`;
+  }
+  record = { ...record, id };
+  const directory = join(outRoot, record.name, id);
   const now = new Date().toISOString();
   const folder: RunFolder = { directory, record: { ...record, created: now, updated: now, status: 'running', timings: {}, error: null } };
   await saveRun(folder);
@@ -113,4 +119,15 @@ export async function createRun(outRoot: string, record: Omit<RunRecord, 'create
 export async function saveRun(folder: RunFolder): Promise<void> {
   folder.record.updated = new Date().toISOString();
   await writeJsonAtomic(join(folder.directory, 'run.json'), folder.record);
+}
+
+/** Makes `directory` (its parent exists); false when it exists already. */
+async function makeFolder(directory: string): Promise<boolean> {
+  try {
+    await mkdir(directory);
+    return true;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false;
+    throw error;
+  }
 }

@@ -2,11 +2,12 @@
 // evaluation settings) are re-evaluated without running the model again (`vadc sweep`). Per test video it holds
 // the per-frame components [T] and the per-patch component maps [T, rows, cols] of the recipe's error kinds.
 // Layout (little-endian): 8 bytes "VADCCMP1", uint32 header length, UTF-8 JSON header, zero padding to a multiple
-// of 4, then float32 arrays in the order the header lists them.
+// of 4, then float32 arrays in the order the header lists them; the file ends with runtime's integrity seal
+// (length + SHA-256), checked before decoding. Files written before the seal are read when their length is exact.
 import { readFile } from 'node:fs/promises';
 import type { Plan } from '@vadc/dsl';
 import {
-  combinePatchMaps, patchComponents, type FrameComponents, type FrameOutputs, type PatchComponents, type VideoScores, type VideoTruth,
+  openSealed, sealBytes, combinePatchMaps, patchComponents, type FrameComponents, type FrameOutputs, type PatchComponents, type VideoScores, type VideoTruth,
 } from '@vadc/runtime';
 import { writeFileAtomic } from './files.ts';
 
@@ -141,12 +142,19 @@ export function decodeComponents(bytes: Uint8Array): StoredComponents {
 
 /** Writes components.bin atomically. */
 export async function writeComponents(path: string, videos: readonly VideoScores[], collector: PatchComponentCollector, errors: Plan['scoring']['errors']): Promise<void> {
-  await writeFileAtomic(path, encodeComponents(videos, collector, errors));
+  await writeFileAtomic(path, sealBytes(encodeComponents(videos, collector, errors)));
 }
 
 /** Reads and decodes components.bin. */
 export async function readComponents(path: string): Promise<StoredComponents> {
-  return decodeComponents(new Uint8Array(await readFile(path)));
+  const bytes = new Uint8Array(await readFile(path));
+  // Unsealed files are components.bin of older runs; decodeComponents rejects any that are cut or extended.
+  try {
+    return decodeComponents(openSealed(bytes, path, 'accept').payload);
+  } catch (error) {
+    if (error instanceof ComponentsError) throw new ComponentsError(error.code, `${path}: ${error.message}`);
+    throw error;
+  }
 }
 
 /**

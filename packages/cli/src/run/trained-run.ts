@@ -3,9 +3,10 @@
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import type { Plan } from '@vadc/dsl';
+import { planHash, type Plan } from '@vadc/dsl';
 import { assignWeights, createModel, loadCheckpoint, type MaskedAutoencoder } from '@vadc/runtime';
 import { UsageError } from '../command.ts';
+import { CheckFailedError } from '../exit-status.ts';
 import { checkpointPath } from './execute-run.ts';
 import { readRun, type RunFolder } from './run-folder.ts';
 
@@ -14,8 +15,26 @@ export async function readTrainedRun(folder: string, cwd: string): Promise<{ run
   const run = await readRun(resolve(cwd, folder));
   if (run === null) throw new UsageError(`${folder} is not a run folder (no readable run.json)`);
   if (!existsSync(checkpointPath(run))) throw new UsageError(`${folder} has no trained model (${checkpointPath(run)} is missing): train it with vadc run --resume`);
-  const plan = JSON.parse(await readFile(join(run.directory, 'plan.json'), 'utf8')) as Plan;
-  return { run, plan };
+  return { run, plan: await readRunPlan(run) };
+}
+
+/**
+ * The run's plan.json, checked against the recipe hash run.json recorded when the run started: an edited plan
+ * (another `data.size`, other scoring weights) would silently give numbers that no recipe describes.
+ */
+export async function readRunPlan(run: RunFolder): Promise<Plan> {
+  const path = join(run.directory, 'plan.json');
+  let plan: Plan;
+  try {
+    plan = JSON.parse(await readFile(path, 'utf8')) as Plan;
+  } catch (error) {
+    throw new CheckFailedError(`${path} is not readable JSON (${error instanceof Error ? error.message : String(error)})`);
+  }
+  const hash = await planHash(plan);
+  if (hash !== run.record.hash) {
+    throw new CheckFailedError(`${path} does not match the run's recipe hash (run.json ${run.record.hash.slice(0, 12)}, plan.json ${hash.slice(0, 12)}): it was edited after the run started`);
+  }
+  return plan;
 }
 
 /** The run's model with its trained weights, built on the current backend (select the backend first). */

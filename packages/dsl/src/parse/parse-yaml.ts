@@ -3,6 +3,7 @@
 import { LineCounter, isAlias, isMap, isPair, isScalar, isSeq, parseDocument, type Document, type Node as YamlNode } from 'yaml';
 import { errorAt, type Diagnostic, type SourcePosition } from '../diagnostics.ts';
 import { formatKey, type KeySegment } from '../key-path.ts';
+import { MAX_RECIPE_NODES } from '../limits.ts';
 import { mapNode, valueOfNode, type RecipeNode, type ScalarValue } from './recipe-node.ts';
 
 /** The result of parsing one recipe file: a tree (undefined when the YAML itself is broken) and its diagnostics. */
@@ -31,7 +32,7 @@ export function parseRecipeText(text: string, file: string): ParsedFile {
   }
   if (diagnostics.length > 0) return { tree: undefined, diagnostics };
   if (document.contents === null) return { tree: mapNode({ file, line: 1, column: 1 }), diagnostics };
-  const tree = convert(document.contents, document, [], position, diagnostics);
+  const tree = convert(document.contents, { document, position, diagnostics, nodesLeft: MAX_RECIPE_NODES }, []);
   return { tree: diagnostics.length > 0 ? undefined : tree, diagnostics };
 }
 
@@ -39,18 +40,36 @@ function firstLine(message: string): string {
   return message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '');
 }
 
-function convert(node: YamlNode, document: Document, path: KeySegment[], position: (offset: number) => SourcePosition, diagnostics: Diagnostic[]): RecipeNode {
+/** What convert threads through the tree: the document, positions, diagnostics and the node budget left. */
+interface ConvertState {
+  document: Document;
+  position: (offset: number) => SourcePosition;
+  diagnostics: Diagnostic[];
+  nodesLeft: number;
+}
+
+function convert(node: YamlNode, state: ConvertState, path: KeySegment[]): RecipeNode {
+  const { document, position, diagnostics } = state;
   const origin = position(node.range?.[0] ?? 0);
+  // Every node built counts, aliases at each use: an alias bomb stops at the first node over the budget.
+  if (--state.nodesLeft < 0) {
+    if (state.nodesLeft === -1) {
+      diagnostics.push(errorAt(origin, 'TOO_LARGE', formatKey(path), `the recipe expands to more than ${MAX_RECIPE_NODES} values (YAML aliases are copied at every use)`,
+        { hint: 'write the values out, or use fewer nested aliases' }));
+    }
+    return { kind: 'scalar', origin, value: null };
+  }
   if (node.tag !== undefined && !node.tag.startsWith(CORE_TAG_PREFIX)) {
     diagnostics.push(errorAt(origin, 'TAG_NOT_ALLOWED', formatKey(path), `the YAML tag \`${node.tag}\` is not allowed: recipes are data`, { hint: 'remove the tag' }));
   }
   if (isAlias(node)) {
     const target = node.resolve(document);
-    return target === undefined ? { kind: 'scalar', origin, value: null } : { ...convert(target, document, path, position, diagnostics), origin };
+    return target === undefined ? { kind: 'scalar', origin, value: null } : { ...convert(target, state, path), origin };
   }
   if (isMap(node)) {
     const result = mapNode(origin);
     for (const pair of node.items) {
+      if (state.nodesLeft < 0) break;
       if (!isPair(pair)) continue;
       const keyNode = pair.key as YamlNode | null;
       const keyOrigin = position(keyNode?.range?.[0] ?? node.range?.[0] ?? 0);
@@ -63,13 +82,18 @@ function convert(node: YamlNode, document: Document, path: KeySegment[], positio
       const valueNode = pair.value as YamlNode | null;
       const child: RecipeNode = valueNode === null
         ? { kind: 'scalar', origin: position(keyNode?.range?.[1] ?? 0), value: null }
-        : convert(valueNode, document, [...path, key], position, diagnostics);
+        : convert(valueNode, state, [...path, key]);
       result.entries.set(key, { ...child, keyOrigin });
     }
     return result;
   }
   if (isSeq(node)) {
-    return { kind: 'list', origin, items: node.items.map((item, index) => convert(item as YamlNode, document, [...path, index], position, diagnostics)) };
+    const items: RecipeNode[] = [];
+    for (const [index, item] of node.items.entries()) {
+      if (state.nodesLeft < 0) break;
+      items.push(convert(item as YamlNode, state, [...path, index]));
+    }
+    return { kind: 'list', origin, items };
   }
   if (isScalar(node)) {
     const value = node.value;

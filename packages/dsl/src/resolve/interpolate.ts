@@ -6,6 +6,7 @@
 import { parse as parseYaml } from 'yaml';
 import { errorAt, warningAt, type Diagnostic } from '../diagnostics.ts';
 import { formatKey, parseKey, type KeySegment } from '../key-path.ts';
+import { MAX_INTERPOLATED_LENGTH, MAX_REFERENCE_NODES } from '../limits.ts';
 import { cloneNode, nodeAt, walkNodes, type RecipeNode } from '../parse/recipe-node.ts';
 import { closestMatch } from '../suggest.ts';
 import { positionOf } from './positions.ts';
@@ -34,6 +35,11 @@ const REFERENCE = /\$\{([^}]*)\}/g;
 export function interpolateTree(root: RecipeNode, context: InterpolationContext): Diagnostic[] {
   const diagnostics: Diagnostic[] = [];
   const state = new Map<string, 'active' | 'done'>();
+  // References copy values; a chain of them can double a value per step, so copies and string lengths are bounded.
+  let copiesLeft = MAX_REFERENCE_NODES;
+  const tooLarge = (position: ReturnType<typeof positionOf>, key: string, what: string): void => {
+    diagnostics.push(errorAt(position, 'TOO_LARGE', key, `\`${key}\` ${what}`, { hint: 'references may not multiply values: write the value out' }));
+  };
   const allKeys: string[] = [];
   walkNodes(root, (_node, path) => allKeys.push(formatKey(path)));
 
@@ -95,12 +101,24 @@ export function interpolateTree(root: RecipeNode, context: InterpolationContext)
 
     if (whole !== null) {
       const target = lookup(whole[1]!);
-      if (target !== undefined) replaceAt(path, { ...cloneNode(target), origin: node.origin });
+      let size = 0;
+      if (target !== undefined) walkNodes(target, () => void size++);
+      copiesLeft -= size;
+      if (target !== undefined && copiesLeft < 0) tooLarge(position, key, `copies more than ${MAX_REFERENCE_NODES} values through references`);
+      else if (target !== undefined) replaceAt(path, { ...cloneNode(target), origin: node.origin });
     } else if (text.includes('${')) {
       let failed = false;
+      let length = text.length;
       const replaced = text.replace(REFERENCE, (_match, expression: string) => {
+        if (failed) return '';
         const target = lookup(expression);
         if (target === undefined) {
+          failed = true;
+          return '';
+        }
+        length += target.kind === 'scalar' ? String(target.value).length : 0;
+        if (length > MAX_INTERPOLATED_LENGTH) {
+          tooLarge(position, key, `would be longer than ${MAX_INTERPOLATED_LENGTH} characters after interpolation`);
           failed = true;
           return '';
         }

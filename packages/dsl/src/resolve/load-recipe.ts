@@ -134,5 +134,18 @@ async function checkTarget(path: string, namingFile: string, chain: string[], co
     return { code: 'EXTENDS_CYCLE', message: `\`extends\` forms a cycle: ${shown.join(' -> ')}` };
   }
   if (!(await context.reader.exists(path))) return { code: 'EXTENDS_NOT_FOUND', message: `\`extends\` names ${path}, which does not exist`, hint: 'paths are relative to the file that names them' };
+  // A link inside the project may point outside it: confinement holds for where the file really is.
+  const realPath = context.reader.realPath?.bind(context.reader);
+  if (realPath !== undefined) {
+    const real = await realPath(path).catch(() => path);
+    const realRoots = await Promise.all(context.roots.map((root) => realPath(root).catch(() => root)));
+    if (!realRoots.some((root) => isInsidePath(real, root))) {
+      return {
+        code: 'EXTENDS_OUTSIDE_ROOT',
+        message: `\`extends\` names ${path}, a link to ${real}, outside the project root ${projectRoot}`,
+        hint: `recipes may only extend files inside their project; to allow this folder pass --root ${dirnamePath(real)}`,
+      };
+    }
+  }
   return undefined;
 }

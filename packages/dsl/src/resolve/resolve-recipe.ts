@@ -9,6 +9,7 @@ import { orderBySchema } from '../plan/order-keys.ts';
 import type { Plan } from '../plan/types.ts';
 import { dirnamePath, joinPath, normalizePath, type RecipeReader } from '../reader.ts';
 import { checkCrossFields } from '../validate/check-cross-fields.ts';
+import { checkResources } from '../validate/check-resources.ts';
 import { checkSchema } from '../validate/check-schema.ts';
 import { planJsonSchema } from '../validate/schema.ts';
 import { applyDefaults } from './apply-defaults.ts';
@@ -86,6 +87,8 @@ export async function resolveWithOverrides(path: string, options: ResolveOptions
   if (hasErrors(diagnostics)) return failure(diagnostics, context.files);
   const plan = value as Plan;
   diagnostics.push(...checked(checkCrossFields(plan, tree, path)));
+  if (hasErrors(diagnostics)) return failure(diagnostics, context.files);
+  diagnostics.push(...checkResources(plan, tree, path));
   if (hasErrors(diagnostics)) return failure(diagnostics, context.files);
   return { ok: true, plan, hash: await planHash(plan), origins: originsOf(tree), warnings: diagnostics, files: context.files };
 }

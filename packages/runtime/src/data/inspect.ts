@@ -1,7 +1,8 @@
 // `vadc data inspect`: what a dataset's readers find on disk, per split: videos, frames, resolutions, anomalous
 // frames, GT regions and tracks, and every problem, each naming its file. Readers report broken videos instead of
 // stopping at the first (ReaderOptions.onProblem), so one run lists everything that needs fixing.
-import type { Plan } from '@vadc/dsl';
+import type { MetricName, Plan } from '@vadc/dsl';
+import { truthProblem } from './check-truth.ts';
 import type { VideoSource } from './types.ts';
 import { DatasetError } from './readers/dataset-error.ts';
 import type { DatasetReader, SplitName } from './readers/reader.ts';
@@ -61,7 +62,7 @@ function problemOf(error: unknown): DatasetProblem {
   return { code: 'ERROR', path: '', message: error instanceof Error ? error.message : String(error) };
 }
 
-async function inspectVideo(video: VideoSource, report: SplitReport, decode: boolean): Promise<void> {
+async function inspectVideo(video: VideoSource, report: SplitReport, decode: boolean, metrics: readonly MetricName[] | null): Promise<void> {
   const detail: SplitReport['details'][number] = { name: video.name, frames: video.frameCount, resolution: video.resolution, anomalousFrames: null, regions: null, tracks: null };
   report.details.push(detail);
   report.frames += video.frameCount;
@@ -71,6 +72,9 @@ async function inspectVideo(video: VideoSource, report: SplitReport, decode: boo
   else report.resolutions.push({ height, width, videos: 1 });
   try {
     const truth = video.truth;
+    // Test videos must serve every metric the recipe asks for (a missing `_gt` folder is a problem, not a null).
+    const problem = metrics === null ? null : truthProblem({ name: video.name, truth }, metrics);
+    if (problem !== null) report.problems.push(problemOf(problem));
     if (truth !== null) {
       report.labelledVideos += 1;
       detail.anomalousFrames = truth.labels.reduce((sum, label) => sum + label, 0);
@@ -119,7 +123,7 @@ export async function inspectDataset(plan: Plan, options: InspectOptions = {}): 
       const source = await reader(plan, { splits: [split], baseDir: options.baseDir, onProblem: (problem) => report.problems.push(problemOf(problem)) });
       for (const video of source[split]) {
         report.videos += 1;
-        await inspectVideo(video, report, options.decode ?? false);
+        await inspectVideo(video, report, options.decode ?? false, split === 'test' ? plan.eval.metrics : null);
         options.onVideo?.(split, video.name);
       }
     } catch (error) {

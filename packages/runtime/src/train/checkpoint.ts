@@ -1,11 +1,15 @@
-// A compact checkpoint file: the bytes `VADCCKP1`, a little-endian uint32 header length, a JSON header (meta data
-// and the tensor table), zero padding to a multiple of 4, then each tensor's float32 values. Written atomically:
-// to `<path>.tmp-<pid>` first, then renamed over `<path>`, so a crash never leaves a half-written checkpoint.
+// A compact checkpoint file: the bytes `VADCCKP2`, a little-endian uint32 header length, a JSON header (meta data
+// and the tensor table), zero padding to a multiple of 4, each tensor's float32 values, then the integrity seal
+// (length + SHA-256, integrity/sealed-file.ts). Written atomically: to `<path>.tmp-<pid>` first, then renamed over
+// `<path>`, so a crash never leaves a half-written checkpoint. Files of the older `VADCCKP1` format (no seal) are
+// still read, but only when their length is exactly what their tensor table declares.
 import { mkdir, open, readFile, rename } from 'node:fs/promises';
 import { dirname } from 'node:path';
+import { IntegrityError, openSealed, Sealer } from '../integrity/sealed-file.ts';
 import type { NamedArray } from './optimizers.ts';
 
-const MAGIC = 'VADCCKP1';
+const MAGIC = 'VADCCKP2';
+const LEGACY_MAGIC = 'VADCCKP1';
 
 /** What a checkpoint file holds. */
 export interface CheckpointFile<Meta> {
@@ -30,12 +34,16 @@ export async function writeCheckpointFile<Meta>(path: string, content: Checkpoin
   await mkdir(dirname(path), { recursive: true });
   const temporary = `${path}.tmp-${process.pid}`;
   const handle = await open(temporary, 'w');
+  const sealer = new Sealer();
   try {
+    sealer.update(prefix);
     await handle.write(prefix);
     for (const t of content.tensors) {
       const bytes = Buffer.from(t.data.buffer, t.data.byteOffset, t.data.byteLength);
+      sealer.update(bytes);
       await handle.write(bytes);
     }
+    await handle.write(sealer.trailer());
     await handle.sync();
   } finally {
     await handle.close();
@@ -43,17 +51,27 @@ export async function writeCheckpointFile<Meta>(path: string, content: Checkpoin
   await rename(temporary, path);
 }
 
-/** Reads a checkpoint written by writeCheckpointFile; errors name the file when it is not one. */
+/** Reads a checkpoint written by writeCheckpointFile; a file that is not one, or not whole, is an error naming it. */
 export async function readCheckpointFile<Meta>(path: string): Promise<CheckpointFile<Meta>> {
-  const bytes = await readFile(path);
-  if (bytes.subarray(0, MAGIC.length).toString('latin1') !== MAGIC) throw new Error(`${path} is not a vadc checkpoint`);
+  const file = await readFile(path);
+  const magic = file.subarray(0, MAGIC.length).toString('latin1');
+  if (magic !== MAGIC && magic !== LEGACY_MAGIC) throw new Error(`${path} is not a vadc checkpoint`);
+  const bytes = Buffer.from(openSealed(file, path, magic === LEGACY_MAGIC ? 'accept' : 'reject').payload);
+  const bad = (why: string) => new IntegrityError('LENGTH_MISMATCH', path, `is not a whole checkpoint (${why})`);
+  if (bytes.length < MAGIC.length + 4) throw bad(`${bytes.length} bytes`);
   const headerLength = bytes.readUInt32LE(MAGIC.length);
   const headerEnd = MAGIC.length + 4 + headerLength;
-  const header = JSON.parse(bytes.subarray(MAGIC.length + 4, headerEnd).toString('utf8')) as {
-    meta: Meta;
-    tensors: Array<{ name: string; shape: number[]; offset: number; length: number }>;
-  };
+  if (headerEnd > bytes.length) throw bad(`its header needs ${headerEnd} bytes, the file has ${bytes.length}`);
+  let header: { meta: Meta; tensors: Array<{ name: string; shape: number[]; offset: number; length: number }> };
+  try {
+    header = JSON.parse(bytes.subarray(MAGIC.length + 4, headerEnd).toString('utf8')) as typeof header;
+  } catch {
+    throw bad('unreadable header');
+  }
   const dataStart = headerEnd + ((4 - (headerEnd % 4)) % 4);
+  const declared = header.tensors.reduce((end, entry) => Math.max(end, dataStart + entry.offset + entry.length * 4), dataStart);
+  // Exact length: the legacy format has no seal, so this is what tells a cut legacy file from a whole one.
+  if (declared !== bytes.length) throw bad(`its tensor table declares ${declared} bytes, the file holds ${bytes.length}`);
   const tensors = header.tensors.map((entry) => {
     // Copy into a fresh, aligned buffer (the file buffer's byteOffset need not be a multiple of 4).
     const start = dataStart + entry.offset;

@@ -56,6 +56,8 @@ export interface TrainStageOptions {
   /** Steps per epoch when known (gives the schedule fractional epochs); else the rate changes per epoch. */
   stepsPerEpoch?: number | null;
   onStep?: (report: StepReport) => void;
+  /** Awaited before each checkpoint is written (the CLI flushes its step log, so the log never lags a checkpoint). */
+  beforeCheckpoint?: () => Promise<void>;
   /** What computes the steps' gradients (gradient workers, onnxruntime); null = TF.js in this thread. */
   gradientSource?: GradientSource | null;
 }
@@ -117,6 +119,7 @@ export async function trainStage(options: TrainStageOptions): Promise<StageResul
         throw new TrainingError('EMPTY_EPOCH', `epoch ${epoch} of stage ${stage.name} had no batches`, stage.name, step, lastCheckpoint);
       }
       if (checkpointPath !== null) {
+        await options.beforeCheckpoint?.();
         await saveCheckpoint(checkpointPath, model, optimizer, {
           format: 1, stageIndex, stageName: stage.name, epochsDone: epoch + 1, step, random: random.getState(),
         });
@@ -139,6 +142,8 @@ export interface TrainOptions {
   resume: boolean;
   stepsPerEpoch?: (stageIndex: number) => number | null;
   onStep?: (report: StepReport) => void;
+  /** Awaited before each checkpoint is written. */
+  beforeCheckpoint?: () => Promise<void>;
 }
 
 /** Trains every stage of the plan in order, resuming from the checkpoint when asked. */
@@ -165,6 +170,7 @@ export async function train(options: TrainOptions): Promise<StageResult[]> {
         batches: (epoch) => options.batches(stageIndex, epoch),
         stepsPerEpoch: options.stepsPerEpoch?.(stageIndex) ?? null,
         onStep: options.onStep,
+        beforeCheckpoint: options.beforeCheckpoint,
         gradientSource,
       }));
     }

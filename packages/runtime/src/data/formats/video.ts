@@ -5,6 +5,7 @@ import { spawn } from 'node:child_process';
 import { rename, rm, stat } from 'node:fs/promises';
 import ffmpegInstaller from '@ffmpeg-installer/ffmpeg';
 import { DatasetError } from '../readers/dataset-error.ts';
+import { readAviDeclaration } from './avi-header.ts';
 
 /** The bundled ffmpeg binary's path (override with VADC_FFMPEG, e.g. to use a system ffmpeg). */
 export function ffmpegPath(): string {
@@ -47,7 +48,20 @@ export async function probeVideo(path: string): Promise<VideoProbe> {
   }
   const frameCount = Number(frames[1]);
   if (frameCount === 0) throw new DatasetError('EMPTY_VIDEO', 'video has no frames', path);
+  await checkDeclaredLength(path, frameCount);
   return { frameCount, resolution: [Number(stream[2]), Number(stream[1])] };
+}
+
+/** Throws DatasetError TRUNCATED_VIDEO when the file ends before the length its header declares. */
+async function checkDeclaredLength(path: string, probedFrames: number): Promise<void> {
+  const declared = await readAviDeclaration(path);
+  const size = (await stat(path)).size;
+  if (declared.riffBytes !== null && size < declared.riffBytes) {
+    throw new DatasetError('TRUNCATED_VIDEO', `the file ends at byte ${size}, its header declares ${declared.riffBytes} (cut short; ${probedFrames} frames readable)`, path);
+  }
+  if (declared.totalFrames !== null && declared.totalFrames > 0 && probedFrames < declared.totalFrames) {
+    throw new DatasetError('TRUNCATED_VIDEO', `${probedFrames} readable frames, its header declares ${declared.totalFrames} (cut short or damaged)`, path);
+  }
 }
 
 /**

@@ -1,14 +1,18 @@
 // Per-video arrays of fixed-size uint8 frames (resized frames, motion gradients) cached on disk, keyed by the
 // video's content and the parameters that produced them, so a second run reads instead of recomputing.
 // One file per (video, kind, parameters): frameCount * frameBytes bytes, frame i at offset i * frameBytes.
-// Written to a temporary name and renamed into place, so an interrupted run never leaves a truncated entry.
+// Written to a temporary name and renamed into place, so an interrupted run never leaves a truncated entry; each
+// entry ends with the integrity seal (integrity/sealed-file.ts), verified once per process before its first read,
+// and an entry that fails it is computed again. Temporaries of killed writers are removed when the cache opens.
 import { createHash } from 'node:crypto';
-import { mkdir, open, rename, rm, stat, type FileHandle } from 'node:fs/promises';
+import { mkdir, open, readFile, rename, rm, stat, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
+import { removeOrphanTemporaries } from '../../integrity/orphan-temporaries.ts';
+import { IntegrityError, openSealed, SEAL_BYTES, Sealer } from '../../integrity/sealed-file.ts';
 import type { VideoSource } from '../types.ts';
 
 /** Bumped when the bytes a cache entry holds would change for the same key (e.g. a new resize rule). */
-const CACHE_VERSION = 1;
+const CACHE_VERSION = 2;
 
 /** Counters for tests and benchmarks: frames produced (cache misses), entries found ready on disk, entries written. */
 export interface DiskCacheStats {
@@ -29,11 +33,24 @@ export async function videoIdentity(video: VideoSource): Promise<string> {
   return hash.digest('hex');
 }
 
+/** Whether the entry at `path` exists with `payloadBytes` bytes and an intact seal (a corrupt one is recomputed). */
+async function entryIsWhole(path: string, payloadBytes: number): Promise<boolean> {
+  if ((await stat(path).catch(() => null))?.size !== payloadBytes + SEAL_BYTES) return false;
+  try {
+    openSealed(new Uint8Array(await readFile(path)), path, 'reject');
+    return true;
+  } catch (error) {
+    if (error instanceof IntegrityError) return false;
+    throw error;
+  }
+}
+
 /** A folder of cached per-video frame arrays. */
 export class DiskCache {
   readonly stats: DiskCacheStats = { computedFrames: 0, entryHits: 0, entryWrites: 0 };
   private readonly pending = new Map<string, Promise<string[]>>();
   private readonly handles = new Map<string, Promise<FileHandle>>();
+  private cleaned: Promise<unknown> | null = null;
 
   constructor(readonly directory: string) {}
 
@@ -61,9 +78,9 @@ export class DiskCache {
 
   private async build(names: string[], frameCount: number, frameBytes: number[], produce: (index: number) => Promise<Uint8Array[]>): Promise<string[]> {
     const paths = names.map((name) => join(this.directory, name));
-    const ready = await Promise.all(
-      paths.map(async (path, entry) => (await stat(path).catch(() => null))?.size === frameCount * (frameBytes[entry] as number)),
-    );
+    this.cleaned ??= removeOrphanTemporaries(this.directory);
+    await this.cleaned;
+    const ready = await Promise.all(paths.map((path, entry) => entryIsWhole(path, frameCount * (frameBytes[entry] as number))));
     if (ready.every(Boolean)) {
       this.stats.entryHits += paths.length;
       return paths;
@@ -71,6 +88,7 @@ export class DiskCache {
     await mkdir(this.directory, { recursive: true });
     const temporaries = paths.map((path) => `${path}.${process.pid}.${Date.now()}.tmp`);
     const handles = await Promise.all(temporaries.map((path) => open(path, 'w')));
+    const sealers = paths.map(() => new Sealer());
     const closeAll = () => Promise.all(handles.map((handle) => handle.close()));
     try {
       for (let index = 0; index < frameCount; index++) {
@@ -79,11 +97,14 @@ export class DiskCache {
           frames.map((frame, entry) => {
             const bytes = frameBytes[entry] as number;
             if (frame.length !== bytes) throw new RangeError(`cache frame ${index} has ${frame.length} bytes, expected ${bytes}`);
+            (sealers[entry] as Sealer).update(frame);
             return (handles[entry] as FileHandle).write(frame, 0, bytes, index * bytes);
           }),
         );
         this.stats.computedFrames++;
       }
+      await Promise.all(handles.map((handle, entry) =>
+        handle.write((sealers[entry] as Sealer).trailer(), 0, SEAL_BYTES, frameCount * (frameBytes[entry] as number))));
     } catch (error) {
       await closeAll();
       await Promise.all(temporaries.map((path) => rm(path, { force: true })));

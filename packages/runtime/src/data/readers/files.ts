@@ -32,7 +32,11 @@ export async function requireFile(path: string, what: string): Promise<void> {
   if (!(await isFile(path))) throw new DatasetError('MISSING_FILE', `missing file (${what})`, path);
 }
 
-/** Entries of a folder in natural order, split into sub-folders and files (hidden entries left out). */
+/**
+ * Entries of a folder in natural order, split into sub-folders and files (hidden entries left out). Symbolic links
+ * are followed (a dataset assembled from links is common), so a linked video folder counts like a real one; a link
+ * that leads nowhere is a DatasetError BROKEN_LINK naming it, never a silently shorter split.
+ */
 export async function listFolder(path: string): Promise<{ folders: string[]; files: string[] }> {
   let entries;
   try {
@@ -40,11 +44,21 @@ export async function listFolder(path: string): Promise<{ folders: string[]; fil
   } catch {
     throw new DatasetError('MISSING_FOLDER', 'missing or unreadable folder', path);
   }
-  const visible = entries.filter((entry) => !entry.name.startsWith('.'));
-  return {
-    folders: visible.filter((entry) => entry.isDirectory()).map((entry) => entry.name).sort(naturalCompare),
-    files: visible.filter((entry) => entry.isFile()).map((entry) => entry.name).sort(naturalCompare),
-  };
+  const folders: string[] = [];
+  const files: string[] = [];
+  for (const entry of entries) {
+    if (entry.name.startsWith('.')) continue;
+    let kind: 'folder' | 'file' | 'other' = entry.isDirectory() ? 'folder' : entry.isFile() ? 'file' : 'other';
+    if (entry.isSymbolicLink()) {
+      // stat follows the whole chain; a loop of links fails with ELOOP like a dangling one.
+      const target = await stat(join(path, entry.name)).catch((error: NodeJS.ErrnoException) => error);
+      if (target instanceof Error) throw new DatasetError('BROKEN_LINK', `symbolic link leads nowhere (${target.code ?? target.message})`, join(path, entry.name));
+      kind = target.isDirectory() ? 'folder' : target.isFile() ? 'file' : 'other';
+    }
+    if (kind === 'folder') folders.push(entry.name);
+    if (kind === 'file') files.push(entry.name);
+  }
+  return { folders: folders.sort(naturalCompare), files: files.sort(naturalCompare) };
 }
 
 /**
