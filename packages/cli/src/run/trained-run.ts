@@ -3,7 +3,7 @@
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { planHash, type Plan } from '@vadc/dsl';
+import { legacyPlanHash, planHash, type Plan } from '@vadc/dsl';
 import { assignWeights, createModel, loadCheckpoint, type MaskedAutoencoder } from '@vadc/runtime';
 import { UsageError } from '../command.ts';
 import { CheckFailedError } from '../exit-status.ts';
@@ -30,7 +30,8 @@ export async function readRunPlan(run: RunFolder): Promise<Plan> {
   } catch (error) {
     throw new CheckFailedError(`${path} is not readable JSON (${error instanceof Error ? error.message : String(error)})`);
   }
-  const hash = await planHash(plan);
+  // Run folders made before hash rule 2 record a rule-1 hash and no hashRule.
+  const hash = run.record.hashRule === undefined ? await legacyPlanHash(plan) : await planHash(plan);
   if (hash !== run.record.hash) {
     throw new CheckFailedError(`${path} does not match the run's recipe hash (run.json ${run.record.hash.slice(0, 12)}, plan.json ${hash.slice(0, 12)}): it was edited after the run started`);
   }
