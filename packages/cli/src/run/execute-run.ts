@@ -19,6 +19,7 @@ import { buildReport } from './report-data.ts';
 import { createRun, saveRun, type RunFolder } from './run-folder.ts';
 import { scoresCsv } from './scores-csv.ts';
 import { TrainLog } from './train-log.ts';
+import { restoreSelectedEpoch, validationSummary, Validator, type ValidationSummary } from './validation.ts';
 
 /** Options of a run beyond the recipe. */
 export interface RunOptions {
@@ -85,8 +86,11 @@ export async function executeRun(recipe: LoadedRecipe, options: RunOptions, io: 
     const pipeline = await openRunData(run, plan, options.outRoot, io);
 
     const model = createModel(plan);
+    const log = new TrainLog(join(run.directory, 'train.jsonl'));
+    const validator = await Validator.create(run, plan, pipeline, model, () => createInference(options.engine ?? 'tfjs', model, plan), log, io);
     const trainStart = performance.now();
-    const trainSpeed = await trainModel(plan, model, pipeline, run, io);
+    const trainSpeed = await trainModel(plan, model, pipeline, run, io, log, validator);
+    await restoreSelectedEpoch(run, plan, model, io);
     run.record.timings.train = seconds(trainStart);
     if (trainSpeed !== null) run.record.trainFramesPerSecond = trainSpeed;
     await saveRun(run);
@@ -124,7 +128,7 @@ export interface TrainedRun {
 }
 
 /** Scores the test split, writes scores.csv, components.bin, metrics.json and report.html, and records the timings. */
-export async function scoreEvaluateReport(trained: TrainedRun, io: CommandIO): Promise<RunMetrics & { speed: RunSpeed }> {
+export async function scoreEvaluateReport(trained: TrainedRun, io: CommandIO): Promise<RunMetrics & { speed: RunSpeed; validation?: ValidationSummary }> {
   const { run, plan, model, pipeline, backend } = trained;
   const engine = trained.engine ?? 'tfjs';
   const trainSpeed = run.record.trainFramesPerSecond ?? null;
@@ -144,7 +148,8 @@ export async function scoreEvaluateReport(trained: TrainedRun, io: CommandIO): P
     train_fps: trainSpeed, infer_fps: scoringSeconds > 0 ? frames / scoringSeconds : null, engine, train_engine: plan.runtime.train_engine ?? 'tfjs',
     backend: backend.backend, threads: backend.threads, train_batch: plan.stages[0]?.batch ?? null, infer_batch: plan.scoring.batch,
   };
-  const metrics: RunMetrics & { speed: RunSpeed } = { ...evaluateRun(videos, plan), speed };
+  const validation = await validationSummary(run, plan, pipeline);
+  const metrics: RunMetrics & { speed: RunSpeed; validation?: ValidationSummary } = { ...evaluateRun(videos, plan), speed, ...(validation ? { validation } : {}) };
   await writeJsonAtomic(join(run.directory, 'metrics.json'), metrics);
   run.record.timings.evaluate = seconds(evaluateStart);
   printMetrics(metrics, say);
@@ -173,7 +178,8 @@ export async function openRunData(run: RunFolder, plan: Plan, outRoot: string, i
   io.stdout(`data: opening ${plan.data.dataset}${plan.data.root ? ` at ${plan.data.root}` : ''}\n`);
   const source = await openDataset(plan);
   const pipeline = new DataPipeline(source, plan, { defaultCacheDir: join(outRoot, '.vadc-cache') });
-  io.stdout(`data: ${source.train.length} training videos (${pipeline.trainingSampleCount()} frames), ${source.test.length} test videos\n`);
+  const heldOut = pipeline.heldOut.length > 0 ? `, ${pipeline.heldOut.length} more held out for validation` : '';
+  io.stdout(`data: ${pipeline.train.length} training videos (${pipeline.trainingSampleCount()} frames)${heldOut}, ${source.test.length} test videos\n`);
   run.record.timings.prepare = seconds(start);
   await saveRun(run);
   return pipeline;
@@ -184,8 +190,7 @@ function runIdFor(): string {
 }
 
 /** Trains every stage (resuming from the run's checkpoint when there is one); returns mean training frames/s. */
-async function trainModel(plan: Plan, model: MaskedAutoencoder, pipeline: DataPipeline, run: RunFolder, io: CommandIO): Promise<number | null> {
-  const log = new TrainLog(join(run.directory, 'train.jsonl'));
+async function trainModel(plan: Plan, model: MaskedAutoencoder, pipeline: DataPipeline, run: RunFolder, io: CommandIO, log: TrainLog, validator: Validator | null): Promise<number | null> {
   const samples = pipeline.trainingSampleCount();
   let bar: ReturnType<typeof startProgress> | null = null;
   let barKey = '';
@@ -200,6 +205,12 @@ async function trainModel(plan: Plan, model: MaskedAutoencoder, pipeline: DataPi
     batches: (stageIndex, epoch) => {
       const stage = plan.stages[stageIndex]!;
       return pipeline.trainingBatches({ epoch, batchSize: stage.batch, maxBatches: stage.steps_per_epoch, seed: plan.runtime.seed + stageIndex });
+    },
+    onEpoch: async (report) => {
+      (bar as ReturnType<typeof startProgress> | null)?.done();
+      bar = null;
+      barKey = '';
+      await validator?.afterEpoch(report);
     },
     stepsPerEpoch: (stageIndex) => {
       const stage = plan.stages[stageIndex]!;

@@ -1,5 +1,5 @@
 // train.jsonl: one JSON line per optimizer step, appended as training goes (a crash loses at most the line being
-// written; readers skip a torn last line).
+// written; readers skip a torn last line), and one line `"type": "validation"` per validated epoch.
 import { appendFile, readFile } from 'node:fs/promises';
 
 /** One logged training step. */
@@ -13,12 +13,30 @@ export interface TrainLogRecord {
   time: string;
 }
 
+/** One validation of the held-out split (plan.validation), after epoch `epoch` (0-based) of stage `stage`. */
+export interface ValidationLogRecord {
+  type: 'validation';
+  stage: string;
+  stage_index: number;
+  epoch: number;
+  /** Optimizer steps of the stage so far (where the epoch ended). */
+  step: number;
+  micro_auc: number | null;
+  macro_auc: number | null;
+  pixel_auc: number | null;
+  /** The plan's validation.metric and its value here. */
+  metric: string;
+  value: number | null;
+  seconds: number;
+  time: string;
+}
+
 /** Appends records to a train.jsonl file, buffered so a step costs no file write of its own. */
 export class TrainLog {
   private pending: string[] = [];
   constructor(readonly path: string) {}
 
-  add(record: TrainLogRecord): void {
+  add(record: TrainLogRecord | ValidationLogRecord): void {
     this.pending.push(JSON.stringify(record));
   }
 

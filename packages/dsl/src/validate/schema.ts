@@ -22,6 +22,8 @@ export const BACKEND_NAMES = ['auto', 'tensorflow-gpu', 'tensorflow', 'wasm', 'c
 export const TRAIN_ENGINE_NAMES = ['tfjs', 'onnx'] as const;
 export const STAGE_KINDS = ['teacher', 'student'] as const;
 export const ERROR_KINDS = ['l2', 'l1'] as const;
+export const VALIDATION_METRIC_NAMES = ['micro_auc', 'macro_auc', 'pixel_auc'] as const;
+export const SELECTION_KINDS = ['last', 'best'] as const;
 
 const integer = (minimum: number, maximum?: number): JsonSchema => ({ type: 'integer', minimum, ...(maximum === undefined ? {} : { maximum }) });
 const number = (minimum: number, maximum?: number): JsonSchema => ({ type: 'number', minimum, ...(maximum === undefined ? {} : { maximum }) });
@@ -98,6 +100,18 @@ function smoothing(mode: Mode): JsonSchema {
   return { anyOf: [branches, enumOf(SMOOTHING_KINDS), shortGaussian, shortNone] };
 }
 
+/** The `validation:` section: held-out training videos with pasted synthetic anomalies. */
+function validation(mode: Mode): JsonSchema {
+  return object(mode, {
+    hold_out: { anyOf: [{ type: 'number', exclusiveMinimum: 0 }, list({ type: 'string', minLength: 1 }, 1, true)], description: 'Training videos held out: a count (integer >= 1), a share (0 < x < 1), or their names.' },
+    seed: integer(0),
+    every: integer(1),
+    metric: enumOf(VALIDATION_METRIC_NAMES),
+    selection: enumOf(SELECTION_KINDS),
+    anomalies: object(mode, { intervals: integer(1), length: pair({ type: 'number', exclusiveMinimum: 0, maximum: 1 }) }),
+  }, 'Validation without test labels: held-out training videos with the recipe\'s synthetic anomalies pasted in.');
+}
+
 /** Builds the schema of a resolved Plan ('plan') or of a recipe file as users write it ('recipe'). */
 export function buildSchema(mode: Mode): JsonSchema {
   const synthetic = object(mode, {
@@ -158,6 +172,7 @@ export function buildSchema(mode: Mode): JsonSchema {
     }),
     eval: object(mode, { metrics: list(enumOf(METRIC_NAMES), 1, true), region_overlap: number(0, 1), track_overlap: number(0, 1), map_thresholds: integer(2) }),
     runtime: object(mode, { backend: enumOf(BACKEND_NAMES), seed: integer(0), threads: { anyOf: [integer(1), { const: 'auto' }] }, workers: integer(1), train_engine: enumOf(TRAIN_ENGINE_NAMES) }),
+    validation: nullable(validation(mode)),
     sweep: nullable(object(mode, { grid: { type: 'object', additionalProperties: list({}, 1), minProperties: 1 } }, 'A grid over dotted keys; every combination is one run.')),
   };
   if (mode === 'recipe') properties.extends = { anyOf: [{ type: 'string' }, list({ type: 'string' }, 1)], description: 'Recipe file(s) this one builds on, relative to this file.' };

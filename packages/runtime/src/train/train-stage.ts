@@ -27,6 +27,18 @@ export interface StepReport {
   samplesPerSecond: number;
 }
 
+/** A finished epoch, reported before its checkpoint is written (so a crash in between redoes the epoch). */
+export interface EpochReport {
+  stage: string;
+  stageIndex: number;
+  /** 0-based epoch within the stage that just finished. */
+  epoch: number;
+  /** Optimizer steps taken in this stage so far. */
+  step: number;
+  /** Whether it is the stage's last epoch. */
+  last: boolean;
+}
+
 /** Why training stopped early. */
 export class TrainingError extends Error {
   constructor(
@@ -56,6 +68,8 @@ export interface TrainStageOptions {
   /** Steps per epoch when known (gives the schedule fractional epochs); else the rate changes per epoch. */
   stepsPerEpoch?: number | null;
   onStep?: (report: StepReport) => void;
+  /** Called after each epoch, before its checkpoint (validation runs here); awaited. */
+  onEpoch?: (report: EpochReport) => Promise<void>;
   /** What computes the steps' gradients (gradient workers, onnxruntime); null = TF.js in this thread. */
   gradientSource?: GradientSource | null;
 }
@@ -116,6 +130,7 @@ export async function trainStage(options: TrainStageOptions): Promise<StageResul
       if (stepInEpoch === 0) {
         throw new TrainingError('EMPTY_EPOCH', `epoch ${epoch} of stage ${stage.name} had no batches`, stage.name, step, lastCheckpoint);
       }
+      await options.onEpoch?.({ stage: stage.name, stageIndex, epoch, step, last: epoch + 1 === stage.epochs });
       if (checkpointPath !== null) {
         await saveCheckpoint(checkpointPath, model, optimizer, {
           format: 1, stageIndex, stageName: stage.name, epochsDone: epoch + 1, step, random: random.getState(),
@@ -139,6 +154,7 @@ export interface TrainOptions {
   resume: boolean;
   stepsPerEpoch?: (stageIndex: number) => number | null;
   onStep?: (report: StepReport) => void;
+  onEpoch?: (report: EpochReport) => Promise<void>;
 }
 
 /** Trains every stage of the plan in order, resuming from the checkpoint when asked. */
@@ -165,6 +181,7 @@ export async function train(options: TrainOptions): Promise<StageResult[]> {
         batches: (epoch) => options.batches(stageIndex, epoch),
         stepsPerEpoch: options.stepsPerEpoch?.(stageIndex) ?? null,
         onStep: options.onStep,
+        onEpoch: options.onEpoch,
         gradientSource,
       }));
     }
