@@ -19,7 +19,7 @@ import { buildReport } from './report-data.ts';
 import { createRun, saveRun, type RunFolder } from './run-folder.ts';
 import { scoresCsv } from './scores-csv.ts';
 import { TrainLog } from './train-log.ts';
-import { restoreSelectedEpoch, validationSummary, Validator, type ValidationSummary } from './validation.ts';
+import { restoreSelectedEpoch, validationSummary, Validator, writeValidationComponents, type ValidationSummary } from './validation.ts';
 
 /** Options of a run beyond the recipe. */
 export interface RunOptions {
@@ -141,6 +141,7 @@ export async function scoreEvaluateReport(trained: TrainedRun, io: CommandIO): P
   await writeFileAtomic(join(run.directory, 'scores.csv'), scoresCsv(videos, plan));
   // Per-frame and per-patch components: `vadc sweep` re-evaluates scoring-only changes from them.
   await writeComponents(join(run.directory, COMPONENTS_FILE), videos, collector, plan.scoring.errors);
+  await writeValidationComponents(run, plan, pipeline, () => createInference(engine, model, plan));
 
   const evaluateStart = performance.now();
   const frames = videos.reduce((sum, video) => sum + video.frameCount, 0);

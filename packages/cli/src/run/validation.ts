@@ -14,6 +14,7 @@ import type { CommandIO } from '../command.ts';
 import type { ReportValidation } from '../report/types.ts';
 import { evaluateRun, type RunMetrics } from './evaluate.ts';
 import { saveRun, type RunFolder, type SelectionRecord } from './run-folder.ts';
+import { PatchComponentCollector, writeComponents } from './sweep-components.ts';
 import { readTrainLog, type TrainLog, type ValidationLogRecord } from './train-log.ts';
 
 /** The file of the best validated epoch's weights, beside model.ckpt. */
@@ -46,10 +47,10 @@ export function evaluateValidation(videos: readonly VideoScores[], plan: Plan): 
   return { micro_auc: metrics.micro_auc, macro_auc: metrics.macro_auc, pixel_auc: metrics.pixel_auc };
 }
 
-/** Scores the held-out videos with `infer` (no progress bar: the split is small). */
-export async function scoreValidationVideos(videos: readonly TestVideo[], plan: Plan, infer: BatchInference): Promise<VideoScores[]> {
+/** Scores the held-out videos with `infer` (no progress bar: the split is small); `collector` keeps their patch maps. */
+export async function scoreValidationVideos(videos: readonly TestVideo[], plan: Plan, infer: BatchInference, collector?: PatchComponentCollector): Promise<VideoScores[]> {
   const scores: VideoScores[] = [];
-  for (const video of videos) scores.push(await scoreVideo(video, plan, infer));
+  for (const video of videos) scores.push(await scoreVideo(video, plan, infer, { onBatch: (outputs) => collector?.add(video.name, video.frameCount, outputs) }));
   return scores;
 }
 
@@ -107,6 +108,27 @@ export class Validator {
     }
     await saveRun(this.run);
   }
+}
+
+/** The held-out split's stored components (components.bin's format), so `vadc sweep` validates scoring-only cells. */
+export const VALIDATION_COMPONENTS_FILE = 'validation-components.bin';
+
+/**
+ * Scores the held-out split once more with the weights the run kept and stores its components beside
+ * components.bin; nothing without plan.validation.
+ */
+export async function writeValidationComponents(run: RunFolder, plan: Plan, pipeline: DataPipeline, inference: InferenceFactory): Promise<void> {
+  if (plan.validation == null) return;
+  const videos = await pipeline.heldOutVideos();
+  const collector = new PatchComponentCollector(plan.scoring.errors);
+  const { infer, release } = await inference();
+  let scores: VideoScores[];
+  try {
+    scores = await scoreValidationVideos(videos, plan, infer, collector);
+  } finally {
+    await release();
+  }
+  await writeComponents(join(run.directory, VALIDATION_COMPONENTS_FILE), scores, collector, plan.scoring.errors);
 }
 
 /** The checkpoint holding the weights a run scores with: best.ckpt under `selection: best` once written, else model.ckpt. */
