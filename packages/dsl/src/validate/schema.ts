@@ -172,8 +172,8 @@ export function buildSchema(mode: Mode): JsonSchema {
     }),
     eval: object(mode, { metrics: list(enumOf(METRIC_NAMES), 1, true), region_overlap: number(0, 1), track_overlap: number(0, 1), map_thresholds: integer(2) }),
     runtime: object(mode, { backend: enumOf(BACKEND_NAMES), seed: integer(0), threads: { anyOf: [integer(1), { const: 'auto' }] }, workers: integer(1), train_engine: enumOf(TRAIN_ENGINE_NAMES) }),
-    validation: nullable(validation(mode)),
     sweep: nullable(object(mode, { grid: { type: 'object', additionalProperties: list({}, 1), minProperties: 1 } }, 'A grid over dotted keys; every combination is one run.')),
+    validation: nullable(validation(mode)),
   };
   if (mode === 'recipe') properties.extends = { anyOf: [{ type: 'string' }, list({ type: 'string' }, 1)], description: 'Recipe file(s) this one builds on, relative to this file.' };
   const root = object(mode, properties);
