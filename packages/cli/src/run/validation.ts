@@ -73,7 +73,7 @@ export class Validator {
     const videos = await pipeline.heldOutVideos();
     const anomalous = videos.reduce((sum, video) => sum + (video.truth?.labels.filter((label) => label === 1).length ?? 0), 0);
     const frames = videos.reduce((sum, video) => sum + video.frameCount, 0);
-    io.stdout(`validation: ${videos.length} held-out training video${videos.length === 1 ? '' : 's'} (${videos.map((video) => video.name).join(', ')}), ${frames} frames, ${anomalous} with pasted ${plan.synthetic_anomalies.generator} anomalies; ${validation.metric} every ${validation.every} epoch${validation.every === 1 ? '' : 's'}, selection ${validation.selection}\n`);
+    io.stdout(`validation: ${videos.length} held-out training video${videos.length === 1 ? '' : 's'} (${videos.map((video) => video.name).join(', ')}), ${frames} frames, ${anomalous} with pasted ${validation.generator ?? plan.synthetic_anomalies.generator} anomalies; ${validation.metric} every ${validation.every} epoch${validation.every === 1 ? '' : 's'}, selection ${validation.selection}\n`);
     return new Validator(run, { ...plan, validation }, videos, model, inference, log, io);
   }
 
@@ -174,6 +174,6 @@ export async function validationSummary(run: RunFolder, plan: Plan, pipeline: Da
     anomalous_frames: videos.reduce((sum, video) => sum + (video.truth?.labels.filter((label) => label === 1).length ?? 0), 0),
     selected: run.record.selection ?? null,
     curve: records.map(({ stage, stage_index, epoch, step, micro_auc, macro_auc, pixel_auc }) => ({ stage, stage_index, epoch, step, micro_auc, macro_auc, pixel_auc })),
-    variant: `held-out training videos with the recipe's ${plan.synthetic_anomalies.generator} anomalies pasted in (validation.seed ${validation.seed}); frame AUCs with the test split's scoring and smoothing, pixel AUC at model resolution`,
+    variant: `held-out training videos with ${validation.generator ?? plan.synthetic_anomalies.generator} anomalies pasted in (validation.seed ${validation.seed}); frame AUCs with the test split's scoring and smoothing, pixel AUC at model resolution`,
   };
 }

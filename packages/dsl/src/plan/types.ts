@@ -243,6 +243,12 @@ export interface ValidationPlan {
   selection: 'last' | 'best';
   /** Per held-out video: `intervals` disjoint anomalous stretches, each a share [min, max] of the video's frames. */
   anomalies: { intervals: number; length: [number, number] };
+  /**
+   * Generator of the pasted anomalies (with synthetic_anomalies.options); null = the recipe's own
+   * (synthetic_anomalies.generator). Fix it when a sweep varies the training generator, so that every cell is
+   * validated on the same split.
+   */
+  generator: SyntheticAnomaliesPlan['generator'] | null;
 }
 
 /** A fully resolved recipe. */

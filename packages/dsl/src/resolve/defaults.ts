@@ -110,4 +110,5 @@ export const validationDefaults: ValidationPlan = {
   metric: 'micro_auc', // the headline metric of every shipped recipe
   selection: 'last',
   anomalies: { intervals: 2, length: [0.1, 0.25] },
+  generator: null, // the recipe's synthetic_anomalies.generator
 };

@@ -14,6 +14,9 @@ export function checkValidation(plan: Plan, fail: Fail): void {
     fail(['validation', 'hold_out'], `hold_out ${holdOut} is neither a count of videos nor a share of them`, { expected: 'an integer >= 1 (a count) or a number below 1 (a share)', found: String(holdOut) });
   }
   if (anomalies.length[0] > anomalies.length[1]) fail(['validation', 'anomalies', 'length'], 'a [min, max] range with min > max', { found: JSON.stringify(anomalies.length) });
+  if (validation.generator === 'objects' && plan.synthetic_anomalies.options.folder === null) {
+    fail(['validation', 'generator'], 'the `objects` generator needs `synthetic_anomalies.options.folder`');
+  }
   if (anomalies.intervals * anomalies.length[0] > 1) {
     fail(['validation', 'anomalies', 'intervals'], `${anomalies.intervals} stretches of at least ${anomalies.length[0]} of a video do not fit in one video`, { hint: 'fewer intervals or a shorter anomalies.length' });
   }

@@ -24,6 +24,7 @@ export const STAGE_KINDS = ['teacher', 'student'] as const;
 export const ERROR_KINDS = ['l2', 'l1'] as const;
 export const VALIDATION_METRIC_NAMES = ['micro_auc', 'macro_auc', 'pixel_auc'] as const;
 export const SELECTION_KINDS = ['last', 'best'] as const;
+export const GENERATOR_NAMES = ['procedural', 'objects', 'foreground'] as const;
 
 const integer = (minimum: number, maximum?: number): JsonSchema => ({ type: 'integer', minimum, ...(maximum === undefined ? {} : { maximum }) });
 const number = (minimum: number, maximum?: number): JsonSchema => ({ type: 'number', minimum, ...(maximum === undefined ? {} : { maximum }) });
@@ -109,6 +110,7 @@ function validation(mode: Mode): JsonSchema {
     metric: enumOf(VALIDATION_METRIC_NAMES),
     selection: enumOf(SELECTION_KINDS),
     anomalies: object(mode, { intervals: integer(1), length: pair({ type: 'number', exclusiveMinimum: 0, maximum: 1 }) }),
+    generator: { type: ['string', 'null'], enum: [...GENERATOR_NAMES, null] },
   }, 'Validation without test labels: held-out training videos with the recipe\'s synthetic anomalies pasted in.');
 }
 
@@ -157,7 +159,7 @@ export function buildSchema(mode: Mode): JsonSchema {
     }),
     synthetic_anomalies: object(mode, {
       probability: number(0, 1),
-      generator: enumOf(['procedural', 'objects', 'foreground']),
+      generator: enumOf(GENERATOR_NAMES),
       options: object(mode, { folder: nullable({ type: 'string', minLength: 1 }), scale: pair(number(0, 1)), speed: pair(number(0)), opacity: pair(number(0, 1)) }),
     }, 'Training-time synthetic anomalies.'),
     stages: list(stage(mode), 1),

@@ -96,8 +96,9 @@ export class DataPipeline {
     if (validation === null) return [];
     this.pasted ??= (async () => {
       const anomalies = this.plan.synthetic_anomalies;
-      // The recipe's own generator, even when training pastes nothing (probability 0).
-      const generator = this.anomalyGenerator() ?? createAnomalyGenerator(anomalies.generator, { options: anomalies.options, size: this.plan.data.size, donors: this.donors() });
+      // validation.generator, else the recipe's own, even when training pastes nothing (probability 0).
+      const name = validation.generator ?? anomalies.generator;
+      const generator = (name === anomalies.generator ? this.anomalyGenerator() : null) ?? createAnomalyGenerator(name, { options: anomalies.options, size: this.plan.data.size, donors: this.donors() });
       const videos: PastedVideo[] = [];
       for (const store of this.heldOut) videos.push(await PastedVideo.build(store, generator, validation, this.plan.data.size, this.plan.data.motion.step));
       return videos;

@@ -10,7 +10,7 @@ import type { TestVideo } from '../types.ts';
 import { anomalyStretches } from './pasted-video.ts';
 
 const validation = (overrides: Partial<ValidationPlan> = {}): ValidationPlan => ({
-  hold_out: 2, seed: 3, every: 1, metric: 'micro_auc', selection: 'last', anomalies: { intervals: 2, length: [0.2, 0.3] }, ...overrides,
+  hold_out: 2, seed: 3, every: 1, metric: 'micro_auc', selection: 'last', anomalies: { intervals: 2, length: [0.2, 0.3] }, generator: null, ...overrides,
 });
 const ids = Array.from({ length: 10 }, (_, index) => `video-${index}`);
 
@@ -81,6 +81,14 @@ describe('the validation split of a DataPipeline', () => {
     }
     const clean = new DataPipeline(rampDataset(5, 12, 8, 8), tinyPlan({ data: { size: [8, 8] } }));
     expect(await clean.heldOutVideos()).toEqual([]);
+  });
+
+  it('pastes with validation.generator when set, whatever the training generator', async () => {
+    const own = await new DataPipeline(rampDataset(5, 12, 8, 8), plan).heldOutVideos();
+    const objects = tinyPlan({ data: { size: [8, 8] }, synthetic_anomalies: { generator: 'objects', options: { folder: '/nonexistent/objects' } }, validation: validation({ hold_out: 2, generator: 'procedural' }) });
+    const fixed = await new DataPipeline(rampDataset(5, 12, 8, 8), objects).heldOutVideos();
+    expect(fixed.map((video) => video.truth!.labels)).toEqual(own.map((video) => video.truth!.labels));
+    expect(await frames(fixed[0]!)).toEqual(await frames(own[0]!));
   });
 
   it('places disjoint stretches of the asked length inside the video', () => {
