@@ -13,6 +13,8 @@ export interface TinyRecipeOptions {
   /** The `scoring:` mapping, as YAML flow text. */
   scoring?: string;
   metrics?: string[];
+  /** The `validation:` mapping, as YAML flow text (none by default). */
+  validation?: string;
 }
 
 /** The YAML text of a tiny recipe on the built-in synthetic benchmark. */
@@ -35,5 +37,5 @@ stages:
 scoring: ${options.scoring ?? '{ smoothing: { gaussian: { range: 4, sigma: 1 } }, batch: 8 }'}
 eval: { metrics: [${metrics.join(', ')}] }
 runtime: { backend: wasm, seed: 5, threads: 1 }
-`;
+${options.validation ? `validation: ${options.validation}\n` : ''}`;
 }

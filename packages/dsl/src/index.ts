@@ -6,7 +6,7 @@ export { resolveRecipe } from './resolve/resolve-recipe.ts';
 export type { ResolveOptions, ResolveResult, PlanOrigins, ValueOrigin } from './resolve/resolve-recipe.ts';
 export { CURRENT_VERSION, upgradeSteps } from './resolve/upgrade.ts';
 export type { UpgradeStep } from './resolve/upgrade.ts';
-export { sectionDefaults, stageDefaults, defaultStages, syntheticDataDefaults } from './resolve/defaults.ts';
+export { sectionDefaults, stageDefaults, defaultStages, syntheticDataDefaults, validationDefaults } from './resolve/defaults.ts';
 
 // File access (injected) and '/'-separated path helpers.
 export type { RecipeReader } from './reader.ts';

@@ -14,8 +14,9 @@ export { anomalyGenerators, createAnomalyGenerator, type GeneratorFactory } from
 export { listObjectSequences } from './data/anomalies/objects.ts';
 export type { AnomalyGenerator, DonorFrame, DonorSource, GeneratorContext, PasteRequest, PasteResult } from './data/anomalies/types.ts';
 export { syntheticDataset } from './data/synthetic/synthetic-dataset.ts';
-export { heldOutVideoIds } from './data/held-out.ts';
+export { heldOutVideoIds, heldOutCount, heldOutProblem, type HeldOutProblem } from './data/held-out.ts';
 export { checkTestTruth, truthProblem } from './data/check-truth.ts';
+export { anomalyStretches, type AnomalyStretch } from './data/validation/pasted-video.ts';
 export { readSynthetic } from './data/synthetic/read-synthetic.ts';
 export { frameDifferenceAuc, frameDifferenceScores } from './data/synthetic/frame-difference-baseline.ts';
 
@@ -53,7 +54,7 @@ export { maskingRegistry, createTokenMask, type TokenMask, type MaskingStrategy,
 export { patchGrid, patchify, unpatchify, unpatchifyPlanar, joinPatchValues, patchMotion, reconstructionTarget, type PatchGrid } from './model/patches.ts';
 export { ParameterStore, type ParameterInfo, type Initializer } from './model/parameters.ts';
 export type { InitStyle, ForwardContext } from './model/layers.ts';
-export { trainStage, train, startGradientSource, TrainingError, type TrainStageOptions, type TrainOptions, type StageResult, type StepReport } from './train/train-stage.ts';
+export { trainStage, train, startGradientSource, TrainingError, type TrainStageOptions, type TrainOptions, type StageResult, type StepReport, type EpochReport } from './train/train-stage.ts';
 export { lossRegistry, reconstructionWeights, type LossContext, type LossFunction } from './train/losses.ts';
 export { optimizerRegistry, type Optimizer, type OptimizerFactory, type OptimizerSnapshot, type NamedArray } from './train/optimizers.ts';
 export { scheduleRegistry, learningRate, type Schedule } from './train/schedule.ts';

@@ -79,6 +79,7 @@ export function tinyPlan(overrides?: DeepPartial<Plan>): Plan {
     eval: { metrics: ['micro_auc', 'macro_auc'], region_overlap: 0.1, track_overlap: 0.1, map_thresholds: 20 },
     runtime: { backend: 'cpu', seed: 1, threads: 1, workers: 1, train_engine: 'tfjs' },
     sweep: null,
+    validation: null,
   };
   return merge(base, overrides);
 }

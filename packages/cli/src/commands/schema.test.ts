@@ -28,6 +28,6 @@ describe('vadc schema', () => {
     const { out, io } = capture();
     expect(await runCli(['schema', '--plan'], io)).toBe(0);
     const schema = JSON.parse(out.join('')) as { required: string[] };
-    expect(schema.required).toEqual(['vadc', 'name', 'data', 'model', 'masking', 'loss', 'synthetic_anomalies', 'stages', 'scoring', 'eval', 'runtime', 'sweep']);
+    expect(schema.required).toEqual(['vadc', 'name', 'data', 'model', 'masking', 'loss', 'synthetic_anomalies', 'stages', 'scoring', 'eval', 'runtime', 'sweep', 'validation']);
   });
 });

@@ -17,6 +17,8 @@ import type { SweepSummary } from '../run/sweep-run.ts';
 import { tinyRecipe } from '../test-recipe.ts';
 
 const BASE = tinyRecipe({ name: 'NAME', trainVideos: 1, frames: 16, walkers: [1, 2], metrics: ['micro_auc', 'macro_auc', 'rbdc', 'tbdc'] });
+// With a held-out video, the sweep ranks its combinations by validation.
+const VALIDATED = tinyRecipe({ name: 'NAME', trainVideos: 2, frames: 16, walkers: [1, 2], metrics: ['micro_auc', 'macro_auc', 'rbdc', 'tbdc'], validation: '{ hold_out: 1 }' });
 
 function capture(cwd: string) {
   const out: string[] = [];
@@ -38,7 +40,7 @@ describe('vadc sweep over scoring weights', () => {
   beforeAll(async () => {
     workspace = await mkdtemp(join(tmpdir(), 'vadc-sweep-'));
     const grid = 'sweep:\n  grid:\n    scoring.weights.teacher: [0, 1]\n    scoring.weights.anomaly_map: [0, 2]\n';
-    await writeFile(join(workspace, 'weights.yaml'), `${BASE.replace('NAME', 'weights')}${grid}`);
+    await writeFile(join(workspace, 'weights.yaml'), `${VALIDATED.replace('NAME', 'weights')}${grid}`);
     summary = (await sweep(workspace, 'weights.yaml')).summary;
   }, 300_000);
 
@@ -56,6 +58,7 @@ describe('vadc sweep over scoring weights', () => {
     expect(new Set(summary.runs.map((entry) => entry.run))).toEqual(new Set([`${summary.id}-t0`]));
     expect(existsSync(join(runs[0]!.directory, 'train.jsonl'))).toBe(true);
     expect(existsSync(join(runs[0]!.directory, 'components.bin'))).toBe(true);
+    expect(existsSync(join(runs[0]!.directory, 'validation-components.bin'))).toBe(true);
     const sweepFolder = join(workspace, 'runs', 'weights', `sweep-${summary.id}`);
     expect(JSON.parse(await readFile(join(sweepFolder, 'sweep.json'), 'utf8'))).toEqual(summary);
     const html = await readFile(join(sweepFolder, 'report.html'), 'utf8');
@@ -64,9 +67,12 @@ describe('vadc sweep over scoring weights', () => {
     for (const entry of summary.runs) {
       expect(html).toContain(`data-combination="${entry.index}" data-sweep-metric="micro_auc">${formatMetric(entry.metrics.micro_auc)}</td>`);
     }
-    // The headline metrics are the best combination's.
-    const best = Math.max(...summary.runs.map((entry) => entry.metrics.micro_auc ?? 0));
-    expect(html).toContain(`data-metric="micro_auc">${formatMetric(best)}<`);
+    // Ranked by validation (every combination has a value), and the headline metrics are rank 1's test metrics.
+    expect(summary.ranking.by).toBe('validation.micro_auc');
+    expect(summary.runs.map((entry) => entry.rank).sort()).toEqual([1, 2, 3, 4]);
+    const ranked = [...summary.runs].sort((a, b) => a.rank! - b.rank!);
+    for (let index = 1; index < ranked.length; index++) expect(ranked[index]!.validation!.micro_auc!).toBeLessThanOrEqual(ranked[index - 1]!.validation!.micro_auc!);
+    expect(html).toContain(`data-metric="micro_auc">${formatMetric(ranked[0]!.metrics.micro_auc)}<`);
   });
 
   it('gives each combination the metrics of a direct evaluation with its weights', async () => {
@@ -101,7 +107,9 @@ describe('vadc sweep over scoring weights', () => {
     expect(await listRuns(join(workspace, 'runs'), 'weights')).toHaveLength(1);
     const table = out.join('').split('\n').filter((line) => /^\d+ /.test(line));
     expect(table).toHaveLength(4);
-    expect(table[3]).toMatch(/^3\s+1\s+2\s+t0\s+\d\.\d{4}/);
+    // rank, #, teacher, anomaly_map, model, validation micro_auc, test metrics; in rank order.
+    expect(table.map((line) => Number(line.split(/\s+/)[0]))).toEqual([1, 2, 3, 4]);
+    expect(table.find((line) => /^\d\s+3\s/.test(line))).toMatch(/^\d\s+3\s+1\s+2\s+t0\s+\d\.\d{4}\s+\d\.\d{4}/);
   }, 120_000);
 });
 

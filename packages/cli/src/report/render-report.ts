@@ -5,6 +5,7 @@ import { escapeHtml, formatMetric } from './format.ts';
 import { framesSection } from './sections-frames.ts';
 import { detectionSection, rocSection, sweepSection, trainingSection, videosSection } from './sections-plots.ts';
 import { metricsSection, runSection, speedSection } from './sections-summary.ts';
+import { validationSection } from './sections-validation.ts';
 import { REPORT_CSS } from './style.ts';
 import type { ReportData } from './types.ts';
 
@@ -41,6 +42,7 @@ export function renderReport(data: ReportData): string {
     { id: 'sweep', title: 'Sweep', render: () => sweepSection(data.sweep) },
     { id: 'speed', title: 'Speed', render: () => speedSection(data.speed) },
     { id: 'training', title: 'Training curves', render: () => trainingSection(data.training) },
+    { id: 'validation', title: 'Validation curve', render: () => validationSection(data.validation) },
     { id: 'run', title: 'Run', render: () => runSection(run) },
   ];
   const title = `${run.recipeName} · ${run.runId}`;

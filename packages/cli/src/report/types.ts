@@ -202,6 +202,26 @@ export interface ReportTrainingCurve {
   values: ArrayLike<number>;
 }
 
+/** The validation curve: metrics of the held-out split (pasted synthetic anomalies) per validated epoch. */
+export interface ReportValidation {
+  /** The metric selection ranks by. */
+  metric: string;
+  selection: 'last' | 'best';
+  /** What the split is, in words. */
+  note: string;
+  points: Array<{
+    /** e.g. "teacher 3" (stage and 1-based epoch). */
+    label: string;
+    /** Epochs trained so far over all stages (the x axis). */
+    epoch: number;
+    micro_auc: number | null;
+    macro_auc: number | null;
+    pixel_auc: number | null;
+    /** The epoch whose weights the run scored the test split with. */
+    selected: boolean;
+  }>;
+}
+
 /** Everything report.html shows. Only `run` and `metrics` are required. */
 export interface ReportData {
   run: ReportRun;
@@ -213,4 +233,5 @@ export interface ReportData {
   sweep?: ReportSweep[];
   speed?: ReportSpeed;
   training?: ReportTrainingCurve[];
+  validation?: ReportValidation;
 }

@@ -22,6 +22,7 @@ import { createRun, saveRun, type RunFolder } from './run-folder.ts';
 import { lockRun, removeRunTemporaries, type RunLock } from './run-lock.ts';
 import { scoresCsv } from './scores-csv.ts';
 import { TrainLog, trimTrainLog } from './train-log.ts';
+import { restoreSelectedEpoch, validationSummary, Validator, writeValidationComponents, type ValidationSummary } from './validation.ts';
 
 /** Options of a run beyond the recipe. */
 export interface RunOptions {
@@ -94,8 +95,10 @@ export async function executeRun(recipe: LoadedRecipe, options: RunOptions, io: 
     const pipeline = await openRunData(run, plan, options.outRoot, io, options.deep);
 
     const model = createModel(plan);
+    const validator = await Validator.create(run, plan, pipeline, model, () => createInference(options.engine ?? 'tfjs', model, plan), log, io);
     const trainStart = performance.now();
-    const trainSpeed = await trainModel(plan, model, pipeline, run, log, io);
+    const trainSpeed = await trainModel(plan, model, pipeline, run, io, log, validator);
+    await restoreSelectedEpoch(run, plan, model, io);
     run.record.timings.train = seconds(trainStart);
     if (trainSpeed !== null) run.record.trainFramesPerSecond = trainSpeed;
     await saveRun(run);
@@ -134,7 +137,7 @@ export interface TrainedRun {
 }
 
 /** Scores the test split, writes scores.csv, components.bin, metrics.json and report.html, and records the timings. */
-export async function scoreEvaluateReport(trained: TrainedRun, io: CommandIO): Promise<RunMetrics & { speed: RunSpeed }> {
+export async function scoreEvaluateReport(trained: TrainedRun, io: CommandIO): Promise<RunMetrics & { speed: RunSpeed; validation?: ValidationSummary }> {
   const { run, plan, model, pipeline, backend } = trained;
   const engine = trained.engine ?? 'tfjs';
   const trainSpeed = run.record.trainFramesPerSecond ?? null;
@@ -147,6 +150,7 @@ export async function scoreEvaluateReport(trained: TrainedRun, io: CommandIO): P
   await writeFileAtomic(join(run.directory, 'scores.csv'), scoresCsv(videos, plan));
   // Per-frame and per-patch components: `vadc sweep` re-evaluates scoring-only changes from them.
   await writeComponents(join(run.directory, COMPONENTS_FILE), videos, collector, plan.scoring.errors);
+  await writeValidationComponents(run, plan, pipeline, () => createInference(engine, model, plan));
 
   const evaluateStart = performance.now();
   const frames = videos.reduce((sum, video) => sum + video.frameCount, 0);
@@ -154,7 +158,8 @@ export async function scoreEvaluateReport(trained: TrainedRun, io: CommandIO): P
     train_fps: trainSpeed, infer_fps: scoringSeconds > 0 ? frames / scoringSeconds : null, engine, train_engine: plan.runtime.train_engine ?? 'tfjs',
     backend: backend.backend, threads: backend.threads, train_batch: plan.stages[0]?.batch ?? null, infer_batch: plan.scoring.batch,
   };
-  const metrics: RunMetrics & { speed: RunSpeed } = { ...evaluateRun(videos, plan), speed };
+  const validation = await validationSummary(run, plan, pipeline);
+  const metrics: RunMetrics & { speed: RunSpeed; validation?: ValidationSummary } = { ...evaluateRun(videos, plan), speed, ...(validation ? { validation } : {}) };
   await writeJsonAtomic(join(run.directory, 'metrics.json'), metrics);
   run.record.timings.evaluate = seconds(evaluateStart);
   printMetrics(metrics, say);
@@ -185,7 +190,8 @@ export async function openRunData(run: RunFolder, plan: Plan, outRoot: string, i
   recordFingerprint(run, await fingerprintDataset(source, plan, { deep }), io);
   checkTestTruth(plan, source.test);
   const pipeline = new DataPipeline(source, plan, { defaultCacheDir: join(outRoot, '.vadc-cache') });
-  io.stderr(`data: ${source.train.length} training videos (${pipeline.trainingSampleCount()} frames), ${source.test.length} test videos\n`);
+  const heldOut = pipeline.heldOut.length > 0 ? `, ${pipeline.heldOut.length} more held out for validation` : '';
+  io.stderr(`data: ${pipeline.train.length} training videos (${pipeline.trainingSampleCount()} frames)${heldOut}, ${source.test.length} test videos\n`);
   run.record.timings.prepare = seconds(start);
   await saveRun(run);
   return pipeline;
@@ -196,7 +202,7 @@ function runIdFor(): string {
 }
 
 /** Trains every stage (resuming from the run's checkpoint when there is one); returns mean training frames/s. */
-async function trainModel(plan: Plan, model: MaskedAutoencoder, pipeline: DataPipeline, run: RunFolder, log: TrainLog, io: CommandIO): Promise<number | null> {
+async function trainModel(plan: Plan, model: MaskedAutoencoder, pipeline: DataPipeline, run: RunFolder, io: CommandIO, log: TrainLog, validator: Validator | null): Promise<number | null> {
   const checkpoint = existsSync(checkpointPath(run)) ? await loadCheckpoint(checkpointPath(run)) : null;
   await trimTrainLog(log.path, plan.stages.map((stage) => stage.name), checkpoint?.progress ?? null);
   const samples = pipeline.trainingSampleCount();
@@ -214,6 +220,12 @@ async function trainModel(plan: Plan, model: MaskedAutoencoder, pipeline: DataPi
     batches: (stageIndex, epoch) => {
       const stage = plan.stages[stageIndex]!;
       return pipeline.trainingBatches({ epoch, batchSize: stage.batch, maxBatches: stage.steps_per_epoch, seed: plan.runtime.seed + stageIndex });
+    },
+    onEpoch: async (report) => {
+      (bar as ReturnType<typeof startProgress> | null)?.done();
+      bar = null;
+      barKey = '';
+      await validator?.afterEpoch(report);
     },
     stepsPerEpoch: (stageIndex) => {
       const stage = plan.stages[stageIndex]!;

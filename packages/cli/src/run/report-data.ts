@@ -12,13 +12,14 @@ import { describeFingerprint } from './dataset-fingerprint.ts';
 import type { RunSpeed } from './execute-run.ts';
 import type { RunFolder } from './run-folder.ts';
 import { readTrainLog } from './train-log.ts';
+import { reportValidation, type ValidationSummary } from './validation.ts';
 
 /** What buildReport needs. */
 export interface ReportInputs {
   run: RunFolder;
   plan: Plan;
   videos: readonly VideoScores[];
-  metrics: RunMetrics & { speed: RunSpeed };
+  metrics: RunMetrics & { speed: RunSpeed; validation?: ValidationSummary };
   model: MaskedAutoencoder;
   pipeline: DataPipeline;
   /** Frames shown with reconstructions (default 3). */
@@ -126,6 +127,7 @@ export async function buildReport(inputs: ReportInputs): Promise<string> {
       ...(metrics.speed.train_fps !== null && metrics.speed.train_batch !== null ? { training: { framesPerSecond: metrics.speed.train_fps, batch: metrics.speed.train_batch } } : {}),
       ...(metrics.speed.infer_fps !== null ? { inference: { framesPerSecond: metrics.speed.infer_fps, batch: metrics.speed.infer_batch } } : {}),
     },
+    ...(metrics.validation ? { validation: reportValidation(metrics.validation, plan) } : {}),
     training: trainingCurvesFromLog(await readTrainLog(join(run.directory, 'train.jsonl')) as unknown as Iterable<Record<string, unknown> & { stage: string; step: number }>),
   };
   return renderReport(data);

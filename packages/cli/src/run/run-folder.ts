@@ -37,6 +37,21 @@ export interface RunRecord {
    * whether they saw the same data. Absent in runs made before it existed.
    */
   datasetFingerprint?: DatasetFingerprintRecord | null;
+  /** Which epoch's weights the run scores with (plan.validation.selection); absent without validation. */
+  selection?: SelectionRecord | null;
+}
+
+/** The epoch a run keeps: the last, or the validated one with the best validation metric. */
+export interface SelectionRecord {
+  mode: 'last' | 'best';
+  metric: string;
+  stage: string;
+  /** 0-based epoch within the stage. */
+  epoch: number;
+  /** The validation metric at that epoch (null when it could not be computed). */
+  value: number | null;
+  /** The checkpoint holding those weights, relative to the run folder. */
+  checkpoint: string;
 }
 
 /** The dataset fingerprint as run.json stores it. */

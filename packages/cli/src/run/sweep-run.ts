@@ -4,6 +4,8 @@
 // components computed once with the trained model). Trainings are ordinary run folders
 // (runs/<name>/<sweep id>-t<k>); a finished run with the same training hash and stored components is re-used, an
 // unfinished one of the same recipe is resumed. The sweep writes runs/<name>/sweep-<id>/{sweep.json,report.html}.
+// Combinations are ranked by the validation metric (sweep-ranking.ts), computed for scoring-only combinations from
+// the model's stored validation components (validation-components.bin, the held-out split at the kept epoch).
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
@@ -11,15 +13,17 @@ import { trainingHash, type Plan, type SweepRun } from '@vadc/dsl';
 import { DataPipeline, openDataset, selectBackend, type VideoTruth } from '@vadc/runtime';
 import type { CommandIO } from '../command.ts';
 import { REPORT_METRIC_NAMES, type ReportMetricName } from '../report/types.ts';
-import { evaluateRun, type RunMetrics } from './evaluate.ts';
+import type { RunMetrics } from './evaluate.ts';
 import { executeRun, scoreTestVideos } from './execute-run.ts';
 import { loadTrainedModel } from './trained-run.ts';
 import { writeFileAtomic, writeJsonAtomic } from './files.ts';
 import { listRuns, runIdFromDate, type RunFolder } from './run-folder.ts';
 import {
-  COMPONENTS_FILE, PatchComponentCollector, readComponents, videoScoresFromComponents, writeComponents, type StoredComponents,
+  COMPONENTS_FILE, PatchComponentCollector, readComponents, writeComponents, type StoredComponents,
 } from './sweep-components.ts';
+import { evaluateCombination, rankByValidation, type StoredSplit, type SweepRanking, type ValidationMetrics } from './sweep-ranking.ts';
 import { sweepReport } from './sweep-report.ts';
+import { VALIDATION_COMPONENTS_FILE } from './validation.ts';
 
 /** The metrics a sweep records per combination (metrics.json without curves and per-video numbers). */
 export type SweepMetrics = Pick<RunMetrics, ReportMetricName>;
@@ -35,7 +39,12 @@ export interface SweepEntry {
   training: number;
   /** The training's run folder, relative to the sweep folder's parent (runs/<name>). */
   run: string;
+  /** Test metrics: shown, never used to rank. */
   metrics: SweepMetrics;
+  /** Metrics of the held-out validation split with this combination's scoring; null without validation. */
+  validation: ValidationMetrics | null;
+  /** Place by the validation metric (1 = best); null when unranked. */
+  rank: number | null;
 }
 
 /** One trained model of a sweep. */
@@ -57,6 +66,8 @@ export interface SweepSummary {
   /** The metric the report plots against each swept value. */
   metric: ReportMetricName;
   trainings: SweepTraining[];
+  /** How the combinations were ranked (by validation, never by test metrics). */
+  ranking: SweepRanking;
   runs: SweepEntry[];
   /** Variant descriptions of the metrics (as metrics.json), from the first combination. */
   variants: Record<string, string>;
@@ -106,25 +117,28 @@ export async function executeSweep(runs: readonly SweepRun[], options: SweepOpti
     say(`training t${training}: ${source} ${folder.directory}; evaluating ${group.length} combination${group.length === 1 ? '' : 's'} from ${COMPONENTS_FILE}`);
 
     const truth = await testTruth(group[0]!.plan);
+    const validation = await validationSplit(folder, group[0]!.plan, options);
     const loaded = new Map<string, StoredComponents>(); // by error kinds: each file is read once per model
     for (const combination of group) {
       const kinds = `${combination.plan.scoring.errors.teacher}-${combination.plan.scoring.errors.discrepancy}`;
       const stored = loaded.get(kinds) ?? (await componentsFor(folder, combination.plan, options, io));
       loaded.set(kinds, stored);
-      const metrics = evaluateRun(videoScoresFromComponents(stored, combination.plan, (video) => truth.get(video) ?? null), combination.plan);
-      if (entries.length === 0) variants = metrics.variants;
+      const evaluated = evaluateCombination(combination.plan, { stored, truthOf: (video) => truth.get(video) ?? null }, validation);
+      if (entries.length === 0) variants = evaluated.metrics.variants;
       entries.push({
         index: combination.index, values: combination.values, overrides: combination.overrides, hash: combination.hash,
         training_hash: hash, training, run: runName,
-        metrics: Object.fromEntries(REPORT_METRIC_NAMES.map((key) => [key, metrics[key]])) as SweepMetrics,
+        metrics: Object.fromEntries(REPORT_METRIC_NAMES.map((key) => [key, evaluated.metrics[key]])) as SweepMetrics,
+        validation: evaluated.validation, rank: null,
       });
     }
   }
   entries.sort((a, b) => a.index - b.index);
+  const ranking = rankByValidation(entries, first.plan.validation?.metric ?? null);
 
   const summary: SweepSummary = {
     name, id, recipe: options.recipePath, scoring_only_keys: options.scoringOnlyKeys, training_keys: options.trainingKeys,
-    metric, trainings, runs: entries, variants,
+    metric, trainings, ranking, runs: entries, variants,
   };
   const directory = join(base, `sweep-${id}`);
   await writeJsonAtomic(join(directory, 'sweep.json'), summary);
@@ -157,6 +171,22 @@ async function componentsFor(folder: RunFolder, plan: Plan, options: SweepOption
     await pipeline.close();
   }
   return readComponents(path);
+}
+
+/**
+ * The held-out split of a trained model: its stored validation components and their truth (the pasted anomalies'
+ * labels and masks, rebuilt from the plan's seed), or null when the run has no validation components.
+ */
+async function validationSplit(folder: RunFolder, plan: Plan, options: SweepOptions): Promise<StoredSplit | null> {
+  const path = join(folder.directory, VALIDATION_COMPONENTS_FILE);
+  if (plan.validation == null || !existsSync(path)) return null;
+  const pipeline = new DataPipeline(await openDataset(plan), plan, { defaultCacheDir: join(options.outRoot, '.vadc-cache') });
+  try {
+    const truth = new Map((await pipeline.heldOutVideos()).map((video) => [video.name, video.truth]));
+    return { stored: await readComponents(path), truthOf: (video) => truth.get(video) ?? null };
+  } finally {
+    await pipeline.close();
+  }
 }
 
 /** The first of the report's metrics that the recipe asks for (micro AUC for every shipped recipe). */

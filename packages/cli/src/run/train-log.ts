@@ -1,7 +1,8 @@
-// train.jsonl: one JSON line per optimizer step, appended as training goes. It is exact after any crash: the lines
-// are flushed before every checkpoint is written and on SIGINT / SIGTERM, and a resumed run first cuts the file
-// back to the checkpoint's position (trimTrainLog), so steps after the checkpoint, which the resumed run trains
-// again, are never logged twice, and steps before it are never missing.
+// train.jsonl: one JSON line per optimizer step, and one line `"type": "validation"` per validated epoch, appended
+// as training goes. It is exact after any crash: the lines are flushed before every checkpoint is written and on
+// SIGINT / SIGTERM, and a resumed run first cuts the file back to the checkpoint's position (trimTrainLog), so steps
+// after the checkpoint, which the resumed run trains again, are never logged twice, and steps before it are never
+// missing.
 import { appendFileSync, existsSync } from 'node:fs';
 import { appendFile, readFile } from 'node:fs/promises';
 import type { TrainingProgress } from '@vadc/runtime';
@@ -18,13 +19,31 @@ export interface TrainLogRecord {
   time: string;
 }
 
+/** One validation of the held-out split (plan.validation), after epoch `epoch` (0-based) of stage `stage`. */
+export interface ValidationLogRecord {
+  type: 'validation';
+  stage: string;
+  stage_index: number;
+  epoch: number;
+  /** Optimizer steps of the stage so far (where the epoch ended). */
+  step: number;
+  micro_auc: number | null;
+  macro_auc: number | null;
+  pixel_auc: number | null;
+  /** The plan's validation.metric and its value here. */
+  metric: string;
+  value: number | null;
+  seconds: number;
+  time: string;
+}
+
 /** Appends records to a train.jsonl file, buffered so a step costs no file write of its own. */
 export class TrainLog {
   private pending: string[] = [];
   private writing: Promise<void> = Promise.resolve();
   constructor(readonly path: string) {}
 
-  add(record: TrainLogRecord): void {
+  add(record: TrainLogRecord | ValidationLogRecord): void {
     this.pending.push(JSON.stringify(record));
   }
 

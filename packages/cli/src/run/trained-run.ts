@@ -9,6 +9,7 @@ import { UsageError } from '../command.ts';
 import { CheckFailedError } from '../exit-status.ts';
 import { checkpointPath } from './execute-run.ts';
 import { readRun, type RunFolder } from './run-folder.ts';
+import { selectedCheckpointPath } from './validation.ts';
 
 /** The run folder `folder` (relative to `cwd`) and its plan; a usage error when it is not a trained run. */
 export async function readTrainedRun(folder: string, cwd: string): Promise<{ run: RunFolder; plan: Plan }> {
@@ -38,9 +39,9 @@ export async function readRunPlan(run: RunFolder): Promise<Plan> {
   return plan;
 }
 
-/** The run's model with its trained weights, built on the current backend (select the backend first). */
+/** The run's model with its trained weights (the selected epoch's under `validation.selection: best`), built on the current backend (select the backend first). */
 export async function loadTrainedModel(run: RunFolder, plan: Plan): Promise<MaskedAutoencoder> {
   const model = createModel(plan);
-  assignWeights(model, (await loadCheckpoint(checkpointPath(run))).weights);
+  assignWeights(model, (await loadCheckpoint(selectedCheckpointPath(run, plan))).weights);
   return model;
 }

@@ -23,11 +23,13 @@ export async function sha256Hex(text: string): Promise<string> {
 
 /**
  * The Plan as hashed under rule 1 (run folders made before rule 2): `runtime.train_engine` counts only when it is not
- * the default `tfjs`, so Plans (and run folders) from before the key existed keep their hashes.
+ * the default `tfjs`, and `validation` only when a recipe has the section, so Plans (and run folders) from before
+ * those keys existed keep their hashes. Rule 2 starts from it.
  */
 function hashedPlan(plan: Plan): Record<string, unknown> {
   const { train_engine: engine, ...runtime } = plan.runtime;
-  return { ...plan, runtime: engine === undefined || engine === 'tfjs' ? runtime : plan.runtime };
+  const { validation, ...rest } = plan;
+  return { ...rest, ...(validation == null ? {} : { validation }), runtime: engine === undefined || engine === 'tfjs' ? runtime : plan.runtime };
 }
 
 /** The version of the rule below; run.json records it so resumes compare hashes made by the same rule. */

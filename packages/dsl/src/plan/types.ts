@@ -223,6 +223,34 @@ export interface SweepPlan {
   grid: Record<string, unknown[]>;
 }
 
+/** Metrics a validation split is scored by (frame AUCs and pixel AUC of its pasted anomalies). */
+export type ValidationMetricName = 'micro_auc' | 'macro_auc' | 'pixel_auc';
+
+/**
+ * Validation without test labels: whole training videos held out from training, with the recipe's own synthetic
+ * anomalies pasted into them (seeded, with masks and frame labels), scored every `every` epochs.
+ */
+export interface ValidationPlan {
+  /** Held-out training videos: a count (an integer >= 1), a share of the training videos (0 < x < 1), or names. */
+  hold_out: number | string[];
+  /** Seed of the held-out draw and of the pasted anomalies (independent of runtime.seed). */
+  seed: number;
+  /** Validate after every `every` epochs of a stage, and after each stage's last epoch. */
+  every: number;
+  /** What `selection: best` and `vadc sweep` rank by. */
+  metric: ValidationMetricName;
+  /** `last`: keep the last epoch; `best`: the validated epoch with the best `metric` (checkpoints/best.ckpt). */
+  selection: 'last' | 'best';
+  /** Per held-out video: `intervals` disjoint anomalous stretches, each a share [min, max] of the video's frames. */
+  anomalies: { intervals: number; length: [number, number] };
+  /**
+   * Generator of the pasted anomalies (with synthetic_anomalies.options); null = the recipe's own
+   * (synthetic_anomalies.generator). Fix it when a sweep varies the training generator, so that every cell is
+   * validated on the same split.
+   */
+  generator: SyntheticAnomaliesPlan['generator'] | null;
+}
+
 /** A fully resolved recipe. */
 export interface Plan {
   vadc: 1;
@@ -237,4 +265,6 @@ export interface Plan {
   eval: EvalPlan;
   runtime: RuntimePlan;
   sweep: SweepPlan | null;
+  /** Held-out validation (null: train on every training video, no validation). */
+  validation: ValidationPlan | null;
 }

@@ -4,7 +4,9 @@
 import type { Diagnostic } from '../diagnostics.ts';
 import { basenamePath } from '../reader.ts';
 import { childOf, cloneNode, mergeNodes, nodeFromValue, type MapNode, type RecipeNode } from '../parse/recipe-node.ts';
-import { defaultStages, gaussianSmoothingDefaults, sectionDefaults, stageDefaults, syntheticDataDefaults } from './defaults.ts';
+import { STAGE_KINDS } from '../validate/schema.ts';
+import { defaultStages, gaussianSmoothingDefaults, sectionDefaults, stageDefaults, syntheticDataDefaults, validationDefaults } from './defaults.ts';
+import { positionOf } from './positions.ts';
 
 /** The user's tree completed with defaults (origin 'default'); stages whose kind cannot be inferred get none. */
 export function applyDefaults(user: MapNode, topFile: string): { tree: RecipeNode; diagnostics: Diagnostic[] } {
@@ -18,6 +20,8 @@ export function applyDefaults(user: MapNode, topFile: string): { tree: RecipeNod
   // Also under options written for another dataset, so the one error is "only with dataset: synthetic".
   const writesSynthetic = childOf(childOf(user, 'data'), 'synthetic')?.kind === 'map';
   defaults.data.synthetic = scalarAt('data', 'dataset') === 'synthetic' || writesSynthetic ? structuredClone(syntheticDataDefaults) : null;
+  // A written `validation:` section (even `validation: {}`) gets every default; none written stays null.
+  if (user.entries.get('validation')?.kind === 'map') defaults.validation = structuredClone(validationDefaults);
   defaults.scoring.smoothing = scalarAt('scoring', 'smoothing', 'kind') === 'none' ? { kind: 'none' } : { ...gaussianSmoothingDefaults };
 
   const userStages = user.entries.get('stages');

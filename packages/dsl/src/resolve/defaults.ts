@@ -1,7 +1,7 @@
 // Built-in defaults: the paper's method as the official code (ristea/aed-mae) runs it on Avenue, so that a short
 // recipe resolves to a complete Plan. Each default says where it comes from; "vadc" marks our own choices for knobs
 // the official code does not have.
-import type { OptimizerPlan, Plan, ScoringPlan, StagePlan, SyntheticDataPlan } from '../plan/types.ts';
+import type { OptimizerPlan, Plan, ScoringPlan, StagePlan, SyntheticDataPlan, ValidationPlan } from '../plan/types.ts';
 
 /** Defaults of every section except `name`, `stages` and `data.synthetic`, which depend on other values. */
 export const sectionDefaults: Omit<Plan, 'name' | 'stages' | 'data'> & { data: Omit<Plan['data'], 'dataset' | 'synthetic'> } = {
@@ -48,6 +48,7 @@ export const sectionDefaults: Omit<Plan, 'name' | 'stages' | 'data'> & { data: O
   eval: { metrics: ['micro_auc', 'macro_auc'], region_overlap: 0.1, track_overlap: 0.1, map_thresholds: 50 }, // RBDC/TBDC: overlap 0.1 (Ramachandra & Jones); vadc: 50 thresholds
   runtime: { backend: 'auto', seed: 0, threads: 'auto', workers: 1, train_engine: 'tfjs' }, // vadc
   sweep: null,
+  validation: null, // vadc: no held-out validation unless the recipe has a `validation:` section
 };
 
 /** Gaussian smoothing when `kind: gaussian` is written without range or sigma (Avenue's values). */
@@ -99,4 +100,15 @@ export const syntheticDataDefaults: SyntheticDataPlan = {
   resolution: [120, 160],
   walkers: [2, 5],
   anomalies: ['running', 'wrong-direction', 'loitering', 'vehicle', 'thrown-object'],
+};
+
+/** A `validation:` section's defaults (vadc's own: the official code validates on test labels). */
+export const validationDefaults: ValidationPlan = {
+  hold_out: 0.2, // a fifth of the training videos, at least one
+  seed: 0,
+  every: 1,
+  metric: 'micro_auc', // the headline metric of every shipped recipe
+  selection: 'last',
+  anomalies: { intervals: 2, length: [0.1, 0.25] },
+  generator: null, // the recipe's synthetic_anomalies.generator
 };

@@ -5,7 +5,7 @@ import { stageDefaults } from './defaults.ts';
 describe('resolveRecipe', () => {
   it('completes a short recipe with the paper defaults, keys in Plan order', async () => {
     const { plan, origins } = planOf(await resolveIn({ 'recipes/tiny.yaml': SMALL }, 'recipes/tiny.yaml'));
-    expect(Object.keys(plan)).toEqual(['vadc', 'name', 'data', 'model', 'masking', 'loss', 'synthetic_anomalies', 'stages', 'scoring', 'eval', 'runtime', 'sweep']);
+    expect(Object.keys(plan)).toEqual(['vadc', 'name', 'data', 'model', 'masking', 'loss', 'synthetic_anomalies', 'stages', 'scoring', 'eval', 'runtime', 'sweep', 'validation']);
     expect(plan.name).toBe('tiny');
     expect(plan.model.encoder).toEqual({ dim: 256, depth: 3, heads: 4, mlp_ratio: 2, block: 'cvt-pointwise', qkv: 'dwconv-bn' });
     expect(plan.stages.map((stage) => [stage.name, stage.kind, stage.epochs, stage.loss])).toEqual([['teacher', 'teacher', 100, 'reconstruction'], ['student', 'student', 100, 'distillation']]);

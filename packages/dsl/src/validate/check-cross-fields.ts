@@ -6,6 +6,7 @@ import type { RecipeNode } from '../parse/recipe-node.ts';
 import { positionAtPath } from '../resolve/positions.ts';
 import type { ModelPart, Plan } from '../plan/types.ts';
 import { valueAtKey } from '../plan/plan-paths.ts';
+import { checkValidation } from './check-validation.ts';
 
 /** All cross-field problems of a schema-valid Plan. */
 export function checkCrossFields(plan: Plan, tree: RecipeNode, fallbackFile: string): Diagnostic[] {
@@ -91,6 +92,8 @@ export function checkCrossFields(plan: Plan, tree: RecipeNode, fallbackFile: str
   if (scoring.top_patches !== null && Number.isInteger(patches) && scoring.top_patches > patches) {
     fail(['scoring', 'top_patches'], `top_patches ${scoring.top_patches} exceeds the ${patches} patches of a frame`, { expected: `at most ${patches}`, found: String(scoring.top_patches), hint: 'null pools all patches (the mean)' });
   }
+
+  checkValidation(plan, fail);
 
   // Sweep: every key must name a value of the Plan.
   if (plan.sweep !== null) {

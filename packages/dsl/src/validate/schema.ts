@@ -24,6 +24,9 @@ export const BACKEND_NAMES = ['auto', 'tensorflow-gpu', 'tensorflow', 'wasm', 'c
 export const TRAIN_ENGINE_NAMES = ['tfjs', 'onnx'] as const;
 export const STAGE_KINDS = ['teacher', 'student'] as const;
 export const ERROR_KINDS = ['l2', 'l1'] as const;
+export const VALIDATION_METRIC_NAMES = ['micro_auc', 'macro_auc', 'pixel_auc'] as const;
+export const SELECTION_KINDS = ['last', 'best'] as const;
+export const GENERATOR_NAMES = ['procedural', 'objects', 'foreground'] as const;
 
 const integer = (minimum: number, maximum?: number): JsonSchema => ({ type: 'integer', minimum, ...(maximum === undefined ? {} : { maximum }) });
 const number = (minimum: number, maximum?: number): JsonSchema => ({ type: 'number', minimum, ...(maximum === undefined ? {} : { maximum }) });
@@ -103,6 +106,19 @@ function smoothing(mode: Mode): JsonSchema {
   };
 }
 
+/** The `validation:` section: held-out training videos with pasted synthetic anomalies. */
+function validation(mode: Mode): JsonSchema {
+  return object(mode, {
+    hold_out: { anyOf: [{ type: 'number', exclusiveMinimum: 0 }, list({ type: 'string', minLength: 1 }, 1, true)], description: 'Training videos held out: a count (integer >= 1), a share (0 < x < 1), or their names.' },
+    seed: integer(0),
+    every: integer(1),
+    metric: enumOf(VALIDATION_METRIC_NAMES),
+    selection: enumOf(SELECTION_KINDS),
+    anomalies: object(mode, { intervals: integer(1), length: pair({ type: 'number', exclusiveMinimum: 0, maximum: 1 }) }),
+    generator: { type: ['string', 'null'], enum: [...GENERATOR_NAMES, null] },
+  }, 'Validation without test labels: held-out training videos with the recipe\'s synthetic anomalies pasted in.');
+}
+
 /** Builds the schema of a resolved Plan ('plan') or of a recipe file as users write it ('recipe'). */
 export function buildSchema(mode: Mode): JsonSchema {
   const synthetic = object(mode, {
@@ -149,7 +165,7 @@ export function buildSchema(mode: Mode): JsonSchema {
     }),
     synthetic_anomalies: object(mode, {
       probability: number(0, 1),
-      generator: enumOf(['procedural', 'objects', 'foreground']),
+      generator: enumOf(GENERATOR_NAMES),
       options: object(mode, { folder: nullable({ type: 'string', minLength: 1 }), scale: pair(number(0, 1)), speed: pair(number(0)), opacity: pair(number(0, 1)) }),
     }, 'Training-time synthetic anomalies.'),
     stages: list(stage(mode), 1),
@@ -165,6 +181,7 @@ export function buildSchema(mode: Mode): JsonSchema {
     eval: object(mode, { metrics: list(enumOf(METRIC_NAMES), 1, true), region_overlap: number(0, 1), track_overlap: number(0, 1), map_thresholds: integer(2) }),
     runtime: object(mode, { backend: enumOf(BACKEND_NAMES), seed: integer(0), threads: mode === 'plan' ? { anyOf: [integer(1), { const: 'auto' }] } : { type: ['integer', 'string'], minimum: 1, pattern: '^auto$', patternErrorMessage: 'an integer >= 1 or auto' }, workers: integer(1), train_engine: enumOf(TRAIN_ENGINE_NAMES) }),
     sweep: nullable(object(mode, { grid: { type: 'object', additionalProperties: list({}, 1), minProperties: 1 } }, 'A grid over dotted keys; every combination is one run.')),
+    validation: nullable(validation(mode)),
   };
   if (mode === 'recipe') properties.extends = { type: ['string', 'array'], items: { type: 'string', minLength: 1 }, minItems: 1, minLength: 1 };
   const root = object(mode, properties);

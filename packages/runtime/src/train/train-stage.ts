@@ -27,6 +27,18 @@ export interface StepReport {
   samplesPerSecond: number;
 }
 
+/** A finished epoch, reported before its checkpoint is written (so a crash in between redoes the epoch). */
+export interface EpochReport {
+  stage: string;
+  stageIndex: number;
+  /** 0-based epoch within the stage that just finished. */
+  epoch: number;
+  /** Optimizer steps taken in this stage so far. */
+  step: number;
+  /** Whether it is the stage's last epoch. */
+  last: boolean;
+}
+
 /** Why training stopped early. */
 export class TrainingError extends Error {
   constructor(
@@ -58,6 +70,8 @@ export interface TrainStageOptions {
   onStep?: (report: StepReport) => void;
   /** Awaited before each checkpoint is written (the CLI flushes its step log, so the log never lags a checkpoint). */
   beforeCheckpoint?: () => Promise<void>;
+  /** Called after each epoch, before its checkpoint (validation runs here); awaited. */
+  onEpoch?: (report: EpochReport) => Promise<void>;
   /** What computes the steps' gradients (gradient workers, onnxruntime); null = TF.js in this thread. */
   gradientSource?: GradientSource | null;
 }
@@ -118,6 +132,7 @@ export async function trainStage(options: TrainStageOptions): Promise<StageResul
       if (stepInEpoch === 0) {
         throw new TrainingError('EMPTY_EPOCH', `epoch ${epoch} of stage ${stage.name} had no batches`, stage.name, step, lastCheckpoint);
       }
+      await options.onEpoch?.({ stage: stage.name, stageIndex, epoch, step, last: epoch + 1 === stage.epochs });
       if (checkpointPath !== null) {
         await options.beforeCheckpoint?.();
         await saveCheckpoint(checkpointPath, model, optimizer, {
@@ -144,6 +159,7 @@ export interface TrainOptions {
   onStep?: (report: StepReport) => void;
   /** Awaited before each checkpoint is written. */
   beforeCheckpoint?: () => Promise<void>;
+  onEpoch?: (report: EpochReport) => Promise<void>;
 }
 
 /** Trains every stage of the plan in order, resuming from the checkpoint when asked. */
@@ -171,6 +187,7 @@ export async function train(options: TrainOptions): Promise<StageResult[]> {
         stepsPerEpoch: options.stepsPerEpoch?.(stageIndex) ?? null,
         onStep: options.onStep,
         beforeCheckpoint: options.beforeCheckpoint,
+        onEpoch: options.onEpoch,
         gradientSource,
       }));
     }

@@ -2,7 +2,7 @@
 // another training clip where its motion gradients are strong, then pasted at a wrong scale, speed and direction.
 // The blob is rigid over the context frames (one cut-out slid along the path), which is what makes it move wrong.
 import type { Random } from '../../random.ts';
-import { greySprite, isGreyscale, pasteAlongPath, randomPath, resizeSprite, type Sprite } from './sprite.ts';
+import { greySprite, isGreyscale, maskFrame, pasteAlongPath, randomPath, resizeSprite, type Sprite } from './sprite.ts';
 import type { AnomalyGenerator, DonorFrame, GeneratorContext, PasteRequest, PasteResult } from './types.ts';
 
 /** Donor draws per paste before giving up (a donor frame may have no moving blob). */
@@ -122,10 +122,10 @@ export function foregroundGenerator(context: GeneratorContext): AnomalyGenerator
         if (cut === null) continue;
         const factor = wrongScale(random, cut, height, width);
         let sprite = resizeSprite(cut, cut.height * factor, cut.width * factor);
-        if (isGreyscale(request.frames[request.offsets.indexOf(0)] ?? new Uint8Array(0))) sprite = greySprite(sprite);
+        if (isGreyscale(maskFrame(request) ?? new Uint8Array(0))) sprite = greySprite(sprite);
         const path = randomPath(random, height, width, random.uniform(speed[0], speed[1]));
         const sprites = request.frames.map(() => sprite);
-        return pasteAlongPath(request.frames, request.offsets, height, width, sprites, path, random.uniform(opacity[0], opacity[1]));
+        return pasteAlongPath(request.frames, request.offsets, height, width, sprites, path, random.uniform(opacity[0], opacity[1]), request.maskOffset);
       }
       return null;
     },

@@ -11,7 +11,7 @@ import { extname, join } from 'node:path';
 import sharp from 'sharp';
 import { LruCache } from '../pipeline/lru-cache.ts';
 import { PipelineError } from '../pipeline/pipeline-error.ts';
-import { greySprite, isGreyscale, pasteAlongPath, randomPath, resizeSprite, type Sprite } from './sprite.ts';
+import { greySprite, isGreyscale, maskFrame, pasteAlongPath, randomPath, resizeSprite, type Sprite } from './sprite.ts';
 import type { AnomalyGenerator, GeneratorContext, PasteRequest, PasteResult } from './types.ts';
 
 const IMAGE = new Set(['.png', '.jpg', '.jpeg', '.bmp', '.tif', '.tiff', '.webp']);
@@ -86,7 +86,7 @@ export function objectsGenerator(context: GeneratorContext): AnomalyGenerator {
       const sequence = await load(files);
       const first = sequence[0] as Sprite;
       const factor = (Math.min(height, width) * random.uniform(scale[0], scale[1])) / Math.max(first.height, first.width);
-      const greyscale = isGreyscale(request.frames[offsets.indexOf(0)] ?? new Uint8Array(0));
+      const greyscale = isGreyscale(maskFrame(request) ?? new Uint8Array(0));
       const start = random.integer(0, sequence.length - 1);
       const sprites = offsets.map((offset) => {
         // Play the sequence forward from `start`, bouncing at its ends so any start works for any context.
@@ -97,7 +97,7 @@ export function objectsGenerator(context: GeneratorContext): AnomalyGenerator {
         return greyscale ? greySprite(sprite) : sprite;
       });
       const path = randomPath(random, height, width, random.uniform(speed[0], speed[1]));
-      return pasteAlongPath(request.frames, offsets, height, width, sprites, path, random.uniform(opacity[0], opacity[1]));
+      return pasteAlongPath(request.frames, offsets, height, width, sprites, path, random.uniform(opacity[0], opacity[1]), request.maskOffset);
     },
   };
 }

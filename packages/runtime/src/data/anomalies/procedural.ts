@@ -3,7 +3,7 @@
 // straight path at a random speed and opacity, within the recipe's ranges.
 import type { Random } from '../../random.ts';
 import { forEachShapePixel, type Shape } from '../synthetic/shapes.ts';
-import { greySprite, isGreyscale, pasteAlongPath, randomPath, type Sprite } from './sprite.ts';
+import { greySprite, isGreyscale, maskFrame, pasteAlongPath, randomPath, type Sprite } from './sprite.ts';
 import type { AnomalyGenerator, GeneratorContext, PasteRequest, PasteResult } from './types.ts';
 
 type Texture = (x: number, y: number) => number;
@@ -72,11 +72,11 @@ export function proceduralGenerator(context: GeneratorContext): AnomalyGenerator
       const side = Math.min(height, width) * random.uniform(scale[0], scale[1]);
       const aspect = Math.exp(random.uniform(Math.log(0.5), Math.log(2)));
       let sprite = proceduralSprite(random, side * Math.sqrt(aspect), side / Math.sqrt(aspect));
-      const current = request.frames[request.offsets.indexOf(0)];
+      const current = maskFrame(request);
       if (current !== undefined && isGreyscale(current)) sprite = greySprite(sprite);
       const path = randomPath(random, height, width, random.uniform(speed[0], speed[1]));
       const sprites = request.frames.map(() => sprite);
-      return pasteAlongPath(request.frames, request.offsets, height, width, sprites, path, random.uniform(opacity[0], opacity[1]));
+      return pasteAlongPath(request.frames, request.offsets, height, width, sprites, path, random.uniform(opacity[0], opacity[1]), request.maskOffset);
     },
   };
 }

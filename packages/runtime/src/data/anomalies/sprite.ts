@@ -2,6 +2,7 @@
 // context frames. Compositing is `out = (1 - a) * frame + a * sprite` with a = opacity inside the object.
 import type { Random } from '../../random.ts';
 import { createResizer } from '../pipeline/resize.ts';
+import type { PasteRequest } from './types.ts';
 
 /** An object to paste: height x width x 3 RGB and a height x width 0/1 mask of its pixels. */
 export interface Sprite {
@@ -92,13 +93,18 @@ export function pasteSprite(frame: Uint8Array, height: number, width: number, sp
   return out;
 }
 
+/** The frame a request's mask is taken at (offset maskOffset, default 0), or undefined when none has that offset. */
+export function maskFrame(request: PasteRequest): Uint8Array | undefined {
+  return request.frames[request.offsets.indexOf(request.maskOffset ?? 0)];
+}
+
 /**
  * Pastes one sprite per context frame along `path` (frame k gets sprite k at centre + velocity * offset k), and
- * returns the augmented frames with the mask at t (the frame whose offset is 0, first such in context order).
+ * returns the augmented frames with the mask at the frame whose offset is `maskOffset` (first such in context order).
  */
-export function pasteAlongPath(frames: readonly Uint8Array[], offsets: readonly number[], height: number, width: number, sprites: readonly Sprite[], path: SpritePath, opacity: number): { frames: Uint8Array[]; mask: Uint8Array } {
+export function pasteAlongPath(frames: readonly Uint8Array[], offsets: readonly number[], height: number, width: number, sprites: readonly Sprite[], path: SpritePath, opacity: number, maskOffset = 0): { frames: Uint8Array[]; mask: Uint8Array } {
   const mask = new Uint8Array(height * width);
-  const current = offsets.indexOf(0);
+  const current = offsets.indexOf(maskOffset);
   const out = frames.map((frame, slot) => {
     const offset = offsets[slot] as number;
     const sprite = sprites[slot] as Sprite;

@@ -14,15 +14,20 @@ export interface PasteRequest {
   width: number;
   /** The sample's own generator (derived per sample, so results do not depend on prefetch order). */
   random: Random;
-  /** Index of the sample's training video in the dataset (generators drawing from other clips avoid it). */
+  /** Index of the sample's training video in the dataset (generators drawing from other clips avoid it); -1: none. */
   videoIndex: number;
+  /**
+   * The offset whose mask is returned (default 0, frame t). Validation pastes one object over a whole stretch of a
+   * held-out video by asking, at each frame, for the same draw at that frame's offset from the stretch's middle.
+   */
+  maskOffset?: number;
 }
 
 /** The augmented sample. */
 export interface PasteResult {
   /** Augmented context frames (new arrays), same order and sizes as the request's. */
   frames: Uint8Array[];
-  /** [height * width] 0/1: the pasted object's pixels at frame t. */
+  /** [height * width] 0/1: the pasted object's pixels at frame t (at the request's maskOffset). */
   mask: Uint8Array;
 }
 

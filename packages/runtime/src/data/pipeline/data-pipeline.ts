@@ -4,7 +4,9 @@
 import type { Plan } from '@vadc/dsl';
 import { createAnomalyGenerator } from '../anomalies/registry.ts';
 import type { AnomalyGenerator, DonorSource } from '../anomalies/types.ts';
+import { heldOutProblem, heldOutVideoIds } from '../held-out.ts';
 import type { DatasetSource, TestVideo, TrainingBatch } from '../types.ts';
+import { PastedVideo } from '../validation/pasted-video.ts';
 import { DiskCache } from './disk-cache.ts';
 import { LruCache } from './lru-cache.ts';
 import { PipelineError } from './pipeline-error.ts';
@@ -27,11 +29,15 @@ export interface DataPipelineOptions {
 /** The input pipeline of one dataset: training batches and test videos at the Plan's size, context and motion. */
 export class DataPipeline {
   readonly cache: DiskCache | null;
+  /** The videos training draws from: the dataset's training videos minus the held-out ones. */
   readonly train: VideoFrames[];
+  /** Training videos held out for validation (plan.validation.hold_out); training never reads them. */
+  readonly heldOut: VideoFrames[];
   readonly validation: VideoFrames[];
   readonly test: VideoFrames[];
   private readonly shared: FrameStoreShared;
   private generator: AnomalyGenerator | null | undefined;
+  private pasted: Promise<PastedVideo[]> | undefined;
 
   constructor(readonly source: DatasetSource, readonly plan: Plan, options: DataPipelineOptions = {}) {
     if (!plan.data.context.includes(0)) {
@@ -48,7 +54,13 @@ export class DataPipeline {
       resized: new LruCache(options.resizedFrames ?? 192),
     };
     const stores = (split: string, videos: DatasetSource['train']) => videos.map((video, index) => new VideoFrames(video, `${split}/${index}`, this.shared));
-    this.train = stores('train', source.train);
+    const names = source.train.map((video) => video.name);
+    const problem = heldOutProblem(plan, names);
+    if (problem !== null) throw new PipelineError('HELD_OUT', problem.message);
+    const heldOut = new Set(heldOutVideoIds(plan, names));
+    const all = stores('train', source.train);
+    this.train = all.filter((store) => !heldOut.has(store.video.name));
+    this.heldOut = all.filter((store) => heldOut.has(store.video.name));
     this.validation = stores('validation', source.validation);
     this.test = stores('test', source.test);
   }
@@ -73,6 +85,30 @@ export class DataPipeline {
           : null;
     }
     return this.generator;
+  }
+
+  /**
+   * The held-out videos with the recipe's synthetic anomalies pasted in (see PastedVideo), as the scorer sees them,
+   * with their truth (frame labels, masks at model resolution). Built once; empty without plan.validation.
+   */
+  async heldOutVideos(): Promise<TestVideo[]> {
+    const validation = this.plan.validation ?? null;
+    if (validation === null) return [];
+    this.pasted ??= (async () => {
+      const anomalies = this.plan.synthetic_anomalies;
+      // validation.generator, else the recipe's own, even when training pastes nothing (probability 0).
+      const name = validation.generator ?? anomalies.generator;
+      const generator = (name === anomalies.generator ? this.anomalyGenerator() : null) ?? createAnomalyGenerator(name, { options: anomalies.options, size: this.plan.data.size, donors: this.donors() });
+      const videos: PastedVideo[] = [];
+      for (const store of this.heldOut) videos.push(await PastedVideo.build(store, generator, validation, this.plan.data.size, this.plan.data.motion.step));
+      return videos;
+    })();
+    return (await this.pasted).map((video) => ({
+      name: video.video.name,
+      frameCount: video.video.frameCount,
+      truth: video.truth,
+      batches: (batchSize: number) => streamTestBatches(video, this.plan, batchSize),
+    }));
   }
 
   /** Random model-size frames (+ motion) of training videos other than the one excluded: `foreground` donors. */

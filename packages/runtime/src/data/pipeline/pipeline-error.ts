@@ -11,7 +11,8 @@ export type PipelineErrorCode =
   | 'NO_TRAINING_VIDEOS'
   | 'FRAME_SIZE'
   | 'CONTEXT'
-  | 'SYNTHETIC_OPTIONS';
+  | 'SYNTHETIC_OPTIONS'
+  | 'HELD_OUT';
 
 /** A problem building model inputs; `path` names the file or folder involved, '' when none. */
 export class PipelineError extends Error {

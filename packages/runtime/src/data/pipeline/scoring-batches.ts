@@ -3,9 +3,9 @@
 import type { Plan } from '@vadc/dsl';
 import type { TestBatch } from '../types.ts';
 import { contextIndices, writeRaw, writeStack } from './frames.ts';
-import type { VideoFrames } from './video-frames.ts';
+import type { FrameStore } from './video-frames.ts';
 
-async function buildTestBatch(store: VideoFrames, plan: Plan, first: number, size: number): Promise<TestBatch> {
+async function buildTestBatch(store: FrameStore, plan: Plan, first: number, size: number): Promise<TestBatch> {
   const [height, width] = plan.data.size;
   const pixels = height * width;
   const { context } = plan.data;
@@ -29,7 +29,7 @@ async function buildTestBatch(store: VideoFrames, plan: Plan, first: number, siz
 }
 
 /** Streams a video's frames 0..frameCount-1 in batches of `batchSize` (the last may be smaller). */
-export async function* streamTestBatches(store: VideoFrames, plan: Plan, batchSize: number): AsyncGenerator<TestBatch> {
+export async function* streamTestBatches(store: FrameStore, plan: Plan, batchSize: number): AsyncGenerator<TestBatch> {
   if (!(batchSize >= 1)) throw new RangeError(`batch size must be at least 1, got ${batchSize}`);
   const count = store.video.frameCount;
   const start = (first: number) => {

@@ -31,8 +31,15 @@ export interface FrameStoreCounters {
   motionComputed: number;
 }
 
+/** What scoring reads of a video: its frames and motion at model size (VideoFrames, or a held-out video with pasted anomalies). */
+export interface FrameStore {
+  readonly video: { readonly name: string; readonly frameCount: number };
+  resized(index: number): Promise<Uint8Array>;
+  motion(index: number): Promise<Uint8Array>;
+}
+
 /** One video's frames at model size. */
-export class VideoFrames {
+export class VideoFrames implements FrameStore {
   readonly counters: FrameStoreCounters = { decoded: 0, motionComputed: 0 };
   private readonly resizer: Resizer;
   private entries: Promise<{ frames: string | null; motion: string }> | null = null;
