@@ -144,7 +144,7 @@ describe('vadc export, calibrate and score from fresh processes', () => {
     const smoothed = (await csv(join(workspace, 'median', 'decisions.csv'))).map((row) => Number(row[2]));
     const threshold = [...smoothed].sort((a, b) => a - b)[7]!;
     const fromFile = await runBuiltCli(['score', join(run, 'package'), 'clip.mkv', '--out', 'at-median', '--threshold', String(threshold)], workspace);
-    const expected = (await readJson<{ events: object[] }>(join(workspace, 'at-median', 'events.json'))).events;
+    const expected = (await readJson<{ events: Array<Record<string, unknown>> }>(join(workspace, 'at-median', 'events.json'))).events;
     expect(fromFile.code).toBe(0);
     expect(expected.length).toBeGreaterThan(0);
 
@@ -159,8 +159,8 @@ describe('vadc export, calibrate and score from fresh processes', () => {
     expect(summary).toMatchObject({ type: 'summary', video: 'clip', frames: 14, events: expected.length, lag_frames: 3 + 1 });
     expect(summary.latency_ms.max).toBeGreaterThanOrEqual(summary.latency_ms.min);
     const events = lines.filter((line) => line.type === 'event').map(({ type: _type, ...event }) => event);
-    expect(events.map(({ peak_score: _score, ...event }) => event)).toEqual(expected.map(({ peak_score: _score, ...event }: Record<string, unknown>) => event));
-    events.forEach((event, index) => expect(event.peak_score).toBeCloseTo((expected[index] as { peak_score: number }).peak_score, 5));
+    expect(events.map(({ peak_score: _score, ...event }) => event)).toEqual(expected.map(({ peak_score: _score, ...event }) => event));
+    events.forEach((event, index) => expect(event.peak_score).toBeCloseTo(expected[index]!.peak_score as number, 5));
     // Each event was announced when it started, before it ended.
     expect(lines.filter((line) => line.type === 'event_start')).toHaveLength(expected.length);
   }, 120_000);
