@@ -4,10 +4,10 @@
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import type { Plan } from '@vadc/dsl';
-import { describeBackend, openModelPackage, selectBackend, type BatchInference, type PackageThreshold } from '@vadc/runtime';
+import { describeBackend, openModelPackage, selectBackend, type BatchInference, type MaskedAutoencoder, type PackageThreshold } from '@vadc/runtime';
 import { UsageError } from '../command.ts';
 import { readCalibration, packageThreshold } from './calibration-file.ts';
-import { createInference, type InferenceEngine } from './execute-run.ts';
+import { createInference, type InferenceEngine } from './inference-engine.ts';
 import { isModelPackage, readModelPackage } from './model-package.ts';
 import type { RunFolder } from './run-folder.ts';
 import { loadTrainedModel, readTrainedRun } from './trained-run.ts';
@@ -56,14 +56,17 @@ export async function openDetector(path: string, cwd: string, options: DetectorO
     };
   }
   const { run, plan } = await readTrainedRun(path, cwd);
-  const engine = options.engine ?? 'tfjs';
   const requested = (options.backend ?? plan.runtime.backend) as Plan['runtime']['backend'];
   const backend = await selectBackend(requested, { threads: plan.runtime.threads });
-  const model = await loadTrainedModel(run, plan);
+  return detectorFromModel(run, plan, await loadTrainedModel(run, plan), options.engine ?? 'tfjs', describeBackend(backend));
+}
+
+/** A detector on a model already in memory (`vadc run` calibrating right after training). */
+export async function detectorFromModel(run: RunFolder, plan: Plan, model: MaskedAutoencoder, engine: InferenceEngine, backend: string): Promise<Detector> {
   const { infer, release } = await createInference(engine, model, plan);
   return {
     kind: 'run', path: run.directory, run, plan, recipeHash: run.record.hash, threshold: packageThreshold(await readCalibration(run.directory)),
-    engine, description: `${engine}${engine === 'tfjs' ? ` on ${describeBackend(backend)}` : ''}, run ${run.directory}`,
+    engine, description: `${engine}${engine === 'tfjs' ? ` on ${backend}` : ''}, run ${run.directory}`,
     cacheDir: join(dirname(dirname(run.directory)), '.vadc-cache'), infer, release,
   };
 }

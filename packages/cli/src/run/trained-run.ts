@@ -6,8 +6,7 @@ import { join, resolve } from 'node:path';
 import type { Plan } from '@vadc/dsl';
 import { assignWeights, createModel, loadCheckpoint, type MaskedAutoencoder } from '@vadc/runtime';
 import { UsageError } from '../command.ts';
-import { checkpointPath } from './execute-run.ts';
-import { readRun, type RunFolder } from './run-folder.ts';
+import { checkpointPath, readRun, type RunFolder } from './run-folder.ts';
 
 /** The run folder `folder` (relative to `cwd`) and its plan; a usage error when it is not a trained run. */
 export async function readTrainedRun(folder: string, cwd: string): Promise<{ run: RunFolder; plan: Plan }> {

@@ -22,12 +22,13 @@ export async function sha256Hex(text: string): Promise<string> {
 }
 
 /**
- * The Plan as hashed: `runtime.train_engine` counts only when it is not the default `tfjs`, so Plans (and run
- * folders) from before the key existed keep their hashes.
+ * The Plan as hashed: `runtime.train_engine` counts only when it is not the default `tfjs`, and
+ * `scoring.calibration` only when it is set, so Plans (and run folders) from before the keys existed keep their hashes.
  */
 function hashedPlan(plan: Plan): Record<string, unknown> {
   const { train_engine: engine, ...runtime } = plan.runtime;
-  return { ...plan, runtime: engine === undefined || engine === 'tfjs' ? runtime : plan.runtime };
+  const { calibration, ...scoring } = plan.scoring;
+  return { ...plan, scoring: calibration === undefined || calibration === null ? scoring : plan.scoring, runtime: engine === undefined || engine === 'tfjs' ? runtime : plan.runtime };
 }
 
 /** The Plan's content hash (64 hex digits). */

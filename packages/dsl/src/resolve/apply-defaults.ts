@@ -5,7 +5,7 @@ import { errorAt, type Diagnostic } from '../diagnostics.ts';
 import { basenamePath } from '../reader.ts';
 import { childOf, cloneNode, mergeNodes, nodeFromValue, type MapNode, type RecipeNode } from '../parse/recipe-node.ts';
 import { STAGE_KINDS } from '../validate/schema.ts';
-import { defaultStages, gaussianSmoothingDefaults, sectionDefaults, stageDefaults, syntheticDataDefaults } from './defaults.ts';
+import { calibrationDefaults, defaultStages, gaussianSmoothingDefaults, sectionDefaults, stageDefaults, syntheticDataDefaults } from './defaults.ts';
 import { positionOf } from './positions.ts';
 
 /** The user's tree completed with defaults (origin 'default'), plus errors for stages whose kind cannot be inferred. */
@@ -21,6 +21,7 @@ export function applyDefaults(user: MapNode, topFile: string): { tree: RecipeNod
   const writesSynthetic = childOf(childOf(user, 'data'), 'synthetic')?.kind === 'map';
   defaults.data.synthetic = scalarAt('data', 'dataset') === 'synthetic' || writesSynthetic ? structuredClone(syntheticDataDefaults) : null;
   defaults.scoring.smoothing = scalarAt('scoring', 'smoothing', 'kind') === 'none' ? { kind: 'none' } : { ...gaussianSmoothingDefaults };
+  defaults.scoring.calibration = childOf(childOf(user, 'scoring'), 'calibration')?.kind === 'map' ? { ...calibrationDefaults } : null;
 
   const userStages = user.entries.get('stages');
   const stageItems: unknown[] = [];
