@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { calibrateThreshold } from './calibration.ts';
 import { EventTracker, frameDecisions, frameEvents } from './events.ts';
+import { operatingPoint } from './operating-point.ts';
 import { smoothScores, StreamingSmoother } from './smoothing.ts';
 
 describe('frame events', () => {
@@ -72,5 +73,20 @@ describe('calibrateThreshold', () => {
     expect(() => calibrateThreshold([[]], { kind: 'percentile', value: 99 }, 25)).toThrow(expect.objectContaining({ code: 'EMPTY_INPUT' }));
     expect(() => calibrateThreshold(videos, { kind: 'percentile', value: 0 }, 25)).toThrow(expect.objectContaining({ code: 'INVALID_OPTION' }));
     expect(() => calibrateThreshold([[1, Number.NaN]], { kind: 'percentile', value: 50 }, 25)).toThrow(expect.objectContaining({ code: 'NON_FINITE_SCORE', details: { index: 0, frame: 1 } }));
+  });
+});
+
+describe('operatingPoint', () => {
+  it('counts frame rates, false-alarm events and missed abnormal intervals', () => {
+    // Video A: abnormal frames 2-3; events above 0.5 at 0-0 (false alarm) and 2-4 (hit). Video B: abnormal 1, missed.
+    const videos = [
+      { labels: [0, 0, 1, 1, 0, 0], scores: [0.9, 0.1, 0.8, 0.7, 0.6, 0.2] },
+      { labels: [0, 1, 0], scores: [0.1, 0.2, 0.1] },
+    ];
+    const point = operatingPoint(videos, 0.5, 9 / 60); // 9 frames at 0.15 fps: one minute
+    expect(point).toEqual({
+      threshold: 0.5, truePositiveRate: 2 / 3, falsePositiveRate: 2 / 6, falseAlarms: 1, missedIntervals: 1, intervals: 2, falseAlarmsPerMinute: 1,
+    });
+    expect(() => operatingPoint([{ labels: [0], scores: [] }], 0, 25)).toThrow(expect.objectContaining({ code: 'LENGTH_MISMATCH', details: { index: 0 } }));
   });
 });

@@ -36,3 +36,4 @@ export {
 export { pixelAuc, type PixelFrame } from './pixel-auc.ts';
 export { EventTracker, frameDecisions, frameEvents, type AnomalyEvent } from './events.ts';
 export { calibrateThreshold, type CalibrationResult, type CalibrationTarget } from './calibration.ts';
+export { operatingPoint, type LabelledScores, type OperatingPoint } from './operating-point.ts';

@@ -44,8 +44,8 @@ describe('renderReport', () => {
     expect(html).not.toContain('data-plot=');
     expect(html).not.toContain('<img');
     const notes = html.match(/<p class="missing">Not available: [^<]+<\/p>/g) ?? [];
-    // scores, frames, ROC, RBDC/TBDC, sweep, speed, training
-    expect(notes).toHaveLength(7);
+    // per video, operating points, scores, frames, ROC, RBDC/TBDC, sweep, speed, training
+    expect(notes).toHaveLength(9);
   });
 
   it('turns a section with malformed data into a note instead of failing', () => {

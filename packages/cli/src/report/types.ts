@@ -158,6 +158,8 @@ export interface ReportFrame {
   height: number;
   /** Final score of this frame, shown in the caption. */
   score?: number;
+  /** Why it is shown, e.g. "best detection", "false alarm", "miss" (at the calibrated threshold). */
+  kind?: string;
   /** Ground-truth abnormal regions, inclusive [x1, y1, x2, y2]. */
   boxes?: ReportBox[];
   input?: ReportImage;
@@ -186,6 +188,10 @@ export interface ReportPhaseSpeed {
 export interface ReportSpeed {
   backend: string;
   threads?: number | null;
+  /** What computed the training gradients, e.g. "onnx (onnxruntime-node 1.30.0)". */
+  trainEngine?: string;
+  /** What scored the test split, e.g. "tfjs on wasm". */
+  scoringEngine?: string;
   training?: ReportPhaseSpeed;
   inference?: ReportPhaseSpeed;
 }
@@ -200,8 +206,42 @@ export interface ReportTrainingCurve {
   values: ArrayLike<number>;
 }
 
+/** One test video's row of the per-video table. */
+export interface ReportVideoRow {
+  name: string;
+  frames: number;
+  /** Share of frames labelled abnormal. */
+  anomalousShare: number | null;
+  /** Padded (official) and clean (unpadded; null for a video with one class) frame AUC. */
+  aucPadded: number | null;
+  aucClean: number | null;
+}
+
+/** What one threshold does on the test split (frame rates, false-alarm events, missed abnormal intervals). */
+export interface ReportOperatingPoint {
+  /** Where the threshold comes from, e.g. "calibrated" or "95th percentile of test scores". */
+  label: string;
+  threshold: number;
+  truePositiveRate: number | null;
+  falsePositiveRate: number | null;
+  falseAlarms: number;
+  missedIntervals: number;
+  intervals: number;
+  falseAlarmsPerMinute: number;
+}
+
+/** The operating-point view: the calibrated threshold (when the run has one) beside score quantiles. */
+export interface ReportDecisions {
+  /** How the calibrated threshold was chosen, or null when the run has no calibration. */
+  calibration: string | null;
+  fps: number;
+  points: ReportOperatingPoint[];
+}
+
 /** Everything report.html shows. Only `run` and `metrics` are required. */
 export interface ReportData {
+  perVideo?: ReportVideoRow[];
+  decisions?: ReportDecisions;
   run: ReportRun;
   metrics: ReportMetrics;
   videos?: ReportVideo[];

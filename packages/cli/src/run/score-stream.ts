@@ -61,11 +61,16 @@ export interface StreamSummary {
   frames_per_second: number;
   /** From a frame's arrival to its decision (includes the lookahead and smoothing lag), milliseconds. */
   latency_ms: { min: number; median: number; max: number };
+  /** From the arrival of the last frame a decision waited for to the decision: the computing part of the latency. */
+  processing_ms: { min: number; median: number; max: number };
+  /** Peak resident memory of the process, MiB. */
+  peak_rss_mib: number;
   /** Frames a decision waits for after its own: context / motion lookahead plus the smoothing lag. */
   lag_frames: number;
 }
 
 const quantile = (sorted: number[], q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? 0;
+const round = (value: number) => Number(value.toFixed(1));
 
 /** Scores a live stream until it ends (or maxFrames); prints events and a summary as JSON lines. */
 export async function scoreStream(detector: Detector, input: string, options: StreamOptions): Promise<StreamSummary> {
@@ -78,6 +83,8 @@ export async function scoreStream(detector: Detector, input: string, options: St
   const lookahead = Math.max(0, plan.data.motion.step, ...plan.data.context);
   const arrivals: number[] = [];
   const latencies: number[] = [];
+  const processing: number[] = [];
+  let lag = lookahead;
   let decided = 0;
   let events = 0;
   const line = (value: object) => options.write(`${JSON.stringify(value)}\n`);
@@ -86,6 +93,7 @@ export async function scoreStream(detector: Detector, input: string, options: St
     for (const score of smoothed) {
       const frame = decided++;
       latencies.push(now - arrivals[frame]!);
+      processing.push(now - arrivals[Math.min(frame + lag, arrivals.length - 1)]!);
       const closed = tracker.push(frame, score);
       if (closed !== null) {
         events++;
@@ -96,6 +104,7 @@ export async function scoreStream(detector: Detector, input: string, options: St
     }
   };
   try {
+    lag = lookahead + smoother.lag;
     const [height, width] = await stream.resolution();
     options.log(`stream ${input}: ${width}x${height}, scored as "${video}"; a decision waits ${lookahead} + ${smoother.lag} frames (lookahead + smoothing)`);
     for await (const { batch, arrivals: times } of liveTestBatches(stream, plan, options.maxBatch ?? plan.scoring.batch)) {
@@ -115,13 +124,15 @@ export async function scoreStream(detector: Detector, input: string, options: St
   } finally {
     stream.close();
   }
-  const sorted = [...latencies].sort((a, b) => a - b);
+  const spread = (values: number[]) => {
+    const sorted = [...values].sort((a, b) => a - b);
+    return { min: round(sorted[0] ?? 0), median: round(quantile(sorted, 0.5)), max: round(sorted.at(-1) ?? 0) };
+  };
   const seconds = arrivals.length > 0 ? (performance.now() - arrivals[0]!) / 1000 : 0;
-  const round = (value: number) => Number(value.toFixed(1));
   const summary: StreamSummary = {
     type: 'summary', video, frames: decided, events, frames_per_second: round(seconds > 0 ? decided / seconds : 0),
-    latency_ms: { min: round(sorted[0] ?? 0), median: round(quantile(sorted, 0.5)), max: round(sorted.at(-1) ?? 0) },
-    lag_frames: lookahead + smoother.lag,
+    latency_ms: spread(latencies), processing_ms: spread(processing), peak_rss_mib: Math.round(process.resourceUsage().maxRSS / 1024),
+    lag_frames: lag,
   };
   line(summary);
   return summary;
