@@ -38,8 +38,9 @@ export async function readCalibration(runDirectory: string): Promise<Calibration
 
 /** A one-line account of a calibration: target, footage, fps. */
 export function describeCalibration(record: CalibrationRecord): string {
-  const footage = record.source === 'held-out' ? 'held-out training videos' : 'normal footage';
-  return `${record.target.kind} ${record.target.value} on ${record.videos.length} ${footage} (${record.frames} frames at ${record.fps} fps)`;
+  const count = record.videos.length;
+  const footage = `${record.source === 'held-out' ? 'held-out training' : 'normal'} video${count === 1 ? '' : 's'}`;
+  return `${record.target.kind} ${record.target.value} on ${count} ${footage} (${record.frames} frames at ${record.fps} fps)`;
 }
 
 /** The calibration as a package stores it. */

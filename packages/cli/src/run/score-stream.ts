@@ -85,6 +85,7 @@ export async function scoreStream(detector: Detector, input: string, options: St
   const latencies: number[] = [];
   const processing: number[] = [];
   let lag = lookahead;
+  let latest = 0;
   let decided = 0;
   let events = 0;
   const line = (value: object) => options.write(`${JSON.stringify(value)}\n`);
@@ -93,7 +94,7 @@ export async function scoreStream(detector: Detector, input: string, options: St
     for (const score of smoothed) {
       const frame = decided++;
       latencies.push(now - arrivals[frame]!);
-      processing.push(now - arrivals[Math.min(frame + lag, arrivals.length - 1)]!);
+      processing.push(now - latest);
       const closed = tracker.push(frame, score);
       if (closed !== null) {
         events++;
@@ -107,8 +108,9 @@ export async function scoreStream(detector: Detector, input: string, options: St
     lag = lookahead + smoother.lag;
     const [height, width] = await stream.resolution();
     options.log(`stream ${input}: ${width}x${height}, scored as "${video}"; a decision waits ${lookahead} + ${smoother.lag} frames (lookahead + smoothing)`);
-    for await (const { batch, arrivals: times } of liveTestBatches(stream, plan, options.maxBatch ?? plan.scoring.batch)) {
+    for await (const { batch, arrivals: times, latestArrival } of liveTestBatches(stream, plan, options.maxBatch ?? plan.scoring.batch)) {
       arrivals.push(...times);
+      latest = latestArrival;
       const outputs = await detector.infer(batch, video);
       const patchMaps = combinePatchMaps(patchComponents(outputs, plan.scoring.errors), plan.scoring.weights);
       const scores = frameScores({ frameCount: batch.size, components: frameComponents(outputs, plan.scoring.errors), patchMaps }, plan.scoring);

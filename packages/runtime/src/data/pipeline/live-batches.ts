@@ -13,6 +13,8 @@ import { createResizer } from './resize.ts';
 export interface LiveBatch {
   batch: TestBatch;
   arrivals: number[];
+  /** Arrival of the newest frame received when the batch was built (the one that made its last sample ready). */
+  latestArrival: number;
 }
 
 /**
@@ -33,6 +35,7 @@ export async function* liveTestBatches(stream: FrameStream, plan: Plan, maxBatch
   const resized = new Map<number, Uint8Array>();
   const arrivals = new Map<number, number>();
   let received = 0;
+  let latestArrival = 0;
   let ended = false;
   let next = 0;
   const ready = (frame: number) => (ended ? frame < received : frame + lookahead < received);
@@ -52,6 +55,7 @@ export async function* liveTestBatches(stream: FrameStream, plan: Plan, maxBatch
         for (const frame of frames) {
           native.set(received, frame.rgb);
           arrivals.set(received, frame.arrived);
+          latestArrival = frame.arrived;
           received++;
         }
       }
@@ -79,6 +83,6 @@ export async function* liveTestBatches(stream: FrameStream, plan: Plan, maxBatch
         arrivals.delete(index);
       }
     }
-    yield { batch, arrivals: times };
+    yield { batch, arrivals: times, latestArrival };
   }
 }
