@@ -3,6 +3,8 @@
 // absent and then renders as a short "not available" note.
 // Per-frame arrays accept plain arrays or typed arrays (the runtime hands over Float32Array), hence ArrayLike.
 
+import type { OperatingPoint } from '@vadc/metrics';
+
 /** The metric keys of metrics.json, in the order the report's table lists them. */
 export const REPORT_METRIC_NAMES = ['micro_auc', 'macro_auc', 'macro_auc_clean', 'rbdc', 'tbdc', 'pixel_auc'] as const;
 
@@ -217,18 +219,8 @@ export interface ReportVideoRow {
   aucClean: number | null;
 }
 
-/** What one threshold does on the test split (frame rates, false-alarm events, missed abnormal intervals). */
-export interface ReportOperatingPoint {
-  /** Where the threshold comes from, e.g. "calibrated" or "95th percentile of test scores". */
-  label: string;
-  threshold: number;
-  truePositiveRate: number | null;
-  falsePositiveRate: number | null;
-  falseAlarms: number;
-  missedIntervals: number;
-  intervals: number;
-  falseAlarmsPerMinute: number;
-}
+/** What one threshold does on the test split (@vadc/metrics operatingPoint), and where the threshold comes from, e.g. "calibrated". */
+export type ReportOperatingPoint = OperatingPoint & { label: string };
 
 /** The operating-point view: the calibrated threshold (when the run has one) beside score quantiles. */
 export interface ReportDecisions {
