@@ -88,14 +88,14 @@ describe('vadc run', () => {
     for (const name of ['micro_auc', 'macro_auc', 'rbdc', 'tbdc', 'pixel_auc']) expect(after[name], name).toBe(before[name]);
   });
 
-  it('exports the trained model as an ONNX graph that onnxruntime loads', async () => {
+  it('exports the trained model as a package whose portable ONNX graph onnxruntime loads', async () => {
     const { io } = capture(workspace);
     expect(await runCli(['export', runDirectory, '--format', 'tflite'], io)).toBe(2);
-    expect(await runCli(['export', runDirectory, '--format', 'onnx', '--out', 'tiny.onnx'], io)).toBe(0);
+    expect(await runCli(['export', runDirectory, '--format', 'onnx', '--out', 'tiny-package', '--portable'], io)).toBe(0);
     const { loadOnnxRuntime } = await import('@vadc/runtime');
     const ort = await loadOnnxRuntime();
-    const session = await ort.InferenceSession.create(new Uint8Array(await readFile(join(workspace, 'tiny.onnx'))));
-    expect([...session.inputNames].sort()).toEqual(['keep_index', 'patches', 'restore_index']);
+    const session = await ort.InferenceSession.create(new Uint8Array(await readFile(join(workspace, 'tiny-package', 'model.onnx'))));
+    expect([...session.inputNames].sort()).toEqual(['frames', 'keep_index', 'restore_index']);
     expect(session.outputNames).toEqual(expect.arrayContaining(['teacher', 'student']));
   });
 

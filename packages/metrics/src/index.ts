@@ -7,6 +7,7 @@ export {
   normalizeScores,
   resolveSmoothing,
   smoothScores,
+  StreamingSmoother,
   type GaussianSmoothing,
   type SmoothingPreset,
   type SmoothingSpec,
@@ -33,3 +34,6 @@ export {
   type MapRegion,
 } from './map-detection.ts';
 export { pixelAuc, type PixelFrame } from './pixel-auc.ts';
+export { EventTracker, frameDecisions, frameEvents, type AnomalyEvent } from './events.ts';
+export { calibrateThreshold, type CalibrationResult, type CalibrationTarget } from './calibration.ts';
+export { operatingPoint, type LabelledScores, type OperatingPoint } from './operating-point.ts';

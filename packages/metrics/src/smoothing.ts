@@ -116,3 +116,60 @@ export function normalizeScores(scores: ArrayLike<number>): Float64Array {
   }
   return output;
 }
+
+/**
+ * `smoothScores` one frame at a time, for live streams: `push(score)` returns the smoothed values that became
+ * final (output t needs input up to t + `lag`), `end()` the rest (the stream's end is the official zero padding).
+ * Pushing a whole video and ending gives exactly `smoothScores` of it, sum order included; the memory held is the
+ * filter's width.
+ */
+export class StreamingSmoother {
+  /** Frames of input an output waits for (0 without smoothing). */
+  readonly lag: number;
+  private readonly kernel: Float64Array | null;
+  private readonly padding: number;
+  private readonly window: number[] = [];
+  private seen = 0;
+  private emitted = 0;
+
+  constructor(smoothing: GaussianSmoothing | null) {
+    this.kernel = smoothing === null ? null : gaussianKernel(smoothing);
+    this.padding = this.kernel === null ? 0 : Math.floor(this.kernel.length / 2);
+    this.lag = this.kernel === null ? 0 : this.kernel.length - 1 - this.padding;
+  }
+
+  /** Adds the next frame's score; returns the smoothed scores that are now final, in frame order. */
+  push(score: number): number[] {
+    this.window.push(score);
+    this.seen++;
+    const out: number[] = [];
+    while (this.emitted + this.lag < this.seen) out.push(this.output(this.emitted++, Infinity));
+    this.trim();
+    return out;
+  }
+
+  /** Ends the stream: the remaining smoothed scores (zeros stand for the frames after the last). */
+  end(): number[] {
+    const out: number[] = [];
+    while (this.emitted < this.seen) out.push(this.output(this.emitted++, this.seen));
+    return out;
+  }
+
+  // Output t over the window, which holds inputs from index `seen - window.length` on; inputs at or past `length` are 0.
+  private output(t: number, length: number): number {
+    const first = this.seen - this.window.length;
+    if (this.kernel === null) return this.window[t - first]!;
+    let sum = 0;
+    const from = Math.max(0, this.padding - t);
+    const to = Math.min(this.kernel.length, length + this.padding - t);
+    for (let i = from; i < to; i++) sum += this.window[t + i - this.padding - first]! * this.kernel[i]!;
+    return sum;
+  }
+
+  // Keeps the inputs the next outputs can still reach: from emitted - padding on.
+  private trim(): void {
+    const first = this.seen - this.window.length;
+    const keepFrom = Math.max(0, this.emitted - this.padding);
+    if (keepFrom > first) this.window.splice(0, keepFrom - first);
+  }
+}

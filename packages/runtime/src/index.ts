@@ -32,7 +32,7 @@ export { readMat, writeMat, maskToMat, matToMask, type MatValue, type MatNumeric
 export { decodeBmp, encodeBmp, type RgbImage } from './data/formats/bmp.ts';
 export { decodePng } from './data/formats/png.ts';
 export { readImageFile, probeImageFile, IMAGE_EXTENSIONS } from './data/formats/image.ts';
-export { ffmpegPath, probeVideo, decodeVideoToFile, encodeVideo, type VideoProbe } from './data/formats/video.ts';
+export { ffmpegPath, probeVideo, decodeVideoToFile, encodeVideo, openVideoEncoder, runFfmpeg, type VideoEncoder, type VideoProbe } from './data/formats/video.ts';
 export { parseMatlabFrameLists } from './data/formats/matlab-text.ts';
 
 // Scoring: per-frame components, their combination, per-video streaming (issue 5, scoring).
@@ -68,7 +68,7 @@ export { GradientWorkers } from './train/gradient-workers.ts';
 // ONNX: export the model as an ONNX graph, score and train with onnxruntime-node (optional dependency) (issue 7).
 export { exportOnnx, onnxTokenGrid, ONNX_NAMES, type OnnxExportOptions, type OnnxTokenGrid } from './onnx/export-onnx.ts';
 export { SCORING_NAMES } from './onnx/scoring-graph.ts';
-export { createOnnxInference, testTimeMask, type OnnxInference, type OnnxInferenceOptions, type OnnxOutputs, type OnnxPatchSummaries } from './onnx/onnx-inference.ts';
+export { createOnnxInference, openOnnxScoring, onnxScoringModel, testTimeMask, type OnnxScoringModel, type OnnxInference, type OnnxInferenceOptions, type OnnxOutputs, type OnnxPatchSummaries } from './onnx/onnx-inference.ts';
 export { loadOnnxRuntime, onnxRuntimeAvailable } from './onnx/onnxruntime.ts';
 export { OnnxTrainer, dropoutMask, type OnnxTrainerOptions } from './onnx/onnx-training.ts';
 export { buildTrainingGraph, TRAINING_NAMES, type TrainingGraph, type TrainingGraphSpec, type DropoutSite } from './onnx/training-graph.ts';
@@ -76,3 +76,6 @@ export { OnnxError, type OnnxErrorCode } from './onnx/onnx-error.ts';
 
 // Seeded random numbers (stepGradients takes one; `vadc bench` drives it directly) (issue 7, bench).
 export { Random, type RandomState } from './random.ts';
+export { buildModelPackage, checkModelManifest, openModelPackage, MODEL_PACKAGE_FORMAT, MODEL_PACKAGE_VERSION, type ModelManifest, type ModelPackageInput, type PackageThreshold } from './onnx/model-package.ts';
+export { ffmpegFrameStream, rawFrameStream, type FrameStream, type FrameStreamOptions, type ReceivedFrame } from './data/formats/frame-stream.ts';
+export { liveTestBatches, type LiveBatch } from './data/pipeline/live-batches.ts';

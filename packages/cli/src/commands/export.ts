@@ -1,35 +1,55 @@
-// `vadc export <run> --format onnx [--out file]`: the run's trained model as a portable ONNX graph (opset 17) for
-// onnxruntime or any other ONNX runtime. Inputs: patches [B, L, p*p*C], keep_index and restore_index (int64, the
-// test-time mask as flat gather indices); outputs: teacher and student [B, L, p*p*(F+A)] (+ classifier_logit).
+// `vadc export <run>`: the run's trained model as a model package: model.onnx (the scoring graph: frames in,
+// per-patch summaries out, opset 17) and vadc-model.json (input size, context, motion, masking, scoring weights,
+// smoothing, the calibrated threshold, recipe hash, dataset fingerprint). `vadc score <package> ...` runs it.
 import { join, resolve } from 'node:path';
-import { exportOnnx } from '@vadc/runtime';
+import type { Plan } from '@vadc/dsl';
+import { buildModelPackage, describeBackend, selectBackend } from '@vadc/runtime';
 import { EXIT_OK, UsageError, type Command } from '../command.ts';
-import { writeFileAtomic } from '../run/files.ts';
+import { packageThreshold, readCalibration } from '../run/calibration-file.ts';
+import { MANIFEST_FILE, writeModelPackage } from '../run/model-package.ts';
 import { loadTrainedModel, readTrainedRun } from '../run/trained-run.ts';
 
 export const exportCommand: Command = {
   name: 'export',
-  summary: 'Write a run\'s trained model as an ONNX graph',
-  usage: 'vadc export <run-folder> --format onnx [--out model.onnx]',
-  options: { format: { type: 'string' }, out: { type: 'string' } },
+  summary: 'Write a run\'s trained model as a model package (ONNX graph + manifest)',
+  usage: 'vadc export <run-folder> [--format onnx] [--out folder] [--portable] [--backend b]',
+  options: { format: { type: 'string' }, out: { type: 'string' }, portable: { type: 'boolean' }, backend: { type: 'string' } },
   help: {
-    description: 'Writes the trained model of a run as a portable ONNX graph (opset 17): inputs patches [B, L, p*p*C], keep_index and restore_index; outputs teacher and student. Prints the file written on stdout.',
+    description: 'Writes the run\'s trained model as a model package folder: model.onnx, the scoring graph (frames in, per-patch ' +
+      'errors and anomaly map out, ONNX opset 17), and vadc-model.json, everything needed around it (input size, context ' +
+      'offsets, value scaling, motion step, test-time masking, scoring weights and pooling, smoothing, the calibrated ' +
+      'threshold of `vadc calibrate`, recipe hash, dataset fingerprint). `vadc score <package> <input>` scores with it on ' +
+      'onnxruntime with the same numbers as `vadc score <run> <input> --engine onnx`. The package path goes to stdout.',
     options: {
-      format: 'the format to write; onnx is the one there is (required)',
-      out: 'file to write (default: <run-folder>/model.onnx)',
+      format: 'onnx (the only format, and the default)',
+      out: 'the package folder to write (default <run-folder>/package)',
+      portable: 'attention as standard ONNX ops, for runtimes other than onnxruntime (default: onnxruntime\'s fused attention, faster)',
+      backend: 'TF.js backend that loads the checkpoint (default the recipe\'s runtime.backend)',
     },
-    examples: ['vadc export runs/quickstart/latest --format onnx', 'vadc export runs/quickstart/latest --format onnx --out /tmp/quickstart.onnx'],
+    examples: ['vadc export runs/quickstart/latest', 'vadc export runs/quickstart/latest --out deploy/quickstart --portable'],
   },
   async run(args, io) {
     const [folder, ...extra] = args.positionals;
     if (folder === undefined || extra.length > 0) throw new UsageError('give exactly one run folder');
-    if (args.values.format !== 'onnx') throw new UsageError(`--format must be onnx${typeof args.values.format === 'string' ? `, not "${args.values.format}"` : ''}`);
+    const format = args.values.format ?? 'onnx';
+    if (format !== 'onnx') throw new UsageError(`--format must be onnx, not "${String(format)}"`);
     const { run, plan } = await readTrainedRun(folder, io.cwd);
+    // A fresh process has no TF.js backend yet: the checkpoint's weights need one to become tensors.
+    const backend = await selectBackend((typeof args.values.backend === 'string' ? args.values.backend : plan.runtime.backend) as Plan['runtime']['backend'], { threads: plan.runtime.threads });
+    io.stderr(`backend: ${describeBackend(backend)}\n`);
     const model = await loadTrainedModel(run, plan);
-    const bytes = exportOnnx(model, plan);
-    const out = resolve(io.cwd, typeof args.values.out === 'string' ? args.values.out : join(run.directory, 'model.onnx'));
-    await writeFileAtomic(out, bytes);
-    io.stdout(`${out}: ${bytes.length} bytes, ONNX opset 17, inputs patches [B, ${plan.data.size[0] / plan.model.patch * (plan.data.size[1] / plan.model.patch)}, ${plan.model.patch ** 2 * 3 * plan.data.context.length}] + keep_index + restore_index\n`);
+    const calibration = await readCalibration(run.directory);
+    const { graph, manifest } = buildModelPackage(model, plan, {
+      recipeHash: run.record.hash,
+      datasetFingerprint: run.record.datasetFingerprint?.digest ?? null,
+      threshold: packageThreshold(calibration),
+      fusedAttention: args.values.portable !== true,
+    });
+    const out = resolve(io.cwd, typeof args.values.out === 'string' ? args.values.out : join(run.directory, 'package'));
+    await writeModelPackage(out, graph, manifest);
+    if (calibration === null) io.stderr('note: the run has no calibration (vadc calibrate), so the package carries no threshold\n');
+    io.stdout(`${out}: ${manifest.graph} (${graph.length} bytes, ONNX opset 17, input frames [B, ${plan.data.size.join(', ')}, ${manifest.model.inputChannels}]) + ${MANIFEST_FILE}` +
+      `${manifest.threshold ? ` (threshold ${manifest.threshold.value.toPrecision(6)})` : ''}\n`);
     return EXIT_OK;
   },
 };

@@ -1,5 +1,6 @@
 // The explicit list of `vadc` subcommands: a new command is one file in this folder plus one line here.
 import type { Command } from '../command.ts';
+import { calibrateCommand } from './calibrate.ts';
 import { compareCommand } from './compare.ts';
 import { evalCommand } from './eval.ts';
 import { exportCommand } from './export.ts';
@@ -13,4 +14,4 @@ import { sweepCommand } from './sweep.ts';
 import { validateCommand } from './validate.ts';
 import { benchCommand } from './bench.ts';
 
-export const commands: Command[] = [runCommand, trainCommand, evalCommand, exportCommand, compareCommand, dataCommand, validateCommand, renderCommand, schemaCommand, metricsCommand, benchCommand, sweepCommand, scoreCommand];
+export const commands: Command[] = [runCommand, trainCommand, evalCommand, exportCommand, compareCommand, dataCommand, validateCommand, renderCommand, schemaCommand, metricsCommand, benchCommand, sweepCommand, scoreCommand, calibrateCommand];

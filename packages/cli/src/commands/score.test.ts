@@ -1,5 +1,6 @@
 // `vadc score` with a tiny trained run: a test video written out as a folder of PNG frames scores exactly as
-// `vadc run` / `vadc eval` scored it, and --draw writes a decodable PNG per frame with the regions drawn.
+// `vadc run` / `vadc eval` scored it, and --draw writes a decodable PNG per frame with the regions of abnormal frames
+// drawn and normal frames untouched. (deploy.test.ts runs score, export and calibrate as separate processes.)
 import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, readdir, readFile, readlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -9,7 +10,7 @@ import type { Plan } from '@vadc/dsl';
 import { decodePng, encodeVideo, openDataset, type VideoSource } from '@vadc/runtime';
 import { runCli } from '../cli.ts';
 import { encodePng } from '../report/png.ts';
-import { percentile } from './score.ts';
+import { percentile } from '../run/draw-frames.ts';
 import { tinyRecipe } from '../test-recipe.ts';
 
 const RECIPE = tinyRecipe({ name: 'scored', dataSeed: 4, trainVideos: 1, frames: 14, walkers: [1, 2], scoring: '{ batch: 4 }', metrics: ['micro_auc'] });
@@ -73,15 +74,18 @@ describe('vadc score', () => {
     expect(scored.slice(1).map(withoutLabel)).toEqual(fromRun.map(withoutLabel));
   }, 120_000);
 
-  it('draws the regions above the 99th percentile into decodable PNG frames', async () => {
+  it('draws the regions above the 99th percentile of the map into every abnormal frame', async () => {
     const target = join(workspace, 'drawn');
     const { io, out, err } = capture(workspace);
-    expect(await runCli(['score', runDirectory, frames, '--out', 'drawn', '--draw'], io), err.join('')).toBe(0);
-    expect(out.join('')).toMatch(/above \S+ \(the 99th percentile/);
+    // Every frame above a threshold of -1e9: all abnormal; without a calibration, the map threshold is the 99th percentile.
+    expect(await runCli(['score', runDirectory, frames, '--out', 'drawn', '--draw', '--threshold=-1e9'], io), err.join('')).toBe(0);
+    expect(out.join('')).toMatch(/regions boxed in abnormal frames \(map threshold \S+\)/);
+    expect(err.join('')).toContain('(from --threshold)');
     const files = (await readdir(join(target, 'frames'))).sort();
     expect(files).toHaveLength(14);
     expect(files[0]).toBe('0000.png');
-    const regions = JSON.parse(await readFile(join(target, 'regions.json'), 'utf8')) as { frames: Array<{ frame: number; boxes: Array<{ box: number[] }> }> };
+    const regions = JSON.parse(await readFile(join(target, 'regions.json'), 'utf8')) as { frames: Array<{ frame: number; abnormal: boolean; boxes: Array<{ box: number[] }> }> };
+    expect(regions.frames.every((entry) => entry.abnormal)).toBe(true);
     const drawn = regions.frames.find((entry) => entry.boxes.length > 0)!;
     expect(drawn).toBeDefined(); // 1% of the patches lie above the 99th percentile
     const image = await decodePng(new Uint8Array(await readFile(join(target, 'frames', `${String(drawn.frame).padStart(4, '0')}.png`))));
@@ -90,10 +94,10 @@ describe('vadc score', () => {
     expect(Array.from(image.data.subarray((y1 * image.width + x1) * 3, (y1 * image.width + x1) * 3 + 3))).toEqual([255, 0, 0]);
   }, 120_000);
 
-  it('draws nothing above a threshold no patch reaches: the frames are the input frames', async () => {
+  it('draws nothing when no frame is abnormal: the frames are the input frames', async () => {
     const { io, out } = capture(workspace);
     expect(await runCli(['score', runDirectory, frames, '--out', 'high', '--draw', '--threshold', '1e9'], io)).toBe(0);
-    expect(out.join('')).toContain('(from --threshold)');
+    expect(out.join('')).toContain('0 abnormal in 0 events');
     const image = await decodePng(new Uint8Array(await readFile(join(workspace, 'high', 'frames', '0005.png'))));
     expect(Buffer.from(image.data).equals(Buffer.from(await video.readFrame(5)))).toBe(true);
   }, 120_000);
@@ -105,6 +109,9 @@ describe('vadc score', () => {
     expect(empty.err.join('')).toMatch(/holds no image files/);
     const bad = capture(workspace);
     expect(await runCli(['score', runDirectory, frames, '--threshold', 'high'], bad.io)).toBe(2);
+    const undecided = capture(workspace);
+    expect(await runCli(['score', runDirectory, frames, '--draw'], undecided.io)).toBe(2);
+    expect(undecided.err.join('')).toMatch(/needs a threshold: run vadc calibrate/);
     expect(existsSync(join(workspace, 'runs', 'scored', 'latest'))).toBe(true);
   });
 

@@ -1,137 +1,110 @@
-// `vadc score <run> <video-or-folder>`: per-frame anomaly scores of any video file or folder of frames with a trained
-// run's model; no labels needed. The input goes through the run's own data pipeline (resize, context, motion) as a
-// one-video test split, so a test video of the run's dataset gets exactly the numbers `vadc eval` gives it.
-// With --draw, each frame is written as a PNG with the abnormal regions drawn: connected components of the frame's
-// patch-level anomaly map above a threshold (--threshold, or the 99th percentile of the video's map values).
-import { readdir, stat } from 'node:fs/promises';
-import { basename, dirname, extname, join, resolve } from 'node:path';
-import type { Plan } from '@vadc/dsl';
-import { regionsFromMap, type MapRegion } from '@vadc/metrics';
-import {
-  DataPipeline, describeBackend, IMAGE_EXTENSIONS, inferBatch, naturalCompare,
-  openImageSequence, openVideoFile, scoreVideo, selectBackend, type VideoScores, type VideoSource,
-} from '@vadc/runtime';
+// `vadc score <run-or-package> <input>`: per-frame anomaly scores of a video file, a frame folder or a live stream,
+// with a trained run or a model package; no labels needed. Frame scores are smoothed as `eval` smooths them and,
+// with the calibrated threshold (`vadc calibrate`) or --threshold, each frame is decided normal / abnormal and
+// abnormal frames are grouped into events. The work is run/score-input.ts (files) and run/score-stream.ts (streams).
+import { join, resolve } from 'node:path';
 import { EXIT_OK, UsageError, type Command } from '../command.ts';
-import { encodePng } from '../report/png.ts';
+import { openDetector } from '../run/detector.ts';
+import { drawFrames, percentile } from '../run/draw-frames.ts';
+import { decisionsCsv, eventsCsv, eventsJson } from '../run/events-output.ts';
 import { writeFileAtomic, writeJsonAtomic } from '../run/files.ts';
+import { openInput } from '../run/open-input.ts';
 import { startProgress } from '../run/progress.ts';
-import { loadTrainedModel, readTrainedRun } from '../run/trained-run.ts';
+import { scoreInput } from '../run/score-input.ts';
+import { isStreamInput, parseFrameSize, scoreStream } from '../run/score-stream.ts';
 import { scoresCsv } from '../run/scores-csv.ts';
+import { engineOption } from './run.ts';
 
-/** The video file or frame folder as a VideoSource named after it (the name also seeds test-time masking). */
-async function openInput(path: string, cacheDir: string): Promise<VideoSource> {
-  const info = await stat(path).catch(() => null);
-  if (info === null) throw new UsageError(`no such video file or frame folder: ${path}`);
-  if (!info.isDirectory()) return openVideoFile(basename(path, extname(path)), path, cacheDir, null);
-  const files = (await readdir(path)).filter((file) => IMAGE_EXTENSIONS.includes(extname(file).toLowerCase())).sort(naturalCompare);
-  if (files.length === 0) throw new UsageError(`${path} holds no image files (${IMAGE_EXTENSIONS.join(' ')})`);
-  return openImageSequence(basename(path), files.map((file) => join(path, file)), null);
-}
-
-/** The value below which `fraction` of `values` lie (nearest rank). */
-export function percentile(values: Float32Array, fraction: number): number {
-  if (values.length === 0) return 0;
-  const sorted = Float32Array.from(values).sort();
-  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(fraction * sorted.length) - 1))]!;
-}
-
-/** A region's inclusive patch box [x1, y1, x2, y2] as an inclusive pixel box of a native frame. */
-function nativeBox(region: MapRegion, patch: number, scaleX: number, scaleY: number, width: number, height: number): [number, number, number, number] {
-  const [x1, y1, x2, y2] = region.box;
-  return [
-    Math.floor(x1 * patch * scaleX), Math.floor(y1 * patch * scaleY),
-    Math.min(width - 1, Math.ceil((x2 + 1) * patch * scaleX) - 1), Math.min(height - 1, Math.ceil((y2 + 1) * patch * scaleY) - 1),
-  ];
-}
-
-/** Draws box outlines (red, `thickness` pixels) into interleaved RGB. */
-function drawBoxes(rgb: Uint8Array, width: number, height: number, boxes: Array<[number, number, number, number]>, thickness: number): void {
-  const paint = (x: number, y: number) => {
-    if (x < 0 || y < 0 || x >= width || y >= height) return;
-    rgb.set([255, 0, 0], (y * width + x) * 3);
-  };
-  for (const [x1, y1, x2, y2] of boxes) {
-    for (let t = 0; t < thickness; t++) {
-      for (let x = x1; x <= x2; x++) {
-        paint(x, y1 + t);
-        paint(x, y2 - t);
-      }
-      for (let y = y1; y <= y2; y++) {
-        paint(x1 + t, y);
-        paint(x2 - t, y);
-      }
-    }
-  }
-}
-
-/** Writes frames/<frame>.png with the regions drawn, and regions.json; returns the number of regions. */
-async function drawFrames(video: VideoSource, scored: VideoScores, plan: Plan, threshold: number, outDir: string): Promise<number> {
-  const [height, width] = video.resolution;
-  const { rows, cols } = scored;
-  const scaleX = width / plan.data.size[1];
-  const scaleY = height / plan.data.size[0];
-  const thickness = Math.max(1, Math.round(Math.min(width, height) / 120));
-  const digits = Math.max(4, String(video.frameCount - 1).length);
-  const regions: Array<{ frame: number; boxes: Array<{ box: [number, number, number, number]; score: number }> }> = [];
-  for (let frame = 0; frame < video.frameCount; frame++) {
-    const map = scored.patchMaps.subarray(frame * rows * cols, (frame + 1) * rows * cols);
-    const found = regionsFromMap(map, rows, cols, threshold).map((region) => ({ box: nativeBox(region, plan.model.patch, scaleX, scaleY, width, height), score: region.score }));
-    const rgb = Uint8Array.from(await video.readFrame(frame));
-    drawBoxes(rgb, width, height, found.map((region) => region.box), thickness);
-    await writeFileAtomic(join(outDir, 'frames', `${String(frame).padStart(digits, '0')}.png`), encodePng({ width, height, rgb }));
-    regions.push({ frame, boxes: found });
-  }
-  await writeJsonAtomic(join(outDir, 'regions.json'), { threshold, boxes: 'inclusive [x1, y1, x2, y2] at native resolution', frames: regions });
-  return regions.reduce((sum, entry) => sum + entry.boxes.length, 0);
-}
+const numberOption = (value: unknown, name: string, positive = false): number | null => {
+  if (value === undefined) return null;
+  const parsed = Number(value);
+  if (typeof value !== 'string' || !Number.isFinite(parsed) || (positive && !(parsed > 0))) throw new UsageError(`--${name} must be a${positive ? ' positive' : ''} number, not "${String(value)}"`);
+  return parsed;
+};
 
 export const scoreCommand: Command = {
   name: 'score',
-  summary: 'Per-frame anomaly scores of any video file or frame folder with a trained run (no labels needed)',
-  usage: 'vadc score <run-folder> <video-file-or-frame-folder> [--out dir] [--draw] [--threshold t] [--backend b]',
-  options: { out: { type: 'string' }, draw: { type: 'boolean' }, threshold: { type: 'string' }, backend: { type: 'string' } },
+  summary: 'Score a video file, frame folder or live stream with a trained run or model package; events at the calibrated threshold',
+  usage: 'vadc score <run-folder-or-package> <video-file | frame-folder | rtsp://... | http://... | -> [--out dir] [--threshold t] [--draw] [--mp4] [--fps n] [--engine tfjs|onnx]',
+  options: {
+    out: { type: 'string' }, draw: { type: 'boolean' }, mp4: { type: 'boolean' }, threshold: { type: 'string' }, 'map-threshold': { type: 'string' },
+    fps: { type: 'string' }, backend: { type: 'string' }, engine: { type: 'string' }, 'frame-size': { type: 'string' }, 'max-frames': { type: 'string' },
+  },
   help: {
-    description: 'Scores every frame of a video file or frame folder with a run\'s trained model (no labels needed) and writes scores.csv; --draw also writes the frames with the abnormal regions boxed. Files written are listed on stdout, progress on stderr.',
+    description: 'Scores every frame of the input with a run folder (TF.js by default, --engine onnx for onnxruntime) or a model package ' +
+      '(vadc export; onnxruntime). Files and frame folders write scores.csv (raw components), decisions.csv (score, smoothed score, ' +
+      'abnormal per frame), events.json and events.csv (runs of abnormal frames with start, end and peak) into --out. ' +
+      'Thresholds apply to frame scores smoothed with the recipe\'s scoring.smoothing, exactly as vadc eval smooths them; the ' +
+      'threshold is the calibrated one (vadc calibrate) unless --threshold gives one. A stream (rtsp://, http://, any URL ffmpeg ' +
+      'reads, or - for raw RGB24 frames on stdin) is scored live: each event is printed to stdout as a JSON line when it starts ' +
+      'and when it ends, then a summary line with frames/s and latency. Progress goes to stderr.',
     options: {
-      out: 'folder to write into (default: <run-folder>/scored/<video>)',
-      draw: 'write PNG frames with the regions above the threshold boxed, and regions.json',
-      threshold: 'patch-map threshold for --draw (default: the video\'s 99th percentile)',
-      backend: 'TF.js backend: auto, tensorflow-gpu, tensorflow, wasm or cpu',
+      out: 'output folder (default <run-or-package>/scored/<input name>)',
+      threshold: 'operating threshold on smoothed frame scores (default: the calibrated one)',
+      'map-threshold': 'patch-map value above which regions are boxed in abnormal frames (default: the calibrated one, else the 99th percentile of the input\'s map values)',
+      draw: 'write frames/<n>.png: abnormal frames get a red border and boxes around their regions, normal frames stay as they are',
+      mp4: 'write annotated.mp4 (H.264, the same drawing) with the bundled ffmpeg',
+      fps: 'frame rate for event times in seconds (default: the calibration\'s, else 25)',
+      engine: 'tfjs (default for run folders, the reference) or onnx (onnxruntime; a package always uses it)',
+      backend: 'TF.js backend for --engine tfjs (default the recipe\'s runtime.backend)',
+      'frame-size': 'WIDTHxHEIGHT of the raw RGB24 frames read from stdin when the input is -',
+      'max-frames': 'stop a stream after this many frames',
     },
-    examples: ['vadc score runs/quickstart/latest clip.mp4', 'vadc score runs/ucsd-ped2/latest /data/frames/cam1 --draw --threshold 0.4'],
+    examples: [
+      'vadc score runs/quickstart/latest clip.mp4 --mp4',
+      'vadc score runs/quickstart/latest/package http://127.0.0.1:8090/live',
+      'ffmpeg -i cam.mp4 -f rawvideo -pix_fmt rgb24 - | vadc score deploy/quickstart - --frame-size 144x96',
+    ],
   },
   async run(args, io) {
-    const [folder, input, ...extra] = args.positionals;
-    if (folder === undefined || input === undefined || extra.length > 0) throw new UsageError('give a run folder and one video file or frame folder');
-    const thresholdFlag = typeof args.values.threshold === 'string' ? Number(args.values.threshold) : null;
-    if (thresholdFlag !== null && !Number.isFinite(thresholdFlag)) throw new UsageError(`--threshold must be a number, not "${String(args.values.threshold)}"`);
-    const { run, plan } = await readTrainedRun(folder, io.cwd);
-    const cacheDir = join(dirname(dirname(run.directory)), '.vadc-cache');
-    const video = await openInput(resolve(io.cwd, input), cacheDir);
-    const say = (text: string) => io.stdout(`${text}\n`);
-    io.stderr(`video ${video.name}: ${video.frameCount} frames, ${video.resolution[1]}x${video.resolution[0]}\n`);
-
-    const requested = typeof args.values.backend === 'string' ? args.values.backend : plan.runtime.backend;
-    const backend = await selectBackend(requested as Plan['runtime']['backend'], { threads: plan.runtime.threads });
-    io.stderr(`backend: ${describeBackend(backend)}\n`);
-    const model = await loadTrainedModel(run, plan);
-    const pipeline = new DataPipeline({ train: [], validation: [], test: [video] }, plan, { defaultCacheDir: cacheDir });
-    const [testVideo] = pipeline.testVideos('test');
-    const bar = startProgress('score', video.frameCount, { write: io.stderr, isTerminal: io.isTerminal, unit: 'frames' });
-    const scored = await scoreVideo(testVideo!, plan, async (batch, name) => inferBatch(model, batch, { video: name }), { onBatch: (outputs) => bar.tick(outputs.size) });
-    bar.done();
-    await pipeline.close();
-
-    const outDir = resolve(io.cwd, typeof args.values.out === 'string' ? args.values.out : join(run.directory, 'scored', video.name));
-    await writeFileAtomic(join(outDir, 'scores.csv'), scoresCsv([scored], plan));
-    say(`scores: ${join(outDir, 'scores.csv')} (${scored.frameCount} frames; score = weighted components, unsmoothed)`);
-    if (args.values.draw) {
-      const threshold = thresholdFlag ?? percentile(scored.patchMaps, 0.99);
-      const how = thresholdFlag !== null ? 'from --threshold' : "the 99th percentile of this video's patch-map values";
-      say(`regions: patch-map components above ${threshold.toPrecision(6)} (${how})`);
-      const count = await drawFrames(video, scored, plan, threshold, outDir);
-      say(`frames: ${join(outDir, 'frames')} (${video.frameCount} PNGs, ${count} regions drawn; boxes in ${join(outDir, 'regions.json')})`);
+    const [model, input, ...extra] = args.positionals;
+    if (model === undefined || input === undefined || extra.length > 0) throw new UsageError('give a run folder or model package, and one video file, frame folder or stream');
+    const thresholdFlag = numberOption(args.values.threshold, 'threshold');
+    const mapThresholdFlag = numberOption(args.values['map-threshold'], 'map-threshold');
+    const fpsFlag = numberOption(args.values.fps, 'fps', true);
+    const maxFrames = numberOption(args.values['max-frames'], 'max-frames', true);
+    const engine = args.values.engine === undefined ? null : engineOption(args.values.engine);
+    const stream = isStreamInput(input);
+    const frameSize = typeof args.values['frame-size'] === 'string' ? parseFrameSize(args.values['frame-size']) : null;
+    if (input === '-' && frameSize === null) throw new UsageError('reading raw frames from stdin (-) needs --frame-size WIDTHxHEIGHT');
+    const detector = await openDetector(model, io.cwd, { engine, backend: typeof args.values.backend === 'string' ? args.values.backend : null });
+    const log = (text: string) => io.stderr(`${text}\n`);
+    try {
+      log(`engine: ${detector.description}`);
+      const threshold = thresholdFlag ?? detector.threshold?.value ?? null;
+      const fps = fpsFlag ?? detector.threshold?.fps ?? 25;
+      log(threshold === null
+        ? 'threshold: none (run vadc calibrate, or pass --threshold): scores only, no decisions'
+        : `threshold: ${threshold.toPrecision(6)} on smoothed scores (${thresholdFlag !== null ? 'from --threshold' : detector.threshold?.chosen ?? ''})`);
+      if (stream) {
+        if (threshold === null) throw new UsageError('a stream needs a threshold: run vadc calibrate on the run, or pass --threshold');
+        await scoreStream(detector, input, { threshold, fps, frameSize, maxFrames, write: io.stdout, log });
+        return EXIT_OK;
+      }
+      const source = await openInput(resolve(io.cwd, input), detector.cacheDir);
+      log(`input ${source.name}: ${source.frameCount} frames, ${source.resolution[1]}x${source.resolution[0]}`);
+      const bar = startProgress('score', source.frameCount, { write: io.stderr, isTerminal: io.isTerminal, unit: 'frames' });
+      const scored = await scoreInput(detector, source, { threshold, onBatch: (outputs) => bar.tick(outputs.size) });
+      bar.done();
+      const outDir = resolve(io.cwd, typeof args.values.out === 'string' ? args.values.out : join(detector.path, 'scored', source.name));
+      await writeFileAtomic(join(outDir, 'scores.csv'), scoresCsv([scored.scores], detector.plan));
+      await writeFileAtomic(join(outDir, 'decisions.csv'), decisionsCsv(scored));
+      const smoothing = detector.plan.scoring.smoothing.kind === 'gaussian' ? `gaussian range ${detector.plan.scoring.smoothing.range} sigma ${detector.plan.scoring.smoothing.sigma}` : 'none';
+      await writeJsonAtomic(join(outDir, 'events.json'), eventsJson(source.name, scored, fps, smoothing));
+      await writeFileAtomic(join(outDir, 'events.csv'), eventsCsv(source.name, scored, fps));
+      const abnormal = scored.decisions?.reduce((sum, value) => sum + value, 0) ?? 0;
+      io.stdout(`${outDir}: ${source.frameCount} frames scored` +
+        (threshold === null ? ' (no threshold: no decisions)\n' : `, ${abnormal} abnormal in ${scored.events.length} events (events.csv, events.json)\n`));
+      if (args.values.draw === true || args.values.mp4 === true) {
+        if (threshold === null) throw new UsageError('--draw and --mp4 mark abnormal frames, which needs a threshold: run vadc calibrate, or pass --threshold');
+        const mapThreshold = mapThresholdFlag ?? detector.threshold?.map_threshold ?? percentile(scored.scores.patchMaps, 0.99);
+        const mp4 = args.values.mp4 === true ? join(outDir, 'annotated.mp4') : null;
+        const boxes = await drawFrames(source, scored, detector.plan, { outDir, mapThreshold, pngs: args.values.draw === true, mp4, fps });
+        io.stdout(`${outDir}: ${boxes} regions boxed in abnormal frames (map threshold ${mapThreshold.toPrecision(6)})${args.values.draw === true ? '; frames/' : ''}${mp4 ? `; ${mp4}` : ''}\n`);
+      }
+      return EXIT_OK;
+    } finally {
+      await detector.release();
     }
-    return EXIT_OK;
   },
 };

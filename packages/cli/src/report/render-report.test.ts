@@ -44,8 +44,8 @@ describe('renderReport', () => {
     expect(html).not.toContain('data-plot=');
     expect(html).not.toContain('<img');
     const notes = html.match(/<p class="missing">Not available: [^<]+<\/p>/g) ?? [];
-    // scores, frames, ROC, RBDC/TBDC, sweep, speed, training, validation
-    expect(notes).toHaveLength(8);
+    // per video, operating points, scores, frames, ROC, RBDC/TBDC, sweep, speed, training, validation
+    expect(notes).toHaveLength(10);
   });
 
   it('turns a section with malformed data into a note instead of failing', () => {

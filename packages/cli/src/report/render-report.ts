@@ -2,6 +2,7 @@
 // run renders the same bytes. A Content-Security-Policy forbids every network fetch, which keeps the page honest
 // about being self-contained (and the browser test checks it).
 import { escapeHtml, formatMetric } from './format.ts';
+import { operatingPointsSection, perVideoSection } from './sections-decisions.ts';
 import { framesSection } from './sections-frames.ts';
 import { detectionSection, rocSection, sweepSection, trainingSection, videosSection } from './sections-plots.ts';
 import { metricsSection, runSection, speedSection } from './sections-summary.ts';
@@ -35,6 +36,8 @@ export function renderReport(data: ReportData): string {
   const { run, metrics } = data;
   const sections: Section[] = [
     { id: 'metrics', title: 'Metrics', render: () => metricsSection(metrics) },
+    { id: 'per-video', title: 'Per video (worst first)', render: () => perVideoSection(data.perVideo) },
+    { id: 'operating-points', title: 'Operating points', render: () => operatingPointsSection(data.decisions) },
     { id: 'scores', title: 'Anomaly scores per test video', render: () => videosSection(data.videos, data.frames) },
     { id: 'frames', title: 'Chosen frames', render: () => framesSection(data.frames) },
     { id: 'roc', title: 'ROC curves', render: () => rocSection(data.roc, metrics) },

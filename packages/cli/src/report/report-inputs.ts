@@ -56,3 +56,26 @@ export function chooseFrames(videos: readonly ReportVideo[], count: number): Arr
   });
   return best.sort((a, b) => b.score - a.score || (a.video < b.video ? -1 : 1)).slice(0, Math.max(0, count));
 }
+
+/**
+ * The frames a threshold gets most wrong, one of each kind at most: the false alarm (a normal frame above it) with
+ * the highest score and the miss (an abnormal frame not above it) with the lowest. Videos need labels.
+ */
+export function chooseDecisionFrames(videos: readonly ReportVideo[], threshold: number): Array<{ video: string; frame: number; score: number; kind: 'false alarm' | 'miss' }> {
+  let falseAlarm: { video: string; frame: number; score: number } | null = null;
+  let miss: { video: string; frame: number; score: number } | null = null;
+  for (const video of videos) {
+    if (!video.labels) continue;
+    for (let frame = 0; frame < video.scores.length; frame++) {
+      const score = video.scores[frame]!;
+      if (!Number.isFinite(score)) continue;
+      const abnormal = video.labels[frame]! > 0;
+      if (!abnormal && score > threshold && (falseAlarm === null || score > falseAlarm.score)) falseAlarm = { video: video.name, frame, score };
+      if (abnormal && score <= threshold && (miss === null || score < miss.score)) miss = { video: video.name, frame, score };
+    }
+  }
+  return [
+    ...(falseAlarm ? [{ ...falseAlarm, kind: 'false alarm' as const }] : []),
+    ...(miss ? [{ ...miss, kind: 'miss' as const }] : []),
+  ];
+}

@@ -49,7 +49,8 @@ export function framesSection(frames: ReportFrame[] | undefined): string {
     const score = frame.score !== undefined ? `, score ${formatMetric(frame.score)}` : '';
     const regions = frame.boxes && frame.boxes.length > 0 ? `, ${frame.boxes.length} ground-truth region${frame.boxes.length === 1 ? '' : 's'} outlined` : '';
     const panels = PANELS.map(([key, label]) => panel(frame, frame[key], label)).join('');
-    return `<figure class="frame" data-frame="${escapeHtml(`${frame.video}:${frame.frame}`)}"><figcaption><strong>${escapeHtml(frame.video)}</strong>, frame ${frame.frame}${score}${escapeHtml(regions)}</figcaption><div class="panels">${panels}</div></figure>`;
+    const kind = frame.kind ? `<span class="kind" data-kind="${escapeHtml(frame.kind)}">${escapeHtml(frame.kind)}</span>: ` : '';
+    return `<figure class="frame" data-frame="${escapeHtml(`${frame.video}:${frame.frame}`)}"><figcaption>${kind}<strong>${escapeHtml(frame.video)}</strong>, frame ${frame.frame}${score}${escapeHtml(regions)}</figcaption><div class="panels">${panels}</div></figure>`;
   });
   return rows.join('');
 }

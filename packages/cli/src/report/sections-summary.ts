@@ -67,7 +67,11 @@ export function speedSection(speed: ReportSpeed | undefined): string {
   const rows = phases.flatMap(([phase, measured]) =>
     measured ? [[cell(phase), cell(formatRate(measured.framesPerSecond), { speed: phase }, 'number'), cell(String(measured.batch), {}, 'number')]] : [],
   );
-  const backend = `<p>Backend: <strong>${escapeHtml(backendText(speed.backend, speed.threads))}</strong></p>`;
+  const engines = [
+    ...(speed.trainEngine ? [`training engine: <strong data-engine="train">${escapeHtml(speed.trainEngine)}</strong>`] : []),
+    ...(speed.scoringEngine ? [`scoring engine: <strong data-engine="score">${escapeHtml(speed.scoringEngine)}</strong>`] : []),
+  ];
+  const backend = `<p>TF.js backend: <strong>${escapeHtml(backendText(speed.backend, speed.threads))}</strong>${engines.length > 0 ? `; ${engines.join('; ')}` : ''}</p>`;
   if (rows.length === 0) return backend + missing('neither training nor inference was timed');
   return backend + table(['Phase', 'Frames/s', 'Batch'], rows, 'speed');
 }

@@ -3,6 +3,8 @@
 // absent and then renders as a short "not available" note.
 // Per-frame arrays accept plain arrays or typed arrays (the runtime hands over Float32Array), hence ArrayLike.
 
+import type { OperatingPoint } from '@vadc/metrics';
+
 /** The metric keys of metrics.json, in the order the report's table lists them. */
 export const REPORT_METRIC_NAMES = ['micro_auc', 'macro_auc', 'macro_auc_clean', 'rbdc', 'tbdc', 'pixel_auc'] as const;
 
@@ -160,6 +162,8 @@ export interface ReportFrame {
   height: number;
   /** Final score of this frame, shown in the caption. */
   score?: number;
+  /** Why it is shown, e.g. "best detection", "false alarm", "miss" (at the calibrated threshold). */
+  kind?: string;
   /** Ground-truth abnormal regions, inclusive [x1, y1, x2, y2]. */
   boxes?: ReportBox[];
   input?: ReportImage;
@@ -188,6 +192,10 @@ export interface ReportPhaseSpeed {
 export interface ReportSpeed {
   backend: string;
   threads?: number | null;
+  /** What computed the training gradients, e.g. "onnx (onnxruntime-node 1.30.0)". */
+  trainEngine?: string;
+  /** What scored the test split, e.g. "tfjs on wasm". */
+  scoringEngine?: string;
   training?: ReportPhaseSpeed;
   inference?: ReportPhaseSpeed;
 }
@@ -222,8 +230,32 @@ export interface ReportValidation {
   }>;
 }
 
+/** One test video's row of the per-video table. */
+export interface ReportVideoRow {
+  name: string;
+  frames: number;
+  /** Share of frames labelled abnormal. */
+  anomalousShare: number | null;
+  /** Padded (official) and clean (unpadded; null for a video with one class) frame AUC. */
+  aucPadded: number | null;
+  aucClean: number | null;
+}
+
+/** What one threshold does on the test split (@vadc/metrics operatingPoint), and where the threshold comes from, e.g. "calibrated". */
+export type ReportOperatingPoint = OperatingPoint & { label: string };
+
+/** The operating-point view: the calibrated threshold (when the run has one) beside score quantiles. */
+export interface ReportDecisions {
+  /** How the calibrated threshold was chosen, or null when the run has no calibration. */
+  calibration: string | null;
+  fps: number;
+  points: ReportOperatingPoint[];
+}
+
 /** Everything report.html shows. Only `run` and `metrics` are required. */
 export interface ReportData {
+  perVideo?: ReportVideoRow[];
+  decisions?: ReportDecisions;
   run: ReportRun;
   metrics: ReportMetrics;
   videos?: ReportVideo[];

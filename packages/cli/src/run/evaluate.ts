@@ -4,7 +4,7 @@
 // Localization is evaluated at model resolution: GT boxes and masks are scaled from the video's native resolution
 // to plan.data.size (IoU is scale-invariant up to rounding), which keeps 2,000 frames of maps within memory.
 import type { MetricName, Plan } from '@vadc/dsl';
-import { frameAuc, mapBasedDetection, pixelAuc, rocCurve, type AnomalyMapVideo, type GroundTruthRegion, type PixelFrame } from '@vadc/metrics';
+import { frameAuc, mapBasedDetection, type GaussianSmoothing, pixelAuc, rocCurve, type AnomalyMapVideo, type GroundTruthRegion, type PixelFrame } from '@vadc/metrics';
 import { erodeDilate, frameScores, upsamplePatchMaps, type VideoScores } from '@vadc/runtime';
 
 /** metrics.json of a run. A metric that was not asked for or cannot be computed is null. */
@@ -22,6 +22,11 @@ export interface RunMetrics {
     roc: { fpr: number[]; tpr: number[] } | null;
     localization: { false_positives_per_frame: number[]; region_detection_rate: number[]; track_detection_rate: number[] } | null;
   };
+}
+
+/** The recipe's temporal smoothing as @vadc/metrics takes it (null = none): the one rule eval, calibrate and score share. */
+export function planSmoothing(plan: Plan): GaussianSmoothing | null {
+  return plan.scoring.smoothing.kind === 'gaussian' ? { range: plan.scoring.smoothing.range, sigma: plan.scoring.smoothing.sigma } : null;
 }
 
 /** Scales an inclusive native-resolution box to model resolution. */
@@ -50,7 +55,7 @@ export function evaluateRun(videos: readonly VideoScores[], plan: Plan): RunMetr
   const wanted = new Set<MetricName>(plan.eval.metrics);
   const sorted = [...videos].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)); // official: sorted names
   const labelled = sorted.filter((video) => video.truth !== null);
-  const smoothing = plan.scoring.smoothing.kind === 'gaussian' ? { range: plan.scoring.smoothing.range, sigma: plan.scoring.smoothing.sigma } : null;
+  const smoothing = planSmoothing(plan);
   const smoothingText = smoothing ? `Gaussian smoothing range ${smoothing.range} sigma ${smoothing.sigma}` : 'no smoothing';
   const normalizeText = plan.scoring.normalize ? ', scores min-max normalised per video' : '';
   const metrics: RunMetrics = {

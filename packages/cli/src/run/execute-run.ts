@@ -7,19 +7,24 @@ import { estimateLines } from '../estimate/training-estimate.ts';
 import { fingerprintDataset, recordFingerprint } from './dataset-fingerprint.ts';
 import { HASH_RULE, renderPlanYaml, type Plan } from '@vadc/dsl';
 import {
-  DataPipeline, checkTestTruth, createModel, describeBackend, inferBatch, loadCheckpoint, openDataset, scoreVideo, selectBackend, train as trainPlan,
-  createOnnxInference, type BackendReport, type BatchInference, type MaskedAutoencoder, type VideoScores,
+  DataPipeline, checkTestTruth, createModel, describeBackend, loadCheckpoint, openDataset, scoreVideo, selectBackend, train as trainPlan,
+  type BackendReport, type MaskedAutoencoder, type VideoScores,
 } from '@vadc/runtime';
 import type { CommandIO } from '../command.ts';
 import type { LoadedRecipe } from '../recipe-reader.ts';
+import { calibrateAfterTraining } from './calibrate-after-training.ts';
 import { evaluateRun, type RunMetrics } from './evaluate.ts';
 import { writeFileAtomic, writeJsonAtomic } from './files.ts';
 import { machineInfo } from './machine.ts';
 import { startProgress } from './progress.ts';
 import { COMPONENTS_FILE, PatchComponentCollector, writeComponents } from './sweep-components.ts';
 import { buildReport } from './report-data.ts';
-import { createRun, saveRun, type RunFolder } from './run-folder.ts';
+import { checkpointPath, createRun, saveRun, type RunFolder } from './run-folder.ts';
 import { lockRun, removeRunTemporaries, type RunLock } from './run-lock.ts';
+import { createInference, type InferenceEngine } from './inference-engine.ts';
+
+export { checkpointPath } from './run-folder.ts';
+export { createInference, type InferenceEngine } from './inference-engine.ts';
 import { scoresCsv } from './scores-csv.ts';
 import { TrainLog, trimTrainLog } from './train-log.ts';
 import { restoreSelectedEpoch, validationSummary, Validator, writeValidationComponents, type ValidationSummary } from './validation.ts';
@@ -42,17 +47,6 @@ export interface RunOptions {
   deep?: boolean;
 }
 
-/** Engines that can score a trained model. */
-export type InferenceEngine = 'tfjs' | 'onnx';
-
-/** The batch inference of an engine; release() frees what the engine holds. */
-export async function createInference(engine: InferenceEngine, model: MaskedAutoencoder, plan: Plan): Promise<{ infer: BatchInference; release: () => Promise<void> }> {
-  if (engine === 'onnx') {
-    const onnx = await createOnnxInference(model, plan, { threads: plan.runtime.threads === 'auto' ? undefined : plan.runtime.threads });
-    return { infer: onnx.infer, release: onnx.release };
-  }
-  return { infer: async (batch, name) => inferBatch(model, batch, { video: name }), release: async () => {} };
-}
 
 /** Speeds measured during a run, frames per second. */
 export interface RunSpeed {
@@ -68,8 +62,6 @@ export interface RunSpeed {
   infer_batch: number;
 }
 
-/** The checkpoint file of a run: the last finished epoch, and after training the trained model. */
-export const checkpointPath = (run: RunFolder): string => join(run.directory, 'checkpoints', 'model.ckpt');
 
 const seconds = (start: number) => (performance.now() - start) / 1000;
 
@@ -109,6 +101,7 @@ export async function executeRun(recipe: LoadedRecipe, options: RunOptions, io: 
       return run;
     }
 
+    await calibrateAfterTraining(run, plan, model, options.engine ?? 'tfjs', describeBackend(backend), io);
     await scoreEvaluateReport({ run, plan, model, pipeline, backend, engine: options.engine ?? 'tfjs' }, io);
     await pipeline.close();
     run.record.status = 'finished';

@@ -2,6 +2,7 @@
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import os from 'node:os';
+import { dirname, join } from 'node:path';
 
 /** Versions and machine description saved with every run. */
 export interface MachineInfo {
@@ -16,13 +17,27 @@ export interface MachineInfo {
 
 const require = createRequire(import.meta.url);
 
+// A package's version. Packages whose `exports` hide package.json (sharp) are found from their entry point, walking
+// up to the package.json that names them.
 async function packageVersion(name: string, from: string): Promise<string> {
+  const require = createRequire(from);
+  const read = async (path: string) => JSON.parse(await readFile(path, 'utf8')) as { name?: string; version: string };
   try {
-    const path = createRequire(from).resolve(`${name}/package.json`);
-    return (JSON.parse(await readFile(path, 'utf8')) as { version: string }).version;
+    return (await read(require.resolve(`${name}/package.json`))).version;
   } catch {
-    return 'not installed';
+    // fall through to the entry point
   }
+  try {
+    let folder = dirname(require.resolve(name));
+    while (folder !== dirname(folder)) {
+      const found = await read(join(folder, 'package.json')).catch(() => null);
+      if (found?.name === name) return found.version;
+      folder = dirname(folder);
+    }
+  } catch {
+    // not installed
+  }
+  return 'not installed';
 }
 
 /** Collects versions and machine facts (cheap: reads a few package.json files). */
@@ -30,7 +45,7 @@ export async function machineInfo(): Promise<MachineInfo> {
   const own = JSON.parse(await readFile(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
   // Dependencies are resolved from the package that depends on them (pnpm keeps them out of each other's reach).
   const owners: Record<string, string[]> = {
-    '@vadc/runtime': ['@tensorflow/tfjs-core', '@tensorflow/tfjs-backend-wasm', '@tensorflow/tfjs-backend-cpu', 'sharp'],
+    '@vadc/runtime': ['@tensorflow/tfjs-core', '@tensorflow/tfjs-backend-wasm', '@tensorflow/tfjs-backend-cpu', 'sharp', 'onnxruntime-node', '@ffmpeg-installer/ffmpeg'],
     '@vadc/dsl': ['yaml', 'ajv'],
   };
   const dependencies: Record<string, string> = {};

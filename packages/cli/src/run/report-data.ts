@@ -2,12 +2,14 @@
 // the training log, and for a few chosen frames the input, reconstructions and maps (one extra forward pass each).
 import { join } from 'node:path';
 import type { Plan } from '@vadc/dsl';
-import { smoothScores } from '@vadc/metrics';
+import { operatingPoint, smoothScores } from '@vadc/metrics';
 import { frameScores, inferBatch, type DataPipeline, type MaskedAutoencoder, type VideoScores } from '@vadc/runtime';
-import { chooseFrames, trainingCurvesFromLog } from '../report/report-inputs.ts';
+import { chooseDecisionFrames, chooseFrames, trainingCurvesFromLog } from '../report/report-inputs.ts';
 import { renderReport } from '../report/render-report.ts';
-import { REPORT_METRIC_NAMES, type ReportData, type ReportFrame, type ReportMetrics, type ReportVideo } from '../report/types.ts';
-import { scaleBox, type RunMetrics } from './evaluate.ts';
+import { REPORT_METRIC_NAMES, type ReportData, type ReportDecisions, type ReportFrame, type ReportMetrics, type ReportVideo, type ReportVideoRow } from '../report/types.ts';
+import { describeCalibration, readCalibration, type CalibrationRecord } from './calibration-file.ts';
+import { percentile } from './draw-frames.ts';
+import { planSmoothing, scaleBox, type RunMetrics } from './evaluate.ts';
 import { describeFingerprint } from './dataset-fingerprint.ts';
 import type { RunSpeed } from './execute-run.ts';
 import type { RunFolder } from './run-folder.ts';
@@ -27,7 +29,7 @@ export interface ReportInputs {
 }
 
 function reportVideos(videos: readonly VideoScores[], plan: Plan, metrics: RunMetrics): ReportVideo[] {
-  const smoothing = plan.scoring.smoothing.kind === 'gaussian' ? { range: plan.scoring.smoothing.range, sigma: plan.scoring.smoothing.sigma } : null;
+  const smoothing = planSmoothing(plan);
   return videos.map((video) => {
     const raw = frameScores(video, plan.scoring);
     const { teacher, discrepancy, anomalyMap, classifier } = video.components;
@@ -59,10 +61,14 @@ function patchHeatMap(values: Float32Array, offset: number, rows: number, cols: 
   return { width, height, values: heat };
 }
 
-async function reportFrames(inputs: ReportInputs, videos: ReportVideo[]): Promise<ReportFrame[]> {
+async function reportFrames(inputs: ReportInputs, videos: ReportVideo[], threshold: number | null): Promise<ReportFrame[]> {
   const { plan, model, pipeline } = inputs;
   const [height, width] = plan.data.size;
-  const chosen = chooseFrames(videos, inputs.frameCount ?? 3);
+  // The best detections, and at the calibrated threshold the worst false alarm and the worst miss beside them.
+  const chosen: Array<{ video: string; frame: number; score: number; kind?: string }> = [
+    ...chooseFrames(videos, inputs.frameCount ?? 3).map((choice) => ({ ...choice, kind: threshold === null ? undefined : 'best detection' })),
+    ...(threshold === null ? [] : chooseDecisionFrames(videos, threshold)),
+  ];
   const frames: ReportFrame[] = [];
   const testVideos = pipeline.testVideos('test');
   for (const choice of chosen) {
@@ -81,7 +87,7 @@ async function reportFrames(inputs: ReportInputs, videos: ReportVideo[]): Promis
       const truth = scored.truth;
       const boxes = (truth?.regions?.get(choice.frame) ?? []).map((region) => scaleBox(region.box, height / truth!.resolution[0], width / truth!.resolution[1]));
       frames.push({
-        video: video.name, frame: choice.frame, width, height, score: choice.score, boxes,
+        video: video.name, frame: choice.frame, width, height, score: choice.score, boxes, ...(choice.kind ? { kind: choice.kind } : {}),
         input: rgbImage(batch.input, index * pixels * inputChannels + current, inputChannels, pixels, width, height),
         ...(outputs.teacher ? { teacher: rgbImage(outputs.teacher, index * pixels * channels, channels, pixels, width, height) } : {}),
         ...(outputs.student ? { student: rgbImage(outputs.student, index * pixels * channels, channels, pixels, width, height) } : {}),
@@ -94,6 +100,41 @@ async function reportFrames(inputs: ReportInputs, videos: ReportVideo[]): Promis
   return frames;
 }
 
+// An engine with the version that computed it.
+function engineText(engine: 'tfjs' | 'onnx', versions: Record<string, string>): string {
+  return engine === 'onnx' ? `onnx (onnxruntime-node ${versions['onnxruntime-node'] ?? 'version not recorded'})` : `tfjs (@tensorflow/tfjs-core ${versions['@tensorflow/tfjs-core'] ?? 'version not recorded'})`;
+}
+
+// The per-video table's rows: metrics.json's AUCs with each video's frames and anomalous share.
+function perVideoRows(videos: readonly VideoScores[], metrics: RunMetrics): ReportVideoRow[] {
+  return metrics.per_video.map((entry) => {
+    const labels = videos.find((video) => video.name === entry.name)?.truth?.labels ?? [];
+    return {
+      name: entry.name, frames: entry.frames, aucPadded: entry.auc_padded, aucClean: entry.auc_clean,
+      anomalousShare: labels.length > 0 ? labels.filter((label) => label > 0).length / labels.length : null,
+    };
+  });
+}
+
+/** Score quantiles shown beside the calibrated threshold (chosen without labels). */
+const THRESHOLD_QUANTILES = [0.5, 0.9, 0.95, 0.99];
+
+// The operating points on the labelled test videos' smoothed scores: the calibrated threshold, then score quantiles.
+function decisionsView(videos: readonly ReportVideo[], calibration: CalibrationRecord | null): ReportDecisions | undefined {
+  const labelled = videos.flatMap((video) => (video.labels ? [{ labels: video.labels, scores: video.scores }] : []));
+  if (labelled.length === 0) return undefined;
+  const fps = calibration?.fps ?? 25;
+  const all = Float32Array.from(labelled.flatMap((video) => Array.from(video.scores)));
+  const thresholds: Array<[string, number]> = [
+    ...(calibration ? [['calibrated', calibration.threshold] as [string, number]] : []),
+    ...THRESHOLD_QUANTILES.map((q) => [`${100 * q}th percentile of test scores`, percentile(all, q)] as [string, number]),
+  ];
+  return {
+    calibration: calibration === null ? null : describeCalibration(calibration), fps,
+    points: thresholds.map(([label, threshold]) => ({ label, ...operatingPoint(labelled, threshold, fps) })),
+  };
+}
+
 /** Renders report.html for a finished run. */
 export async function buildReport(inputs: ReportInputs): Promise<string> {
   const { run, plan, metrics } = inputs;
@@ -103,7 +144,10 @@ export async function buildReport(inputs: ReportInputs): Promise<string> {
   ) as unknown as ReportMetrics;
   const localization = metrics.curves.localization;
   const { record } = run;
+  const calibration = await readCalibration(run.directory);
   const data: ReportData = {
+    perVideo: perVideoRows(inputs.videos, metrics),
+    decisions: decisionsView(videos, calibration),
     run: {
       recipeName: plan.name, runId: record.id, planHash: record.hash, backend: record.backend ?? 'unknown',
       ...(record.datasetFingerprint ? { datasetFingerprint: describeFingerprint(record.datasetFingerprint) } : {}),
@@ -121,9 +165,11 @@ export async function buildReport(inputs: ReportInputs): Promise<string> {
         tbdc: { falsePositivesPerFrame: localization.false_positives_per_frame, detectionRate: localization.track_detection_rate },
       },
     } : {}),
-    frames: await reportFrames(inputs, videos),
+    frames: await reportFrames(inputs, videos, calibration?.threshold ?? null),
     speed: {
       backend: metrics.speed.backend, threads: metrics.speed.threads,
+      trainEngine: engineText(metrics.speed.train_engine, record.machine.dependencies),
+      scoringEngine: metrics.speed.engine === 'onnx' ? engineText('onnx', record.machine.dependencies) : `tfjs on ${record.backend ?? metrics.speed.backend}`,
       ...(metrics.speed.train_fps !== null && metrics.speed.train_batch !== null ? { training: { framesPerSecond: metrics.speed.train_fps, batch: metrics.speed.train_batch } } : {}),
       ...(metrics.speed.infer_fps !== null ? { inference: { framesPerSecond: metrics.speed.infer_fps, batch: metrics.speed.infer_batch } } : {}),
     },

@@ -72,6 +72,9 @@ export interface RunFolder {
   record: RunRecord;
 }
 
+/** The checkpoint file of a run: the last finished epoch, and after training the trained model. */
+export const checkpointPath = (run: RunFolder): string => join(run.directory, 'checkpoints', 'model.ckpt');
+
 /** A sortable, filesystem-safe id from a date: 2026-11-28T15-06-02. */
 export function runIdFromDate(date: Date): string {
   return date.toISOString().slice(0, 19).replace(/:/g, '-');

@@ -5,7 +5,8 @@ import { frameScores, type VideoScores } from '@vadc/runtime';
 import type { Plan } from '@vadc/dsl';
 
 const number = (value: number | undefined) => (value === undefined ? '' : Number.isFinite(value) ? String(Math.fround(value)) : 'NaN');
-const csvField = (text: string) => (/[",\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text);
+/** A CSV field, quoted when it holds a quote, comma or newline. */
+export const csvField = (text: string) => (/[",\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text);
 
 /** The scores.csv text of a run. */
 export function scoresCsv(videos: readonly VideoScores[], plan: Plan): string {

@@ -7,8 +7,7 @@ import { legacyPlanHash, planHash, type Plan } from '@vadc/dsl';
 import { assignWeights, createModel, loadCheckpoint, type MaskedAutoencoder } from '@vadc/runtime';
 import { UsageError } from '../command.ts';
 import { CheckFailedError } from '../exit-status.ts';
-import { checkpointPath } from './execute-run.ts';
-import { readRun, type RunFolder } from './run-folder.ts';
+import { checkpointPath, readRun, type RunFolder } from './run-folder.ts';
 import { selectedCheckpointPath } from './validation.ts';
 
 /** The run folder `folder` (relative to `cwd`) and its plan; a usage error when it is not a trained run. */

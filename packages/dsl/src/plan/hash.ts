@@ -23,13 +23,19 @@ export async function sha256Hex(text: string): Promise<string> {
 
 /**
  * The Plan as hashed under rule 1 (run folders made before rule 2): `runtime.train_engine` counts only when it is not
- * the default `tfjs`, and `validation` only when a recipe has the section, so Plans (and run folders) from before
- * those keys existed keep their hashes. Rule 2 starts from it.
+ * the default `tfjs`, `validation` only when a recipe has the section, and `scoring.calibration` only when it is set,
+ * so Plans (and run folders) from before those keys existed keep their hashes. Rule 2 starts from it.
  */
 function hashedPlan(plan: Plan): Record<string, unknown> {
   const { train_engine: engine, ...runtime } = plan.runtime;
+  const { calibration, ...scoring } = plan.scoring;
   const { validation, ...rest } = plan;
-  return { ...rest, ...(validation == null ? {} : { validation }), runtime: engine === undefined || engine === 'tfjs' ? runtime : plan.runtime };
+  return {
+    ...rest,
+    ...(validation == null ? {} : { validation }),
+    scoring: calibration === undefined || calibration === null ? scoring : plan.scoring,
+    runtime: engine === undefined || engine === 'tfjs' ? runtime : plan.runtime,
+  };
 }
 
 /** The version of the rule below; run.json records it so resumes compare hashes made by the same rule. */

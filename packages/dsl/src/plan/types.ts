@@ -183,6 +183,19 @@ export interface ScoringPlan {
    * process_result); 0 skips a step.
    */
   maps: { erode: number; dilate: number };
+  /**
+   * `vadc run` picks an operating threshold after training (as `vadc calibrate` does) on the training videos held
+   * out of training; null = not. Absent in plans written before the key existed.
+   */
+  calibration?: CalibrationPlan | null;
+}
+
+/** How `vadc run` calibrates: a false-alarm target on normal footage, at a frame rate. */
+export interface CalibrationPlan {
+  target: 'false_alarms_per_hour' | 'false_alarms_per_frame' | 'percentile';
+  value: number;
+  /** Frame rate of the footage (rates per hour). */
+  fps: number;
 }
 
 export type MetricName = 'micro_auc' | 'macro_auc' | 'rbdc' | 'tbdc' | 'pixel_auc';

@@ -5,7 +5,7 @@ import type { Diagnostic } from '../diagnostics.ts';
 import { basenamePath } from '../reader.ts';
 import { childOf, cloneNode, mergeNodes, nodeFromValue, type MapNode, type RecipeNode } from '../parse/recipe-node.ts';
 import { STAGE_KINDS } from '../validate/schema.ts';
-import { defaultStages, gaussianSmoothingDefaults, sectionDefaults, stageDefaults, syntheticDataDefaults, validationDefaults } from './defaults.ts';
+import { calibrationDefaults, defaultStages, gaussianSmoothingDefaults, sectionDefaults, stageDefaults, syntheticDataDefaults, validationDefaults } from './defaults.ts';
 import { positionOf } from './positions.ts';
 
 /** The user's tree completed with defaults (origin 'default'); stages whose kind cannot be inferred get none. */
@@ -23,6 +23,7 @@ export function applyDefaults(user: MapNode, topFile: string): { tree: RecipeNod
   // A written `validation:` section (even `validation: {}`) gets every default; none written stays null.
   if (user.entries.get('validation')?.kind === 'map') defaults.validation = structuredClone(validationDefaults);
   defaults.scoring.smoothing = scalarAt('scoring', 'smoothing', 'kind') === 'none' ? { kind: 'none' } : { ...gaussianSmoothingDefaults };
+  defaults.scoring.calibration = childOf(childOf(user, 'scoring'), 'calibration')?.kind === 'map' ? { ...calibrationDefaults } : null;
 
   const userStages = user.entries.get('stages');
   const stageItems: unknown[] = [];

@@ -1,7 +1,7 @@
 // Built-in defaults: the paper's method as the official code (ristea/aed-mae) runs it on Avenue, so that a short
 // recipe resolves to a complete Plan. Each default says where it comes from; "vadc" marks our own choices for knobs
 // the official code does not have.
-import type { OptimizerPlan, Plan, ScoringPlan, StagePlan, SyntheticDataPlan, ValidationPlan } from '../plan/types.ts';
+import type { CalibrationPlan, OptimizerPlan, Plan, ScoringPlan, StagePlan, SyntheticDataPlan, ValidationPlan } from '../plan/types.ts';
 
 /** Defaults of every section except `name`, `stages` and `data.synthetic`, which depend on other values. */
 export const sectionDefaults: Omit<Plan, 'name' | 'stages' | 'data'> & { data: Omit<Plan['data'], 'dataset' | 'synthetic'> } = {
@@ -44,6 +44,7 @@ export const sectionDefaults: Omit<Plan, 'name' | 'stages' | 'data'> & { data: O
     top_patches: null, // mae_cvt.py: a frame's error is the mean over all its patches
     batch: 100, // main.py: the test loader uses batch_size (100)
     maps: { erode: 2, dilate: 3 }, // mae_cvt.py process_result: Erosion2d(.., 2) once, Dilation2d(.., 3) twice
+    calibration: null, // vadc: the official code has no operating threshold
   },
   eval: { metrics: ['micro_auc', 'macro_auc'], region_overlap: 0.1, track_overlap: 0.1, map_thresholds: 50 }, // RBDC/TBDC: overlap 0.1 (Ramachandra & Jones); vadc: 50 thresholds
   runtime: { backend: 'auto', seed: 0, threads: 'auto', workers: 1, train_engine: 'tfjs' }, // vadc
@@ -112,3 +113,6 @@ export const validationDefaults: ValidationPlan = {
   anomalies: { intervals: 2, length: [0.1, 0.25] },
   generator: null, // the recipe's synthetic_anomalies.generator
 };
+
+/** Options of `scoring.calibration` when a recipe writes the section (vadc's own): one false alarm per hour at 25 fps. */
+export const calibrationDefaults: CalibrationPlan = { target: 'false_alarms_per_hour', value: 1, fps: 25 };

@@ -92,6 +92,13 @@ export function checkCrossFields(plan: Plan, tree: RecipeNode, fallbackFile: str
   if (scoring.top_patches !== null && Number.isInteger(patches) && scoring.top_patches > patches) {
     fail(['scoring', 'top_patches'], `top_patches ${scoring.top_patches} exceeds the ${patches} patches of a frame`, { expected: `at most ${patches}`, found: String(scoring.top_patches), hint: 'null pools all patches (the mean)' });
   }
+  const calibration = scoring.calibration ?? null;
+  if (calibration !== null) {
+    const { target, value } = calibration;
+    const range = target === 'percentile' ? (value > 0 && value <= 100 ? null : '(0, 100]') : target === 'false_alarms_per_frame' && value >= 1 ? '[0, 1)' : null;
+    if (range !== null) fail(['scoring', 'calibration', 'value'], `a ${target} target must be in ${range}`, { expected: range, found: String(value) });
+    if (!(calibration.fps > 0)) fail(['scoring', 'calibration', 'fps'], 'fps must be positive', { expected: '> 0', found: String(calibration.fps) });
+  }
 
   checkValidation(plan, fail);
 

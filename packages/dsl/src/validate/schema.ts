@@ -177,6 +177,8 @@ export function buildSchema(mode: Mode): JsonSchema {
       top_patches: nullable(integer(1)),
       batch: integer(1),
       maps: object(mode, { erode: integer(0), dilate: integer(0) }),
+      calibration: nullable(object(mode, { target: enumOf(['false_alarms_per_hour', 'false_alarms_per_frame', 'percentile']), value: number(0), fps: number(0) },
+        'After training, `vadc run` picks the operating threshold on the held-out training videos (as `vadc calibrate`).')),
     }),
     eval: object(mode, { metrics: list(enumOf(METRIC_NAMES), 1, true), region_overlap: number(0, 1), track_overlap: number(0, 1), map_thresholds: integer(2) }),
     runtime: object(mode, { backend: enumOf(BACKEND_NAMES), seed: integer(0), threads: mode === 'plan' ? { anyOf: [integer(1), { const: 'auto' }] } : { type: ['integer', 'string'], minimum: 1, pattern: '^auto$', patternErrorMessage: 'an integer >= 1 or auto' }, workers: integer(1), train_engine: enumOf(TRAIN_ENGINE_NAMES) }),

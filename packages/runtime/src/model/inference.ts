@@ -163,7 +163,7 @@ function errors(count: number): PatchErrors {
 
 // The current frame of the input as a target [B, L, p*p*F | p*p*A]: F channels of context offset 0, anomaly values -1
 // (the official test target: the frame plus a zero mask scaled to [-1, 1]). Shared by every inference engine.
-export function currentFrameTarget(model: MaskedAutoencoder, batch: TestBatch): Float32Array {
+export function currentFrameTarget(model: Pick<MaskedAutoencoder, 'grid' | 'inputChannels' | 'frameChannels' | 'anomalyChannels' | 'currentFrame'>, batch: TestBatch): Float32Array {
   const pixels = batch.size * batch.height * batch.width;
   const frame = new Float32Array(pixels * model.frameChannels);
   const offset = 3 * model.currentFrame;

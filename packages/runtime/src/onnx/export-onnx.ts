@@ -44,7 +44,7 @@ export interface OnnxTokenGrid {
 }
 
 /** The kept-token grid createTokenMask gives at `ratio` (asked of createTokenMask itself, so the two never differ). */
-export function onnxTokenGrid(model: MaskedAutoencoder, ratio: number): OnnxTokenGrid {
+export function onnxTokenGrid(model: Pick<MaskedAutoencoder, 'grid'>, ratio: number): OnnxTokenGrid {
   const tokens = model.grid.rows * model.grid.cols;
   const identity = { order: () => Array.from({ length: tokens }, (_, index) => index) };
   const mask = createTokenMask(identity, { grid: model.grid, batch: 1, motion: null, random: new Random(0) }, ratio);

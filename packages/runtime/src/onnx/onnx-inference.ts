@@ -74,8 +74,20 @@ export interface OnnxInference {
   release(): Promise<void>;
 }
 
+/** What the scorer needs to know about a model beside its graph (a model package's manifest carries it). */
+export type OnnxScoringModel = Pick<MaskedAutoencoder, 'grid' | 'inputChannels' | 'frameChannels' | 'anomalyChannels' | 'currentFrame' | 'masking' | 'seed'> & {
+  /** Whether the graph has the classifier_logit output. */
+  classifier: boolean;
+};
+
+/** The scoring description of a TF.js model. */
+export function onnxScoringModel(model: MaskedAutoencoder): OnnxScoringModel {
+  const { grid, inputChannels, frameChannels, anomalyChannels, currentFrame, masking, seed } = model;
+  return { grid, inputChannels, frameChannels, anomalyChannels, currentFrame, masking, seed, classifier: model.classifier !== null };
+}
+
 /** The test-time mask of a batch, drawn exactly as model/inference.ts `predictBatch` draws it. */
-export function testTimeMask(model: MaskedAutoencoder, batch: TestBatch, seed: number, ratio: number, video: string): TokenMask {
+export function testTimeMask(model: Pick<MaskedAutoencoder, 'grid' | 'masking'>, batch: TestBatch, seed: number, ratio: number, video: string): TokenMask {
   const strategy = model.masking.strategy;
   return createTokenMask(maskingRegistry[strategy], {
     grid: model.grid,
@@ -93,19 +105,29 @@ const toInt64 = (indices: Int32Array): BigInt64Array => BigInt64Array.from(indic
  * ONNX_RUNTIME_UNAVAILABLE when onnxruntime-node is not installed, ONNX_SESSION_FAILED when it rejects the graph.
  */
 export async function createOnnxInference(model: MaskedAutoencoder, plan: Plan, options: OnnxInferenceOptions = {}): Promise<OnnxInference> {
+  const ratio = options.ratio ?? model.masking.ratio;
+  const bytes = exportOnnx(model, plan, { ratio, fusedAttention: options.fusedAttention ?? true, scoring: true });
+  return openOnnxScoring(bytes, onnxScoringModel(model), plan, options);
+}
+
+/**
+ * Opens a scoring graph (exportOnnx with `scoring`, e.g. a model package's model.onnx) for `model`'s shape: the
+ * same engine as createOnnxInference without a TF.js model. `options.ratio` must be the ratio the graph was
+ * exported with (its K). Rejects as createOnnxInference.
+ */
+export async function openOnnxScoring(bytes: Uint8Array, model: OnnxScoringModel, plan: Plan, options: OnnxInferenceOptions = {}): Promise<OnnxInference> {
   const ort = await loadOnnxRuntime();
   const threads = options.threads ?? resolveThreads('auto');
   const ratio = options.ratio ?? model.masking.ratio;
   const seed = options.seed ?? model.seed;
   const grid = onnxTokenGrid(model, ratio);
-  const bytes = exportOnnx(model, plan, { ratio, fusedAttention: options.fusedAttention ?? true, scoring: true });
   const session = await createCpuSession(ort, bytes, 'the exported graph', { threads, optimization: options.optimization, spinning: options.spinning });
   const [height, width] = plan.data.size;
   const withAnomaly = model.anomalyChannels > 0;
   const summaryNames = [
     SCORING_NAMES.teacherErrorL1, SCORING_NAMES.teacherErrorL2, SCORING_NAMES.discrepancyL1, SCORING_NAMES.discrepancyL2,
     ...(withAnomaly ? [SCORING_NAMES.anomalyErrorL1, SCORING_NAMES.anomalyErrorL2, SCORING_NAMES.anomalyMap] : []),
-    ...(model.classifier !== null ? [ONNX_NAMES.classifierLogit] : []),
+    ...(model.classifier ? [ONNX_NAMES.classifierLogit] : []),
   ];
 
   async function run(frames: Float32Array, batch: number, mask: TokenMask, predictions = true): Promise<OnnxOutputs> {

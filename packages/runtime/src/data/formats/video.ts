@@ -94,3 +94,46 @@ export async function encodeVideo(target: string, frames: Uint8Array, frameCount
   ], frames);
   if (code !== 0) throw new DatasetError('VIDEO_DECODE', `ffmpeg could not encode (${stderr.trim()})`, target);
 }
+
+/** A video being encoded frame by frame (see openVideoEncoder). */
+export interface VideoEncoder {
+  /** Appends one RGB24 frame (height x width x 3); resolves once ffmpeg has taken it (backpressure). */
+  write(frame: Uint8Array): Promise<void>;
+  /** Ends the input and waits for ffmpeg; throws DatasetError VIDEO_DECODE naming the file when it failed. */
+  close(): Promise<void>;
+}
+
+/**
+ * Encodes RGB24 frames one at a time into `target` (H.264 in MP4 by default, yuv420p so players open it), without
+ * holding the video in memory. Odd sizes are padded to even ones, as yuv420p needs.
+ */
+export function openVideoEncoder(target: string, resolution: [number, number], fps: number, codec = 'libx264'): VideoEncoder {
+  const [height, width] = resolution;
+  const quality = codec === 'libx264' ? ['-pix_fmt', 'yuv420p', '-crf', '18', '-vf', 'pad=ceil(iw/2)*2:ceil(ih/2)*2'] : [];
+  const child = spawn(ffmpegPath(), [
+    '-hide_banner', '-v', 'error', '-f', 'rawvideo', '-pix_fmt', 'rgb24', '-s', `${width}x${height}`, '-r', String(fps), '-i', '-',
+    '-c:v', codec, ...quality, '-y', target,
+  ], { stdio: ['pipe', 'ignore', 'pipe'] });
+  let stderr = '';
+  child.stderr.setEncoding('utf8');
+  child.stderr.on('data', (chunk: string) => {
+    stderr = (stderr + chunk).slice(-16384);
+  });
+  child.stdin.on('error', () => undefined); // an early exit shows in close()
+  const exited = new Promise<number>((resolve) => {
+    child.on('error', () => resolve(-1));
+    child.on('close', (code) => resolve(code ?? 1));
+  });
+  return {
+    write: async (frame) => {
+      if (child.stdin.write(frame)) return;
+      // Wait for ffmpeg to take it, or for ffmpeg to have exited (close() then reports why).
+      await Promise.race([new Promise((resolve) => child.stdin.once('drain', resolve)), exited]);
+    },
+    close: async () => {
+      child.stdin.end();
+      const code = await exited;
+      if (code !== 0) throw new DatasetError('VIDEO_DECODE', `ffmpeg could not encode (${stderr.trim() || `exit ${code}`})`, target);
+    },
+  };
+}

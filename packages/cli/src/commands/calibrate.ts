@@ -1,0 +1,86 @@
+// `vadc calibrate <run-or-package>`: chooses the operating threshold on normal footage, never on test labels, and
+// stores it (the run's calibration.json, or the package's manifest); `vadc score` then decides with it.
+import { join } from 'node:path';
+import type { CalibrationTarget } from '@vadc/metrics';
+import { EXIT_OK, UsageError, type Command } from '../command.ts';
+import { calibrate, normalFootage } from '../run/calibrate-run.ts';
+import { CALIBRATION_FILE, packageThreshold } from '../run/calibration-file.ts';
+import { openDetector } from '../run/detector.ts';
+import { writeJsonAtomic } from '../run/files.ts';
+import { MANIFEST_FILE, readModelPackage } from '../run/model-package.ts';
+import { engineOption } from './run.ts';
+
+const TARGETS = { 'false-alarms-per-hour': 'false_alarms_per_hour', 'false-alarms-per-frame': 'false_alarms_per_frame', percentile: 'percentile' } as const;
+
+/** The one target option given (default: 1 false alarm per hour). */
+function targetOption(values: Record<string, unknown>): CalibrationTarget {
+  const given = (Object.keys(TARGETS) as Array<keyof typeof TARGETS>).filter((name) => values[name] !== undefined);
+  if (given.length > 1) throw new UsageError(`give one target, not ${given.map((name) => `--${name}`).join(' and ')}`);
+  const name = given[0];
+  if (name === undefined) return { kind: 'false_alarms_per_hour', value: 1 };
+  const value = Number(values[name]);
+  if (!Number.isFinite(value)) throw new UsageError(`--${name} must be a number, not "${String(values[name])}"`);
+  return { kind: TARGETS[name], value };
+}
+
+export const calibrateCommand: Command = {
+  name: 'calibrate',
+  summary: 'Choose the operating threshold on normal footage (no test labels); vadc score decides with it',
+  usage: 'vadc calibrate <run-folder-or-package> [--normal <video-or-folder>]... [--false-alarms-per-hour n | --false-alarms-per-frame r | --percentile p] [--fps n]',
+  options: {
+    normal: { type: 'string', multiple: true }, 'false-alarms-per-hour': { type: 'string' }, 'false-alarms-per-frame': { type: 'string' },
+    percentile: { type: 'string' }, fps: { type: 'string' }, engine: { type: 'string' }, backend: { type: 'string' },
+  },
+  help: {
+    description: 'Scores normal footage with the model, smooths the frame scores as vadc eval does, and chooses the lowest threshold ' +
+      'that meets the target on it: the training videos the run held out of training (a recipe with a validation split), or the ' +
+      'videos and frame folders given with --normal (footage known to hold no anomaly). Test videos and labels are never read. ' +
+      'The threshold goes into the run\'s calibration.json (or the package\'s vadc-model.json), with the target, the footage and ' +
+      'what the threshold gives on it; vadc export copies it into packages. The threshold is printed to stdout, progress to stderr.',
+    options: {
+      normal: 'a video file or frame folder without anomalies (repeat for more); default: the run\'s held-out training videos',
+      'false-alarms-per-hour': 'at most this many false-alarm events (runs of abnormal frames) per hour of normal footage (default 1)',
+      'false-alarms-per-frame': 'at most this share of normal frames abnormal, e.g. 0.001',
+      percentile: 'the threshold is this percentile (0-100] of the normal frames\' smoothed scores, e.g. 99.9',
+      fps: 'frame rate of the footage, for rates per hour (default 25)',
+      engine: 'tfjs (default for run folders) or onnx; a package always uses onnx',
+      backend: 'TF.js backend for --engine tfjs (default the recipe\'s runtime.backend)',
+    },
+    examples: [
+      'vadc calibrate runs/quickstart/latest',
+      'vadc calibrate runs/ped2/latest --normal footage/empty-corridor.mp4 --false-alarms-per-hour 2 --fps 10',
+      'vadc calibrate deploy/quickstart --normal normal-frames/ --percentile 99.9',
+    ],
+  },
+  async run(args, io) {
+    const [model, ...extra] = args.positionals;
+    if (model === undefined || extra.length > 0) throw new UsageError('give exactly one run folder or model package');
+    const target = targetOption(args.values);
+    const fps = args.values.fps === undefined ? 25 : Number(args.values.fps);
+    if (!(fps > 0)) throw new UsageError(`--fps must be a positive number, not "${String(args.values.fps)}"`);
+    const normal = Array.isArray(args.values.normal) ? args.values.normal.map(String) : [];
+    const engine = args.values.engine === undefined ? null : engineOption(args.values.engine);
+    const detector = await openDetector(model, io.cwd, { engine, backend: typeof args.values.backend === 'string' ? args.values.backend : null });
+    try {
+      const footage = await normalFootage(detector, normal, io.cwd);
+      const log = (text: string) => io.stderr(`${text}\n`);
+      log(`engine: ${detector.description}`);
+      const record = await calibrate(detector, footage, target, fps, log);
+      let where: string;
+      if (detector.kind === 'run') {
+        where = join(detector.path, CALIBRATION_FILE);
+        await writeJsonAtomic(where, record);
+      } else {
+        const loaded = await readModelPackage(detector.path);
+        where = join(detector.path, MANIFEST_FILE);
+        await writeJsonAtomic(where, { ...loaded.manifest, threshold: packageThreshold(record) });
+      }
+      const achieved = record.achieved;
+      io.stdout(`threshold ${record.threshold.toPrecision(6)} (${target.kind} ${target.value}): on ${record.frames} normal frames ` +
+        `${achieved.abnormal_frames} abnormal in ${achieved.events} events (${achieved.false_alarms_per_hour.toFixed(2)} per hour at ${fps} fps); written to ${where}\n`);
+      return EXIT_OK;
+    } finally {
+      await detector.release();
+    }
+  },
+};

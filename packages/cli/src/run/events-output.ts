@@ -1,0 +1,51 @@
+// How `vadc score` writes decisions: events.json (threshold, smoothing, events), events.csv (one row per event) and
+// decisions.csv (per frame: score, smoothed score, abnormal). Live streams print the same event objects as JSON
+// lines. Frames are 0-based; seconds are frame / fps.
+import type { AnomalyEvent } from '@vadc/metrics';
+import type { ScoredInput } from './score-input.ts';
+import { csvField } from './scores-csv.ts';
+
+/** An event as the outputs write it. */
+export interface EventRecord {
+  video: string;
+  start: number;
+  end: number;
+  peak: number;
+  peak_score: number;
+  start_seconds: number;
+  end_seconds: number;
+}
+
+/** The written form of an event of `video` at `fps` (end_seconds is the end of the last frame). */
+export function eventRecord(video: string, event: AnomalyEvent, fps: number): EventRecord {
+  const seconds = (value: number) => Number(value.toFixed(3));
+  return {
+    video, start: event.start, end: event.end, peak: event.peak, peak_score: event.peakScore,
+    start_seconds: seconds(event.start / fps), end_seconds: seconds((event.end + 1) / fps),
+  };
+}
+
+/** events.json of one scored input. */
+export function eventsJson(video: string, scored: ScoredInput, fps: number, smoothing: string): unknown {
+  const abnormal = scored.decisions === null ? 0 : scored.decisions.reduce((sum, value) => sum + value, 0);
+  return {
+    video, frames: scored.scores.frameCount, fps, threshold: scored.threshold, smoothing, abnormal_frames: abnormal,
+    events: scored.events.map((event) => eventRecord(video, event, fps)),
+  };
+}
+
+/** events.csv: `video,start,end,peak,peak_score,start_seconds,end_seconds`. */
+export function eventsCsv(video: string, scored: ScoredInput, fps: number): string {
+  const rows = scored.events.map((event) => {
+    const record = eventRecord(video, event, fps);
+    return [csvField(video), record.start, record.end, record.peak, record.peak_score, record.start_seconds, record.end_seconds].join(',');
+  });
+  return `${['video,start,end,peak,peak_score,start_seconds,end_seconds', ...rows].join('\n')}\n`;
+}
+
+/** decisions.csv: `frame,score,smoothed,abnormal` (abnormal empty without a threshold). */
+export function decisionsCsv(scored: ScoredInput): string {
+  const rows = Array.from(scored.frameScores, (score, frame) =>
+    `${frame},${Math.fround(score)},${scored.smoothed[frame]},${scored.decisions === null ? '' : scored.decisions[frame]}`);
+  return `${['frame,score,smoothed,abnormal', ...rows].join('\n')}\n`;
+}

@@ -1,0 +1,16 @@
+// The engines that score a trained model: TF.js (the reference) and onnxruntime (the model exported to ONNX in
+// memory), behind one BatchInference.
+import type { Plan } from '@vadc/dsl';
+import { createOnnxInference, inferBatch, type BatchInference, type MaskedAutoencoder } from '@vadc/runtime';
+
+/** Engines that can score a trained model. */
+export type InferenceEngine = 'tfjs' | 'onnx';
+
+/** The batch inference of an engine; release() frees what the engine holds. */
+export async function createInference(engine: InferenceEngine, model: MaskedAutoencoder, plan: Plan): Promise<{ infer: BatchInference; release: () => Promise<void> }> {
+  if (engine === 'onnx') {
+    const onnx = await createOnnxInference(model, plan, { threads: plan.runtime.threads === 'auto' ? undefined : plan.runtime.threads });
+    return { infer: onnx.infer, release: onnx.release };
+  }
+  return { infer: async (batch, name) => inferBatch(model, batch, { video: name }), release: async () => {} };
+}

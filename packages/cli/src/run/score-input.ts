@@ -1,0 +1,56 @@
+// Scoring one input with a detector: the per-video work of `vadc score` (and of `vadc score --queue` jobs, which must
+// equal it), kept in one function. The input goes through the detector's own data pipeline (resize, context,
+// motion) as a one-video test split, so a test video of the run's dataset gets exactly the numbers `vadc eval`
+// gives it; frame scores are then smoothed exactly as `eval` smooths them, and with a threshold each frame is
+// decided normal / abnormal and abnormal frames are grouped into events.
+import { frameDecisions, frameEvents, smoothScores, type AnomalyEvent } from '@vadc/metrics';
+import { DataPipeline, frameScores, scoreVideo, type FrameOutputs, type VideoScores, type VideoSource } from '@vadc/runtime';
+import type { Plan } from '@vadc/dsl';
+import type { Detector } from './detector.ts';
+import { planSmoothing } from './evaluate.ts';
+
+/** One input's scores and, with a threshold, its decisions and events. */
+export interface ScoredInput {
+  scores: VideoScores;
+  /** Frame scores as scoring.top_patches pools them (unsmoothed; scores.csv's `score`). */
+  frameScores: Float32Array;
+  /** Smoothed as the recipe's scoring.smoothing (what thresholds apply to). */
+  smoothed: Float64Array;
+  /** The threshold applied, or null (no calibration and none given). */
+  threshold: number | null;
+  /** 1 = abnormal per frame, or null without a threshold. */
+  decisions: Uint8Array | null;
+  events: AnomalyEvent[];
+}
+
+/** Options of scoreInput. */
+export interface ScoreInputOptions {
+  /** Threshold on smoothed scores instead of the detector's calibrated one (null: the detector's). */
+  threshold?: number | null;
+  /** Called after each batch (progress). */
+  onBatch?: (outputs: FrameOutputs) => void;
+}
+
+/** Scores every frame of `video` with `detector`: scores, smoothed scores, decisions and events. */
+export async function scoreInput(detector: Detector, video: VideoSource, options: ScoreInputOptions = {}): Promise<ScoredInput> {
+  const { plan } = detector;
+  const pipeline = new DataPipeline({ train: [], validation: [], test: [video] }, plan, { defaultCacheDir: detector.cacheDir });
+  try {
+    const [testVideo] = pipeline.testVideos('test');
+    const scores = await scoreVideo(testVideo!, plan, detector.infer, { onBatch: options.onBatch });
+    return decide(scores, plan, options.threshold ?? detector.threshold?.value ?? null);
+  } finally {
+    await pipeline.close();
+  }
+}
+
+/** Smooths a scored video's frame scores and, given a threshold, decides its frames and finds its events. */
+export function decide(scores: VideoScores, plan: Plan, threshold: number | null): ScoredInput {
+  const pooled = frameScores(scores, plan.scoring);
+  const smoothed = smoothScores(pooled, planSmoothing(plan));
+  return {
+    scores, frameScores: pooled, smoothed, threshold,
+    decisions: threshold === null ? null : frameDecisions(smoothed, threshold),
+    events: threshold === null ? [] : frameEvents(smoothed, threshold),
+  };
+}
