@@ -9,9 +9,12 @@ import type { Plan } from '@vadc/dsl';
 import { regionsFromMap, type MapRegion } from '@vadc/metrics';
 import {
   DataPipeline, describeBackend, IMAGE_EXTENSIONS, inferBatch, naturalCompare,
-  openImageSequence, openVideoFile, scoreVideo, selectBackend, type VideoScores, type VideoSource,
+  openImageSequence, openVideoFile, scoreVideo, selectBackend, type MaskedAutoencoder, type VideoScores, type VideoSource,
 } from '@vadc/runtime';
 import { EXIT_OK, UsageError, type Command } from '../command.ts';
+import { parseQueueUrl } from '../queue/connection.ts';
+import { QUEUE_OPTION_HELP } from '../queue/option-help.ts';
+import { queueScore } from '../queue/score-queue.ts';
 import { encodePng } from '../report/png.ts';
 import { writeFileAtomic, writeJsonAtomic } from '../run/files.ts';
 import { startProgress } from '../run/progress.ts';
@@ -19,7 +22,7 @@ import { loadTrainedModel, readTrainedRun } from '../run/trained-run.ts';
 import { scoresCsv } from '../run/scores-csv.ts';
 
 /** The video file or frame folder as a VideoSource named after it (the name also seeds test-time masking). */
-async function openInput(path: string, cacheDir: string): Promise<VideoSource> {
+export async function openInput(path: string, cacheDir: string): Promise<VideoSource> {
   const info = await stat(path).catch(() => null);
   if (info === null) throw new UsageError(`no such video file or frame folder: ${path}`);
   if (!info.isDirectory()) return openVideoFile(basename(path, extname(path)), path, cacheDir, null);
@@ -85,18 +88,54 @@ async function drawFrames(video: VideoSource, scored: VideoScores, plan: Plan, t
   return regions.reduce((sum, entry) => sum + entry.boxes.length, 0);
 }
 
+/** Per-frame scores of one input with a trained model, through the run's pipeline as a one-video test split. */
+export async function scoreInputVideo(video: VideoSource, model: MaskedAutoencoder, plan: Plan, cacheDir: string, onFrames?: (frames: number) => void): Promise<VideoScores> {
+  const pipeline = new DataPipeline({ train: [], validation: [], test: [video] }, plan, { defaultCacheDir: cacheDir });
+  try {
+    const [testVideo] = pipeline.testVideos('test');
+    return await scoreVideo(testVideo!, plan, async (batch, name) => inferBatch(model, batch, { video: name }), { onBatch: (outputs) => onFrames?.(outputs.size) });
+  } finally {
+    await pipeline.close();
+  }
+}
+
+/** The disk cache of a run's inputs: beside the runs, as `vadc run` keeps it. */
+export const scoreCacheDir = (runDirectory: string): string => join(dirname(dirname(runDirectory)), '.vadc-cache');
+
 export const scoreCommand: Command = {
   name: 'score',
   summary: 'Per-frame anomaly scores of any video file or frame folder with a trained run (no labels needed)',
-  usage: 'vadc score <run-folder> <video-file-or-frame-folder> [--out dir] [--draw] [--threshold t] [--backend b]',
-  options: { out: { type: 'string' }, draw: { type: 'boolean' }, threshold: { type: 'string' }, backend: { type: 'string' } },
+  usage: 'vadc score <run-folder> <video-file-or-frame-folder> [--out dir] [--draw] [--threshold t] [--backend b]\n       vadc score <run-folder> <video-or-frame-folder>... --queue redis://host:port [--out dir] [--backend b]',
+  options: { out: { type: 'string' }, draw: { type: 'boolean' }, threshold: { type: 'string' }, backend: { type: 'string' }, queue: { type: 'string' } },
+  help: {
+    description: 'Per-frame anomaly scores of a video file or frame folder with a trained run\'s model (no labels needed): '
+      + '<out>/scores.csv (default <run>/scored/<video>/). With --queue, any number of inputs, one job per video on `vadc worker`s, '
+      + 'each scores.csv identical to a local `vadc score` of that input.',
+    options: {
+      out: 'output folder (default <run>/scored/<video>); with --queue and several inputs, one subfolder per video',
+      draw: 'also write each frame as a PNG with the abnormal regions boxed, and regions.json (not with --queue)',
+      threshold: 'patch-map value above which a region is drawn (default: the 99th percentile of the video\'s map values)',
+      backend: 'TF.js backend instead of the recipe\'s runtime.backend: auto, tensorflow-gpu, tensorflow, wasm or cpu',
+      queue: QUEUE_OPTION_HELP,
+    },
+    examples: ['vadc score runs/quickstart/latest clip.mp4 --draw', 'vadc score runs/quickstart/latest cams/*.mp4 --queue redis://127.0.0.1:6379'],
+  },
   async run(args, io) {
+    if (typeof args.values.queue === 'string') {
+      const [runFolder, ...inputs] = args.positionals;
+      if (runFolder === undefined || inputs.length === 0) throw new UsageError('give a run folder and at least one video file or frame folder');
+      if (args.values.draw) throw new UsageError('--draw is not available with --queue: score the videos to draw locally');
+      const out = typeof args.values.out === 'string' ? args.values.out : null;
+      const backend = typeof args.values.backend === 'string' ? args.values.backend : null;
+      await queueScore({ folder: runFolder, inputs, out, backend }, parseQueueUrl(args.values.queue), io);
+      return EXIT_OK;
+    }
     const [folder, input, ...extra] = args.positionals;
     if (folder === undefined || input === undefined || extra.length > 0) throw new UsageError('give a run folder and one video file or frame folder');
     const thresholdFlag = typeof args.values.threshold === 'string' ? Number(args.values.threshold) : null;
     if (thresholdFlag !== null && !Number.isFinite(thresholdFlag)) throw new UsageError(`--threshold must be a number, not "${String(args.values.threshold)}"`);
     const { run, plan } = await readTrainedRun(folder, io.cwd);
-    const cacheDir = join(dirname(dirname(run.directory)), '.vadc-cache');
+    const cacheDir = scoreCacheDir(run.directory);
     const video = await openInput(resolve(io.cwd, input), cacheDir);
     const say = (text: string) => io.stdout(`${text}\n`);
     say(`video ${video.name}: ${video.frameCount} frames, ${video.resolution[1]}x${video.resolution[0]}`);
@@ -105,12 +144,9 @@ export const scoreCommand: Command = {
     const backend = await selectBackend(requested as Plan['runtime']['backend'], { threads: plan.runtime.threads });
     say(`backend: ${describeBackend(backend)}`);
     const model = await loadTrainedModel(run, plan);
-    const pipeline = new DataPipeline({ train: [], validation: [], test: [video] }, plan, { defaultCacheDir: cacheDir });
-    const [testVideo] = pipeline.testVideos('test');
     const bar = startProgress('score', video.frameCount, { write: io.stdout, isTerminal: io.isTerminal, unit: 'frames' });
-    const scored = await scoreVideo(testVideo!, plan, async (batch, name) => inferBatch(model, batch, { video: name }), { onBatch: (outputs) => bar.tick(outputs.size) });
+    const scored = await scoreInputVideo(video, model, plan, cacheDir, (frames) => bar.tick(frames));
     bar.done();
-    await pipeline.close();
 
     const outDir = resolve(io.cwd, typeof args.values.out === 'string' ? args.values.out : join(run.directory, 'scored', video.name));
     await writeFileAtomic(join(outDir, 'scores.csv'), scoresCsv([scored], plan));

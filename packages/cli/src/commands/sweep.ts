@@ -5,6 +5,9 @@ import { resolve } from 'node:path';
 import { expandSweep } from '@vadc/dsl';
 import { EXIT_FAILED, EXIT_OK, UsageError, type Command, type CommandIO } from '../command.ts';
 import { displayPath, formatErrorLine, recipeOptions, recipePath, diskReader, resolveOptionsFrom } from '../recipe-reader.ts';
+import { parseQueueUrl } from '../queue/connection.ts';
+import { QUEUE_OPTION_HELP } from '../queue/option-help.ts';
+import { queueSweep } from '../queue/sweep-queue.ts';
 import { executeSweep } from '../run/sweep-run.ts';
 import { sweepTable } from '../run/sweep-report.ts';
 
@@ -13,8 +16,23 @@ const BACKENDS = ['auto', 'tensorflow-gpu', 'tensorflow', 'wasm', 'cpu'];
 export const sweepCommand: Command = {
   name: 'sweep',
   summary: 'Run a recipe\'s sweep grid: one training per distinct model, scoring-only keys re-use stored components',
-  usage: 'vadc sweep <recipe.yaml> [--set key=value]... [--backend b] [--out runs] [--json]',
-  options: { ...recipeOptions, backend: { type: 'string' }, out: { type: 'string' }, json: { type: 'boolean' } },
+  usage: 'vadc sweep <recipe.yaml> [--set key=value]... [--backend b] [--out runs] [--json] [--queue redis://host:port]',
+  options: { ...recipeOptions, backend: { type: 'string' }, out: { type: 'string' }, json: { type: 'boolean' }, queue: { type: 'string' } },
+  help: {
+    description: 'Runs every combination of the recipe\'s sweep grid, training one model per distinct training hash and evaluating '
+      + 'combinations that differ only in scoring.* / eval.* from its stored components. Writes runs/<name>/sweep-<id>/sweep.json '
+      + 'and report.html; prints a table of the metrics (or sweep.json with --json) on stdout, progress on stderr.',
+    options: {
+      set: 'key=value: override a recipe value (a YAML value; ~key deletes it); repeatable',
+      'allow-env': 'NAME: let the recipe read ${env:NAME} besides VADC_* names; repeatable',
+      root: 'DIR: a folder extends: may reach besides the recipe\'s project',
+      backend: 'TF.js backend instead of the recipe\'s runtime.backend: auto, tensorflow-gpu, tensorflow, wasm or cpu',
+      out: 'folder holding runs/<name>/... (default runs)',
+      json: 'print sweep.json on stdout instead of the table',
+      queue: QUEUE_OPTION_HELP,
+    },
+    examples: ['vadc sweep recipes/ablations/ped2-scoring.yaml', 'vadc sweep recipes/quickstart.yaml --queue redis://127.0.0.1:6379 --json'],
+  },
   async run(args, io) {
     const [recipe, ...extra] = args.positionals;
     if (recipe === undefined || extra.length > 0) throw new UsageError('give exactly one recipe');
@@ -32,9 +50,9 @@ export const sweepCommand: Command = {
     // With --json, stdout carries only sweep.json; the runs' progress goes to stderr.
     const progressIo: CommandIO = args.values.json ? { ...io, stdout: io.stderr, isTerminal: false } : io;
     const outRoot = resolve(io.cwd, typeof args.values.out === 'string' ? args.values.out : 'runs');
-    const { summary } = await executeSweep(expanded.runs, {
-      recipePath: path, outRoot, backend, scoringOnlyKeys: expanded.scoringOnlyKeys, trainingKeys: expanded.trainingKeys,
-    }, progressIo);
+    const address = typeof args.values.queue === 'string' ? parseQueueUrl(args.values.queue) : null;
+    const sweepOptions = { recipePath: path, outRoot, backend, scoringOnlyKeys: expanded.scoringOnlyKeys, trainingKeys: expanded.trainingKeys };
+    const { summary } = address === null ? await executeSweep(expanded.runs, sweepOptions, progressIo) : await queueSweep(expanded.runs, sweepOptions, address, io);
     io.stdout(args.values.json ? `${JSON.stringify(summary, null, 2)}\n` : sweepTable(summary));
     return EXIT_OK;
   },
