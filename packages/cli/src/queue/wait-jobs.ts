@@ -50,8 +50,10 @@ export async function waitForJobs(queue: Queue, jobs: readonly AwaitedJob[], io:
           say('queue: connected again');
           lastError = '';
         }
-        if (state !== states.get(awaited.id)) announce(awaited, job, state, start, say);
-        states.set(awaited.id, state);
+        // A job taken over by another worker is active again with one more start.
+        const seen = `${state}/${job.attemptsStarted}`;
+        if (seen !== states.get(awaited.id)) announce(awaited, job, state, start, say);
+        states.set(awaited.id, seen);
         if (state === 'completed') finished.set(awaited.id, { value: job.returnvalue, added: job.timestamp, processed: job.processedOn ?? job.timestamp, finished: job.finishedOn ?? Date.now() });
         if (state === 'failed') failures.push(`${awaited.label} failed: ${job.failedReason}`);
       }
