@@ -122,6 +122,15 @@ describe('vadc sweep and score through the queue (two workers)', () => {
     }
   }, 60_000);
 
+  it('says what --queue needs', async () => {
+    const missing = await runCliProcess(['worker'], workspace);
+    expect(missing.status).toBe(2);
+    expect(missing.stderr).toContain('vadc worker: give --queue redis://host:port');
+    const wrong = await runCliProcess(['sweep', 'grid.yaml', '--queue', 'http://127.0.0.1:1'], workspace);
+    expect(wrong.status).toBe(2);
+    expect(wrong.stderr).toContain('vadc sweep: --queue must start with redis:// or rediss://, not "http://"');
+  }, 60_000);
+
   it('stops a worker on SIGTERM with status 0', async () => {
     const worker = workers.pop()!;
     expect(await stopWorker(worker)).toBe(0);
