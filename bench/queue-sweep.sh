@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # A 4-cell sweep (4 trainings of a tiny synthetic recipe) locally, through the queue on 1 worker and on 2 workers,
-# each REPEATS times; prints wall seconds per run and the queue's own overhead per job the coordinator measured.
+# REPEATS rounds; prints wall seconds per sweep and the queue's own overhead per job as the coordinator measured it
+# (the first queued sweep of a worker includes its thread's start: loading TF.js).
 # Needs redis-server and the built CLI (npm run setup). Usage: bench/queue-sweep.sh [REPEATS]
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -36,16 +37,18 @@ runtime: { backend: wasm, seed: 5, threads: 1 }
 sweep: { grid: { model.decoder.depth: [2, 3], runtime.seed: [5, 6] } }
 YAML
 cd "$work"
+# One worker on database 1, two on database 2, started before the first round; the rounds alternate local, 1 worker
+# and 2 workers so that the other load on the machine falls on all three alike.
+for db in 1 2 2; do
+  $vadc worker --queue "$url/$db" >"$work/worker-${#workers[@]}.log" 2>&1 &
+  workers+=($!)
+done
+sleep 3
 timed() { local start end; start=$(date +%s.%N); "$@" >/dev/null 2>"$work/last.err"; end=$(date +%s.%N); echo "$end - $start" | bc; }
-for k in $(seq "$repeats"); do echo "local   run $k: $(timed $vadc sweep cells.yaml --out "local-$k" --json) s"; done
-for n in 1 2; do
-  while [ "${#workers[@]}" -lt "$n" ]; do
-    $vadc worker --queue "$url" >"$work/worker-${#workers[@]}.log" 2>&1 &
-    workers+=($!)
-  done
-  sleep 2
-  for k in $(seq "$repeats"); do
-    seconds=$(timed $vadc sweep cells.yaml --out "queue-$n-$k" --json --queue "$url")
-    echo "queue $n worker(s) run $k: $seconds s; $(grep 'queue overhead' "$work/last.err")"
+for k in $(seq "$repeats"); do
+  echo "round $k local: $(timed $vadc sweep cells.yaml --out "local-$k" --json) s"
+  for db in 1 2; do
+    seconds=$(timed $vadc sweep cells.yaml --out "queue-$db-$k" --json --queue "$url/$db")
+    echo "round $k queue, $db worker(s): $seconds s; $(grep 'queue overhead' "$work/last.err")"
   done
 done

@@ -43,9 +43,10 @@ export async function waitForJobs(queue: Queue, jobs: readonly AwaitedJob[], io:
       const failures: string[] = [];
       for (const awaited of jobs) {
         if (finished.has(awaited.id)) continue;
+        // The state first, then the job: a job read before it completed would carry no result.
+        const state = await queue.getJobState(awaited.id);
         const job = await queue.getJob(awaited.id);
-        if (job === undefined) throw new QueueJobFailed(`${awaited.label}: job ${awaited.id} is no longer on the queue (was the queue emptied?)`);
-        const state = await job.getState();
+        if (job === undefined || state === 'unknown') throw new QueueJobFailed(`${awaited.label}: job ${awaited.id} is no longer on the queue (was the queue emptied?)`);
         if (lastError !== '') {
           say('queue: connected again');
           lastError = '';
