@@ -16,26 +16,12 @@ workers=()
 cleanup() { for pid in "${workers[@]}"; do kill "$pid" 2>/dev/null || true; done; kill "$redis"; wait 2>/dev/null || true; rm -rf "$work"; }
 trap cleanup EXIT
 sleep 1
-cat >"$work/cells.yaml" <<'YAML'
-vadc: 1
-name: cells
-data:
-  dataset: synthetic
-  size: [32, 48]
-  synthetic: { seed: 3, train_videos: 2, test_videos: 2, frames: 24, resolution: [48, 72], walkers: [1, 2], anomalies: [running, vehicle] }
-model:
-  patch: 8
-  encoder: { dim: 16, depth: 1, heads: 2 }
-  decoder: { dim: 16, depth: 2, heads: 2 }
-  student: { after_block: 1, blocks: 1 }
-stages:
-  - { name: teacher, epochs: 3, batch: 8, optimizer: { adamw: { lr: 1.0e-3 } } }
-  - { name: student, epochs: 1, batch: 8, optimizer: { adamw: { lr: 1.0e-3 } } }
-scoring: { smoothing: { gaussian: { range: 4, sigma: 1 } }, batch: 8 }
-eval: { metrics: [micro_auc] }
-runtime: { backend: wasm, seed: 5, threads: 1 }
-sweep: { grid: { model.decoder.depth: [2, 3], runtime.seed: [5, 6] } }
-YAML
+# The CLI tests' tiny recipe (packages/cli/src/test-recipe.ts) with a grid of four trainings.
+(cd "$root" && node --conditions=source --import ./bench/register-ts.mjs --input-type=module -e "
+  import { tinyRecipe } from './packages/cli/src/test-recipe.ts';
+  process.stdout.write(tinyRecipe({ name: 'cells', teacherEpochs: 3, walkers: [1, 2], metrics: ['micro_auc'] }));
+") >"$work/cells.yaml"
+echo 'sweep: { grid: { model.decoder.depth: [2, 3], runtime.seed: [5, 6] } }' >>"$work/cells.yaml"
 cd "$work"
 # One worker on database 1, two on database 2, started before the first round; the rounds alternate local, 1 worker
 # and 2 workers so that the other load on the machine falls on all three alike.
