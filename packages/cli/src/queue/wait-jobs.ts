@@ -73,7 +73,7 @@ function announce(awaited: AwaitedJob, job: Job, state: string, start: number, s
   const at = `${((performance.now() - start) / 1000).toFixed(1)} s`;
   if (state === 'active') say(`[${at}] ${awaited.label}: running${job.attemptsStarted > 1 ? ` (taken over, start ${job.attemptsStarted})` : ''}`);
   else if (state === 'completed') say(`[${at}] ${awaited.label}: done`);
-  else if (state === 'waiting' || state === 'waiting-children' || state === 'prioritized' || state === 'delayed') say(`[${at}] ${awaited.label}: ${state === 'waiting-children' ? 'waiting for its training' : 'queued'}`);
+  else if (state === 'waiting' || state === 'waiting-children' || state === 'prioritized' || state === 'delayed') say(`[${at}] ${awaited.label}: ${state === 'waiting-children' ? 'waiting for the jobs it depends on' : 'queued'}`);
 }
 
 /** The queue's own time per job: time inside the worker minus the job's own work, and time waiting for a worker. */
