@@ -13,5 +13,6 @@ import { scoreCommand } from './score.ts';
 import { sweepCommand } from './sweep.ts';
 import { validateCommand } from './validate.ts';
 import { benchCommand } from './bench.ts';
+import { workerCommand } from './worker.ts';
 
-export const commands: Command[] = [runCommand, trainCommand, evalCommand, exportCommand, compareCommand, dataCommand, validateCommand, renderCommand, schemaCommand, metricsCommand, benchCommand, sweepCommand, scoreCommand, calibrateCommand];
+export const commands: Command[] = [runCommand, trainCommand, evalCommand, exportCommand, compareCommand, dataCommand, validateCommand, renderCommand, schemaCommand, metricsCommand, benchCommand, sweepCommand, scoreCommand, calibrateCommand, workerCommand];

@@ -14,6 +14,9 @@ import { scoreInput } from '../run/score-input.ts';
 import { isStreamInput, parseFrameSize, scoreStream } from '../run/score-stream.ts';
 import { scoresCsv } from '../run/scores-csv.ts';
 import { engineOption } from './run.ts';
+import { parseQueueUrl } from '../queue/connection.ts';
+import { QUEUE_OPTION_HELP } from '../queue/option-help.ts';
+import { queueScore } from '../queue/score-queue.ts';
 
 const numberOption = (value: unknown, name: string, positive = false): number | null => {
   if (value === undefined) return null;
@@ -22,13 +25,28 @@ const numberOption = (value: unknown, name: string, positive = false): number | 
   return parsed;
 };
 
+/** Per-frame scores of one input with a trained model, through the run's pipeline as a one-video test split. */
+export async function scoreInputVideo(video: VideoSource, model: MaskedAutoencoder, plan: Plan, cacheDir: string, onFrames?: (frames: number) => void): Promise<VideoScores> {
+  const pipeline = new DataPipeline({ train: [], validation: [], test: [video] }, plan, { defaultCacheDir: cacheDir });
+  try {
+    const [testVideo] = pipeline.testVideos('test');
+    return await scoreVideo(testVideo!, plan, async (batch, name) => inferBatch(model, batch, { video: name }), { onBatch: (outputs) => onFrames?.(outputs.size) });
+  } finally {
+    await pipeline.close();
+  }
+}
+
+/** The disk cache of a run's inputs: beside the runs, as `vadc run` keeps it. */
+export const scoreCacheDir = (runDirectory: string): string => join(dirname(dirname(runDirectory)), '.vadc-cache');
+
 export const scoreCommand: Command = {
   name: 'score',
   summary: 'Score a video file, frame folder or live stream with a trained run or model package; events at the calibrated threshold',
-  usage: 'vadc score <run-folder-or-package> <video-file | frame-folder | rtsp://... | http://... | -> [--out dir] [--threshold t] [--draw] [--mp4] [--fps n] [--engine tfjs|onnx]',
+  usage: 'vadc score <run-folder-or-package> <video-file | frame-folder | rtsp://... | http://... | -> [--out dir] [--threshold t] [--draw] [--mp4] [--fps n] [--engine tfjs|onnx]\n       vadc score <run-folder> <video-or-frame-folder>... --queue redis://host:port [--out dir] [--backend b]',
   options: {
     out: { type: 'string' }, draw: { type: 'boolean' }, mp4: { type: 'boolean' }, threshold: { type: 'string' }, 'map-threshold': { type: 'string' },
     fps: { type: 'string' }, backend: { type: 'string' }, engine: { type: 'string' }, 'frame-size': { type: 'string' }, 'max-frames': { type: 'string' },
+    queue: { type: 'string' },
   },
   help: {
     description: 'Scores every frame of the input with a run folder (TF.js by default, --engine onnx for onnxruntime) or a model package ' +
@@ -49,6 +67,7 @@ export const scoreCommand: Command = {
       backend: 'TF.js backend for --engine tfjs (default the recipe\'s runtime.backend)',
       'frame-size': 'WIDTHxHEIGHT of the raw RGB24 frames read from stdin when the input is -',
       'max-frames': 'stop a stream after this many frames',
+      queue: QUEUE_OPTION_HELP + ' (any number of video files or frame folders, one job per input; each scores.csv identical to a local vadc score of it; not with --draw / --mp4 or streams)',
     },
     examples: [
       'vadc score runs/quickstart/latest clip.mp4 --mp4',
@@ -57,6 +76,15 @@ export const scoreCommand: Command = {
     ],
   },
   async run(args, io) {
+    if (typeof args.values.queue === 'string') {
+      const [runFolder, ...inputs] = args.positionals;
+      if (runFolder === undefined || inputs.length === 0) throw new UsageError('give a run folder and at least one video file or frame folder');
+      if (args.values.draw || args.values.mp4) throw new UsageError('--draw and --mp4 are not available with --queue: score the videos to draw locally');
+      const out = typeof args.values.out === 'string' ? args.values.out : null;
+      const backend = typeof args.values.backend === 'string' ? args.values.backend : null;
+      await queueScore({ folder: runFolder, inputs, out, backend }, parseQueueUrl(args.values.queue), io);
+      return EXIT_OK;
+    }
     const [model, input, ...extra] = args.positionals;
     if (model === undefined || input === undefined || extra.length > 0) throw new UsageError('give a run folder or model package, and one video file, frame folder or stream');
     const thresholdFlag = numberOption(args.values.threshold, 'threshold');

@@ -5,6 +5,9 @@ import { resolve } from 'node:path';
 import { expandSweep } from '@vadc/dsl';
 import { EXIT_FAILED, EXIT_OK, UsageError, type Command, type CommandIO } from '../command.ts';
 import { displayPath, formatErrorLine, recipeOptionHelp, recipeOptions, recipePath, diskReader, resolveOptionsFrom } from '../recipe-reader.ts';
+import { parseQueueUrl } from '../queue/connection.ts';
+import { QUEUE_OPTION_HELP } from '../queue/option-help.ts';
+import { queueSweep } from '../queue/sweep-queue.ts';
 import { executeSweep } from '../run/sweep-run.ts';
 import { sweepTable } from '../run/sweep-report.ts';
 
@@ -13,17 +16,20 @@ const BACKENDS = ['auto', 'tensorflow-gpu', 'tensorflow', 'wasm', 'cpu'];
 export const sweepCommand: Command = {
   name: 'sweep',
   summary: 'Run a recipe\'s sweep grid: one training per distinct model, scoring-only keys re-use stored components',
-  usage: 'vadc sweep <recipe.yaml> [--set key=value]... [--backend b] [--out runs] [--json]',
-  options: { ...recipeOptions, backend: { type: 'string' }, out: { type: 'string' }, json: { type: 'boolean' } },
+  usage: 'vadc sweep <recipe.yaml> [--set key=value]... [--backend b] [--out runs] [--json] [--queue redis://host:port]',
+  options: { ...recipeOptions, backend: { type: 'string' }, out: { type: 'string' }, json: { type: 'boolean' }, queue: { type: 'string' } },
   help: {
-    description: 'Runs every combination of the recipe\'s `sweep.grid`; combinations that differ only in scoring.* / eval.* re-use one trained model. Writes runs/<name>/sweep-<id>/ (sweep.json, report) and prints a table of the metric against each swept value on stdout; progress on stderr.',
+    description: 'Runs every combination of the recipe\'s sweep grid, training one model per distinct training hash and evaluating '
+      + 'combinations that differ only in scoring.* / eval.* from its stored components. Writes runs/<name>/sweep-<id>/sweep.json '
+      + 'and report.html; prints a table of the metrics (or sweep.json with --json) on stdout, progress on stderr.',
     options: {
       ...recipeOptionHelp,
-      backend: 'TF.js backend: auto, tensorflow-gpu, tensorflow, wasm or cpu',
-      out: 'folder of run folders (default: runs)',
+      backend: 'TF.js backend instead of the recipe\'s runtime.backend: auto, tensorflow-gpu, tensorflow, wasm or cpu',
+      out: 'folder holding runs/<name>/... (default runs)',
       json: 'print sweep.json on stdout instead of the table',
+      queue: QUEUE_OPTION_HELP,
     },
-    examples: ['vadc sweep recipes/ablations/scoring-weights.yaml', 'vadc sweep recipes/ablations/block-type.yaml --set stages.0.epochs=2 --json'],
+    examples: ['vadc sweep recipes/ablations/ped2-scoring.yaml', 'vadc sweep recipes/quickstart.yaml --queue redis://127.0.0.1:6379 --json'],
   },
   async run(args, io) {
     const [recipe, ...extra] = args.positionals;
@@ -42,9 +48,9 @@ export const sweepCommand: Command = {
     // stdout carries only the table (or sweep.json); each training's progress and metrics are logs, on stderr.
     const progressIo: CommandIO = { ...io, stdout: io.stderr };
     const outRoot = resolve(io.cwd, typeof args.values.out === 'string' ? args.values.out : 'runs');
-    const { summary } = await executeSweep(expanded.runs, {
-      recipePath: path, outRoot, backend, scoringOnlyKeys: expanded.scoringOnlyKeys, trainingKeys: expanded.trainingKeys,
-    }, progressIo);
+    const address = typeof args.values.queue === 'string' ? parseQueueUrl(args.values.queue) : null;
+    const sweepOptions = { recipePath: path, outRoot, backend, scoringOnlyKeys: expanded.scoringOnlyKeys, trainingKeys: expanded.trainingKeys };
+    const { summary } = address === null ? await executeSweep(expanded.runs, sweepOptions, progressIo) : await queueSweep(expanded.runs, sweepOptions, address, io);
     io.stdout(args.values.json ? `${JSON.stringify(summary, null, 2)}\n` : sweepTable(summary));
     return EXIT_OK;
   },

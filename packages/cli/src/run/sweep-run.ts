@@ -99,14 +99,12 @@ export async function executeSweep(runs: readonly SweepRun[], options: SweepOpti
   const id = options.sweepId ?? runIdFromDate(new Date());
   const base = join(options.outRoot, name);
   const say = (text: string) => io.stderr(`${text}\n`);
-  const groups = new Map<string, SweepRun[]>();
-  for (const run of runs) groups.set(run.trainingHash, [...(groups.get(run.trainingHash) ?? []), run]);
+  const groups = groupByTraining(runs);
   say(`sweep ${name}: ${runs.length} combination${runs.length === 1 ? '' : 's'}, ${groups.size} model${groups.size === 1 ? '' : 's'} to train or re-use`);
 
-  const metric = chooseMetric(first.plan);
   const trainings: SweepTraining[] = [];
   const entries: SweepEntry[] = [];
-  let variants: Record<string, string> = {};
+  let variants: Record<string, string> | null = null;
   let firstRun: RunFolder | null = null;
   for (const [hash, group] of groups) {
     const training = trainings.length;
@@ -115,36 +113,73 @@ export async function executeSweep(runs: readonly SweepRun[], options: SweepOpti
     const runName = relative(base, folder.directory);
     trainings.push({ training, training_hash: hash, run: runName, source });
     say(`training t${training}: ${source} ${folder.directory}; evaluating ${group.length} combination${group.length === 1 ? '' : 's'} from ${COMPONENTS_FILE}`);
-
-    const truth = await testTruth(group[0]!.plan);
-    const validation = await validationSplit(folder, group[0]!.plan, options);
-    const loaded = new Map<string, StoredComponents>(); // by error kinds: each file is read once per model
-    for (const combination of group) {
-      const kinds = `${combination.plan.scoring.errors.teacher}-${combination.plan.scoring.errors.discrepancy}`;
-      const stored = loaded.get(kinds) ?? (await componentsFor(folder, combination.plan, options, io));
-      loaded.set(kinds, stored);
-      const evaluated = evaluateCombination(combination.plan, { stored, truthOf: (video) => truth.get(video) ?? null }, validation);
-      if (entries.length === 0) variants = evaluated.metrics.variants;
-      entries.push({
-        index: combination.index, values: combination.values, overrides: combination.overrides, hash: combination.hash,
-        training_hash: hash, training, run: runName,
-        metrics: Object.fromEntries(REPORT_METRIC_NAMES.map((key) => [key, evaluated.metrics[key]])) as SweepMetrics,
-        validation: evaluated.validation, rank: null,
-      });
-    }
+    const evaluated = await evaluateGroup(folder, group, { training, training_hash: hash, run: runName }, options, io);
+    variants ??= evaluated.variants;
+    entries.push(...evaluated.entries);
   }
-  entries.sort((a, b) => a.index - b.index);
-  const ranking = rankByValidation(entries, first.plan.validation?.metric ?? null);
+  return writeSweep({ plan: first.plan, id, options, trainings, entries, variants: variants ?? {}, firstRun: firstRun! }, io);
+}
 
+/** The combinations of a sweep by training hash (grid order): each group shares one trained model. */
+export function groupByTraining(runs: readonly SweepRun[]): Map<string, SweepRun[]> {
+  const groups = new Map<string, SweepRun[]>();
+  for (const run of runs) groups.set(run.trainingHash, [...(groups.get(run.trainingHash) ?? []), run]);
+  return groups;
+}
+
+/** The entries of one group's combinations, evaluated from its trained model's stored components. */
+export async function evaluateGroup(
+  folder: RunFolder, group: readonly SweepRun[], training: Pick<SweepEntry, 'training' | 'training_hash' | 'run'>, options: SweepOptions, io: CommandIO,
+): Promise<{ entries: SweepEntry[]; variants: Record<string, string> }> {
+  const truth = await testTruth(group[0]!.plan);
+  const validation = await validationSplit(folder, group[0]!.plan, options);
+  const loaded = new Map<string, StoredComponents>(); // by error kinds: each file is read once per model
+  const entries: SweepEntry[] = [];
+  let variants: Record<string, string> = {};
+  for (const combination of group) {
+    const kinds = `${combination.plan.scoring.errors.teacher}-${combination.plan.scoring.errors.discrepancy}`;
+    const stored = loaded.get(kinds) ?? (await componentsFor(folder, combination.plan, options, io));
+    loaded.set(kinds, stored);
+    const evaluated = evaluateCombination(combination.plan, { stored, truthOf: (video) => truth.get(video) ?? null }, validation);
+    if (entries.length === 0) variants = evaluated.metrics.variants;
+    entries.push({
+      index: combination.index, values: combination.values, overrides: combination.overrides, hash: combination.hash, ...training,
+      metrics: Object.fromEntries(REPORT_METRIC_NAMES.map((key) => [key, evaluated.metrics[key]])) as SweepMetrics,
+      validation: evaluated.validation, rank: null,
+    });
+  }
+  return { entries, variants };
+}
+
+/** What writeSweep records: the trainings and evaluated combinations of a sweep, in any order. */
+export interface SweepParts {
+  /** The first combination's plan (the report's recipe). */
+  plan: Plan;
+  id: string;
+  options: SweepOptions;
+  trainings: SweepTraining[];
+  entries: SweepEntry[];
+  variants: Record<string, string>;
+  /** The first training's run folder (the report's run details). */
+  firstRun: RunFolder;
+}
+
+/** Writes runs/<name>/sweep-<id>/{sweep.json,report.html}; `vadc sweep` and the queue's coordinator share it. */
+export async function writeSweep(parts: SweepParts, io: CommandIO): Promise<SweepResultFolder> {
+  const { plan, id, options } = parts;
+  const entries = [...parts.entries].sort((a, b) => a.index - b.index);
+  const trainings = [...parts.trainings].sort((a, b) => a.training - b.training);
+  // Ranked by the held-out split alone: test metrics ride along in each entry and never decide.
+  const ranking = rankByValidation(entries, plan.validation?.metric ?? null);
   const summary: SweepSummary = {
-    name, id, recipe: options.recipePath, scoring_only_keys: options.scoringOnlyKeys, training_keys: options.trainingKeys,
-    metric, trainings, ranking, runs: entries, variants,
+    name: plan.name, id, recipe: options.recipePath, scoring_only_keys: options.scoringOnlyKeys, training_keys: options.trainingKeys,
+    metric: chooseMetric(plan), trainings, ranking, runs: entries, variants: parts.variants,
   };
-  const directory = join(base, `sweep-${id}`);
+  const directory = join(options.outRoot, plan.name, `sweep-${id}`);
   await writeJsonAtomic(join(directory, 'sweep.json'), summary);
-  await writeFileAtomic(join(directory, 'report.html'), sweepReport(summary, first.plan, firstRun!));
-  say(`sweep: ${join(directory, 'sweep.json')}`);
-  say(`report: ${join(directory, 'report.html')}`);
+  await writeFileAtomic(join(directory, 'report.html'), sweepReport(summary, plan, parts.firstRun));
+  io.stdout(`sweep: ${join(directory, 'sweep.json')}\n`);
+  io.stdout(`report: ${join(directory, 'report.html')}\n`);
   return { directory, summary };
 }
 
@@ -204,7 +239,7 @@ async function testTruth(plan: Plan): Promise<Map<string, VideoTruth | null>> {
  * The trained model of one group of combinations: a finished run of the same training hash that stored its
  * components, else an unfinished run of one of the group's recipes (resumed), else a new training.
  */
-async function trainingFor(group: readonly SweepRun[], hash: string, runId: string, options: SweepOptions, io: CommandIO): Promise<{ folder: RunFolder; source: SweepTraining['source'] }> {
+export async function trainingFor(group: readonly SweepRun[], hash: string, runId: string, options: SweepOptions, io: CommandIO): Promise<{ folder: RunFolder; source: SweepTraining['source'] }> {
   const first = group[0]!;
   const previous = await listRuns(options.outRoot, first.plan.name);
   for (const run of previous.reverse()) {

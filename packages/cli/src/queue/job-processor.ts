@@ -1,0 +1,113 @@
+// The code a `vadc worker` runs for each job, in one of BullMQ's sandboxed worker threads: the worker's main thread
+// stays free to renew the job's lock while a training keeps this thread busy, and a kill -9 of the worker ends both.
+// A job is refused when a Plan does not hash to the hash it came with (a truncated or tampered job, or a worker of
+// another vadc version that resolves Plans differently).
+import { readFile } from 'node:fs/promises';
+import { join, relative } from 'node:path';
+import { workerData } from 'node:worker_threads';
+import { UnrecoverableError, type SandboxedJob } from 'bullmq';
+import { planHash, trainingHash, type Plan, type SweepRun } from '@vadc/dsl';
+import { selectBackend, type MaskedAutoencoder } from '@vadc/runtime';
+import type { CommandIO } from '../command.ts';
+import { openDetector, type Detector } from '../run/detector.ts';
+import { openInput } from '../run/open-input.ts';
+import { scoreInput } from '../run/score-input.ts';
+import { readRun } from '../run/run-folder.ts';
+import { scoresCsv } from '../run/scores-csv.ts';
+import { evaluateGroup, trainingFor } from '../run/sweep-run.ts';
+import { loadTrainedModel, readTrainedRun } from '../run/trained-run.ts';
+import type {
+  EvaluateJobData, EvaluateJobResult, QueueSweepOptions, ScoreJobData, ScoreJobResult, TrainJobData, TrainJobResult, VadcJobData,
+} from './job-types.ts';
+import { mapPath, type PathMapping } from './path-map.ts';
+
+const pathMaps = ((workerData as { pathMaps?: PathMapping[] } | null)?.pathMaps ?? []);
+const map = (path: string) => mapPath(path, pathMaps);
+
+/** The job's log lines go to the worker's stderr, each prefixed with the job id. */
+function jobIo(job: SandboxedJob): CommandIO {
+  const write = (text: string) => {
+    const lines = text.split('\n');
+    if (lines.at(-1) === '') lines.pop();
+    for (const line of lines) process.stderr.write(`[${job.id}] ${line}\n`);
+  };
+  return { stdout: write, stderr: write, isTerminal: false, cwd: process.cwd(), env: {} };
+}
+
+/** Refuses a group whose Plans do not hash to the hashes the job carries; returns it with paths mapped. */
+async function checkedGroup(group: readonly SweepRun[], expectedTrainingHash: string): Promise<SweepRun[]> {
+  for (const combination of group) {
+    const hash = await planHash(combination.plan);
+    if (hash !== combination.hash) throw new UnrecoverableError(`refused: combination ${combination.index}'s Plan hashes to ${hash.slice(0, 12)}, the job says ${combination.hash.slice(0, 12)}`);
+    const training = await trainingHash(combination.plan);
+    if (training !== expectedTrainingHash) throw new UnrecoverableError(`refused: combination ${combination.index}'s training hash is ${training.slice(0, 12)}, the job says ${expectedTrainingHash.slice(0, 12)}`);
+  }
+  return group.map((combination) => ({ ...combination, plan: mappedPlan(combination.plan) }));
+}
+
+/** The Plan with its dataset and cache folders as this worker sees them (after the hash check). */
+function mappedPlan(plan: Plan): Plan {
+  if (pathMaps.length === 0) return plan;
+  const { root, cache_dir: cacheDir } = plan.data;
+  return { ...plan, data: { ...plan.data, root: root === null ? null : map(root), cache_dir: cacheDir === null ? null : map(cacheDir) } };
+}
+
+const mappedOptions = (options: QueueSweepOptions): QueueSweepOptions => ({ ...options, outRoot: map(options.outRoot), recipePath: map(options.recipePath) });
+const since = (start: number) => (performance.now() - start) / 1000;
+
+async function train(job: SandboxedJob<TrainJobData>): Promise<TrainJobResult> {
+  const start = performance.now();
+  const { data } = job;
+  const group = await checkedGroup(data.group, data.trainingHash);
+  const options = mappedOptions(data.options);
+  const { folder, source } = await trainingFor(group, data.trainingHash, data.runId, options, jobIo(job));
+  return { run: relative(join(options.outRoot, group[0]!.plan.name), folder.directory), source, seconds: since(start) };
+}
+
+async function evaluate(job: SandboxedJob<EvaluateJobData>): Promise<EvaluateJobResult> {
+  const start = performance.now();
+  const { data } = job;
+  const group = await checkedGroup(data.group, data.trainingHash);
+  const options = mappedOptions(data.options);
+  const [trained] = Object.values(await job.getChildrenValues<TrainJobResult>());
+  if (trained === undefined) throw new UnrecoverableError(`evaluate t${data.training}: its train job left no result`);
+  const directory = join(options.outRoot, group[0]!.plan.name, trained.run);
+  const folder = await readRun(directory);
+  if (folder === null) throw new UnrecoverableError(`evaluate t${data.training}: ${directory} is not a run folder (is the output folder shared with the worker that trained it?)`);
+  const evaluated = await evaluateGroup(folder, group, { training: data.training, training_hash: data.trainingHash, run: trained.run }, options, jobIo(job));
+  return { ...evaluated, seconds: since(start) };
+}
+
+/** Detectors of the runs this thread scored with, by run folder: per-video jobs of one run load its model once. */
+const detectors = new Map<string, Promise<Detector>>();
+
+async function score(job: SandboxedJob<ScoreJobData>): Promise<ScoreJobResult> {
+  const start = performance.now();
+  const { data } = job;
+  const runDirectory = map(data.run);
+  const hash = await planHash(JSON.parse(await readFile(join(runDirectory, 'plan.json'), 'utf8')) as Plan);
+  if (hash !== data.planHash) throw new UnrecoverableError(`refused: ${runDirectory}/plan.json hashes to ${hash.slice(0, 12)}, the job says ${data.planHash.slice(0, 12)}`);
+  let opened = detectors.get(runDirectory);
+  if (opened === undefined) {
+    // The same detector `vadc score <run>` opens (TF.js, the reference), so each job's scores equal a local score.
+    opened = openDetector(runDirectory, process.cwd(), { engine: 'tfjs', backend: data.backend ?? null });
+    detectors.set(runDirectory, opened);
+    opened.catch(() => detectors.delete(runDirectory));
+  }
+  const detector = await opened;
+  const video = await openInput(map(data.input), detector.cacheDir);
+  const scored = await scoreInput(detector, video, { threshold: null });
+  return { name: video.name, frames: scored.scores.frameCount, csv: scoresCsv([scored.scores], detector.plan), seconds: since(start) };
+}
+
+/** BullMQ's entry point for a sandboxed processor. */
+export default async function processVadcJob(job: SandboxedJob<VadcJobData>): Promise<unknown> {
+  const data = job.data;
+  switch (data.kind) {
+    case 'train': return train(job as SandboxedJob<TrainJobData>);
+    case 'evaluate': return evaluate(job as SandboxedJob<EvaluateJobData>);
+    case 'score': return score(job as SandboxedJob<ScoreJobData>);
+    case 'sweep': return { sweepId: data.sweepId };
+    default: throw new UnrecoverableError(`unknown job kind ${JSON.stringify((data as { kind?: unknown }).kind)} (a newer vadc's job?)`);
+  }
+}
