@@ -25,20 +25,6 @@ const numberOption = (value: unknown, name: string, positive = false): number | 
   return parsed;
 };
 
-/** Per-frame scores of one input with a trained model, through the run's pipeline as a one-video test split. */
-export async function scoreInputVideo(video: VideoSource, model: MaskedAutoencoder, plan: Plan, cacheDir: string, onFrames?: (frames: number) => void): Promise<VideoScores> {
-  const pipeline = new DataPipeline({ train: [], validation: [], test: [video] }, plan, { defaultCacheDir: cacheDir });
-  try {
-    const [testVideo] = pipeline.testVideos('test');
-    return await scoreVideo(testVideo!, plan, async (batch, name) => inferBatch(model, batch, { video: name }), { onBatch: (outputs) => onFrames?.(outputs.size) });
-  } finally {
-    await pipeline.close();
-  }
-}
-
-/** The disk cache of a run's inputs: beside the runs, as `vadc run` keeps it. */
-export const scoreCacheDir = (runDirectory: string): string => join(dirname(dirname(runDirectory)), '.vadc-cache');
-
 export const scoreCommand: Command = {
   name: 'score',
   summary: 'Score a video file, frame folder or live stream with a trained run or model package; events at the calibrated threshold',

@@ -3,7 +3,7 @@
 // - a value may also be a placeholder (`???`, `${env:NAME}`, `${a.b}`), allowed WITHOUT an anyOf: the type gains
 //   `string` and a `pattern` (numbers keep their bounds, which apply to numbers only; enums become a pattern with the
 //   values as `examples`), so a mistake is one error, not one per alternative.
-import { defaultStages, gaussianSmoothingDefaults, sectionDefaults, stageDefaults, syntheticDataDefaults } from '../resolve/defaults.ts';
+import { calibrationDefaults, defaultStages, gaussianSmoothingDefaults, sectionDefaults, stageDefaults, syntheticDataDefaults, validationDefaults } from '../resolve/defaults.ts';
 import { docKey, KEY_DOCS } from './key-docs.ts';
 import type { JsonSchema } from './schema.ts';
 
@@ -42,8 +42,11 @@ function withPlaceholder(schema: JsonSchema): JsonSchema {
   const types = typesOf(schema);
   if (Array.isArray(schema.enum)) {
     const { enum: values, ...rest } = schema;
-    const allowed = (values as string[]).map(escape).join('|');
-    return { ...rest, type: 'string', pattern: `^(?:${allowed})$|${PLACEHOLDER}`, examples: values, patternErrorMessage: `one of ${(values as string[]).join(' | ')}, or ${PLACEHOLDER_TEXT}` };
+    // A nullable enum (e.g. `validation.generator: null`) keeps null as a type; the pattern covers the strings.
+    const names = (values as Array<string | null>).filter((value): value is string => value !== null);
+    const nullable = names.length < (values as unknown[]).length;
+    const allowed = names.map(escape).join('|');
+    return { ...rest, type: nullable ? ['string', 'null'] : 'string', pattern: `^(?:${allowed})$|${PLACEHOLDER}`, examples: values, patternErrorMessage: `one of ${[...names, ...(nullable ? ['null'] : [])].join(' | ')}, or ${PLACEHOLDER_TEXT}` };
   }
   if (types.includes('string')) {
     // A tagged object's or `threads`' own string forms, widened by the placeholder; plain strings accept it already.
@@ -76,6 +79,9 @@ function defaultOf(path: string[]): { value: unknown } | { differs: string } | u
   }
   if (path[0] === 'data' && path[1] === 'synthetic') return path.length === 2 ? undefined : wrap(valueAt(syntheticDataDefaults, path.slice(2)));
   if (path[0] === 'scoring' && path[1] === 'smoothing') return wrap(valueAt(gaussianSmoothingDefaults, path.slice(2)));
+  // Sections that are null unless written: their fields default as the section's defaults say once it is written.
+  if (path[0] === 'scoring' && path[1] === 'calibration' && path.length > 2) return wrap(valueAt(calibrationDefaults, path.slice(2)));
+  if (path[0] === 'validation' && path.length > 1) return wrap(valueAt(validationDefaults, path.slice(1)));
   if (path[0] === 'name' || path[0] === 'extends' || path.join('.') === 'data.dataset') return undefined;
   return wrap(valueAt(sectionDefaults, path));
 }

@@ -93,6 +93,10 @@ export const KEY_DOCS: Record<string, string> = {
   'stages.*.clip_grad': 'Clip the gradient norm to this value; null: no clipping.',
   'stages.*.steps_per_epoch': 'Optimizer steps per epoch; null: one pass over the training frames.',
   scoring: 'How a frame\'s anomaly score is computed at test time.',
+  'scoring.calibration': 'Operating threshold chosen after training on normal footage the model never trained on (the held-out validation videos), never on test labels; null: no calibration (vadc calibrate can do it later).',
+  'scoring.calibration.target': 'What the threshold keeps: false_alarms_per_hour (alarm events per hour at fps), false_alarms_per_frame (share of abnormal frames) or percentile (of the smoothed normal scores).',
+  'scoring.calibration.value': 'The target\'s value: events per hour, a share of frames (0-1), or a percentile (0-100).',
+  'scoring.calibration.fps': 'Frame rate of the footage, for rates per hour and event times in seconds.',
   'scoring.weights': 'Weights of the score components (alpha, beta, gamma of the paper, and the classifier\'s).',
   'scoring.weights.teacher': 'alpha: weight of the teacher\'s reconstruction error.',
   'scoring.weights.discrepancy': 'beta: weight of the teacher-student discrepancy (needs a student stage).',
@@ -126,6 +130,16 @@ export const KEY_DOCS: Record<string, string> = {
   'runtime.train_engine': 'What computes the training gradients: tfjs (the reference) or onnx (onnxruntime-node, faster on CPUs).',
   sweep: 'A grid over dotted keys; every combination is one run.',
   'sweep.grid': 'Dotted key -> list of values, e.g. { scoring.weights.teacher: [0, 0.5] }.',
+  validation: 'Validation without test labels: whole training videos held out of training, with the recipe\'s synthetic anomalies pasted in (exact masks and labels); scored every few epochs to draw a curve, choose the epoch (selection) and rank sweep cells. Absent: every training video trains.',
+  'validation.hold_out': 'Held-out training videos: a count (3), a share of the training videos (0.2, at least one), or names ([Train004, Train011]).',
+  'validation.seed': 'Seed of the held-out draw and of the pasted anomalies; independent of runtime.seed.',
+  'validation.every': 'Validate after every N epochs of a stage, and after each stage\'s last epoch.',
+  'validation.metric': 'What selection: best and vadc sweep rank by: micro_auc, macro_auc or pixel_auc of the held-out split.',
+  'validation.selection': 'last: keep the last epoch; best: the validated epoch with the best metric (checkpoints/best.ckpt).',
+  'validation.anomalies': 'The pasted anomalies of each held-out video.',
+  'validation.anomalies.intervals': 'Disjoint anomalous stretches per held-out video.',
+  'validation.anomalies.length': 'Length of each stretch as a share [min, max] of the video\'s frames.',
+  'validation.generator': 'Generator of the pasted anomalies; null: the recipe\'s synthetic_anomalies.generator. Fix it when a sweep varies that generator, so every cell is validated on the same split.',
 };
 
 /** The KEY_DOCS key of a schema path (`stages.0.optimizer.adamw.lr` -> `stages.*.optimizer.lr`). */
