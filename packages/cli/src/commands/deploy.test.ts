@@ -78,12 +78,15 @@ describe('vadc export, calibrate and score from fresh processes', () => {
     expect(result.code, result.stderr).toBe(0);
     expect(result.stdout).toContain(join(run, 'package'));
     const manifest = await readJson<Record<string, any>>(join(run, 'package', 'vadc-model.json'));
-    const record = await readJson<{ hash: string }>(join(run, 'run.json'));
+    const record = await readJson<{ hash: string; datasetFingerprint: { digest: string } }>(join(run, 'run.json'));
     expect(manifest).toMatchObject({
       format: 'vadc-model-package', version: 1, graph: 'model.onnx', recipe: { name: 'deployed', hash: record.hash },
       input: { size: [32, 48], context: [-3, 0, 3] }, motion: { step: 1 }, masking: { strategy: 'random', ratio: 0.5, seed: 5 },
-      scoring: { smoothing: { kind: 'gaussian', range: 4, sigma: 1 } }, threshold: null, dataset_fingerprint: null,
+      scoring: { smoothing: { kind: 'gaussian', range: 4, sigma: 1 } }, threshold: null,
     });
+    // The package carries the run's dataset fingerprint, so a deployer knows which data the model learnt from.
+    expect(manifest.dataset_fingerprint).toMatch(/^[0-9a-f]{64}$/);
+    expect(manifest.dataset_fingerprint).toBe(record.datasetFingerprint.digest);
     expect(manifest.graph_io.inputs).toEqual(['frames', 'keep_index', 'restore_index']);
     expect((await readFile(join(run, 'package', 'model.onnx'))).length).toBeGreaterThan(10_000);
     expect((await runBuiltCli(['export', run, '--format', 'tflite'], workspace)).code).toBe(2);
