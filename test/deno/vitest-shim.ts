@@ -1,7 +1,7 @@
 // Lets the vitest test files of the runtime-neutral packages (dsl, metrics) run unchanged under `deno test`:
 // an import map points "vitest" here. It covers the API those files may use: describe / it / test (with .skip
 // and .each), beforeAll / afterAll / beforeEach / afterEach inside describe blocks, and Jest's `expect`.
-import { expect } from 'expect';
+import { expect as jestExpect } from 'expect';
 
 declare const Deno: {
   test(definition: { name: string; fn: () => Promise<void>; ignore?: boolean; sanitizeOps?: boolean; sanitizeResources?: boolean }): void;
@@ -95,4 +95,5 @@ export const beforeAll = (hook: Hook): void => void currentSuite('beforeAll').be
 export const afterAll = (hook: Hook): void => void currentSuite('afterAll').afterAll.push(hook);
 export const beforeEach = (hook: Hook): void => void currentSuite('beforeEach').beforeEach.push(hook);
 export const afterEach = (hook: Hook): void => void currentSuite('afterEach').afterEach.push(hook);
-export { expect };
+/** Jest's expect, also taking vitest's optional message argument (`expect(value, 'what it is')`), which Jest refuses. */
+export const expect = Object.assign((actual: unknown, _message?: string) => jestExpect(actual), jestExpect);

@@ -55,7 +55,8 @@ export class DataPipeline {
     };
     const stores = (split: string, videos: DatasetSource['train']) => videos.map((video, index) => new VideoFrames(video, `${split}/${index}`, this.shared));
     const names = source.train.map((video) => video.name);
-    const problem = heldOutProblem(plan, names);
+    // A scoring-only pipeline (`vadc score`, calibration, streams: no training videos) has nothing to hold out.
+    const problem = names.length === 0 ? null : heldOutProblem(plan, names);
     if (problem !== null) throw new PipelineError('HELD_OUT', problem.message);
     const heldOut = new Set(heldOutVideoIds(plan, names));
     const all = stores('train', source.train);

@@ -51,6 +51,15 @@ describe('heldOutVideoIds', () => {
 describe('the validation split of a DataPipeline', () => {
   const plan = tinyPlan({ data: { size: [8, 8] }, validation: validation({ hold_out: 2 }) });
 
+  it('opens a scoring-only pipeline (no training videos) of a plan with validation: vadc score and calibrate build those', () => {
+    const { test } = rampDataset(5, 12, 8, 8);
+    const pipeline = new DataPipeline({ train: [], validation: [], test }, plan);
+    expect(pipeline.heldOut).toHaveLength(0);
+    expect(pipeline.testVideos('test')).toHaveLength(test.length);
+    // With training videos, a split that leaves nothing to train on is still an error.
+    expect(() => new DataPipeline({ ...rampDataset(1, 12, 8, 8), validation: [] }, plan)).toThrow(/training videos out/);
+  });
+
   it('never overlaps the training frames: training reads no frame of a held-out video', async () => {
     const source = rampDataset(5, 12, 8, 8);
     const pipeline = new DataPipeline(source, plan);
