@@ -3,10 +3,18 @@
 import { mkdir, rename, rm, symlink, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 
+// Numbers temporaries within this process: two writes of one file (or two `latest` links) in the same millisecond
+// must not share a name. The `<pid>.<number>.tmp` shape is what removeOrphanTemporaries recognises after a crash.
+let temporarySequence = 0;
+function temporaryName(path: string): string {
+  temporarySequence += 1;
+  return `${path}.${process.pid}.${Date.now()}${temporarySequence}.tmp`;
+}
+
 /** Writes `data` to `path` atomically (temp file in the same folder, then rename). */
 export async function writeFileAtomic(path: string, data: string | Uint8Array): Promise<void> {
   await mkdir(dirname(path), { recursive: true });
-  const temporary = join(dirname(path), `.${basename(path)}.${process.pid}.${Date.now()}.tmp`);
+  const temporary = temporaryName(join(dirname(path), `.${basename(path)}`));
   try {
     await writeFile(temporary, data);
     await rename(temporary, path);
@@ -23,7 +31,7 @@ export async function writeJsonAtomic(path: string, value: unknown): Promise<voi
 
 /** Points the symlink `link` at `target` (a relative name), replacing an older link atomically. */
 export async function replaceSymlink(target: string, link: string): Promise<void> {
-  const temporary = `${link}.${process.pid}.tmp`;
+  const temporary = temporaryName(link);
   await rm(temporary, { force: true });
   await symlink(target, temporary);
   await rename(temporary, link);
