@@ -29,7 +29,7 @@ export const calibrateCommand: Command = {
   usage: 'vadc calibrate <run-folder-or-package> [--normal <video-or-folder>]... [--false-alarms-per-hour n | --false-alarms-per-frame r | --percentile p] [--fps n]',
   options: {
     normal: { type: 'string', multiple: true }, 'false-alarms-per-hour': { type: 'string' }, 'false-alarms-per-frame': { type: 'string' },
-    percentile: { type: 'string' }, fps: { type: 'string' }, engine: { type: 'string' }, backend: { type: 'string' },
+    percentile: { type: 'string' }, fps: { type: 'string' }, engine: { type: 'string' }, backend: { type: 'string' }, json: { type: 'boolean' },
   },
   help: {
     description: 'Scores normal footage with the model, smooths the frame scores as vadc eval does, and chooses the lowest threshold ' +
@@ -45,6 +45,7 @@ export const calibrateCommand: Command = {
       fps: 'frame rate of the footage, for rates per hour (default 25)',
       engine: 'tfjs (default for run folders) or onnx; a package always uses onnx',
       backend: 'TF.js backend for --engine tfjs (default the recipe\'s runtime.backend)',
+      json: 'print the calibration record (threshold, target, footage, what it gives on it) and the file it went to as JSON on stdout',
     },
     examples: [
       'vadc calibrate runs/quickstart/latest',
@@ -74,6 +75,10 @@ export const calibrateCommand: Command = {
         const loaded = await readModelPackage(detector.path);
         where = join(detector.path, MANIFEST_FILE);
         await writeJsonAtomic(where, { ...loaded.manifest, threshold: packageThreshold(record) });
+      }
+      if (args.values.json === true) {
+        io.stdout(`${JSON.stringify({ ...record, written_to: where }, null, 2)}\n`);
+        return EXIT_OK;
       }
       const achieved = record.achieved;
       io.stdout(`threshold ${record.threshold.toPrecision(6)} (${target.kind} ${target.value}): on ${record.frames} normal frames ` +

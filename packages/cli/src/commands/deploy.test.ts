@@ -96,10 +96,13 @@ describe('vadc export, calibrate and score from fresh processes', () => {
     const none = await runBuiltCli(['calibrate', run], workspace);
     expect(none.code).toBe(2);
     expect(none.stderr).toMatch(/no normal footage.*--normal/);
-    const result = await runBuiltCli(['calibrate', run, '--normal', 'normal.mkv', '--percentile', '90'], workspace);
+    const result = await runBuiltCli(['calibrate', run, '--normal', 'normal.mkv', '--percentile', '90', '--json'], workspace);
     expect(result.code, result.stderr).toBe(0);
     const calibration = await readJson<{ threshold: number; source: string; frames: number; achieved: { abnormal_frames: number } }>(join(run, 'calibration.json'));
     expect(calibration).toMatchObject({ source: 'normal', frames: 14 });
+    // --json: stdout is exactly the stored record and where it went; the logs stay on stderr.
+    expect(JSON.parse(result.stdout)).toEqual({ ...calibration, written_to: join(run, 'calibration.json') });
+    expect(result.stderr).toContain('engine:');
     // The same footage scored by `vadc score`: the threshold is the nearest-rank 90th percentile (13th of 14) of its smoothed scores.
     const scored = await runBuiltCli(['score', run, 'normal.mkv', '--out', 'normal-scored'], workspace);
     expect(scored.code, scored.stderr).toBe(0);
@@ -110,14 +113,27 @@ describe('vadc export, calibrate and score from fresh processes', () => {
   }, 120_000);
 
   it('scores from the package exactly as from the run folder on onnx, smoothed as eval smooths, with events', async () => {
-    expect((await runBuiltCli(['export', run], workspace)).code).toBe(0);
+    const exported = await runBuiltCli(['export', run, '--json'], workspace);
+    expect(exported.code, exported.stderr).toBe(0);
     const calibration = await readJson<{ threshold: number }>(join(run, 'calibration.json'));
-    const manifest = await readJson<{ threshold: { value: number } }>(join(run, 'package', 'vadc-model.json'));
+    const manifest = await readJson<{ threshold: { value: number }; dataset_fingerprint: string }>(join(run, 'package', 'vadc-model.json'));
     expect(manifest.threshold.value).toBe(calibration.threshold);
+    expect(JSON.parse(exported.stdout)).toMatchObject({
+      package: join(run, 'package'), graph: join(run, 'package', 'model.onnx'), manifest: join(run, 'package', 'vadc-model.json'),
+      threshold: calibration.threshold, dataset_fingerprint: manifest.dataset_fingerprint,
+      graph_bytes: (await readFile(join(run, 'package', 'model.onnx'))).length,
+    });
     const fromPackage = await runBuiltCli(['score', join(run, 'package'), 'clip.mkv', '--out', 'from-package', '--mp4'], workspace);
     expect(fromPackage.code, fromPackage.stderr).toBe(0);
-    const fromRun = await runBuiltCli(['score', run, 'clip.mkv', '--out', 'from-run', '--engine', 'onnx'], workspace);
+    const fromRun = await runBuiltCli(['score', run, 'clip.mkv', '--out', 'from-run', '--engine', 'onnx', '--json'], workspace);
     expect(fromRun.code, fromRun.stderr).toBe(0);
+    // --json: one object on stdout, events.json's content plus the files written; the summary line went to stderr.
+    expect(JSON.parse(fromRun.stdout)).toEqual({
+      out: join(workspace, 'from-run'),
+      files: Object.fromEntries(Object.entries({ scores: 'scores.csv', decisions: 'decisions.csv', events_json: 'events.json', events_csv: 'events.csv' }).map(([key, file]) => [key, join(workspace, 'from-run', file)])),
+      ...(await readJson<object>(join(workspace, 'from-run', 'events.json'))),
+    });
+    expect(fromRun.stderr).toContain('frames scored');
     for (const file of ['scores.csv', 'decisions.csv', 'events.json']) {
       expect(await readFile(join(workspace, 'from-package', file), 'utf8'), file).toBe(await readFile(join(workspace, 'from-run', file), 'utf8'));
     }

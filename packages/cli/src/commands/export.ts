@@ -12,8 +12,8 @@ import { loadTrainedModel, readTrainedRun } from '../run/trained-run.ts';
 export const exportCommand: Command = {
   name: 'export',
   summary: 'Write a run\'s trained model as a model package (ONNX graph + manifest)',
-  usage: 'vadc export <run-folder> [--format onnx] [--out folder] [--portable] [--backend b]',
-  options: { format: { type: 'string' }, out: { type: 'string' }, portable: { type: 'boolean' }, backend: { type: 'string' } },
+  usage: 'vadc export <run-folder> [--format onnx] [--out folder] [--portable] [--backend b] [--json]',
+  options: { format: { type: 'string' }, out: { type: 'string' }, portable: { type: 'boolean' }, backend: { type: 'string' }, json: { type: 'boolean' } },
   help: {
     description: 'Writes the run\'s trained model as a model package folder: model.onnx, the scoring graph (frames in, per-patch ' +
       'errors and anomaly map out, ONNX opset 17), and vadc-model.json, everything needed around it (input size, context ' +
@@ -25,6 +25,7 @@ export const exportCommand: Command = {
       out: 'the package folder to write (default <run-folder>/package)',
       portable: 'attention as standard ONNX ops, for runtimes other than onnxruntime (default: onnxruntime\'s fused attention, faster)',
       backend: 'TF.js backend that loads the checkpoint (default the recipe\'s runtime.backend)',
+      json: 'print the result as JSON on stdout: package folder, graph file and size, manifest file, threshold, recipe hash, dataset fingerprint',
     },
     examples: ['vadc export runs/quickstart/latest', 'vadc export runs/quickstart/latest --out deploy/quickstart --portable'],
   },
@@ -48,6 +49,13 @@ export const exportCommand: Command = {
     const out = resolve(io.cwd, typeof args.values.out === 'string' ? args.values.out : join(run.directory, 'package'));
     await writeModelPackage(out, graph, manifest);
     if (calibration === null) io.stderr('note: the run has no calibration (vadc calibrate), so the package carries no threshold\n');
+    if (args.values.json === true) {
+      io.stdout(`${JSON.stringify({
+        package: out, graph: join(out, manifest.graph), graph_bytes: graph.length, manifest: join(out, MANIFEST_FILE), opset: 17,
+        threshold: manifest.threshold?.value ?? null, recipe_hash: run.record.hash, dataset_fingerprint: manifest.dataset_fingerprint ?? null,
+      }, null, 2)}\n`);
+      return EXIT_OK;
+    }
     io.stdout(`${out}: ${manifest.graph} (${graph.length} bytes, ONNX opset 17, input frames [B, ${plan.data.size.join(', ')}, ${manifest.model.inputChannels}]) + ${MANIFEST_FILE}` +
       `${manifest.threshold ? ` (threshold ${manifest.threshold.value.toPrecision(6)})` : ''}\n`);
     return EXIT_OK;

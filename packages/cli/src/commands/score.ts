@@ -28,11 +28,11 @@ const numberOption = (value: unknown, name: string, positive = false): number | 
 export const scoreCommand: Command = {
   name: 'score',
   summary: 'Score a video file, frame folder or live stream with a trained run or model package; events at the calibrated threshold',
-  usage: 'vadc score <run-folder-or-package> <video-file | frame-folder | rtsp://... | http://... | -> [--out dir] [--threshold t] [--draw] [--mp4] [--fps n] [--engine tfjs|onnx]\n       vadc score <run-folder> <video-or-frame-folder>... --queue redis://host:port [--out dir] [--backend b]',
+  usage: 'vadc score <run-folder-or-package> <video-file | frame-folder | rtsp://... | http://... | -> [--out dir] [--threshold t] [--draw] [--mp4] [--fps n] [--engine tfjs|onnx] [--json]\n       vadc score <run-folder> <video-or-frame-folder>... --queue redis://host:port [--out dir] [--backend b] [--json]',
   options: {
     out: { type: 'string' }, draw: { type: 'boolean' }, mp4: { type: 'boolean' }, threshold: { type: 'string' }, 'map-threshold': { type: 'string' },
     fps: { type: 'string' }, backend: { type: 'string' }, engine: { type: 'string' }, 'frame-size': { type: 'string' }, 'max-frames': { type: 'string' },
-    queue: { type: 'string' },
+    queue: { type: 'string' }, json: { type: 'boolean' },
   },
   help: {
     description: 'Scores every frame of the input with a run folder (TF.js by default, --engine onnx for onnxruntime) or a model package ' +
@@ -53,6 +53,7 @@ export const scoreCommand: Command = {
       backend: 'TF.js backend for --engine tfjs (default the recipe\'s runtime.backend)',
       'frame-size': 'WIDTHxHEIGHT of the raw RGB24 frames read from stdin when the input is -',
       'max-frames': 'stop a stream after this many frames',
+ json: 'print the result as one JSON object on stdout: the output folder, its files and events.json\'s content (with --draw / --mp4 also the regions boxed); a stream prints JSON lines with or without it',
       queue: QUEUE_OPTION_HELP + ' (any number of video files or frame folders, one job per input; each scores.csv identical to a local vadc score of it; not with --draw / --mp4 or streams)',
     },
     examples: [
@@ -68,7 +69,9 @@ export const scoreCommand: Command = {
       if (args.values.draw || args.values.mp4) throw new UsageError('--draw and --mp4 are not available with --queue: score the videos to draw locally');
       const out = typeof args.values.out === 'string' ? args.values.out : null;
       const backend = typeof args.values.backend === 'string' ? args.values.backend : null;
-      await queueScore({ folder: runFolder, inputs, out, backend }, parseQueueUrl(args.values.queue), io);
+      const json = args.values.json === true;
+      const written = await queueScore({ folder: runFolder, inputs, out, backend }, parseQueueUrl(args.values.queue), json ? { ...io, stdout: io.stderr } : io);
+      if (json) io.stdout(`${JSON.stringify({ scores: written }, null, 2)}\n`);
       return EXIT_OK;
     }
     const [model, input, ...extra] = args.positionals;
@@ -107,15 +110,26 @@ export const scoreCommand: Command = {
       await writeJsonAtomic(join(outDir, 'events.json'), eventsJson(source.name, scored, fps, smoothing));
       await writeFileAtomic(join(outDir, 'events.csv'), eventsCsv(source.name, scored, fps));
       const abnormal = scored.decisions?.reduce((sum, value) => sum + value, 0) ?? 0;
-      io.stdout(`${outDir}: ${source.frameCount} frames scored` +
-        (threshold === null ? ' (no threshold: no decisions)\n' : `, ${abnormal} abnormal in ${scored.events.length} events (events.csv, events.json)\n`));
+      const json = args.values.json === true;
+      const summary = `${outDir}: ${source.frameCount} frames scored` +
+        (threshold === null ? ' (no threshold: no decisions)\n' : `, ${abnormal} abnormal in ${scored.events.length} events (events.csv, events.json)\n`);
+      // --json: the human lines become logs on stderr, and stdout carries one JSON object at the end.
+      if (json) io.stderr(summary); else io.stdout(summary);
+      const result: Record<string, unknown> = {
+        out: outDir,
+        files: { scores: join(outDir, 'scores.csv'), decisions: join(outDir, 'decisions.csv'), events_json: join(outDir, 'events.json'), events_csv: join(outDir, 'events.csv') },
+        ...(eventsJson(source.name, scored, fps, smoothing) as Record<string, unknown>),
+      };
       if (args.values.draw === true || args.values.mp4 === true) {
         if (threshold === null) throw new UsageError('--draw and --mp4 mark abnormal frames, which needs a threshold: run vadc calibrate, or pass --threshold');
         const mapThreshold = mapThresholdFlag ?? detector.threshold?.map_threshold ?? percentile(scored.scores.patchMaps, 0.99);
         const mp4 = args.values.mp4 === true ? join(outDir, 'annotated.mp4') : null;
         const boxes = await drawFrames(source, scored, detector.plan, { outDir, mapThreshold, pngs: args.values.draw === true, mp4, fps });
-        io.stdout(`${outDir}: ${boxes} regions boxed in abnormal frames (map threshold ${mapThreshold.toPrecision(6)})${args.values.draw === true ? '; frames/' : ''}${mp4 ? `; ${mp4}` : ''}\n`);
+        const drawn = `${outDir}: ${boxes} regions boxed in abnormal frames (map threshold ${mapThreshold.toPrecision(6)})${args.values.draw === true ? '; frames/' : ''}${mp4 ? `; ${mp4}` : ''}\n`;
+        if (json) io.stderr(drawn); else io.stdout(drawn);
+        Object.assign(result, { regions_boxed: boxes, map_threshold: mapThreshold, frames_folder: args.values.draw === true ? join(outDir, 'frames') : null, mp4 });
       }
+      if (json) io.stdout(`${JSON.stringify(result, null, 2)}\n`);
       return EXIT_OK;
     } finally {
       await detector.release();

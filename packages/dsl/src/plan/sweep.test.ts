@@ -36,6 +36,19 @@ describe('expandSweep', () => {
     expect(result.errors[0]!.message).toContain('model.patch=7');
   });
 
+  it('an error at a grid value names the key as the grid writes it, a stage by its name included', async () => {
+    const text = `${SMALL}sweep:\n  grid:\n    stages.teacher.epochs: [1, twelve]\n    stages.1.optimizer: [{ adamw: { lr: fast } }]\n`;
+    const lines = text.split('\n');
+    const result = await expandSweep('/project/recipes/s.yaml', { reader: reader(text) });
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    const at = (key: string) => result.errors.filter((error) => error.key === key).map((error) => lines[error.line - 1]);
+    expect(at('stages.teacher.epochs')).toEqual(['    stages.teacher.epochs: [1, twelve]']);
+    // Inside a map value the deeper segments are kept after the written key.
+    expect(at('stages.1.optimizer.adamw.lr')).toEqual(['    stages.1.optimizer: [{ adamw: { lr: fast } }]']);
+    expect(result.errors.some((error) => error.key === 'stages.0.epochs')).toBe(false);
+  });
+
   it('a recipe without a sweep is one run', async () => {
     const result = await expandSweep('/project/recipes/s.yaml', { reader: reader(SMALL) });
     expect(result.ok && result.runs.length).toBe(1);

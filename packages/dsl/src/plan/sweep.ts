@@ -1,7 +1,7 @@
 // Sweeps: `sweep.grid` maps dotted keys to lists of values; every combination is one run, resolved like a recipe
 // with those values set (so each is validated on its own) and with `sweep` removed. Keys under `scoring.` and
 // `eval.` change no trained weight, so runs that differ only in them share one training hash (one trained model).
-import type { Diagnostic } from '../diagnostics.ts';
+import type { Diagnostic, SourcePosition } from '../diagnostics.ts';
 import { parseKey } from '../key-path.ts';
 import { nodeFromValue } from '../parse/recipe-node.ts';
 import { resolveWithOverrides, type PlanOrigins, type ResolveOptions, resolveRecipe } from '../resolve/resolve-recipe.ts';
@@ -50,7 +50,7 @@ export async function expandSweep(path: string, options: ResolveOptions): Promis
     const values = Object.fromEntries(keys.map((key, position) => [key, combination[position]]));
     const sweepOverrides: Override[] = keys.map((key, position) => {
       // Located at the grid value itself, so an error names the line that wrote it.
-      const at = base.origins[`sweep.grid.${key}.${indices[position]!}`];
+      const at = gridValueOrigin(base.origins, `sweep.grid.${key}.${indices[position]!}`);
       const located = at !== undefined && at !== 'default' && at !== '--set' ? at : { file: path, line: 1, column: 1 };
       return { action: 'set', path: parseKey(key) ?? [key], value: nodeFromValue(combination[position], located), position: located };
     });
@@ -60,7 +60,12 @@ export async function expandSweep(path: string, options: ResolveOptions): Promis
       // The same bad grid value fails every combination it is in: report it once, with the first such run.
       const fresh = result.errors.filter((error) => !seen.has(`${error.file}:${error.line}:${error.column}:${error.key}:${error.message}`));
       for (const error of result.errors) seen.add(`${error.file}:${error.line}:${error.column}:${error.key}:${error.message}`);
-      errors.push(...fresh.map((error) => ({ ...error, message: `sweep run ${index} (${label}): ${error.message}` })));
+      // Grid values with a known place in the file (a --set grid has none): errors there take the key as written.
+      const written = sweepOverrides.flatMap((override, position) => {
+        const at = gridValueOrigin(base.origins, `sweep.grid.${keys[position]!}.${indices[position]!}`);
+        return at !== undefined && at !== 'default' && at !== '--set' ? [{ key: keys[position]!, path: override.path, at }] : [];
+      });
+      errors.push(...fresh.map((error) => ({ ...error, key: keyAsWritten(error, written), message: `sweep run ${index} (${label}): ${error.message}` })));
       continue;
     }
     runs.push({
@@ -75,6 +80,27 @@ export async function expandSweep(path: string, options: ResolveOptions): Promis
   }
   if (errors.length > 0) return { ok: false, errors, warnings };
   return { ok: true, runs, scoringOnlyKeys: keys.filter(isScoringOnlyKey), trainingKeys: keys.filter((key) => !isScoringOnlyKey(key)), warnings };
+}
+
+/** Where a grid value was written: its own origin, or for a map or list value that of its first leaf. */
+function gridValueOrigin(origins: PlanOrigins, key: string): PlanOrigins[string] | undefined {
+  if (origins[key] !== undefined) return origins[key];
+  const first = Object.keys(origins).find((name) => name.startsWith(`${key}.`));
+  return first === undefined ? undefined : origins[first];
+}
+
+/**
+ * The key of an error at a grid value, spelt as the grid spells it: `stages.teacher.epochs` stays that, not the
+ * resolved `stages.0.epochs`. Each override path has as many segments as its resolved key (a stage name stands for
+ * one index), so the first segments are swapped for the written key and any deeper ones (inside a map value) kept.
+ */
+function keyAsWritten(error: Diagnostic, written: Array<{ key: string; path: readonly unknown[]; at: SourcePosition }>): string {
+  for (const { key, path, at } of written) {
+    if (error.file !== at.file || error.line !== at.line || error.column < at.column) continue;
+    const segments = error.key.split('.');
+    if (segments.length >= path.length) return [key, ...segments.slice(path.length)].join('.');
+  }
+  return error.key;
 }
 
 function cartesian(lists: number[][]): number[][] {
