@@ -99,11 +99,12 @@ describe('vadc run', () => {
     expect(session.outputNames).toEqual(expect.arrayContaining(['teacher', 'student']));
   });
 
-  it('trains on onnxruntime with runtime.train_engine onnx: its own hash, the engine in metrics.json', async () => {
+  it('trains on onnxruntime with the old key runtime.train_engine onnx (a warning names runtime.engine): its own hash, the engine in metrics.json', async () => {
     const { io, out, err } = capture(workspace);
     expect(await runCli(['run', 'tiny.yaml', '--out', 'runs-onnx', '--set', 'runtime.train_engine=onnx'], io)).toBe(0);
-    expect(out.join('')).not.toContain('training engine');
-    expect(err.join('')).toContain('training engine: onnxruntime');
+    expect(out.join('')).not.toContain('engine:');
+    expect(err.join('')).toContain('engine: onnx (the recipe sets runtime.engine: onnx)');
+    expect(err.join('')).toMatch(/runtime\.train_engine +warning: `runtime\.train_engine` is now `runtime\.engine`/);
     const directory = join(workspace, 'runs-onnx', 'tiny', await readlink(join(workspace, 'runs-onnx', 'tiny', 'latest')));
     const record = await readJson<{ hash: string }>(join(directory, 'run.json'));
     const reference = await readJson<{ hash: string }>(join(runDirectory, 'run.json'));

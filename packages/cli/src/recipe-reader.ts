@@ -74,12 +74,13 @@ export interface LoadedRecipe {
 
 /**
  * Resolves the recipe a command was given with its --set / --allow-env / --root values. Problems are printed as
- * `file:line:column  key  message` lines on stderr and give null; the caller returns its exit status.
+ * `file:line:column  key  message` lines on stderr and give null; the caller returns its exit status. `unsetEnv:
+ * 'warning'` (commands that never read the dataset, like `vadc bench`) leaves an unset `${env:NAME}` as a warning.
  */
-export async function loadRecipe(recipe: string, values: Record<string, unknown>, io: CommandIO): Promise<LoadedRecipe | null> {
+export async function loadRecipe(recipe: string, values: Record<string, unknown>, io: CommandIO, unsetEnv: 'error' | 'warning' = 'error'): Promise<LoadedRecipe | null> {
   const path = recipePath(io.cwd, recipe);
   if (!(await diskReader.exists(path))) throw new UsageError(`recipe not found: ${recipe}`);
-  const resolved = await resolveRecipe(path, resolveOptionsFrom(values, io));
+  const resolved = await resolveRecipe(path, { ...resolveOptionsFrom(values, io), unsetEnv });
   for (const warning of resolved.warnings) io.stderr(`${formatErrorLine(warning, io.cwd)}\n`);
   if (!resolved.ok) {
     for (const error of resolved.errors) io.stderr(`${formatErrorLine(error, io.cwd)}\n`);

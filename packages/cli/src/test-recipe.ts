@@ -15,6 +15,11 @@ export interface TinyRecipeOptions {
   metrics?: string[];
   /** The `validation:` mapping, as YAML flow text (none by default). */
   validation?: string;
+  /**
+   * runtime.engine: tfjs by default, written out, so tests that pin TF.js numbers keep them whatever the default
+   * is; null leaves the key out (the default, auto).
+   */
+  engine?: 'auto' | 'tfjs' | 'onnx' | null;
 }
 
 /** The YAML text of a tiny recipe on the built-in synthetic benchmark. */
@@ -36,6 +41,6 @@ stages:
   - { name: student, epochs: 1, batch: 8, optimizer: { adamw: { lr: 1.0e-3 } } }
 scoring: ${options.scoring ?? '{ smoothing: { gaussian: { range: 4, sigma: 1 } }, batch: 8 }'}
 eval: { metrics: [${metrics.join(', ')}] }
-runtime: { backend: wasm, seed: 5, threads: 1 }
+runtime: { backend: wasm, seed: 5, threads: 1${options.engine === null ? '' : `, engine: ${options.engine ?? 'tfjs'}`} }
 ${options.validation ? `validation: ${options.validation}\n` : ''}`;
 }

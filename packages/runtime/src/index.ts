@@ -70,6 +70,7 @@ export { exportOnnx, onnxTokenGrid, ONNX_NAMES, type OnnxExportOptions, type Onn
 export { SCORING_NAMES } from './onnx/scoring-graph.ts';
 export { createOnnxInference, openOnnxScoring, onnxScoringModel, testTimeMask, type OnnxScoringModel, type OnnxInference, type OnnxInferenceOptions, type OnnxOutputs, type OnnxPatchSummaries } from './onnx/onnx-inference.ts';
 export { loadOnnxRuntime, onnxRuntimeAvailable } from './onnx/onnxruntime.ts';
+export { chooseEngine, describeEngine, onnxRuntimeProblem, tfjsGpuProblem, type EngineChoice, type EngineProbes, type EngineRoute, type EngineSkipped } from './backend/choose-engine.ts';
 export { OnnxTrainer, dropoutMask, type OnnxTrainerOptions } from './onnx/onnx-training.ts';
 export { buildTrainingGraph, TRAINING_NAMES, type TrainingGraph, type TrainingGraphSpec, type DropoutSite } from './onnx/training-graph.ts';
 export { OnnxError, type OnnxErrorCode } from './onnx/onnx-error.ts';

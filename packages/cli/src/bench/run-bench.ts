@@ -14,7 +14,7 @@ export interface BenchOptions extends RepeatPlan {
   mode: 'train' | 'infer' | 'both';
   /** Frames per step; null = the teacher stage's batch (train) and scoring.batch (infer). */
   batch: number | null;
-  /** Inference engine; also the training engine when set (else the recipe's runtime.train_engine trains). */
+  /** Engine of training and inference (the command resolves runtime.engine); null = tfjs. */
   engine: 'tfjs' | 'onnx' | null;
   /** Measure the input pipeline on the recipe's real dataset (synthetic datasets are always measured). */
   data: boolean;
@@ -185,12 +185,12 @@ export async function runBench(plan: Plan, options: BenchOptions): Promise<Bench
   let train: ModeResult | null = null;
   let infer: ModeResult | null = null;
   let scoringSeconds: number | null = null;
-  const trainEngine = options.engine ?? plan.runtime.train_engine ?? 'tfjs';
-  const inferEngine = options.engine ?? 'tfjs';
+  const trainEngine = options.engine ?? 'tfjs';
+  const inferEngine = trainEngine;
   try {
     if (options.mode !== 'infer') {
       options.onPhase?.(`train (${trainEngine})`);
-      const trainPlan = { ...plan, runtime: { ...plan.runtime, train_engine: trainEngine } };
+      const trainPlan = { ...plan, runtime: { ...plan.runtime, engine: trainEngine } };
       train = await benchTrain(trainPlan, model, options.batch ?? teacherStage(plan).batch, repeats);
     }
     if (options.mode !== 'train') {

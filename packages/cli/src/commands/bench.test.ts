@@ -25,7 +25,7 @@ stages:
     optimizer: { adamw: { lr: 1.0e-3 } }
   - { name: student, epochs: 1, batch: 4, optimizer: { adamw: { lr: 1.0e-3 } }, freeze: [encoder, decoder, anomaly_head] }
 scoring: { batch: 4 }
-runtime: { backend: cpu, seed: 1, threads: 1 }
+runtime: { backend: cpu, seed: 1, threads: 1, engine: tfjs }
 `;
 
 async function project(): Promise<string> {

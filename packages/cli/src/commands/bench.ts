@@ -1,16 +1,16 @@
 // `vadc bench <recipe>`: training-step and inference frames/s of the recipe's model on generated inputs (no dataset
 // needed), with peak memory and the per-frame time split across data decode, motion, model and scoring (issue 7).
 import { loadavg } from 'node:os';
-import { describeBackend, onnxRuntimeAvailable, selectBackend } from '@vadc/runtime';
+import { describeBackend, selectBackend } from '@vadc/runtime';
 import type { Plan } from '@vadc/dsl';
 import { EXIT_FAILED, EXIT_OK, UsageError, type Command, type CommandIO, type ParsedArguments } from '../command.ts';
 import { formatBench } from '../bench/format-bench.ts';
 import { runBench, type BenchOptions } from '../bench/run-bench.ts';
 import { displayPath, loadRecipe, recipeOptionHelp, recipeOptions } from '../recipe-reader.ts';
+import { engineOption, resolveEngine } from '../run/engine-choice.ts';
 
 const BACKENDS = ['auto', 'tensorflow-gpu', 'tensorflow', 'wasm', 'cpu'];
 const MODES = ['train', 'infer', 'both'] as const;
-const ENGINES = ['tfjs', 'onnx'] as const;
 
 function choice<T extends string>(name: string, value: unknown, allowed: readonly T[], fallback: T): T {
   if (value === undefined) return fallback;
@@ -32,18 +32,21 @@ async function bench(args: ParsedArguments, io: CommandIO): Promise<number> {
   const backendName = choice('backend', values.backend, BACKENDS, 'auto');
   const options: BenchOptions = {
     mode: choice('mode', values.mode, MODES, 'both'),
-    engine: values.engine === undefined ? null : choice('engine', values.engine, ENGINES, 'tfjs'),
+    engine: null,
     batch: values.batch === undefined ? null : count('batch', values.batch, 0, 1),
     warmup: count('warmup', values.warmup, 1, 0),
     repeats: count('repeats', values.repeats, 3, 1),
     steps: count('steps', values.steps, 2, 1),
     data: values.data === true,
   };
-  const loaded = await loadRecipe(recipe, values, io);
+  const engineFlag = engineOption(values.engine);
+  // Generated inputs need no dataset: an unset ${env:...} (data.root) is a warning, unless --data reads the dataset.
+  const loaded = await loadRecipe(recipe, values, io, options.data ? 'error' : 'warning');
   if (loaded === null) return EXIT_FAILED;
   const { plan } = loaded;
-  const usesOnnx = options.engine === 'onnx' || (options.engine === null && options.mode !== 'infer' && plan.runtime.train_engine === 'onnx');
-  if (usesOnnx && !(await onnxRuntimeAvailable())) throw new UsageError('the onnx engine needs the optional package onnxruntime-node, which is not installed');
+  // What `vadc run` would use: the recipe's runtime.engine resolved here, unless --engine names one.
+  const engineChoice = await resolveEngine(plan, engineFlag, backendName === 'auto' ? null : backendName, io);
+  options.engine = engineChoice.engine;
   const backend = await selectBackend((backendName === 'auto' ? plan.runtime.backend : backendName) as Plan['runtime']['backend'], { threads: plan.runtime.threads });
   const json = values.json === true;
   if (!json) options.onPhase = (phase) => io.stderr(`bench: ${phase}...\n`);
@@ -52,7 +55,7 @@ async function bench(args: ParsedArguments, io: CommandIO): Promise<number> {
   const result = await runBench(plan, options);
   const context = {
     recipe: displayPath(io.cwd, loaded.path), name: plan.name, hash: loaded.hash, date: started.toISOString(),
-    backend: describeBackend(backend), backend_name: backend.backend, threads: backend.threads,
+    backend: describeBackend(backend), backend_name: backend.backend, threads: backend.threads, engine_choice: engineChoice,
     load_average: load.map((value) => Number(value.toFixed(2))),
   };
   if (json) {
@@ -76,9 +79,9 @@ function engines(result: { engine: string; train_engine: string | null; infer: u
 /** `vadc bench`: model speed (frames/s), peak memory and time split for a recipe's shapes. */
 export const benchCommand: Command = {
   name: 'bench',
-  summary: 'Measure training and inference frames/s of a recipe\'s model on generated inputs (--engine: inference engine, and training engine when given)',
+  summary: 'Measure training and inference frames/s of a recipe\'s model on generated inputs, on the engine `vadc run` would use',
   usage: 'vadc bench <recipe> [--set key=value ...] [--mode train|infer|both] [--batch n] [--backend auto|wasm|cpu|tensorflow|tensorflow-gpu]\n' +
-    '                  [--engine tfjs|onnx] [--warmup n] [--repeats n] [--steps n] [--data] [--json]',
+    '                  [--engine auto|tfjs|onnx] [--warmup n] [--repeats n] [--steps n] [--data] [--json]',
   options: {
     ...recipeOptions,
     mode: { type: 'string' },
@@ -92,13 +95,13 @@ export const benchCommand: Command = {
     json: { type: 'boolean' },
   },
   help: {
-    description: 'Measures the recipe\'s model on generated inputs of its shape (no dataset needed): frames/s (median, min, max over repeats), peak memory and the time split. Results on stdout, progress on stderr.',
+    description: 'Measures the recipe\'s model on generated inputs of its shape (no dataset needed: an unset ${env:...} in data paths is only a warning unless --data): frames/s (median, min, max over repeats), peak memory and the time split. Results on stdout, progress on stderr.',
     options: {
       ...recipeOptionHelp,
       mode: 'what to time: train, infer or both (default both)',
       batch: 'batch size (default: the recipe\'s stage / scoring batch)',
       backend: 'TF.js backend: auto, tensorflow-gpu, tensorflow, wasm or cpu',
-      engine: 'tfjs or onnx: the inference engine, and the training engine when given (default: runtime.train_engine)',
+      engine: 'auto, tfjs or onnx: the engine of training and inference (default: the recipe\'s runtime.engine, resolved as `vadc run` resolves it)',
       warmup: 'untimed steps before timing (default 1)',
       repeats: 'timed repeats; the median is reported (default 3)',
       steps: 'steps per repeat',

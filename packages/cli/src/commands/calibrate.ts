@@ -8,7 +8,7 @@ import { CALIBRATION_FILE, packageThreshold } from '../run/calibration-file.ts';
 import { openDetector } from '../run/detector.ts';
 import { writeJsonAtomic } from '../run/files.ts';
 import { MANIFEST_FILE, readModelPackage } from '../run/model-package.ts';
-import { engineOption } from './run.ts';
+import { engineOption } from '../run/engine-choice.ts';
 
 const TARGETS = { 'false-alarms-per-hour': 'false_alarms_per_hour', 'false-alarms-per-frame': 'false_alarms_per_frame', percentile: 'percentile' } as const;
 
@@ -43,7 +43,7 @@ export const calibrateCommand: Command = {
       'false-alarms-per-frame': 'at most this share of normal frames abnormal, e.g. 0.001',
       percentile: 'the threshold is this percentile (0-100] of the normal frames\' smoothed scores, e.g. 99.9',
       fps: 'frame rate of the footage, for rates per hour (default 25)',
-      engine: 'tfjs (default for run folders) or onnx; a package always uses onnx',
+      engine: 'auto, tfjs or onnx; default for run folders: the run\'s runtime.engine (auto: TF.js on a GPU, else the fastest installed CPU engine); a package always uses onnx',
       backend: 'TF.js backend for --engine tfjs (default the recipe\'s runtime.backend)',
       json: 'print the calibration record (threshold, target, footage, what it gives on it) and the file it went to as JSON on stdout',
     },

@@ -6,18 +6,18 @@ import { openRunData, scoreEvaluateReport, startBackend } from '../run/execute-r
 import { saveRun } from '../run/run-folder.ts';
 import { ioForJson, runResultJson } from '../run/run-result.ts';
 import { loadTrainedModel, readTrainedRun } from '../run/trained-run.ts';
-import { engineOption } from './run.ts';
+import { engineOption, resolveEngine } from '../run/engine-choice.ts';
 
 export const evalCommand: Command = {
   name: 'eval',
   summary: 'Score and evaluate a trained run again (scores.csv, metrics.json, report.html)',
-  usage: 'vadc eval <run-folder> [--backend b] [--engine tfjs|onnx] [--json]',
+  usage: 'vadc eval <run-folder> [--backend b] [--engine auto|tfjs|onnx] [--json]',
   options: { backend: { type: 'string' }, engine: { type: 'string' }, json: { type: 'boolean' } },
   help: {
     description: 'Scores the test split again with a run\'s trained model and rewrites scores.csv, components.bin, metrics.json and report.html in the run folder. Progress goes to stderr; the metrics summary (or --json) to stdout.',
     options: {
       backend: 'TF.js backend: auto, tensorflow-gpu, tensorflow, wasm or cpu (default: the recipe\'s runtime.backend)',
-      engine: 'scoring engine: tfjs (default) or onnx (onnxruntime-node, optional package)',
+      engine: 'scoring engine: auto, tfjs (the reference) or onnx (onnxruntime-node, optional package); default: the run\'s runtime.engine (auto: TF.js on a GPU, else the fastest installed CPU engine)',
       json: 'print the result (run folder and metrics) as JSON on stdout',
     },
     examples: ['vadc eval runs/quickstart/latest', 'vadc eval runs/quickstart/latest --engine onnx --json'],
@@ -29,10 +29,12 @@ export const evalCommand: Command = {
     const output = io.stdout;
     const { run, plan } = await readTrainedRun(folder, io.cwd);
     io = ioForJson(io, json);
-    const backend = await startBackend(run, plan, typeof args.values.backend === 'string' ? args.values.backend : null, io);
+    const backendFlag = typeof args.values.backend === 'string' ? args.values.backend : null;
+    const engine = await resolveEngine(plan, engineOption(args.values.engine), backendFlag, io);
+    const backend = await startBackend(run, plan, backendFlag, io);
     const pipeline = await openRunData(run, plan, dirname(dirname(run.directory)), io);
     const model = await loadTrainedModel(run, plan);
-    await scoreEvaluateReport({ run, plan, model, pipeline, backend, engine: engineOption(args.values.engine) }, io);
+    await scoreEvaluateReport({ run, plan, model, pipeline, backend, engine }, io);
     await pipeline.close();
     run.record.status = 'finished';
     await saveRun(run);

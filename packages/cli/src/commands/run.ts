@@ -2,10 +2,10 @@
 // A finished or unfinished run of the same resolved recipe is never overwritten: the command says so and offers
 // --resume (continue / re-use it) or --new (a fresh run id).
 import { resolve } from 'node:path';
-import { onnxRuntimeAvailable } from '@vadc/runtime';
 import { EXIT_FAILED, EXIT_OK, UsageError, type Command, type CommandIO, type ParsedArguments } from '../command.ts';
 import { loadRecipe, recipeOptionHelp, recipeOptions } from '../recipe-reader.ts';
-import { executeRun, type InferenceEngine } from '../run/execute-run.ts';
+import { executeRun } from '../run/execute-run.ts';
+import { engineOption, resolveEngine } from '../run/engine-choice.ts';
 import { latestRun, listRuns } from '../run/run-folder.ts';
 import { ioForJson, runResultJson } from '../run/run-result.ts';
 import { runsOfSameRecipe } from '../run/same-recipe.ts';
@@ -21,9 +21,7 @@ async function runRecipe(args: ParsedArguments, io: CommandIO, trainOnly: boolea
   const engine = engineOption(args.values.engine);
   const loaded = await loadRecipe(recipe, args.values, io);
   if (loaded === null) return EXIT_FAILED;
-  if (loaded.plan.runtime.train_engine === 'onnx' && !(await onnxRuntimeAvailable())) {
-    throw new UsageError('runtime.train_engine is onnx, which needs the optional package onnxruntime-node (not installed here); install it or set runtime.train_engine: tfjs');
-  }
+  const engineChoice = await resolveEngine(loaded.plan, engine, backend, io);
   const outRoot = resolve(io.cwd, typeof args.values.out === 'string' ? args.values.out : 'runs');
 
   const sameRecipe = await runsOfSameRecipe(await listRuns(outRoot, loaded.plan.name), loaded.plan, loaded.hash);
@@ -48,7 +46,7 @@ async function runRecipe(args: ParsedArguments, io: CommandIO, trainOnly: boolea
     return EXIT_FAILED;
   }
   const json = args.values.json === true;
-  const run = await executeRun(loaded, { outRoot, backend, resumeFrom, trainOnly, engine, deep: args.values.deep === true }, ioForJson(io, json));
+  const run = await executeRun(loaded, { outRoot, backend, resumeFrom, trainOnly, engine: engineChoice, deep: args.values.deep === true }, ioForJson(io, json));
   io.stdout(json ? await runResultJson(run) : trainOnly ? `trained: ${run.directory}\n` : '');
   return EXIT_OK;
 }
@@ -64,11 +62,6 @@ const options = {
   deep: { type: 'boolean' },
 } as const;
 
-/** The --engine value: tfjs (default, the reference) or onnx (onnxruntime-node, optional dependency). */
-export function engineOption(value: unknown): InferenceEngine {
-  if (value === undefined || value === 'tfjs' || value === 'onnx') return value ?? 'tfjs';
-  throw new UsageError(`--engine must be tfjs or onnx, not "${String(value)}"`);
-}
 
 /** Help lines of the options `run` and `train` share. */
 const optionHelp = {
@@ -77,18 +70,18 @@ const optionHelp = {
   resume: 'continue the unfinished run of this recipe (same hash) from its last finished epoch, or re-use a finished one',
   new: 'start another run even though one of this recipe exists',
   out: 'folder of run folders (default: runs); a run goes to <out>/<name>/<id>/',
-  engine: 'scoring engine: tfjs (default, the reference) or onnx (onnxruntime-node, optional package)',
+  engine: 'engine of training and scoring for this command: auto, tfjs (the reference) or onnx (onnxruntime-node, optional package); default: the recipe\'s runtime.engine (default auto: TF.js on a GPU, else the fastest installed CPU engine)',
   json: 'print the result (run folder, hashes, dataset fingerprint, metrics) as JSON on stdout; progress stays on stderr',
   deep: 'fingerprint the dataset by hashing every file\'s contents, not just names, sizes, frame counts and labels',
 };
 
 const EXAMPLES_RUN = ['vadc run recipes/quickstart.yaml', 'vadc run recipes/ucsd-ped2.yaml --set data.root=/data/UCSDped2 --set stages.0.epochs=2 --new', 'vadc run recipes/quickstart.yaml --resume --json > result.json'];
-const EXAMPLES_TRAIN = ['vadc train recipes/quickstart.yaml', 'vadc train recipes/quickstart.yaml --set runtime.train_engine=onnx --out /tmp/runs'];
+const EXAMPLES_TRAIN = ['vadc train recipes/quickstart.yaml', 'vadc train recipes/quickstart.yaml --engine tfjs --out /tmp/runs'];
 
 export const runCommand: Command = {
   name: 'run',
   summary: 'Run a recipe end to end: train, score the test split, evaluate, report',
-  usage: 'vadc run <recipe.yaml> [--set key=value]... [--backend auto|tensorflow-gpu|tensorflow|wasm|cpu] [--resume | --new] [--out runs] [--engine tfjs|onnx] [--deep] [--json]',
+  usage: 'vadc run <recipe.yaml> [--set key=value]... [--backend auto|tensorflow-gpu|tensorflow|wasm|cpu] [--resume | --new] [--out runs] [--engine auto|tfjs|onnx] [--deep] [--json]',
   options,
   help: {
     description: 'Trains every stage of the recipe (or resumes), scores the test split, evaluates and writes runs/<name>/<id>/ (run.json, plan.json, scores.csv, metrics.json, report.html). Before training it prints an estimate of the training time on this machine. Progress and logs go to stderr; the metrics summary (or --json) to stdout.',
@@ -101,7 +94,7 @@ export const runCommand: Command = {
 export const trainCommand: Command = {
   name: 'train',
   summary: 'Train a recipe\'s model (all stages) without scoring; `vadc eval` scores it later',
-  usage: 'vadc train <recipe.yaml> [--set key=value]... [--backend b] [--resume | --new] [--out runs] [--deep] [--json]',
+  usage: 'vadc train <recipe.yaml> [--set key=value]... [--backend b] [--resume | --new] [--out runs] [--engine auto|tfjs|onnx] [--deep] [--json]',
   options,
   help: {
     description: 'The training part of `vadc run`: trains every stage into runs/<name>/<id>/checkpoints/ without scoring; `vadc eval <run-folder>` scores it later. Progress and logs go to stderr; the run folder (or --json) to stdout.',

@@ -13,7 +13,7 @@ import { startProgress } from '../run/progress.ts';
 import { scoreInput } from '../run/score-input.ts';
 import { isStreamInput, parseFrameSize, scoreStream } from '../run/score-stream.ts';
 import { scoresCsv } from '../run/scores-csv.ts';
-import { engineOption } from './run.ts';
+import { engineOption } from '../run/engine-choice.ts';
 import { parseQueueUrl } from '../queue/connection.ts';
 import { QUEUE_OPTION_HELP } from '../queue/option-help.ts';
 import { queueScore } from '../queue/score-queue.ts';
@@ -28,14 +28,14 @@ const numberOption = (value: unknown, name: string, positive = false): number | 
 export const scoreCommand: Command = {
   name: 'score',
   summary: 'Score a video file, frame folder or live stream with a trained run or model package; events at the calibrated threshold',
-  usage: 'vadc score <run-folder-or-package> <video-file | frame-folder | rtsp://... | http://... | -> [--out dir] [--threshold t] [--draw] [--mp4] [--fps n] [--engine tfjs|onnx] [--json]\n       vadc score <run-folder> <video-or-frame-folder>... --queue redis://host:port [--out dir] [--backend b] [--json]',
+  usage: 'vadc score <run-folder-or-package> <video-file | frame-folder | rtsp://... | http://... | -> [--out dir] [--threshold t] [--draw] [--mp4] [--fps n] [--engine auto|tfjs|onnx] [--json]\n       vadc score <run-folder> <video-or-frame-folder>... --queue redis://host:port [--out dir] [--backend b] [--json]',
   options: {
     out: { type: 'string' }, draw: { type: 'boolean' }, mp4: { type: 'boolean' }, threshold: { type: 'string' }, 'map-threshold': { type: 'string' },
     fps: { type: 'string' }, backend: { type: 'string' }, engine: { type: 'string' }, 'frame-size': { type: 'string' }, 'max-frames': { type: 'string' },
     queue: { type: 'string' }, json: { type: 'boolean' },
   },
   help: {
-    description: 'Scores every frame of the input with a run folder (TF.js by default, --engine onnx for onnxruntime) or a model package ' +
+    description: 'Scores every frame of the input with a run folder (on the run\'s runtime.engine, default auto; --engine overrides) or a model package ' +
       '(vadc export; onnxruntime). Files and frame folders write scores.csv (raw components), decisions.csv (score, smoothed score, ' +
       'abnormal per frame), events.json and events.csv (runs of abnormal frames with start, end and peak) into --out. ' +
       'Thresholds apply to frame scores smoothed with the recipe\'s scoring.smoothing, exactly as vadc eval smooths them; the ' +
@@ -49,7 +49,7 @@ export const scoreCommand: Command = {
       draw: 'write frames/<n>.png: abnormal frames get a red border and boxes around their regions, normal frames stay as they are',
       mp4: 'write annotated.mp4 (H.264, the same drawing) with the bundled ffmpeg',
       fps: 'frame rate for event times in seconds (default: the calibration\'s, else 25)',
-      engine: 'tfjs (default for run folders, the reference) or onnx (onnxruntime; a package always uses it)',
+      engine: 'auto, tfjs (the reference) or onnx (onnxruntime); default for run folders: the run\'s runtime.engine (auto: TF.js on a GPU, else the fastest installed CPU engine); a package always uses onnx',
       backend: 'TF.js backend for --engine tfjs (default the recipe\'s runtime.backend)',
       'frame-size': 'WIDTHxHEIGHT of the raw RGB24 frames read from stdin when the input is -',
       'max-frames': 'stop a stream after this many frames',

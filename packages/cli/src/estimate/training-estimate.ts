@@ -78,7 +78,7 @@ export async function estimateLines(plan: Plan, backend: string): Promise<string
   const time = seconds === null ? 'a duration once the number of training frames is known' : `about ${formatDuration(seconds)}`;
   return [
     describeWork(work),
-    `estimate on this machine: ${time} (the teacher step timed at ${framesPerSecond.toFixed(1)} frames/s, batch ${batch}, ${backend.split(';')[0]}, ${plan.runtime.train_engine} engine; the student stage is faster, a busy machine slower)`,
+    `estimate on this machine: ${time} (the teacher step timed at ${framesPerSecond.toFixed(1)} frames/s, batch ${batch}, ${backend.split(';')[0]}, ${plan.runtime.engine} engine; the student stage is faster, a busy machine slower)`,
   ];
 }
 

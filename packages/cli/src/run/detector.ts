@@ -3,11 +3,12 @@
 // BatchInference and say which threshold they carry, so everything after opening is one code path.
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
-import type { Plan } from '@vadc/dsl';
-import { describeBackend, openModelPackage, selectBackend, type BatchInference, type MaskedAutoencoder, type PackageThreshold } from '@vadc/runtime';
+import type { EngineName, Plan } from '@vadc/dsl';
+import { describeBackend, describeEngine, openModelPackage, selectBackend, type BatchInference, type MaskedAutoencoder, type PackageThreshold } from '@vadc/runtime';
 import { UsageError } from '../command.ts';
 import { readCalibration, packageThreshold } from './calibration-file.ts';
 import { createInference, type InferenceEngine } from './inference-engine.ts';
+import { resolveEngine } from './engine-choice.ts';
 import { isModelPackage, readModelPackage } from './model-package.ts';
 import type { RunFolder } from './run-folder.ts';
 import { loadTrainedModel, readTrainedRun } from './trained-run.ts';
@@ -34,8 +35,8 @@ export interface Detector {
 
 /** How to open a detector. */
 export interface DetectorOptions {
-  /** Scoring engine of a run folder (default tfjs, the reference); a package always runs on onnx. */
-  engine?: InferenceEngine | null;
+  /** Scoring engine of a run folder (default: its runtime.engine, resolved here); a package always runs on onnx. */
+  engine?: EngineName | null;
   /** TF.js backend instead of the recipe's. */
   backend?: string | null;
 }
@@ -58,7 +59,9 @@ export async function openDetector(path: string, cwd: string, options: DetectorO
   const { run, plan } = await readTrainedRun(path, cwd);
   const requested = (options.backend ?? plan.runtime.backend) as Plan['runtime']['backend'];
   const backend = await selectBackend(requested, { threads: plan.runtime.threads });
-  return detectorFromModel(run, plan, await loadTrainedModel(run, plan), options.engine ?? 'tfjs', describeBackend(backend));
+  const engine = await resolveEngine(plan, options.engine ?? null, options.backend ?? null, null);
+  const detector = await detectorFromModel(run, plan, await loadTrainedModel(run, plan), engine.engine, describeBackend(backend));
+  return { ...detector, description: `${detector.description} (${describeEngine(engine)})` };
 }
 
 /** A detector on a model already in memory (`vadc run` calibrating right after training). */

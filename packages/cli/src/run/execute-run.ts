@@ -8,7 +8,7 @@ import { fingerprintDataset, recordFingerprint } from './dataset-fingerprint.ts'
 import { HASH_RULE, renderPlanYaml, type Plan } from '@vadc/dsl';
 import {
   DataPipeline, checkTestTruth, createModel, describeBackend, loadCheckpoint, openDataset, scoreVideo, selectBackend, train as trainPlan,
-  type BackendReport, type MaskedAutoencoder, type VideoScores,
+  type BackendReport, type EngineChoice, type MaskedAutoencoder, type VideoScores,
 } from '@vadc/runtime';
 import type { CommandIO } from '../command.ts';
 import type { LoadedRecipe } from '../recipe-reader.ts';
@@ -22,6 +22,7 @@ import { buildReport } from './report-data.ts';
 import { checkpointPath, createRun, saveRun, type RunFolder } from './run-folder.ts';
 import { lockRun, removeRunTemporaries, type RunLock } from './run-lock.ts';
 import { createInference, type InferenceEngine } from './inference-engine.ts';
+import { planOnEngine, requestedEngine, resolveEngine } from './engine-choice.ts';
 
 export { checkpointPath } from './run-folder.ts';
 export { createInference, type InferenceEngine } from './inference-engine.ts';
@@ -41,8 +42,8 @@ export interface RunOptions {
   runId?: string;
   /** Train only (`vadc train`): stop before scoring. */
   trainOnly: boolean;
-  /** Inference engine for scoring (default tfjs, the reference; onnx: onnxruntime-node's CPU build). */
-  engine?: InferenceEngine;
+  /** The engine that trains and scores (resolveEngine at the command's start; default: the recipe's runtime.engine resolved here). */
+  engine?: EngineChoice;
   /** Fingerprint the dataset by file contents too (`--deep`). */
   deep?: boolean;
 }
@@ -54,8 +55,10 @@ export interface RunSpeed {
   infer_fps: number | null;
   /** Engine that scored (tfjs or onnx). */
   engine: InferenceEngine;
-  /** What computed the training gradients (runtime.train_engine). */
+  /** What computed the training gradients (runtime.engine resolved when the run trained). */
   train_engine: 'tfjs' | 'onnx';
+  /** Why the scoring engine ran and the others did not (runtime.engine or --engine resolved). */
+  engine_choice?: EngineChoice;
   backend: string;
   threads: number;
   train_batch: number | null;
@@ -67,7 +70,9 @@ const seconds = (start: number) => (performance.now() - start) / 1000;
 
 /** Runs (or resumes) a whole experiment; returns the run folder. Throws on failure after recording it in run.json. */
 export async function executeRun(recipe: LoadedRecipe, options: RunOptions, io: CommandIO): Promise<RunFolder> {
-  const { plan, hash } = recipe;
+  const { hash } = recipe;
+  const engine = options.engine ?? (await resolveEngine(recipe.plan, null, options.backend, io));
+  const plan = planOnEngine(recipe.plan, engine);
   const say = (text: string) => io.stderr(`${text}\n`);
   const run = options.resumeFrom ?? (await createRun(options.outRoot, {
     name: plan.name, id: options.runId ?? runIdFor(), hash, hashRule: HASH_RULE, seed: plan.runtime.seed, backend: null, machine: await machineInfo(),
@@ -75,9 +80,10 @@ export async function executeRun(recipe: LoadedRecipe, options: RunOptions, io: 
   const lock = await lockRun(run.directory, (line) => io.stderr(`${line}\n`));
   await removeRunTemporaries(run.directory);
   say(`${options.resumeFrom ? 'resuming' : 'run'} ${run.directory} (recipe ${plan.name}, hash ${hash.slice(0, 12)})`);
-  await writeJsonAtomic(join(run.directory, 'plan.json'), plan);
-  await writeFileAtomic(join(run.directory, 'recipe.yaml'), `# resolved from ${recipe.path}\n# hash ${hash}\n${renderPlanYaml(plan)}`);
+  await writeJsonAtomic(join(run.directory, 'plan.json'), recipe.plan);
+  await writeFileAtomic(join(run.directory, 'recipe.yaml'), `# resolved from ${recipe.path}\n# hash ${hash}\n${renderPlanYaml(recipe.plan)}`);
   run.record.status = 'running';
+  run.record.engine = { ...run.record.engine, train: engine };
   await saveRun(run);
   const log = new TrainLog(join(run.directory, 'train.jsonl'));
   const stopOnInterrupt = markInterruptedOnSignal(run, log, lock);
@@ -87,7 +93,7 @@ export async function executeRun(recipe: LoadedRecipe, options: RunOptions, io: 
     const pipeline = await openRunData(run, plan, options.outRoot, io, options.deep);
 
     const model = createModel(plan);
-    const validator = await Validator.create(run, plan, pipeline, model, () => createInference(options.engine ?? 'tfjs', model, plan), log, io);
+    const validator = await Validator.create(run, plan, pipeline, model, () => createInference(engine.engine, model, plan), log, io);
     const trainStart = performance.now();
     const trainSpeed = await trainModel(plan, model, pipeline, run, io, log, validator);
     await restoreSelectedEpoch(run, plan, model, io);
@@ -101,8 +107,8 @@ export async function executeRun(recipe: LoadedRecipe, options: RunOptions, io: 
       return run;
     }
 
-    await calibrateAfterTraining(run, plan, model, options.engine ?? 'tfjs', describeBackend(backend), io);
-    await scoreEvaluateReport({ run, plan, model, pipeline, backend, engine: options.engine ?? 'tfjs' }, io);
+    await calibrateAfterTraining(run, plan, model, engine.engine, describeBackend(backend), io);
+    await scoreEvaluateReport({ run, plan, model, pipeline, backend, engine }, io);
     await pipeline.close();
     run.record.status = 'finished';
     await saveRun(run);
@@ -125,14 +131,15 @@ export interface TrainedRun {
   model: MaskedAutoencoder;
   pipeline: DataPipeline;
   backend: BackendReport;
-  /** Scoring engine (default tfjs). */
-  engine?: InferenceEngine;
+  /** Scoring engine and why (default: tfjs, the reference). */
+  engine?: EngineChoice;
 }
 
 /** Scores the test split, writes scores.csv, components.bin, metrics.json and report.html, and records the timings. */
 export async function scoreEvaluateReport(trained: TrainedRun, io: CommandIO): Promise<RunMetrics & { speed: RunSpeed; validation?: ValidationSummary }> {
   const { run, plan, model, pipeline, backend } = trained;
-  const engine = trained.engine ?? 'tfjs';
+  const engine = trained.engine?.engine ?? 'tfjs';
+  if (trained.engine !== undefined) run.record.engine = { ...run.record.engine, score: trained.engine };
   const trainSpeed = run.record.trainFramesPerSecond ?? null;
   const say = (text: string) => io.stdout(`${text}\n`);
   const scoreStart = performance.now();
@@ -148,7 +155,7 @@ export async function scoreEvaluateReport(trained: TrainedRun, io: CommandIO): P
   const evaluateStart = performance.now();
   const frames = videos.reduce((sum, video) => sum + video.frameCount, 0);
   const speed: RunSpeed = {
-    train_fps: trainSpeed, infer_fps: scoringSeconds > 0 ? frames / scoringSeconds : null, engine, train_engine: plan.runtime.train_engine ?? 'tfjs',
+    train_fps: trainSpeed, infer_fps: scoringSeconds > 0 ? frames / scoringSeconds : null, engine, train_engine: run.record.engine?.train?.engine ?? (requestedEngine(plan) === 'onnx' ? 'onnx' : 'tfjs'), ...(trained.engine ? { engine_choice: trained.engine } : {}),
     backend: backend.backend, threads: backend.threads, train_batch: plan.stages[0]?.batch ?? null, infer_batch: plan.scoring.batch,
   };
   const validation = await validationSummary(run, plan, pipeline);
@@ -203,7 +210,6 @@ async function trainModel(plan: Plan, model: MaskedAutoencoder, pipeline: DataPi
   let barKey = '';
   let trainedSamples = 0;
   let trainedSeconds = 0;
-  if (plan.runtime.train_engine === 'onnx') io.stderr('training engine: onnxruntime (runtime.train_engine onnx)\n');
   await trainPlan({
     plan,
     model,

@@ -5,6 +5,7 @@ import { mkdir, readdir, readFile, readlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { replaceSymlink, writeJsonAtomic } from './files.ts';
 import type { MachineInfo } from './machine.ts';
+import type { EngineChoice } from '@vadc/runtime';
 
 /** Where a run stands. */
 export type RunStatus = 'running' | 'interrupted' | 'failed' | 'finished';
@@ -39,6 +40,14 @@ export interface RunRecord {
   datasetFingerprint?: DatasetFingerprintRecord | null;
   /** Which epoch's weights the run scores with (plan.validation.selection); absent without validation. */
   selection?: SelectionRecord | null;
+  /** The engines that trained and last scored, and why (runtime.engine resolved); absent in runs made before it. */
+  engine?: RunEngineRecord;
+}
+
+/** What `runtime.engine` (or --engine) resolved to when the run trained and when it was last scored. */
+export interface RunEngineRecord {
+  train?: EngineChoice;
+  score?: EngineChoice;
 }
 
 /** The epoch a run keeps: the last, or the validated one with the best validation metric. */

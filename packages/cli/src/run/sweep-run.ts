@@ -6,6 +6,7 @@
 // unfinished one of the same recipe is resumed. The sweep writes runs/<name>/sweep-<id>/{sweep.json,report.html}.
 // Combinations are ranked by the validation metric (sweep-ranking.ts), computed for scoring-only combinations from
 // the model's stored validation components (validation-components.bin, the held-out split at the kept epoch).
+import { resolveEngine } from './engine-choice.ts';
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
@@ -200,7 +201,8 @@ async function componentsFor(folder: RunFolder, plan: Plan, options: SweepOption
   const pipeline = new DataPipeline(await openDataset(plan), plan, { defaultCacheDir: join(options.outRoot, '.vadc-cache') });
   try {
     const collector = new PatchComponentCollector(plan.scoring.errors);
-    const videos = await scoreTestVideos(plan, model, pipeline, io, collector);
+    const engine = await resolveEngine(plan, null, options.backend ?? null, io);
+    const videos = await scoreTestVideos(plan, model, pipeline, io, collector, engine.engine);
     await writeComponents(path, videos, collector, plan.scoring.errors);
   } finally {
     await pipeline.close();

@@ -33,14 +33,17 @@ describe('hashing', () => {
     expect(Object.keys(machineLocal).sort()).toEqual([...MACHINE_LOCAL_KEYS].sort());
     for (const [key, value] of Object.entries(machineLocal)) expect(await planHash(edited(key, value)), key).toBe(base);
     const deciding: Record<string, unknown> = {
-      'model.patch': 8, 'data.size': [64, 96], 'data.context': [-1, 0, 1], 'runtime.seed': 9, 'runtime.train_engine': 'onnx', 'masking.ratio': 0.6,
+      'model.patch': 8, 'data.size': [64, 96], 'data.context': [-1, 0, 1], 'runtime.seed': 9, 'runtime.engine': 'onnx', 'masking.ratio': 0.6,
       'scoring.top_patches': 3, 'eval.region_overlap': 0.2, 'data.dataset': 'avenue', 'data.synthetic.seed': 4,
     };
     for (const [key, value] of Object.entries(deciding)) expect(await planHash(edited(key, value)), key).not.toBe(base);
     expect(await planHash({ ...plan, stages: plan.stages.map((stage) => ({ ...stage, micro_batch: 4 })) })).not.toBe(base);
   });
   it('rule 1 (run folders made before rule 2) is kept as legacyPlanHash, with its old values', async () => {
-    const plan = planOf(await resolveIn({ 'recipes/a.yaml': SMALL }, 'recipes/a.yaml')).plan;
+    const resolved = planOf(await resolveIn({ 'recipes/a.yaml': SMALL }, 'recipes/a.yaml')).plan;
+    // The plan.json of that time: the engine key was train_engine, default tfjs.
+    const { engine: _engine, ...runtime } = resolved.runtime;
+    const plan = { ...resolved, runtime: { ...runtime, train_engine: 'tfjs' } } as unknown as typeof resolved;
     // The hash this recipe had before rule 2 (computed with the previous build).
     expect(await legacyPlanHash(plan)).toBe('50432af5d661843fcb94f00f30c5582ee8640e1fbfed144841b94f00ccbfcf25');
     expect(await planHash(plan)).not.toBe(await legacyPlanHash(plan));
@@ -55,14 +58,19 @@ describe('hashing', () => {
     expect(await trainingHash({ ...plan, runtime: older as typeof plan.runtime })).toBe(base);
     expect(await trainingHash({ ...plan, runtime: { ...plan.runtime, seed: 9 } })).not.toBe(base);
   });
-  it('both hashes count runtime.train_engine only when it is not the default', async () => {
+  it('both hashes count the requested engine: tfjs as the old default, onnx as the old train_engine key, auto as itself', async () => {
     const plan = planOf(await resolveIn({ 'recipes/a.yaml': SMALL }, 'recipes/a.yaml')).plan;
-    expect(plan.runtime.train_engine).toBe('tfjs');
-    const { train_engine: _engine, ...older } = plan.runtime;
-    for (const hash of [trainingHash, planHash]) {
-      const base = await hash(plan);
-      expect(await hash({ ...plan, runtime: older as typeof plan.runtime })).toBe(base);
-      expect(await hash({ ...plan, runtime: { ...plan.runtime, train_engine: 'onnx' } })).not.toBe(base);
+    expect(plan.runtime.engine).toBe('auto');
+    const { engine: _engine, ...older } = plan.runtime;
+    const legacy = (engine: string) => ({ ...plan, runtime: { ...older, train_engine: engine } }) as unknown as typeof plan;
+    const withEngine = (engine: 'auto' | 'tfjs' | 'onnx') => ({ ...plan, runtime: { ...plan.runtime, engine } });
+    for (const hash of [trainingHash, planHash, legacyPlanHash]) {
+      // plan.json files written before runtime.engine keep their hashes: tfjs (or no key) and onnx alike.
+      expect(await hash(withEngine('tfjs'))).toBe(await hash(legacy('tfjs')));
+      expect(await hash(withEngine('tfjs'))).toBe(await hash({ ...plan, runtime: older as typeof plan.runtime }));
+      expect(await hash(withEngine('onnx'))).toBe(await hash(legacy('onnx')));
+      const hashes = new Set([await hash(withEngine('auto')), await hash(withEngine('tfjs')), await hash(withEngine('onnx'))]);
+      expect(hashes.size).toBe(3);
     }
   });
 });

@@ -22,19 +22,23 @@ export async function sha256Hex(text: string): Promise<string> {
 }
 
 /**
- * The Plan as hashed under rule 1 (run folders made before rule 2): `runtime.train_engine` counts only when it is not
- * the default `tfjs`, `validation` only when a recipe has the section, and `scoring.calibration` only when it is set,
- * so Plans (and run folders) from before those keys existed keep their hashes. Rule 2 starts from it.
+ * The Plan as hashed under rule 1 (run folders made before rule 2): `validation` counts only when a recipe has the
+ * section and `scoring.calibration` only when it is set, so Plans (and run folders) from before those keys existed
+ * keep their hashes. The engine is hashed as the recipe requests it (never what `auto` resolved to on one machine;
+ * run.json records that): `tfjs` is left out (the old default), `onnx` is hashed as `train_engine: onnx` (the key's
+ * old name, so run folders trained with `runtime.train_engine: onnx` keep their hashes) and `auto` as `engine: auto`.
+ * Plans read from older plan.json files carry `train_engine` instead of `engine`; both are read. Rule 2 starts from it.
  */
 function hashedPlan(plan: Plan): Record<string, unknown> {
-  const { train_engine: engine, ...runtime } = plan.runtime;
+  const { engine, train_engine: legacyEngine, ...runtime } = plan.runtime as Plan['runtime'] & { train_engine?: string };
+  const requested = engine ?? legacyEngine ?? 'tfjs';
   const { calibration, ...scoring } = plan.scoring;
   const { validation, ...rest } = plan;
   return {
     ...rest,
     ...(validation == null ? {} : { validation }),
     scoring: calibration === undefined || calibration === null ? scoring : plan.scoring,
-    runtime: engine === undefined || engine === 'tfjs' ? runtime : plan.runtime,
+    runtime: requested === 'tfjs' ? runtime : requested === 'onnx' ? { ...runtime, train_engine: 'onnx' } : { ...runtime, engine: requested },
   };
 }
 
@@ -48,7 +52,8 @@ export const HASH_RULE = 2;
  * recipe's `name` (a label). Execution: `runtime.backend`, `runtime.threads`, `runtime.workers` (worker results are
  * bit-identical to one thread) and `scoring.batch` (frames are scored independently). Everything else stays in:
  * model, data size and context, masking, losses, stages (including `micro_batch`, which changes summation order),
- * seeds, scoring, evaluation, sweep, and `runtime.train_engine` (another engine draws other dropout masks).
+ * seeds, scoring, evaluation, sweep, and the requested `runtime.engine` (another engine draws other dropout masks;
+ * `auto` is hashed as `auto`, and `vadc compare` says when two runs of one hash ran on different engines).
  */
 export const MACHINE_LOCAL_KEYS = [
   'name', 'data.root', 'data.cache_dir', 'data.splits.train', 'data.splits.validation', 'data.splits.test',

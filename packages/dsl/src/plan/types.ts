@@ -222,13 +222,17 @@ export interface RuntimePlan {
    */
   workers: number;
   /**
-   * What computes training gradients: `tfjs` (the reference, on `backend`) or `onnx` (each micro-batch's forward,
-   * loss and gradients as one onnxruntime-node CPU graph; same model, loss, masks and optimizer, its own dropout
-   * draws, so a different training hash). Needs the optional onnxruntime-node package.
+   * What trains and scores: `tfjs` (the reference, on `backend`), `onnx` (onnxruntime-node's CPU build: each
+   * micro-batch's forward, loss and gradients as one graph, the model exported to ONNX for scoring; same model, loss,
+   * masks and optimizer, its own dropout draws) or `auto` (resolved when a command starts: TF.js on a GPU, else the
+   * fastest installed CPU engine). Recipes once named it `train_engine` (an alias, with a warning).
    */
-  train_engine: TrainEngineName;
+  engine: EngineName;
 }
 
+/** The engines a recipe may request; `auto` is resolved per command (the resolved one is recorded in run.json). */
+export type EngineName = 'auto' | 'tfjs' | 'onnx';
+/** The engines that actually run: what `auto` resolves to. */
 export type TrainEngineName = 'tfjs' | 'onnx';
 
 /** A grid over dotted recipe keys: every combination is one run (scoring-only keys re-use one trained model). */

@@ -16,6 +16,7 @@ import { applyDefaults } from './apply-defaults.ts';
 import { interpolateTree } from './interpolate.ts';
 import { findProjectRoot, loadRecipe } from './load-recipe.ts';
 import { applyOverrides, parseOverrides, type Override } from './overrides.ts';
+import { renameKeyAliases } from './upgrade.ts';
 import { expandShortForms } from './short-forms.ts';
 
 /** Options of resolveRecipe. */
@@ -69,6 +70,7 @@ export async function resolveWithOverrides(path: string, options: ResolveOptions
 
   const materialise = (at: KeySegment[]): RecipeNode | undefined => nodeAt(applyDefaults(loaded, path).tree, at);
   diagnostics.push(...applyOverrides(loaded, overrides, materialise));
+  diagnostics.push(...renameKeyAliases(loaded, path));
   expandShortForms(loaded);
   const completed = applyDefaults(loaded, path);
   diagnostics.push(...completed.diagnostics);

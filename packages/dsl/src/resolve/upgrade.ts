@@ -1,7 +1,7 @@
 // Schema versions: every recipe file says which version of the recipe language it was written for (`vadc: 1`).
 // Older versions are upgraded by a registry of steps, each a small tree rewrite that keeps source positions, with a
 // warning per change; versions newer than this build are refused, never guessed at.
-import { errorAt, warningAt, type Diagnostic } from '../diagnostics.ts';
+import { errorAt, SET_FILE, warningAt, type Diagnostic } from '../diagnostics.ts';
 import type { KeySegment } from '../key-path.ts';
 import { childOf, mapNode, type MapNode, type RecipeNode } from '../parse/recipe-node.ts';
 import { positionOf } from './positions.ts';
@@ -56,6 +56,31 @@ export const upgradeSteps: UpgradeStep[] = [
     ]),
   },
 ];
+
+/** Keys renamed within the current version: still read, each with a warning that names the new key. */
+export const KEY_ALIASES: ReadonlyArray<{ from: string; to: string; why: string }> = [
+  { from: 'runtime.train_engine', to: 'runtime.engine', why: 'it now chooses the engine of training and scoring alike, and defaults to auto' },
+];
+
+/**
+ * Renames the aliased keys of a merged recipe tree (files and --set values) to their current names, in place,
+ * warning at each. An alias wins over the new key written beside it, since it was written to be used.
+ */
+export function renameKeyAliases(tree: MapNode, file: string): Diagnostic[] {
+  return KEY_ALIASES.flatMap(({ from, to, why }) => {
+    const segments = from.split('.');
+    const node = segments.reduce<RecipeNode | undefined>((at, segment) => childOf(at, segment), tree);
+    if (node === undefined) return [];
+    const current = to.split('.').reduce<RecipeNode | undefined>((at, segment) => childOf(at, segment), tree);
+    const fromSet = (candidate: RecipeNode | undefined) => candidate !== undefined && candidate.origin !== 'default' && candidate.origin.file === SET_FILE;
+    // A --set of the new key beats the alias a recipe file wrote; otherwise the alias moves onto the new key.
+    if (fromSet(current) && !fromSet(node)) {
+      const parent = segments.slice(0, -1).reduce<RecipeNode | undefined>((at, segment) => childOf(at, segment), tree);
+      if (parent?.kind === 'map') parent.entries.delete(segments[segments.length - 1]!);
+    } else moveEntry(tree, segments, to.split('.'));
+    return [warningAt(positionOf(node, file), 'UPGRADED', from, `\`${from}\` is now \`${to}\`: ${why}`, `write \`${to}: ${node.kind === 'scalar' ? String(node.value) : '...'}\``)];
+  });
+}
 
 /**
  * Checks a file's `vadc:` version and upgrades its tree in place to CURRENT_VERSION. A missing version is read as

@@ -4,12 +4,28 @@ import { errorsOf, planOf, resolveIn, SMALL } from '../test-recipes.ts';
 const check = async (text: string, overrides: string[] = []) => errorsOf(await resolveIn({ 'recipes/a.yaml': text }, 'recipes/a.yaml', { overrides }));
 
 describe('cross-field checks', () => {
-  it('runtime.train_engine takes tfjs or onnx; workers with the onnx engine get a warning at the key', async () => {
-    const [bad] = await check(`${SMALL}runtime: { train_engine: torch }\n`);
-    expect(bad).toMatchObject({ key: 'runtime.train_engine', line: 4 });
-    const resolved = planOf(await resolveIn({ 'recipes/a.yaml': `${SMALL}runtime: { train_engine: onnx, workers: 2 }\n` }, 'recipes/a.yaml'));
-    expect(resolved.plan.runtime.train_engine).toBe('onnx');
+  it('runtime.engine takes auto, tfjs or onnx; workers with the onnx engine get a warning at the key', async () => {
+    const [bad] = await check(`${SMALL}runtime: { engine: torch }\n`);
+    expect(bad).toMatchObject({ key: 'runtime.engine', line: 4 });
+    const resolved = planOf(await resolveIn({ 'recipes/a.yaml': `${SMALL}runtime: { engine: onnx, workers: 2 }\n` }, 'recipes/a.yaml'));
+    expect(resolved.plan.runtime.engine).toBe('onnx');
     expect(resolved.warnings.find((warning) => warning.key === 'runtime.workers')).toMatchObject({ severity: 'warning', line: 4, hint: 'drop runtime.workers' });
+  });
+
+  it('runtime.train_engine is still read as runtime.engine, with a warning at it that names the new key', async () => {
+    const resolved = planOf(await resolveIn({ 'recipes/a.yaml': `${SMALL}runtime: { train_engine: onnx }\n` }, 'recipes/a.yaml'));
+    expect(resolved.plan.runtime).toMatchObject({ engine: 'onnx' });
+    expect('train_engine' in resolved.plan.runtime).toBe(false);
+    const warning = resolved.warnings.find((found) => found.key === 'runtime.train_engine');
+    expect(warning).toMatchObject({ severity: 'warning', code: 'UPGRADED', line: 4 });
+    expect(warning?.message).toContain('`runtime.engine`');
+    const [bad] = await check(`${SMALL}runtime: { train_engine: torch }\n`);
+    expect(bad).toMatchObject({ key: 'runtime.engine', line: 4 });
+    // --set wins over the file either way: the alias set over a file's new key, the new key set over a file's alias.
+    const setAlias = planOf(await resolveIn({ 'recipes/a.yaml': `${SMALL}runtime: { engine: onnx }\n` }, 'recipes/a.yaml', { overrides: ['runtime.train_engine=tfjs'] }));
+    expect(setAlias.plan.runtime.engine).toBe('tfjs');
+    const setNew = planOf(await resolveIn({ 'recipes/a.yaml': `${SMALL}runtime: { train_engine: onnx }\n` }, 'recipes/a.yaml', { overrides: ['runtime.engine=tfjs'] }));
+    expect(setNew.plan.runtime.engine).toBe('tfjs');
   });
 
   it('the patch must divide the frame size', async () => {

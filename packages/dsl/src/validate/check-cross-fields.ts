@@ -67,12 +67,12 @@ export function checkCrossFields(plan: Plan, tree: RecipeNode, fallbackFile: str
     });
     if (stage.kind === 'student' && stage.freeze.includes('student')) fail(['stages', index, 'freeze'], 'a student stage that freezes the student trains nothing');
     if (stage.kind === 'teacher' && stage.freeze.includes('encoder') && stage.freeze.includes('decoder')) warn(['stages', index, 'freeze'], 'this teacher stage freezes both encoder and decoder');
-    if (plan.runtime.workers > 1 && plan.runtime.train_engine === 'tfjs' && Math.ceil(stage.batch / (stage.micro_batch ?? stage.batch)) < 2) warn(['stages', index, 'micro_batch'], `runtime.workers is ${plan.runtime.workers} but stage \`${stage.name}\` runs one micro-batch per step, so one worker does all its work`, `set micro_batch to ${Math.ceil(stage.batch / plan.runtime.workers)}`);
+    if (plan.runtime.workers > 1 && plan.runtime.engine !== 'onnx' && Math.ceil(stage.batch / (stage.micro_batch ?? stage.batch)) < 2) warn(['stages', index, 'micro_batch'], `runtime.workers is ${plan.runtime.workers} but stage \`${stage.name}\` runs one micro-batch per step, so one worker does all its work`, `set micro_batch to ${Math.ceil(stage.batch / plan.runtime.workers)}`);
     if (stage.micro_batch !== null && stage.micro_batch > stage.batch) fail(['stages', index, 'micro_batch'], `micro_batch ${stage.micro_batch} exceeds batch ${stage.batch}`);
     if (stage.kind === 'student' && !stages.slice(0, index).some((earlier) => earlier.kind === 'teacher')) warn(['stages', index], 'a student stage without an earlier teacher stage distils an untrained teacher', 'fine when resuming from a trained teacher');
   });
 
-  if (plan.runtime.workers > 1 && plan.runtime.train_engine === 'onnx') {
+  if (plan.runtime.workers > 1 && plan.runtime.engine === 'onnx') {
     warn(['runtime', 'workers'], `runtime.workers is ${plan.runtime.workers} but the onnx training engine computes in this process with runtime.threads threads`, 'drop runtime.workers');
   }
 

@@ -21,7 +21,7 @@ export const SCHEDULE_KINDS = ['constant', 'cosine', 'step'] as const;
 export const SMOOTHING_KINDS = ['none', 'gaussian'] as const;
 export const METRIC_NAMES = ['micro_auc', 'macro_auc', 'rbdc', 'tbdc', 'pixel_auc'] as const;
 export const BACKEND_NAMES = ['auto', 'tensorflow-gpu', 'tensorflow', 'wasm', 'cpu'] as const;
-export const TRAIN_ENGINE_NAMES = ['tfjs', 'onnx'] as const;
+export const ENGINE_NAMES = ['auto', 'tfjs', 'onnx'] as const;
 export const STAGE_KINDS = ['teacher', 'student'] as const;
 export const ERROR_KINDS = ['l2', 'l1'] as const;
 export const VALIDATION_METRIC_NAMES = ['micro_auc', 'macro_auc', 'pixel_auc'] as const;
@@ -181,7 +181,7 @@ export function buildSchema(mode: Mode): JsonSchema {
         'After training, `vadc run` picks the operating threshold on the held-out training videos (as `vadc calibrate`).')),
     }),
     eval: object(mode, { metrics: list(enumOf(METRIC_NAMES), 1, true), region_overlap: number(0, 1), track_overlap: number(0, 1), map_thresholds: integer(2) }),
-    runtime: object(mode, { backend: enumOf(BACKEND_NAMES), seed: integer(0), threads: mode === 'plan' ? { anyOf: [integer(1), { const: 'auto' }] } : { type: ['integer', 'string'], minimum: 1, pattern: '^auto$', patternErrorMessage: 'an integer >= 1 or auto' }, workers: integer(1), train_engine: enumOf(TRAIN_ENGINE_NAMES) }),
+    runtime: object(mode, { backend: enumOf(BACKEND_NAMES), seed: integer(0), threads: mode === 'plan' ? { anyOf: [integer(1), { const: 'auto' }] } : { type: ['integer', 'string'], minimum: 1, pattern: '^auto$', patternErrorMessage: 'an integer >= 1 or auto' }, workers: integer(1), engine: enumOf(ENGINE_NAMES) }),
     sweep: nullable(object(mode, { grid: { type: 'object', additionalProperties: list({}, 1), minProperties: 1 } }, 'A grid over dotted keys; every combination is one run.')),
     validation: nullable(validation(mode)),
   };

@@ -94,7 +94,7 @@ describe('onnxruntime training step vs TF.js', () => {
   }
 
   it('lowers the loss with dropout on, repeats its losses for the same seed and leaves no tensors behind', async () => {
-    const base = tinyPlan({ model: { dropout: 0.1 }, runtime: { ...tinyPlan().runtime, train_engine: 'onnx' } });
+    const base = tinyPlan({ model: { dropout: 0.1 }, runtime: { ...tinyPlan().runtime, engine: 'onnx' } });
     const losses = async (epochs: number): Promise<number[]> => {
       const plan = { ...base, stages: base.stages.slice(0, 1).map((stage) => ({ ...stage, epochs, micro_batch: 2, optimizer: { ...stage.optimizer, lr: 3e-3 } })) };
       const model = createModel(plan);

@@ -1,4 +1,4 @@
-// Training steps on onnxruntime (plan.runtime.train_engine `onnx`): each micro-batch runs the training graph of
+// Training steps on onnxruntime (plan.runtime.engine `onnx`): each micro-batch runs the training graph of
 // training-graph.ts (forward, loss and gradients in one onnxruntime-node CPU session) with the current weights as
 // inputs; the trainer sums the micro-batches' gradients, moves the BatchNorm running statistics in micro-batch order
 // and hands the sums to the same optimizer as the TF.js path. Masks and dropout seeds come from `microBatches`, in

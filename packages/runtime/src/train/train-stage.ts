@@ -198,10 +198,10 @@ export async function train(options: TrainOptions): Promise<StageResult[]> {
 }
 
 /**
- * What computes a plan's training gradients outside this thread's TF.js: onnxruntime (runtime.train_engine `onnx`),
+ * What computes a plan's training gradients outside this thread's TF.js: onnxruntime (runtime.engine `onnx`),
  * gradient workers (runtime.workers > 1), or null.
  */
 export async function startGradientSource(plan: Plan): Promise<GradientSource | null> {
-  if (plan.runtime.train_engine === 'onnx') return OnnxTrainer.start(plan);
+  if (plan.runtime.engine === 'onnx') return OnnxTrainer.start(plan);
   return plan.runtime.workers > 1 ? GradientWorkers.start(plan, plan.runtime.workers) : null;
 }
