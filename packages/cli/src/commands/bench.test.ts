@@ -1,6 +1,7 @@
+import { spawnSync } from 'node:child_process';
 import { mkdtemp, mkdir, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { onnxRuntimeAvailable } from '@vadc/runtime';
 import { runCli } from '../cli.ts';
@@ -92,6 +93,36 @@ describe('vadc bench', () => {
       expect(result[mode === 'train' ? 'infer' : 'train']).toBeNull();
       expect(result[mode]?.frames_per_second.min).toBeGreaterThan(0);
     }
+  }, 60_000);
+
+  it.runIf(onnxInstalled)('without --engine it measures what vadc run would use: runtime.engine auto resolved here (onnxruntime when installed)', async () => {
+    const root = await project();
+    await writeFile(join(root, 'auto.yaml'), tinyRecipe.replace(', engine: tfjs }', ' }'));
+    const { out, err, io } = capture(root);
+    expect(await runCli(['bench', 'auto.yaml', '--batch', '2', '--repeats', '1', '--steps', '1', '--warmup', '0', '--json'], io)).toBe(0);
+    expect(err.join('')).toMatch(/^engine: onnx \(auto: the fastest installed CPU engine/m);
+    const result = JSON.parse(out.join('')) as { engine: string; train_engine: string; engine_choice: { requested: string; engine: string } };
+    expect(result).toMatchObject({ engine: 'onnx', train_engine: 'onnx', engine_choice: { requested: 'auto', engine: 'onnx' } });
+  }, 60_000);
+
+  it('runs a dataset recipe on generated inputs without the dataset: recipes/avenue.yaml with VADC_AVENUE_ROOT unset (built CLI)', async () => {
+    const folder = await mkdtemp(join(tmpdir(), 'vadc-bench-avenue-'));
+    const recipe = resolve(import.meta.dirname, '../../../../recipes/avenue.yaml');
+    const cli = resolve(import.meta.dirname, '../../dist/main.js');
+    const small = ['--set', 'data.size=[32, 64]', '--set', 'model.encoder.dim=32', '--set', 'model.decoder.dim=32'];
+    const env = { PATH: process.env.PATH ?? '' }; // no VADC_AVENUE_ROOT
+    const args = [cli, 'bench', recipe, ...small, '--mode', 'infer', '--engine', 'tfjs', '--batch', '1', '--repeats', '1', '--steps', '1', '--warmup', '0', '--json'];
+    const result = spawnSync(process.execPath, args, { cwd: folder, encoding: 'utf8', env });
+    expect(result.status, result.stderr).toBe(0);
+    expect(result.stderr).toMatch(/avenue\.yaml:15:\d+ {2}data\.root {2}warning: the environment variable VADC_AVENUE_ROOT is not set/);
+    const measured = JSON.parse(result.stdout) as { name: string; size: number[]; infer: ModeJson; split: { data_note: string } };
+    expect(measured).toMatchObject({ name: 'avenue', size: [32, 64] });
+    expect(measured.infer.frames_per_second.median).toBeGreaterThan(0);
+    expect(measured.split.data_note).toContain('not a synthetic dataset');
+    // --data reads the dataset, so there the unset variable stays an error.
+    const withData = spawnSync(process.execPath, [...args, '--data'], { cwd: folder, encoding: 'utf8', env });
+    expect(withData.status).toBe(1);
+    expect(withData.stderr).toMatch(/data\.root {2}the environment variable VADC_AVENUE_ROOT is not set/);
   }, 60_000);
 
   it('usage errors exit 2: bad --mode, bad --repeats, bad --batch, unknown engine, no recipe', async () => {
