@@ -4,6 +4,7 @@ import { join, resolve } from 'node:path';
 import { EXIT_OK, UsageError, type Command } from '../command.ts';
 import { differingKeys } from '../run/plan-diff.ts';
 import { describeFingerprint } from '../run/dataset-fingerprint.ts';
+import { engineStatement, runEngines } from '../run/compare-engines.ts';
 import { readRun } from '../run/run-folder.ts';
 import { sameRecipeAndData } from '../run/same-recipe.ts';
 
@@ -57,12 +58,14 @@ export const compareCommand: Command = {
       hash: run.record.hash.slice(0, 12),
       dataset: describeFingerprint(run.record.datasetFingerprint),
       backend: run.record.backend,
+      engine: runEngines(run.record, metrics),
       metrics: Object.fromEntries(METRIC_COLUMNS.map((name) => [name, metrics?.[name] ?? null])) as Record<string, unknown>,
       speed: (metrics?.speed as Record<string, unknown> | undefined) ?? null,
     }));
     const same = sameRecipeAndData(runs.map((entry) => entry.run.record));
+    const engines = engineStatement(summary.map((entry) => ({ path: entry.run, engines: entry.engine })));
     if (args.values.json) {
-      io.stdout(`${JSON.stringify({ runs: summary, differences, ...same }, null, 2)}\n`);
+      io.stdout(`${JSON.stringify({ runs: summary, differences, ...same, engines }, null, 2)}\n`);
       return EXIT_OK;
     }
     const speed = (entry: (typeof summary)[number], key: string) => formatCell(entry.speed?.[key]);
@@ -80,6 +83,7 @@ export const compareCommand: Command = {
       )}\n`,
     );
     io.stdout(`\n${same.statement}\n`);
+    if (engines !== null) io.stdout(`${engines}\n`);
     if (differences.length === 0) {
       io.stdout('\nThe runs have the same resolved recipe.\n');
     } else {

@@ -90,6 +90,10 @@ describe('runtime.engine', () => {
     const overridden = vadc(folder, ['train', 'tiny.yaml', '--out', 'runs-onnx', '--engine', 'onnx']);
     expect(overridden.status, overridden.stderr).toBe(0);
     expect((await latest(folder, 'runs-onnx')).record.engine.train).toMatchObject({ requested: 'onnx', source: '--engine', engine: 'onnx' });
+    // vadc compare says the two trained on different engines.
+    const compared = vadc(folder, ['compare', 'runs/tiny/latest', 'runs-onnx/tiny/latest']);
+    expect(compared.status, compared.stderr).toBe(0);
+    expect(compared.stdout).toContain('The runs trained on different engines (runs/tiny/latest: tfjs, runs-onnx/tiny/latest: onnx)');
     // eval of the TF.js-trained run on onnx, for this command only: the score engine is recorded beside the training one.
     const runFolder = join(folder, 'runs', 'tiny', 'latest');
     const evaluated = vadc(folder, ['eval', runFolder, '--engine', 'onnx']);
