@@ -5,7 +5,7 @@ import { resolve } from 'node:path';
 import { EXIT_FAILED, EXIT_OK, UsageError, type Command, type CommandIO, type ParsedArguments } from '../command.ts';
 import { loadRecipe, recipeOptionHelp, recipeOptions } from '../recipe-reader.ts';
 import { executeRun } from '../run/execute-run.ts';
-import { engineOption, resolveEngine } from '../run/engine-choice.ts';
+import { engineOfResumedRun, engineOption, resolveEngine } from '../run/engine-choice.ts';
 import { latestRun, listRuns } from '../run/run-folder.ts';
 import { ioForJson, runResultJson } from '../run/run-result.ts';
 import { runsOfSameRecipe } from '../run/same-recipe.ts';
@@ -46,7 +46,8 @@ async function runRecipe(args: ParsedArguments, io: CommandIO, trainOnly: boolea
     return EXIT_FAILED;
   }
   const json = args.values.json === true;
-  const run = await executeRun(loaded, { outRoot, backend, resumeFrom, trainOnly, engine: engineChoice, deep: args.values.deep === true }, ioForJson(io, json));
+  const runEngine = resumeFrom === null ? engineChoice : await engineOfResumedRun(engineChoice, resumeFrom.record.engine?.train, io);
+  const run = await executeRun(loaded, { outRoot, backend, resumeFrom, trainOnly, engine: runEngine, deep: args.values.deep === true }, ioForJson(io, json));
   io.stdout(json ? await runResultJson(run) : trainOnly ? `trained: ${run.directory}\n` : '');
   return EXIT_OK;
 }

@@ -62,6 +62,21 @@ describe('runtime.engine', () => {
     expect(metrics.speed).toMatchObject({ engine: 'onnx', train_engine: 'onnx', engine_choice: { requested: 'auto', engine: 'onnx' } });
   }, 60_000);
 
+  it.runIf(onnxInstalled)('a resumed run keeps the engine auto chose when it started: on TF.js where auto now picks onnx; refused where its onnx is gone', async () => {
+    const folder = await workspace(tinyRecipe({ name: 'tiny', engine: null }));
+    const hook = ['--import', './hide-onnxruntime.mjs'];
+    expect(vadc(folder, ['train', 'tiny.yaml', '--out', 'runs-tfjs'], hook).status).toBe(0);
+    const resumed = vadc(folder, ['train', 'tiny.yaml', '--out', 'runs-tfjs', '--resume']);
+    expect(resumed.status, resumed.stderr).toBe(0);
+    expect(resumed.stderr).toMatch(/^engine: tfjs \(auto: the engine this run started training on \(auto resolves to onnx here\)\)/m);
+    expect((await latest(folder, 'runs-tfjs')).record.engine.train).toMatchObject({ requested: 'auto', engine: 'tfjs' });
+
+    expect(vadc(folder, ['train', 'tiny.yaml', '--out', 'runs-onnx']).status).toBe(0);
+    const refused = vadc(folder, ['train', 'tiny.yaml', '--out', 'runs-onnx', '--resume'], hook);
+    expect(refused.status).toBe(2);
+    expect(refused.stderr).toContain('this run started training on onnx, which cannot run here (onnxruntime-node is not installed)');
+  }, 60_000);
+
   it('where onnxruntime-node is absent, auto runs on TF.js and run.json and stderr say why onnx was not used; a named onnx is a usage error', async () => {
     const folder = await workspace(tinyRecipe({ name: 'tiny', engine: null }));
     const hook = ['--import', './hide-onnxruntime.mjs'];

@@ -39,6 +39,22 @@ export async function resolveEngine(plan: Plan, flag: EngineName | null, backend
   return choice;
 }
 
+/**
+ * The engine a resumed run continues on: under `auto`, the engine it started training on (run.json), so one run's
+ * epochs are not split across engines when `auto` resolves otherwise today. A usage error when that engine is onnx
+ * and onnxruntime-node no longer loads here. A named engine (recipe or --engine) is kept as chosen.
+ */
+export async function engineOfResumedRun(choice: EngineChoice, started: EngineChoice | undefined, io: Pick<CommandIO, 'stderr'>): Promise<EngineChoice> {
+  if (choice.requested !== 'auto' || started === undefined || started.engine === choice.engine) return choice;
+  const problem = started.engine === 'onnx' ? await onnxRuntimeProblem() : null;
+  if (problem !== null) {
+    throw new UsageError(`this run started training on onnx, which cannot run here (${problem}); resume it where it can, or start another run with --new`);
+  }
+  const kept: EngineChoice = { ...choice, engine: started.engine, reason: `auto: the engine this run started training on (auto resolves to ${choice.engine} here)` };
+  io.stderr(`engine: ${describeEngine(kept)}\n`);
+  return kept;
+}
+
 /** The plan as the training and scoring code reads it: runtime.engine set to the engine that runs. */
 export function planOnEngine(plan: Plan, choice: EngineChoice): Plan {
   return { ...plan, runtime: { ...plan.runtime, engine: choice.engine } };
