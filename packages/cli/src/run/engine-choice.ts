@@ -4,6 +4,7 @@
 import type { EngineName, Plan } from '@vadc/dsl';
 import { chooseEngine, describeEngine, onnxRuntimeProblem, type EngineChoice } from '@vadc/runtime';
 import { UsageError, type CommandIO } from '../command.ts';
+import type { RunRecord } from './run-folder.ts';
 
 const ENGINE_NAMES: readonly EngineName[] = ['auto', 'tfjs', 'onnx'];
 
@@ -53,6 +54,11 @@ export async function engineOfResumedRun(choice: EngineChoice, started: EngineCh
   const kept: EngineChoice = { ...choice, engine: started.engine, reason: `auto: the engine this run started training on (auto resolves to ${choice.engine} here)` };
   io.stderr(`engine: ${describeEngine(kept)}\n`);
   return kept;
+}
+
+/** The engine that trained a run: run.json's record, else (runs made before it) what its plan.json requested. */
+export function trainedEngine(record: RunRecord, plan: Plan): 'tfjs' | 'onnx' {
+  return record.engine?.train?.engine ?? (requestedEngine(plan) === 'onnx' ? 'onnx' : 'tfjs');
 }
 
 /** The plan as the training and scoring code reads it: runtime.engine set to the engine that runs. */

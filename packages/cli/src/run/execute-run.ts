@@ -22,7 +22,7 @@ import { buildReport } from './report-data.ts';
 import { checkpointPath, createRun, saveRun, type RunFolder } from './run-folder.ts';
 import { lockRun, removeRunTemporaries, type RunLock } from './run-lock.ts';
 import { createInference, type InferenceEngine } from './inference-engine.ts';
-import { planOnEngine, requestedEngine, resolveEngine } from './engine-choice.ts';
+import { planOnEngine, resolveEngine, trainedEngine } from './engine-choice.ts';
 
 export { checkpointPath } from './run-folder.ts';
 export { createInference, type InferenceEngine } from './inference-engine.ts';
@@ -155,7 +155,7 @@ export async function scoreEvaluateReport(trained: TrainedRun, io: CommandIO): P
   const evaluateStart = performance.now();
   const frames = videos.reduce((sum, video) => sum + video.frameCount, 0);
   const speed: RunSpeed = {
-    train_fps: trainSpeed, infer_fps: scoringSeconds > 0 ? frames / scoringSeconds : null, engine, train_engine: run.record.engine?.train?.engine ?? (requestedEngine(plan) === 'onnx' ? 'onnx' : 'tfjs'), ...(trained.engine ? { engine_choice: trained.engine } : {}),
+    train_fps: trainSpeed, infer_fps: scoringSeconds > 0 ? frames / scoringSeconds : null, engine, train_engine: trainedEngine(run.record, plan), ...(trained.engine ? { engine_choice: trained.engine } : {}),
     backend: backend.backend, threads: backend.threads, train_batch: plan.stages[0]?.batch ?? null, infer_batch: plan.scoring.batch,
   };
   const validation = await validationSummary(run, plan, pipeline);
