@@ -3,6 +3,7 @@
 // long that takes. `vadc run` / `vadc train` print it before training; `vadc render` prints the work, and the time
 // with --estimate. An estimate: the student stage trains faster than the teacher step timed here (an upper bound
 // for it), batches above 32 run a little more frames/s than timed, and a busy machine runs slower.
+import { planOnEngine, resolveEngine } from '../run/engine-choice.ts';
 import type { Plan } from '@vadc/dsl';
 import { describeBackend, selectBackend } from '@vadc/runtime';
 import { benchTrainingStep } from '../bench/run-bench.ts';
@@ -82,8 +83,12 @@ export async function estimateLines(plan: Plan, backend: string): Promise<string
   ];
 }
 
-/** The estimate for a command that has not selected a backend yet (`vadc render --estimate`): the recipe's own. */
+/**
+ * The estimate for a command that has not selected a backend yet (`vadc render --estimate`): the recipe's own
+ * backend, and its runtime.engine resolved as `vadc run` resolves it, so the step is timed on what a run would use.
+ */
 export async function estimateWithRecipeBackend(plan: Plan): Promise<string[]> {
+  const engine = await resolveEngine(plan, null, null, null);
   const backend = await selectBackend(plan.runtime.backend, { threads: plan.runtime.threads });
-  return estimateLines(plan, describeBackend(backend));
+  return estimateLines(planOnEngine(plan, engine), describeBackend(backend));
 }
