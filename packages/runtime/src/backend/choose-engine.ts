@@ -2,7 +2,7 @@
 // starts, and says why every other engine was not used. `auto` ranks: TF.js on @tensorflow/tfjs-node-gpu when it
 // loads and finds a GPU; else the fastest installed CPU engine; else TF.js on wasm (always installed), else cpu (the
 // TF.js backend choice of `selectBackend`). The CPU ranking is static, from the measurements in bench/RESULTS.md and
-// issue 14 (2-core machine, same threads): onnxruntime-node trains 3.4-4.9x and scores 5.5-6.9x faster than TF.js
+// issue 14 (2-core machine, same threads): onnxruntime-node trains 3-5x and scores 4-7x faster than TF.js
 // wasm. @tensorflow/tfjs-node was not installed on any measured machine; it runs the same TF.js kernels as the
 // GPU build on the CPU and is ranked below onnxruntime, above wasm (its place in `selectBackend`'s order).
 import { existsSync, readdirSync } from 'node:fs';
@@ -96,7 +96,7 @@ export async function chooseEngine(requested: EngineName, source: EngineChoice['
   skipped.push({ route: 'tfjs-gpu', reason: gpuProblem });
   const onnxProblem = await (probes.onnx ?? onnxRuntimeProblem)();
   if (onnxProblem === null) {
-    skipped.push({ route: 'tfjs-cpu', reason: 'ranked below onnxruntime-node on the CPU (3-7x slower in bench/RESULTS.md)' });
+    skipped.push({ route: 'tfjs-cpu', reason: 'ranked below onnxruntime-node on the CPU (TF.js wasm 3-7x slower in bench/RESULTS.md)' });
     return { requested, source, engine: 'onnx', reason: 'auto: the fastest installed CPU engine (onnxruntime-node)', skipped };
   }
   skipped.push({ route: 'onnx', reason: onnxProblem });
