@@ -75,7 +75,7 @@ export function evaluateRun(videos: readonly VideoScores[], plan: Plan): RunMetr
 
   if (wanted.has('micro_auc') || wanted.has('macro_auc')) {
     const result = frameAuc({
-      videos: labelled.map((video) => ({ name: video.name, labels: video.truth?.labels ?? [], scores: frameScores(video, plan.scoring) })),
+      videos: labelled.map((video) => ({ name: video.name, labels: video.truth?.labels ?? [], scores: frameScores(video) })),
       smoothing,
       normalize: plan.scoring.normalize,
     });

@@ -31,7 +31,7 @@ export interface ReportInputs {
 function reportVideos(videos: readonly VideoScores[], plan: Plan, metrics: RunMetrics): ReportVideo[] {
   const smoothing = planSmoothing(plan);
   return videos.map((video) => {
-    const raw = frameScores(video, plan.scoring);
+    const raw = frameScores(video);
     const { teacher, discrepancy, anomalyMap, classifier } = video.components;
     return {
       name: video.name,
