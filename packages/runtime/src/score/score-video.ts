@@ -1,6 +1,6 @@
 // Scoring a test video: stream its frames through the model in batches and keep, per frame, the three components
 // and the combined patch-level map (rows x cols floats). The video itself is never held in memory.
-import type { Plan } from '@vadc/dsl';
+import { planPatchGrid, type Plan } from '@vadc/dsl';
 import type { TestBatch, TestVideo, VideoTruth } from '../data/types.ts';
 import type { FrameOutputs } from '../model/inference.ts';
 import { concatComponents, frameScoring, scoreOutputs, type FrameComponents, type ScoredFrames } from './components.ts';
@@ -25,8 +25,7 @@ export interface ScoreVideoOptions {
 
 /** Scores every frame of `video` with `infer`, in batches of plan.scoring.batch. */
 export async function scoreVideo(video: TestVideo, plan: Plan, infer: BatchInference, options: ScoreVideoOptions = {}): Promise<VideoScores> {
-  const rows = plan.data.size[0] / plan.model.patch;
-  const cols = plan.data.size[1] / plan.model.patch;
+  const { rows, cols } = planPatchGrid(plan);
   const parts: FrameComponents[] = [];
   const patchMaps = new Float32Array(video.frameCount * rows * cols);
   let expected = 0;
