@@ -36,11 +36,11 @@ const regionsInput = {
 };
 
 describe('vadc metrics', () => {
-  it('prints the five metrics, null where they cannot be computed', async () => {
+  it('prints the metric values of metrics.json, null where they cannot be computed', async () => {
     const { status, stdout } = await run(regionsInput);
     expect(status).toBe(0);
     // frame values hand-computed in packages/metrics/src/frame-auc.test.ts (same videos)
-    expect(JSON.parse(stdout)).toEqual({ micro_auc: 0.8, macro_auc: 0.875, rbdc: 1, tbdc: 1, pixel_auc: null });
+    expect(JSON.parse(stdout)).toEqual({ micro_auc: 0.8, macro_auc: 0.875, macro_auc_clean: 1, rbdc: 1, tbdc: 1, pixel_auc: null });
   });
 
   it('adds clean variants, per-video AUCs in sorted order and curves with --full; --json is one line', async () => {
@@ -51,11 +51,14 @@ describe('vadc metrics', () => {
     expect(result.macro_auc_clean).toBe(1);
     expect(result.skipped_videos).toEqual(['a']);
     expect(result.per_video).toEqual([
-      { name: 'a', auc_padded: 0.75, auc_clean: null },
-      { name: 'b', auc_padded: 1, auc_clean: 1 },
+      { name: 'a', frames: 3, auc_padded: 0.75, auc_clean: null },
+      { name: 'b', frames: 4, auc_padded: 1, auc_clean: 1 },
     ]);
     expect(result.curves.localization).toEqual({ thresholds: [0.8], false_positives_per_frame: [0], region_detection_rate: [1], track_detection_rate: [1] });
-    expect(result.curves.micro_roc.thresholds[0]).toBeNull(); // +Infinity
+    // The curve keys of a run's metrics.json: curves.roc {fpr, tpr}; thresholds[0] is +Infinity, written as null.
+    expect(Object.keys(result.curves.roc)).toEqual(['fpr', 'tpr', 'thresholds']);
+    expect(result.curves.roc.thresholds[0]).toBeNull();
+    expect(Object.keys(result.variants)).toEqual(['micro_auc', 'macro_auc', 'macro_auc_clean', 'rbdc', 'tbdc', 'pixel_auc']);
     expect(result.counts).toEqual({ frames: 7, gt_regions: 1, gt_tracks: 1 });
     expect(result.config.smoothing).toBeNull();
   });

@@ -18,8 +18,10 @@ import {
   type ScoredRegion,
   type SmoothingSpec,
 } from '@vadc/metrics';
+import { sectionDefaults } from '@vadc/dsl';
 import { NpyError, parseNpy, type NpyArray } from '@vadc/runtime';
 import { EXIT_OK, UsageError, type Command } from '../command.ts';
+import { emptyMetricsResult, localizationJson, metricsJson, perMetric, rocJson, type MetricsResult } from '../metrics-result.ts';
 import { allowedFolders, MAX_INPUT_JSON_BYTES, MAX_NPY_BYTES, readBoundedFile } from './metrics-input.ts';
 
 const CONFIG_KEYS = ['smoothing', 'normalize_scores', 'region_overlap', 'track_overlap', 'map_thresholds'];
@@ -149,7 +151,9 @@ interface Config {
 }
 
 function readConfig(value: unknown): Config {
-  if (value === undefined) return { smoothing: 'none', normalize: undefined, regionOverlap: 0.1, trackOverlap: 0.1, thresholds: 100 };
+  // Defaults are the recipe's (eval.region_overlap, eval.track_overlap, eval.map_thresholds): one method, one default.
+  const defaults = sectionDefaults.eval;
+  if (value === undefined) return { smoothing: 'none', normalize: undefined, regionOverlap: defaults.region_overlap, trackOverlap: defaults.track_overlap, thresholds: defaults.map_thresholds };
   if (!isObject(value)) fail(null, 'config', 'must be an object');
   checkKeys(value, CONFIG_KEYS, null, 'config.');
   const smoothing = value.smoothing ?? 'none';
@@ -164,12 +168,12 @@ function readConfig(value: unknown): Config {
     fail(null, 'config.smoothing.sigma', `must be a number in (0, ${MAX_SMOOTHING_RANGE}]`);
   }
   if (value.normalize_scores !== undefined && typeof value.normalize_scores !== 'boolean') fail(null, 'config.normalize_scores', 'must be true or false');
-  const overlap = (key: string) => {
-    const number = value[key] ?? 0.1;
+  const overlap = (key: 'region_overlap' | 'track_overlap') => {
+    const number = value[key] ?? defaults[key];
     if (typeof number !== 'number' || !(number > 0 && number <= 1)) fail(null, `config.${key}`, 'must be a number in (0, 1]');
     return number;
   };
-  const thresholds = value.map_thresholds ?? 100;
+  const thresholds = value.map_thresholds ?? defaults.map_thresholds;
   const count = typeof thresholds === 'number' ? thresholds : Array.isArray(thresholds) ? thresholds.length : NaN;
   if (!((Number.isInteger(thresholds) || (Array.isArray(thresholds) && thresholds.every((item) => typeof item === 'number' && Number.isFinite(item)))) && count >= 1 && count <= MAX_THRESHOLDS)) {
     fail(null, 'config.map_thresholds', `must be a count or a list of finite numbers (1..${MAX_THRESHOLDS} thresholds)`);
@@ -218,8 +222,15 @@ function localization(videos: Video[], config: Config): LocalizationResult | nul
   );
 }
 
-/** Runs every metric the input allows; MetricsError becomes a UsageError naming the video and field. */
-function evaluate(videos: Video[], config: Config, full: boolean): Json {
+/** The maps' "HxW" when every video has maps of one size, else null (for the descriptions). */
+function mapResolution(videos: Video[]): string | null {
+  const sizes = new Set(videos.map((video) => (video.maps ? `${video.maps.shape[1]}x${video.maps.shape[2]}` : null)));
+  const [only] = sizes;
+  return sizes.size === 1 && only !== null && only !== undefined ? only : null;
+}
+
+/** Runs every metric the input allows, into the metrics result a run writes; MetricsError passes through. */
+function evaluate(videos: Video[], config: Config): MetricsResult {
   const preset = resolveSmoothing(config.smoothing);
   const normalize = config.normalize ?? preset.normalize;
   const frames = videos.every((video) => video.scores)
@@ -229,41 +240,20 @@ function evaluate(videos: Video[], config: Config, full: boolean): Json {
   const pixel = videos.every((video) => video.maps && video.masks)
     ? pixelAuc(videos.map((video) => ({ scores: video.maps!.data, mask: video.masks!.data, video: video.name })))
     : null;
-  const result: Json = {
-    micro_auc: frames?.micro ?? null,
-    macro_auc: frames?.macroPadded ?? null,
-    rbdc: located?.rbdc ?? null,
-    tbdc: located?.tbdc ?? null,
-    pixel_auc: pixel,
-  };
-  if (!full) return result;
+  const result = emptyMetricsResult({ smoothing: preset.smoothing, normalize, regionOverlap: config.regionOverlap, trackOverlap: config.trackOverlap, resolution: mapResolution(videos) });
+  result.micro_auc = frames?.micro ?? null;
+  result.macro_auc = frames?.macroPadded ?? null;
+  result.macro_auc_clean = frames?.macroClean ?? null;
+  result.rbdc = located?.rbdc ?? null;
+  result.tbdc = located?.tbdc ?? null;
+  result.pixel_auc = pixel;
+  result.per_video = frames?.perVideo.map((video) => ({ name: video.name, frames: video.processedScores.length, auc_padded: video.aucPadded, auc_clean: video.aucClean })) ?? [];
   const micro = frames ? rocCurve(videos.flatMap((video) => video.labels), frames.perVideo.flatMap((video) => Array.from(video.processedScores))) : null;
-  return {
-    ...result,
-    macro_auc_clean: frames?.macroClean ?? null,
-    variants: {
-      micro_auc: 'ROC AUC over all videos together, after smoothing/normalisation (official MicroAUC)',
-      macro_auc: 'mean per-video ROC AUC with a (0, 0) frame prepended and a (1, 1) frame appended (official MacroAUC)',
-      macro_auc_clean: 'mean per-video ROC AUC without padding, over videos with both classes',
-      rbdc: 'region-based detection criterion, area for 0..1 false positives per frame',
-      tbdc: 'track-based detection criterion, area for 0..1 false positives per frame',
-      pixel_auc: 'ROC AUC over all pixels of all frames (exact)',
-    },
-    config: { smoothing: preset.smoothing, normalize_scores: normalize, region_overlap: config.regionOverlap, track_overlap: config.trackOverlap, map_thresholds: config.thresholds },
-    skipped_videos: frames?.skippedVideos ?? [],
-    per_video: frames?.perVideo.map((video) => ({ name: video.name, auc_padded: video.aucPadded, auc_clean: video.aucClean })) ?? [],
-    curves: {
-      // thresholds[0] is +Infinity in the library; JSON has no Infinity, so it is written as null
-      micro_roc: micro && { false_positive_rate: micro.falsePositiveRate, true_positive_rate: micro.truePositiveRate, thresholds: micro.thresholds },
-      localization: located && {
-        thresholds: located.curve.thresholds,
-        false_positives_per_frame: located.curve.falsePositivesPerFrame,
-        region_detection_rate: located.curve.regionDetectionRate,
-        track_detection_rate: located.curve.trackDetectionRate,
-      },
-    },
-    counts: located && { frames: located.frameCount, gt_regions: located.regionCount, gt_tracks: located.trackCount },
-  };
+  result.curves = { roc: micro && rocJson(micro), localization: located && localizationJson(located) };
+  result.skipped_videos = frames?.skippedVideos ?? [];
+  result.config = { smoothing: preset.smoothing, normalize_scores: normalize, region_overlap: config.regionOverlap, track_overlap: config.trackOverlap, map_thresholds: config.thresholds };
+  result.counts = located && { frames: located.frameCount, gt_regions: located.regionCount, gt_tracks: located.trackCount };
+  return result;
 }
 
 /** Reads the input (and the files it names) and prints its metrics. */
@@ -287,15 +277,16 @@ async function metricsOf(path: string, shown: string, args: Parameters<Command['
   videos.forEach((video, index) => {
     if (index > 0 && videos[index - 1]!.name === video.name) fail(video.name, 'name', 'appears twice');
   });
-  let result: Json;
+  let result: MetricsResult;
   try {
-    result = evaluate(videos, config, Boolean(args.values.full));
+    result = evaluate(videos, config);
   } catch (error) {
     if (!(error instanceof MetricsError)) throw error;
     const { video, field } = error.details;
     throw new UsageError(`${video === undefined ? '' : `video "${video}": `}${field === undefined ? '' : `${field}: `}${error.message}`);
   }
-  io.stdout(`${args.values.json ? JSON.stringify(result) : JSON.stringify(result, null, 2)}\n`);
+  // Without --full: the metric values alone (the top-level numbers of the same result).
+  io.stdout(metricsJson(args.values.full ? result : perMetric((name) => result[name]), Boolean(args.values.json)));
   return EXIT_OK;
 }
 

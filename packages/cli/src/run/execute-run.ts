@@ -13,6 +13,7 @@ import {
 import type { CommandIO } from '../command.ts';
 import type { LoadedRecipe } from '../recipe-reader.ts';
 import { calibrateAfterTraining } from './calibrate-after-training.ts';
+import { RESULT_METRIC_NAMES, metricsJson } from '../metrics-result.ts';
 import { evaluateRun, type RunMetrics } from './evaluate.ts';
 import { writeFileAtomic, writeJsonAtomic } from './files.ts';
 import { machineInfo } from './machine.ts';
@@ -153,7 +154,7 @@ export async function scoreEvaluateReport(trained: TrainedRun, io: CommandIO): P
   };
   const validation = await validationSummary(run, plan, pipeline);
   const metrics: RunMetrics & { speed: RunSpeed; validation?: ValidationSummary } = { ...evaluateRun(videos, plan), speed, ...(validation ? { validation } : {}) };
-  await writeJsonAtomic(join(run.directory, 'metrics.json'), metrics);
+  await writeFileAtomic(join(run.directory, 'metrics.json'), metricsJson(metrics));
   run.record.timings.evaluate = seconds(evaluateStart);
   printMetrics(metrics, say);
 
@@ -267,8 +268,7 @@ export async function scoreTestVideos(plan: Plan, model: MaskedAutoencoder, pipe
 }
 
 function printMetrics(metrics: RunMetrics, say: (text: string) => void): void {
-  const names = ['micro_auc', 'macro_auc', 'macro_auc_clean', 'rbdc', 'tbdc', 'pixel_auc'] as const;
-  for (const name of names) {
+  for (const name of RESULT_METRIC_NAMES) {
     const value = metrics[name];
     if (value !== null) say(`${name.padEnd(16)} ${value.toFixed(4)}  (${metrics.variants[name] ?? ''})`);
   }

@@ -6,7 +6,8 @@ import { operatingPoint, smoothScores } from '@vadc/metrics';
 import { frameScores, inferBatch, type DataPipeline, type MaskedAutoencoder, type VideoScores } from '@vadc/runtime';
 import { chooseDecisionFrames, chooseFrames, trainingCurvesFromLog } from '../report/report-inputs.ts';
 import { renderReport } from '../report/render-report.ts';
-import { REPORT_METRIC_NAMES, type ReportData, type ReportDecisions, type ReportFrame, type ReportMetrics, type ReportVideo, type ReportVideoRow } from '../report/types.ts';
+import { perMetric } from '../metrics-result.ts';
+import { type ReportData, type ReportDecisions, type ReportFrame, type ReportMetrics, type ReportVideo, type ReportVideoRow } from '../report/types.ts';
 import { describeCalibration, readCalibration, type CalibrationRecord } from './calibration-file.ts';
 import { percentile } from './draw-frames.ts';
 import { planSmoothing, scaleBox, type RunMetrics } from './evaluate.ts';
@@ -139,9 +140,7 @@ function decisionsView(videos: readonly ReportVideo[], calibration: CalibrationR
 export async function buildReport(inputs: ReportInputs): Promise<string> {
   const { run, plan, metrics } = inputs;
   const videos = reportVideos(inputs.videos, plan, metrics);
-  const reportMetrics = Object.fromEntries(
-    REPORT_METRIC_NAMES.map((name) => [name, { value: metrics[name], variant: metrics.variants[name] ?? '' }]),
-  ) as unknown as ReportMetrics;
+  const reportMetrics: ReportMetrics = perMetric((name) => ({ value: metrics[name], variant: metrics.variants[name] ?? '' }));
   const localization = metrics.curves.localization;
   const { record } = run;
   const calibration = await readCalibration(run.directory);
