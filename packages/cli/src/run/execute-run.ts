@@ -23,6 +23,7 @@ import { buildReport } from './report-data.ts';
 import { checkpointPath, createRun, saveRun, type RunFolder } from './run-folder.ts';
 import { lockRun, removeRunTemporaries, type RunLock } from './run-lock.ts';
 import { createInference, type InferenceEngine } from './inference-engine.ts';
+import type { RunSpeed } from './run-speed.ts';
 
 export { checkpointPath } from './run-folder.ts';
 export { createInference, type InferenceEngine } from './inference-engine.ts';
@@ -49,19 +50,7 @@ export interface RunOptions {
 }
 
 
-/** Speeds measured during a run, frames per second. */
-export interface RunSpeed {
-  train_fps: number | null;
-  infer_fps: number | null;
-  /** Engine that scored (tfjs or onnx). */
-  engine: InferenceEngine;
-  /** What computed the training gradients (runtime.train_engine). */
-  train_engine: 'tfjs' | 'onnx';
-  backend: string;
-  threads: number;
-  train_batch: number | null;
-  infer_batch: number;
-}
+export type { RunSpeed };
 
 
 const seconds = (start: number) => (performance.now() - start) / 1000;

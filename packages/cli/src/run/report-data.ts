@@ -12,7 +12,7 @@ import { describeCalibration, readCalibration, type CalibrationRecord } from './
 import { percentile } from './draw-frames.ts';
 import { planSmoothing, scaleBox, type RunMetrics } from './evaluate.ts';
 import { describeFingerprint } from './dataset-fingerprint.ts';
-import type { RunSpeed } from './execute-run.ts';
+import type { RunSpeed } from './run-speed.ts';
 import type { RunFolder } from './run-folder.ts';
 import { readTrainLog } from './train-log.ts';
 import { reportValidation, type ValidationSummary } from './validation.ts';

@@ -8,7 +8,7 @@ import { metricValue, perMetric } from '../metrics-result.ts';
 import { renderReport } from '../report/render-report.ts';
 import { REPORT_METRIC_NAMES, type ReportMetrics, type ReportSweep } from '../report/types.ts';
 import type { RunFolder } from './run-folder.ts';
-import type { SweepEntry, SweepSummary } from './sweep-run.ts';
+import type { SweepEntry, SweepSummary } from './sweep-types.ts';
 
 const valueText = (value: unknown) => (typeof value === 'string' ? value : JSON.stringify(value));
 

@@ -4,10 +4,10 @@
 //   `optimizer: { adamw: {...} }`, `smoothing: { gaussian: {...} }` or `smoothing: none`); printed by `vadc schema`
 //   for editors. Every object has `additionalProperties: false`: an unknown key is always an error.
 
-/** A JSON Schema object (draft-07, plus ajv's `discriminator`). */
-export type JsonSchema = { [keyword: string]: unknown };
-
 import { editorSchema } from './editor-schema.ts';
+import type { JsonSchema } from './json-schema.ts';
+
+export type { JsonSchema };
 import { METRIC_NAMES } from '../plan/metric-names.ts';
 
 export { METRIC_NAMES };
