@@ -34,6 +34,7 @@ export type { KeySegment } from './key-path.ts';
 // JSON Schemas.
 export { recipeJsonSchema, planJsonSchema } from './validate/schema.ts';
 export { checkRecipeFileSchema } from './validate/check-schema.ts';
+export { checkJson, describeJsonValue, formatJsonPath, type JsonIssue } from './validate/check-json.ts';
 export { parseRecipeData, parseRecipeText } from './parse/parse-yaml.ts';
 export type { RecipeNode } from './parse/recipe-node.ts';
 export type { JsonSchema } from './validate/schema.ts';

@@ -92,14 +92,14 @@ describe('vadc metrics', () => {
 
   it.each([
     [{ videos: [{ name: 'v', labels: [0, 1], scores: [0.5] }] }, /video "v": scores: has 1 values but labels has 2/],
-    [{ videos: [{ name: 'v', labels: [0, null], scores: [0.5, 1] }] }, /video "v": labels\[1\]: null is not 0 or 1/],
-    [{ videos: [{ name: 'v', labels: [0, 1], scores: [0, 1], extra: 1 }] }, /video "v": extra: unknown key/],
+    [{ videos: [{ name: 'v', labels: [0, null], scores: [0.5, 1] }] }, /input\.json: videos\[0\]\.labels\[1\]: expected one of 0, 1, found null/],
+    [{ videos: [{ name: 'v', labels: [0, 1], scores: [0, 1], extra: 1 }] }, /input\.json: videos\[0\]\.extra: expected one of the keys name, labels, .*, found an unknown key/],
     [{ videos: [{ name: 'v', labels: [0, 1], anomaly_maps: 'missing.npy' }] }, /video "v": anomaly_maps: missing.npy: .*no such file/i],
     [{ videos: [{ name: 'v', labels: [0, 1], gt_regions: { '2': [] } }] }, /video "v": gt_regions\["2"\]: frame index/],
     [{ videos: [{ name: 'v', labels: [0, 1], gt_regions: { '1': [{ track_id: 0, box: [5, 0, 1, 0] }] } }] }, /gt_regions\["1"\]\[0\]\.box/],
     [{ config: { smoothing: { range: 37, sigma: 11 } }, videos: [{ name: 'v', labels: [0, 1], scores: [0, 1] }] }, /range: smoothing range 37 is odd/],
     [{ config: { smoothing: 'avenue' }, videos: [{ name: 'v', labels: [0, 1], scores: [0, 1] }] }, /unknown smoothing preset "avenue"/],
-    [{ config: { colour: 1 }, videos: [] }, /config\.colour: unknown key/],
+    [{ config: { colour: 1 }, videos: [] }, /config\.colour: expected one of the keys smoothing, .*, found an unknown key/],
     [{ videos: [{ name: 'v', labels: [1], pred_regions: {}, gt_regions: {} }, { name: 'w', labels: [0] }] }, /video "w": pred_regions: missing/],
     [{ videos: [{ name: 'v', labels: [1] }, { name: 'v', labels: [0] }] }, /video "v": name: appears twice/],
     ['{"videos": [', /input\.json: /],
@@ -108,6 +108,17 @@ describe('vadc metrics', () => {
     expect(status).toBe(2);
     expect(stdout).toBe('');
     expect(stderr).toMatch(message);
+  });
+
+  it('reports every schema problem at once: the file, the JSON path, what was expected and what was found', async () => {
+    const document = { config: { region_overlap: 0, map_thresholds: 'many' }, videos: [{ name: '', labels: [0, 2], scores: 'high' }] };
+    const { status, stderr } = await run(document);
+    expect(status).toBe(2);
+    expect(stderr).toContain('input.json: config.region_overlap: expected a number > 0, found 0');
+    expect(stderr).toContain('input.json: config.map_thresholds: expected integer or array, found "many"');
+    expect(stderr).toContain('input.json: videos[0].name: expected a non-empty string, found ""');
+    expect(stderr).toContain('input.json: videos[0].labels[1]: expected one of 0, 1, found 2');
+    expect(stderr).toContain('input.json: videos[0].scores: expected array, found "high"');
   });
 
   it('accepts the official presets', async () => {
