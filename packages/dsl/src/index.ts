@@ -26,12 +26,15 @@ export { expandSweep } from './plan/sweep.ts';
 export type { SweepRun, SweepResult } from './plan/sweep.ts';
 export { valueAtKey } from './plan/plan-paths.ts';
 export { renderPlanYaml } from './plan/render-yaml.ts';
+export { planPatchGrid, type PatchGrid } from './plan/patch-grid.ts';
+export { METRIC_NAMES } from './plan/metric-names.ts';
 export { parseKey, formatKey } from './key-path.ts';
 export type { KeySegment } from './key-path.ts';
 
 // JSON Schemas.
 export { recipeJsonSchema, planJsonSchema } from './validate/schema.ts';
 export { checkRecipeFileSchema } from './validate/check-schema.ts';
+export { checkJson, describeJsonValue, formatJsonPath, type JsonIssue } from './validate/check-json.ts';
 export { parseRecipeData, parseRecipeText } from './parse/parse-yaml.ts';
 export type { RecipeNode } from './parse/recipe-node.ts';
 export type { JsonSchema } from './validate/schema.ts';

@@ -36,7 +36,10 @@ export { ffmpegPath, probeVideo, decodeVideoToFile, encodeVideo, openVideoEncode
 export { parseMatlabFrameLists } from './data/formats/matlab-text.ts';
 
 // Scoring: per-frame components, their combination, per-video streaming (issue 5, scoring).
-export { combineComponents, combinePatchMaps, concatComponents, erodeDilate, frameComponents, frameScores, patchComponents, upsamplePatchMaps, type FrameComponents, type PatchComponents } from './score/components.ts';
+export {
+  combineComponents, combinePatchMaps, concatComponents, erodeDilate, frameComponents, frameScores, frameScoring, patchComponents, scoreOutputs, upsamplePatchMaps, weightedScore,
+  type FrameComponents, type FrameScoring, type PatchComponents, type ScoredFrames,
+} from './score/components.ts';
 export { scoreVideo, type BatchInference, type ScoreVideoOptions, type VideoScores } from './score/score-video.ts';
 
 // Backends: selection (auto / tensorflow-gpu / tensorflow / wasm / cpu), threaded wasm, wasm kernel patches (issue 5).

@@ -1,14 +1,17 @@
 // `vadc compare <run>...`: metrics, speed and recipe differences of several runs side by side.
 import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
+import { METRIC_NAMES } from '@vadc/dsl';
 import { EXIT_OK, UsageError, type Command } from '../command.ts';
+import { metricValue } from '../metrics-result.ts';
 import { differingKeys } from '../run/plan-diff.ts';
 import { describeFingerprint } from '../run/dataset-fingerprint.ts';
 import { engineStatement, runEngines } from '../run/compare-engines.ts';
 import { readRun } from '../run/run-folder.ts';
 import { sameRecipeAndData } from '../run/same-recipe.ts';
 
-const METRIC_COLUMNS = ['micro_auc', 'macro_auc', 'rbdc', 'tbdc', 'pixel_auc'] as const;
+/** The table's metric columns: the recipe's metric names (the one list, @vadc/dsl). */
+const METRIC_COLUMNS = METRIC_NAMES;
 
 async function readJson(path: string): Promise<unknown> {
   try {
@@ -59,7 +62,7 @@ export const compareCommand: Command = {
       dataset: describeFingerprint(run.record.datasetFingerprint),
       backend: run.record.backend,
       engine: runEngines(run.record, metrics),
-      metrics: Object.fromEntries(METRIC_COLUMNS.map((name) => [name, metrics?.[name] ?? null])) as Record<string, unknown>,
+      metrics: Object.fromEntries(METRIC_COLUMNS.map((name) => [name, metricValue(metrics, name)])),
       speed: (metrics?.speed as Record<string, unknown> | undefined) ?? null,
     }));
     const same = sameRecipeAndData(runs.map((entry) => entry.run.record));

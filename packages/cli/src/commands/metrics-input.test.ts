@@ -60,7 +60,7 @@ describe('vadc metrics input confinement', () => {
     expect(stderr).toContain('/dev/zero: not a regular file');
     const smoothing = await metrics(folder, 'maps.npy', [], { smoothing: { range: 1e9, sigma: 3 } });
     expect(smoothing.status).toBe(2);
-    expect(smoothing.stderr).toContain('config.smoothing.range: must be an integer in 2..10000');
+    expect(smoothing.stderr).toContain('input.json: config.smoothing.range: expected a number <= 10000, found 1000000000');
   });
 
   it('works as a user runs it (built CLI, its own process)', async () => {

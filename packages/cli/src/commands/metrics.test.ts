@@ -36,11 +36,11 @@ const regionsInput = {
 };
 
 describe('vadc metrics', () => {
-  it('prints the five metrics, null where they cannot be computed', async () => {
+  it('prints the metric values of metrics.json, null where they cannot be computed', async () => {
     const { status, stdout } = await run(regionsInput);
     expect(status).toBe(0);
     // frame values hand-computed in packages/metrics/src/frame-auc.test.ts (same videos)
-    expect(JSON.parse(stdout)).toEqual({ micro_auc: 0.8, macro_auc: 0.875, rbdc: 1, tbdc: 1, pixel_auc: null });
+    expect(JSON.parse(stdout)).toEqual({ micro_auc: 0.8, macro_auc: 0.875, macro_auc_clean: 1, rbdc: 1, tbdc: 1, pixel_auc: null });
   });
 
   it('adds clean variants, per-video AUCs in sorted order and curves with --full; --json is one line', async () => {
@@ -51,11 +51,14 @@ describe('vadc metrics', () => {
     expect(result.macro_auc_clean).toBe(1);
     expect(result.skipped_videos).toEqual(['a']);
     expect(result.per_video).toEqual([
-      { name: 'a', auc_padded: 0.75, auc_clean: null },
-      { name: 'b', auc_padded: 1, auc_clean: 1 },
+      { name: 'a', frames: 3, auc_padded: 0.75, auc_clean: null },
+      { name: 'b', frames: 4, auc_padded: 1, auc_clean: 1 },
     ]);
     expect(result.curves.localization).toEqual({ thresholds: [0.8], false_positives_per_frame: [0], region_detection_rate: [1], track_detection_rate: [1] });
-    expect(result.curves.micro_roc.thresholds[0]).toBeNull(); // +Infinity
+    // The curve keys of a run's metrics.json: curves.roc {fpr, tpr}; thresholds[0] is +Infinity, written as null.
+    expect(Object.keys(result.curves.roc)).toEqual(['fpr', 'tpr', 'thresholds']);
+    expect(result.curves.roc.thresholds[0]).toBeNull();
+    expect(Object.keys(result.variants)).toEqual(['micro_auc', 'macro_auc', 'macro_auc_clean', 'rbdc', 'tbdc', 'pixel_auc']);
     expect(result.counts).toEqual({ frames: 7, gt_regions: 1, gt_tracks: 1 });
     expect(result.config.smoothing).toBeNull();
   });
@@ -89,14 +92,14 @@ describe('vadc metrics', () => {
 
   it.each([
     [{ videos: [{ name: 'v', labels: [0, 1], scores: [0.5] }] }, /video "v": scores: has 1 values but labels has 2/],
-    [{ videos: [{ name: 'v', labels: [0, null], scores: [0.5, 1] }] }, /video "v": labels\[1\]: null is not 0 or 1/],
-    [{ videos: [{ name: 'v', labels: [0, 1], scores: [0, 1], extra: 1 }] }, /video "v": extra: unknown key/],
+    [{ videos: [{ name: 'v', labels: [0, null], scores: [0.5, 1] }] }, /input\.json: videos\[0\]\.labels\[1\]: expected one of 0, 1, found null/],
+    [{ videos: [{ name: 'v', labels: [0, 1], scores: [0, 1], extra: 1 }] }, /input\.json: videos\[0\]\.extra: expected one of the keys name, labels, .*, found an unknown key/],
     [{ videos: [{ name: 'v', labels: [0, 1], anomaly_maps: 'missing.npy' }] }, /video "v": anomaly_maps: missing.npy: .*no such file/i],
     [{ videos: [{ name: 'v', labels: [0, 1], gt_regions: { '2': [] } }] }, /video "v": gt_regions\["2"\]: frame index/],
     [{ videos: [{ name: 'v', labels: [0, 1], gt_regions: { '1': [{ track_id: 0, box: [5, 0, 1, 0] }] } }] }, /gt_regions\["1"\]\[0\]\.box/],
     [{ config: { smoothing: { range: 37, sigma: 11 } }, videos: [{ name: 'v', labels: [0, 1], scores: [0, 1] }] }, /range: smoothing range 37 is odd/],
     [{ config: { smoothing: 'avenue' }, videos: [{ name: 'v', labels: [0, 1], scores: [0, 1] }] }, /unknown smoothing preset "avenue"/],
-    [{ config: { colour: 1 }, videos: [] }, /config\.colour: unknown key/],
+    [{ config: { colour: 1 }, videos: [] }, /config\.colour: expected one of the keys smoothing, .*, found an unknown key/],
     [{ videos: [{ name: 'v', labels: [1], pred_regions: {}, gt_regions: {} }, { name: 'w', labels: [0] }] }, /video "w": pred_regions: missing/],
     [{ videos: [{ name: 'v', labels: [1] }, { name: 'v', labels: [0] }] }, /video "v": name: appears twice/],
     ['{"videos": [', /input\.json: /],
@@ -105,6 +108,17 @@ describe('vadc metrics', () => {
     expect(status).toBe(2);
     expect(stdout).toBe('');
     expect(stderr).toMatch(message);
+  });
+
+  it('reports every schema problem at once: the file, the JSON path, what was expected and what was found', async () => {
+    const document = { config: { region_overlap: 0, map_thresholds: 'many' }, videos: [{ name: '', labels: [0, 2], scores: 'high' }] };
+    const { status, stderr } = await run(document);
+    expect(status).toBe(2);
+    expect(stderr).toContain('input.json: config.region_overlap: expected a number > 0, found 0');
+    expect(stderr).toContain('input.json: config.map_thresholds: expected integer or array, found "many"');
+    expect(stderr).toContain('input.json: videos[0].name: expected a non-empty string, found ""');
+    expect(stderr).toContain('input.json: videos[0].labels[1]: expected one of 0, 1, found 2');
+    expect(stderr).toContain('input.json: videos[0].scores: expected array, found "high"');
   });
 
   it('accepts the official presets', async () => {

@@ -1,7 +1,9 @@
 // `vadc metrics INPUT.json [--full] [--json]`: frame AUC (micro, macro), RBDC, TBDC and pixel AUC of any method's
 // outputs, from one JSON document (format in packages/metrics/README.md). Prints one JSON object; a metric that
 // cannot be computed from the input is null. Any input problem is one line naming the input file, the video and
-// the field, exit 2. Referenced files are read only inside the input's folder and --allow-path (metrics-input.ts).
+// the field, exit 2; shapes, types and ranges are checked by a JSON Schema (metrics-input-schema.ts), every problem
+// as file, JSON path, expected and found. Referenced files are read only inside the input's folder and --allow-path
+// (metrics-input.ts).
 import { dirname, resolve } from 'node:path';
 import {
   MetricsError,
@@ -18,18 +20,14 @@ import {
   type ScoredRegion,
   type SmoothingSpec,
 } from '@vadc/metrics';
+import { sectionDefaults } from '@vadc/dsl';
 import { NpyError, parseNpy, type NpyArray } from '@vadc/runtime';
 import { EXIT_OK, UsageError, type Command } from '../command.ts';
+import { emptyMetricsResult, localizationJson, metricsJson, perMetric, rocJson, type MetricsResult } from '../metrics-result.ts';
+import { checkMetricsInput, formatMetricsInputDiagnostic } from './metrics-input-schema.ts';
 import { allowedFolders, MAX_INPUT_JSON_BYTES, MAX_NPY_BYTES, readBoundedFile } from './metrics-input.ts';
 
-const CONFIG_KEYS = ['smoothing', 'normalize_scores', 'region_overlap', 'track_overlap', 'map_thresholds'];
-const VIDEO_KEYS = ['name', 'labels', 'scores', 'gt_regions', 'pred_regions', 'anomaly_maps', 'gt_masks'];
-
 type Json = Record<string, unknown>;
-
-/** Bounds of the config: each is far above real use, and keeps a crafted input from allocating gigabytes. */
-const MAX_SMOOTHING_RANGE = 10_000;
-const MAX_THRESHOLDS = 100_000;
 
 interface Video {
   name: string;
@@ -45,36 +43,20 @@ function fail(video: string | null, field: string, message: string): never {
   throw new UsageError(video === null ? `${field}: ${message}` : `video "${video}": ${field}: ${message}`);
 }
 
-function isObject(value: unknown): value is Json {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
+function numberList(value: unknown, video: string, field: string, length: number): number[] {
+  const list = value as number[]; // shape checked by METRICS_INPUT_SCHEMA
+  if (list.length !== length) fail(video, field, `has ${list.length} values but labels has ${length}`);
+  return list;
 }
 
-function checkKeys(value: Json, allowed: string[], video: string | null, where: string): void {
-  for (const key of Object.keys(value)) {
-    if (!allowed.includes(key)) fail(video, `${where}${key}`, `unknown key (allowed: ${allowed.join(', ')})`);
-  }
-}
-
-function numberList(value: unknown, video: string, field: string, length: number | null): number[] {
-  if (!Array.isArray(value)) fail(video, field, 'must be a list of numbers');
-  value.forEach((item, index) => {
-    if (typeof item !== 'number' || !Number.isFinite(item)) fail(video, `${field}[${index}]`, `${JSON.stringify(item)} is not a finite number`);
-  });
-  if (length !== null && value.length !== length) fail(video, field, `has ${value.length} values but labels has ${length}`);
-  return value as number[];
-}
-
-/** Sparse regions `{"frame": [region, ...]}` -> flat list, validated against the video length. */
+/** Sparse regions `{"frame": [region, ...]}` (shape checked by the schema) -> flat list, checked against the video length. */
 function sparseRegions<T>(value: unknown, video: string, field: string, length: number, read: (region: Json, where: string) => T): T[] {
-  if (!isObject(value)) fail(video, field, 'must be an object {"frame index": [regions]}');
   const regions: T[] = [];
-  for (const [key, list] of Object.entries(value)) {
+  for (const [key, list] of Object.entries(value as Record<string, Json[]>)) {
     const frame = Number(key);
-    if (!/^\d+$/.test(key) || frame >= length) fail(video, `${field}["${key}"]`, `frame index must be an integer in 0..${length - 1}`);
-    if (!Array.isArray(list)) fail(video, `${field}["${key}"]`, 'must be a list of regions');
+    if (frame >= length) fail(video, `${field}["${key}"]`, `frame index must be an integer in 0..${length - 1}`);
     list.forEach((region, index) => {
       const where = `${field}["${key}"][${index}]`;
-      if (!isObject(region)) fail(video, where, 'must be an object');
       if (!isBox(region.box)) fail(video, `${where}.box`, 'must be [x1, y1, x2, y2] with x1 <= x2, y1 <= y2 (inclusive pixels)');
       regions.push(read({ ...region, frame }, where));
     });
@@ -104,33 +86,19 @@ async function readNpy(scope: FileScope, value: unknown, video: string, field: s
   return array;
 }
 
-async function readVideo(value: unknown, index: number, scope: FileScope): Promise<Video> {
-  if (!isObject(value)) fail(null, `videos[${index}]`, 'must be an object');
-  if (typeof value.name !== 'string' || value.name === '') fail(null, `videos[${index}].name`, 'must be a non-empty string');
-  const name = value.name;
-  checkKeys(value, VIDEO_KEYS, name, '');
-  if (!Array.isArray(value.labels) || value.labels.length === 0) fail(name, 'labels', 'must be a non-empty list of 0/1');
-  value.labels.forEach((label, frame) => {
-    if (label !== 0 && label !== 1) fail(name, `labels[${frame}]`, `${JSON.stringify(label)} is not 0 or 1`);
-  });
+/** One video of the input (its shape checked by METRICS_INPUT_SCHEMA): lengths, frames and files checked here. */
+async function readVideo(value: Json, scope: FileScope): Promise<Video> {
+  const name = value.name as string;
   const labels = value.labels as number[];
   const length = labels.length;
   const groundTruth =
     value.gt_regions === undefined
       ? null
-      : sparseRegions(value.gt_regions, name, 'gt_regions', length, (region, where) => {
-          if (!Number.isInteger(region.track_id)) fail(name, `${where}.track_id`, 'must be an integer');
-          checkKeys(region, ['track_id', 'box', 'frame'], name, `${where}.`);
-          return { frame: region.frame as number, trackId: region.track_id as number, box: region.box as GroundTruthRegion['box'] };
-        });
+      : sparseRegions(value.gt_regions, name, 'gt_regions', length, (region) => ({ frame: region.frame as number, trackId: region.track_id as number, box: region.box as GroundTruthRegion['box'] }));
   const predictions =
     value.pred_regions === undefined
       ? null
-      : sparseRegions(value.pred_regions, name, 'pred_regions', length, (region, where) => {
-          if (typeof region.score !== 'number' || !Number.isFinite(region.score)) fail(name, `${where}.score`, 'must be a finite number');
-          checkKeys(region, ['score', 'box', 'frame'], name, `${where}.`);
-          return { frame: region.frame as number, score: region.score, box: region.box as ScoredRegion['box'] };
-        });
+      : sparseRegions(value.pred_regions, name, 'pred_regions', length, (region) => ({ frame: region.frame as number, score: region.score as number, box: region.box as ScoredRegion['box'] }));
   const maps = value.anomaly_maps === undefined ? null : await readNpy(scope, value.anomaly_maps, name, 'anomaly_maps', length, null);
   const masks =
     value.gt_masks === undefined ? null : await readNpy(scope, value.gt_masks, name, 'gt_masks', length, maps ? [maps.shape[1]!, maps.shape[2]!] : null);
@@ -148,38 +116,15 @@ interface Config {
   thresholds: number | number[];
 }
 
-function readConfig(value: unknown): Config {
-  if (value === undefined) return { smoothing: 'none', normalize: undefined, regionOverlap: 0.1, trackOverlap: 0.1, thresholds: 100 };
-  if (!isObject(value)) fail(null, 'config', 'must be an object');
-  checkKeys(value, CONFIG_KEYS, null, 'config.');
-  const smoothing = value.smoothing ?? 'none';
-  if (typeof smoothing !== 'string' && !(isObject(smoothing) && Object.keys(smoothing).sort().join() === 'range,sigma')) {
-    fail(null, 'config.smoothing', 'must be a preset name ("aed-mae-avenue", "aed-mae-shanghaitech", "none") or {"range", "sigma"}');
-  }
-  // The filter has `range` taps over every frame: a range of 1e9 would allocate gigabytes before failing.
-  if (isObject(smoothing) && !(Number.isInteger(smoothing.range) && (smoothing.range as number) >= 2 && (smoothing.range as number) <= MAX_SMOOTHING_RANGE)) {
-    fail(null, 'config.smoothing.range', `must be an integer in 2..${MAX_SMOOTHING_RANGE}`);
-  }
-  if (isObject(smoothing) && !(typeof smoothing.sigma === 'number' && smoothing.sigma > 0 && smoothing.sigma <= MAX_SMOOTHING_RANGE)) {
-    fail(null, 'config.smoothing.sigma', `must be a number in (0, ${MAX_SMOOTHING_RANGE}]`);
-  }
-  if (value.normalize_scores !== undefined && typeof value.normalize_scores !== 'boolean') fail(null, 'config.normalize_scores', 'must be true or false');
-  const overlap = (key: string) => {
-    const number = value[key] ?? 0.1;
-    if (typeof number !== 'number' || !(number > 0 && number <= 1)) fail(null, `config.${key}`, 'must be a number in (0, 1]');
-    return number;
-  };
-  const thresholds = value.map_thresholds ?? 100;
-  const count = typeof thresholds === 'number' ? thresholds : Array.isArray(thresholds) ? thresholds.length : NaN;
-  if (!((Number.isInteger(thresholds) || (Array.isArray(thresholds) && thresholds.every((item) => typeof item === 'number' && Number.isFinite(item)))) && count >= 1 && count <= MAX_THRESHOLDS)) {
-    fail(null, 'config.map_thresholds', `must be a count or a list of finite numbers (1..${MAX_THRESHOLDS} thresholds)`);
-  }
+/** The config with the recipe's defaults filled in (eval.region_overlap, eval.track_overlap, eval.map_thresholds). */
+function readConfig(value: Json | undefined): Config {
+  const defaults = sectionDefaults.eval;
   return {
-    smoothing: smoothing as SmoothingSpec,
-    normalize: value.normalize_scores as boolean | undefined,
-    regionOverlap: overlap('region_overlap'),
-    trackOverlap: overlap('track_overlap'),
-    thresholds: thresholds as number | number[],
+    smoothing: (value?.smoothing ?? 'none') as SmoothingSpec,
+    normalize: value?.normalize_scores as boolean | undefined,
+    regionOverlap: (value?.region_overlap as number | undefined) ?? defaults.region_overlap,
+    trackOverlap: (value?.track_overlap as number | undefined) ?? defaults.track_overlap,
+    thresholds: (value?.map_thresholds as number | number[] | undefined) ?? defaults.map_thresholds,
   };
 }
 
@@ -218,8 +163,15 @@ function localization(videos: Video[], config: Config): LocalizationResult | nul
   );
 }
 
-/** Runs every metric the input allows; MetricsError becomes a UsageError naming the video and field. */
-function evaluate(videos: Video[], config: Config, full: boolean): Json {
+/** The maps' "HxW" when every video has maps of one size, else null (for the descriptions). */
+function mapResolution(videos: Video[]): string | null {
+  const sizes = new Set(videos.map((video) => (video.maps ? `${video.maps.shape[1]}x${video.maps.shape[2]}` : null)));
+  const [only] = sizes;
+  return sizes.size === 1 && only !== null && only !== undefined ? only : null;
+}
+
+/** Runs every metric the input allows, into the metrics result a run writes; MetricsError passes through. */
+function evaluate(videos: Video[], config: Config): MetricsResult {
   const preset = resolveSmoothing(config.smoothing);
   const normalize = config.normalize ?? preset.normalize;
   const frames = videos.every((video) => video.scores)
@@ -229,41 +181,20 @@ function evaluate(videos: Video[], config: Config, full: boolean): Json {
   const pixel = videos.every((video) => video.maps && video.masks)
     ? pixelAuc(videos.map((video) => ({ scores: video.maps!.data, mask: video.masks!.data, video: video.name })))
     : null;
-  const result: Json = {
-    micro_auc: frames?.micro ?? null,
-    macro_auc: frames?.macroPadded ?? null,
-    rbdc: located?.rbdc ?? null,
-    tbdc: located?.tbdc ?? null,
-    pixel_auc: pixel,
-  };
-  if (!full) return result;
+  const result = emptyMetricsResult({ smoothing: preset.smoothing, normalize, regionOverlap: config.regionOverlap, trackOverlap: config.trackOverlap, resolution: mapResolution(videos) });
+  result.micro_auc = frames?.micro ?? null;
+  result.macro_auc = frames?.macroPadded ?? null;
+  result.macro_auc_clean = frames?.macroClean ?? null;
+  result.rbdc = located?.rbdc ?? null;
+  result.tbdc = located?.tbdc ?? null;
+  result.pixel_auc = pixel;
+  result.per_video = frames?.perVideo.map((video) => ({ name: video.name, frames: video.processedScores.length, auc_padded: video.aucPadded, auc_clean: video.aucClean })) ?? [];
   const micro = frames ? rocCurve(videos.flatMap((video) => video.labels), frames.perVideo.flatMap((video) => Array.from(video.processedScores))) : null;
-  return {
-    ...result,
-    macro_auc_clean: frames?.macroClean ?? null,
-    variants: {
-      micro_auc: 'ROC AUC over all videos together, after smoothing/normalisation (official MicroAUC)',
-      macro_auc: 'mean per-video ROC AUC with a (0, 0) frame prepended and a (1, 1) frame appended (official MacroAUC)',
-      macro_auc_clean: 'mean per-video ROC AUC without padding, over videos with both classes',
-      rbdc: 'region-based detection criterion, area for 0..1 false positives per frame',
-      tbdc: 'track-based detection criterion, area for 0..1 false positives per frame',
-      pixel_auc: 'ROC AUC over all pixels of all frames (exact)',
-    },
-    config: { smoothing: preset.smoothing, normalize_scores: normalize, region_overlap: config.regionOverlap, track_overlap: config.trackOverlap, map_thresholds: config.thresholds },
-    skipped_videos: frames?.skippedVideos ?? [],
-    per_video: frames?.perVideo.map((video) => ({ name: video.name, auc_padded: video.aucPadded, auc_clean: video.aucClean })) ?? [],
-    curves: {
-      // thresholds[0] is +Infinity in the library; JSON has no Infinity, so it is written as null
-      micro_roc: micro && { false_positive_rate: micro.falsePositiveRate, true_positive_rate: micro.truePositiveRate, thresholds: micro.thresholds },
-      localization: located && {
-        thresholds: located.curve.thresholds,
-        false_positives_per_frame: located.curve.falsePositivesPerFrame,
-        region_detection_rate: located.curve.regionDetectionRate,
-        track_detection_rate: located.curve.trackDetectionRate,
-      },
-    },
-    counts: located && { frames: located.frameCount, gt_regions: located.regionCount, gt_tracks: located.trackCount },
-  };
+  result.curves = { roc: micro && rocJson(micro), localization: located && localizationJson(located) };
+  result.skipped_videos = frames?.skippedVideos ?? [];
+  result.config = { smoothing: preset.smoothing, normalize_scores: normalize, region_overlap: config.regionOverlap, track_overlap: config.trackOverlap, map_thresholds: config.thresholds };
+  result.counts = located && { frames: located.frameCount, gt_regions: located.regionCount, gt_tracks: located.trackCount };
+  return result;
 }
 
 /** Reads the input (and the files it names) and prints its metrics. */
@@ -277,25 +208,26 @@ async function metricsOf(path: string, shown: string, args: Parameters<Command['
   }
   const allowPaths = (args.values['allow-path'] ?? []) as string[];
   const scope: FileScope = { base: dirname(path), folders: await allowedFolders(dirname(path), allowPaths, io.cwd) };
-  if (!isObject(document)) fail(null, 'input', 'must be a JSON object {"config", "videos"}');
-  checkKeys(document, ['config', 'videos'], null, '');
-  const config = readConfig(document.config);
-  if (!Array.isArray(document.videos) || document.videos.length === 0) fail(null, 'videos', 'must be a non-empty list');
+  const diagnostics = checkMetricsInput(document, shown);
+  if (diagnostics.length > 0) throw new UsageError(diagnostics.map(formatMetricsInputDiagnostic).join('\n'));
+  const input = document as { config?: Json; videos: Json[] };
+  const config = readConfig(input.config);
   const videos: Video[] = [];
-  for (const [index, value] of document.videos.entries()) videos.push(await readVideo(value, index, scope));
+  for (const value of input.videos) videos.push(await readVideo(value, scope));
   videos.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   videos.forEach((video, index) => {
     if (index > 0 && videos[index - 1]!.name === video.name) fail(video.name, 'name', 'appears twice');
   });
-  let result: Json;
+  let result: MetricsResult;
   try {
-    result = evaluate(videos, config, Boolean(args.values.full));
+    result = evaluate(videos, config);
   } catch (error) {
     if (!(error instanceof MetricsError)) throw error;
     const { video, field } = error.details;
     throw new UsageError(`${video === undefined ? '' : `video "${video}": `}${field === undefined ? '' : `${field}: `}${error.message}`);
   }
-  io.stdout(`${args.values.json ? JSON.stringify(result) : JSON.stringify(result, null, 2)}\n`);
+  // Without --full: the metric values alone (the top-level numbers of the same result).
+  io.stdout(metricsJson(args.values.full ? result : perMetric((name) => result[name]), Boolean(args.values.json)));
   return EXIT_OK;
 }
 

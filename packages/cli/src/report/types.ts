@@ -5,11 +5,13 @@
 
 import type { OperatingPoint } from '@vadc/metrics';
 
-/** The metric keys of metrics.json, in the order the report's table lists them. */
-export const REPORT_METRIC_NAMES = ['micro_auc', 'macro_auc', 'macro_auc_clean', 'rbdc', 'tbdc', 'pixel_auc'] as const;
+import { RESULT_METRIC_NAMES, type ResultMetricName } from '../metrics-result.ts';
+
+/** The metric keys of metrics.json, in the order the report's table lists them (the one list: metrics-result.ts). */
+export const REPORT_METRIC_NAMES = RESULT_METRIC_NAMES;
 
 /** A metric key of metrics.json. */
-export type ReportMetricName = (typeof REPORT_METRIC_NAMES)[number];
+export type ReportMetricName = ResultMetricName;
 
 /** One metric's value and which variant of it the number is. */
 export interface ReportMetric {

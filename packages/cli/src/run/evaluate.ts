@@ -5,24 +5,11 @@
 // to plan.data.size (IoU is scale-invariant up to rounding), which keeps 2,000 frames of maps within memory.
 import type { MetricName, Plan } from '@vadc/dsl';
 import { frameAuc, mapBasedDetection, type GaussianSmoothing, pixelAuc, rocCurve, type AnomalyMapVideo, type GroundTruthRegion, type PixelFrame } from '@vadc/metrics';
+import { emptyMetricsResult, localizationJson, rocJson, type MetricsResult } from '../metrics-result.ts';
 import { erodeDilate, frameScores, upsamplePatchMaps, type VideoScores } from '@vadc/runtime';
 
-/** metrics.json of a run. A metric that was not asked for or cannot be computed is null. */
-export interface RunMetrics {
-  micro_auc: number | null;
-  macro_auc: number | null;
-  macro_auc_clean: number | null;
-  rbdc: number | null;
-  tbdc: number | null;
-  pixel_auc: number | null;
-  /** What each number is (protocol, smoothing, resolution). */
-  variants: Record<string, string>;
-  per_video: Array<{ name: string; frames: number; auc_padded: number; auc_clean: number | null }>;
-  curves: {
-    roc: { fpr: number[]; tpr: number[] } | null;
-    localization: { false_positives_per_frame: number[]; region_detection_rate: number[]; track_detection_rate: number[] } | null;
-  };
-}
+/** metrics.json of a run (the one metrics result type). */
+export type RunMetrics = MetricsResult;
 
 /** The recipe's temporal smoothing as @vadc/metrics takes it (null = none): the one rule eval, calibrate and score share. */
 export function planSmoothing(plan: Plan): GaussianSmoothing | null {
@@ -56,26 +43,14 @@ export function evaluateRun(videos: readonly VideoScores[], plan: Plan): RunMetr
   const sorted = [...videos].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)); // official: sorted names
   const labelled = sorted.filter((video) => video.truth !== null);
   const smoothing = planSmoothing(plan);
-  const smoothingText = smoothing ? `Gaussian smoothing range ${smoothing.range} sigma ${smoothing.sigma}` : 'no smoothing';
-  const normalizeText = plan.scoring.normalize ? ', scores min-max normalised per video' : '';
-  const metrics: RunMetrics = {
-    micro_auc: null, macro_auc: null, macro_auc_clean: null, rbdc: null, tbdc: null, pixel_auc: null,
-    variants: {
-      micro_auc: `micro frame AUC over all test frames, official AED-MAE protocol (${smoothingText}${normalizeText})`,
-      macro_auc: `macro frame AUC, padded per video with a (0, 0) and a (1, 1) frame as the official evaluation (${smoothingText}${normalizeText})`,
-      macro_auc_clean: 'macro frame AUC without padding, videos with one class skipped',
-      rbdc: `region-based detection criterion, area for 0-1 false positives per frame, region overlap ${plan.eval.region_overlap}, at model resolution ${plan.data.size.join('x')}`,
-      tbdc: `track-based detection criterion, track overlap ${plan.eval.track_overlap}, region overlap ${plan.eval.region_overlap}`,
-      pixel_auc: `pixel-level AUC over all pixels of all test frames at model resolution ${plan.data.size.join('x')}`,
-    },
-    per_video: [],
-    curves: { roc: null, localization: null },
-  };
+  const metrics = emptyMetricsResult({
+    smoothing, normalize: plan.scoring.normalize, regionOverlap: plan.eval.region_overlap, trackOverlap: plan.eval.track_overlap, resolution: plan.data.size.join('x'),
+  });
   if (labelled.length === 0) return metrics;
 
   if (wanted.has('micro_auc') || wanted.has('macro_auc')) {
     const result = frameAuc({
-      videos: labelled.map((video) => ({ name: video.name, labels: video.truth?.labels ?? [], scores: frameScores(video, plan.scoring) })),
+      videos: labelled.map((video) => ({ name: video.name, labels: video.truth?.labels ?? [], scores: frameScores(video) })),
       smoothing,
       normalize: plan.scoring.normalize,
     });
@@ -89,7 +64,7 @@ export function evaluateRun(videos: readonly VideoScores[], plan: Plan): RunMetr
     const allScores = result.perVideo.flatMap((video) => Array.from(video.processedScores));
     if (new Set(allLabels).size === 2) {
       const curve = rocCurve(allLabels, allScores);
-      if (curve) metrics.curves.roc = { fpr: curve.falsePositiveRate, tpr: curve.truePositiveRate };
+      if (curve) metrics.curves.roc = rocJson(curve);
     }
   }
 
@@ -113,11 +88,7 @@ export function evaluateRun(videos: readonly VideoScores[], plan: Plan): RunMetr
     const result = mapBasedDetection(mapVideos, { thresholds: plan.eval.map_thresholds, regionOverlap: plan.eval.region_overlap, trackOverlap: plan.eval.track_overlap });
     if (wanted.has('rbdc')) metrics.rbdc = result.rbdc;
     if (wanted.has('tbdc')) metrics.tbdc = result.tbdc;
-    metrics.curves.localization = {
-      false_positives_per_frame: result.curve.falsePositivesPerFrame,
-      region_detection_rate: result.curve.regionDetectionRate,
-      track_detection_rate: result.curve.trackDetectionRate,
-    };
+    metrics.curves.localization = localizationJson(result);
   }
 
   if (wanted.has('pixel_auc') && withMaps.length > 0 && withMaps.every((video) => video.truth?.masks)) {

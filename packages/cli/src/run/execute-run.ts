@@ -1,34 +1,32 @@
 // `vadc run`: resolve -> run folder -> backend -> data -> train each stage (or resume) -> score -> evaluate ->
 // report. Each step announces itself; long ones show progress. Every file is written atomically, run.json records
 // the state after each step, and Ctrl-C marks the run interrupted, leaving the last epoch's checkpoint to resume.
-import { existsSync, writeFileSync, renameSync } from 'node:fs';
 import { join } from 'node:path';
-import { estimateLines } from '../estimate/training-estimate.ts';
-import { fingerprintDataset, recordFingerprint } from './dataset-fingerprint.ts';
 import { HASH_RULE, renderPlanYaml, type Plan } from '@vadc/dsl';
-import {
-  DataPipeline, checkTestTruth, createModel, describeBackend, loadCheckpoint, openDataset, scoreVideo, selectBackend, train as trainPlan,
-  type BackendReport, type EngineChoice, type MaskedAutoencoder, type VideoScores,
-} from '@vadc/runtime';
+import { DataPipeline, checkTestTruth, createModel, describeBackend, openDataset, selectBackend, type BackendReport, type EngineChoice } from '@vadc/runtime';
 import type { CommandIO } from '../command.ts';
+import { estimateLines } from '../estimate/training-estimate.ts';
 import type { LoadedRecipe } from '../recipe-reader.ts';
 import { calibrateAfterTraining } from './calibrate-after-training.ts';
-import { evaluateRun, type RunMetrics } from './evaluate.ts';
+import { fingerprintDataset, recordFingerprint } from './dataset-fingerprint.ts';
+import { seconds } from './elapsed.ts';
 import { writeFileAtomic, writeJsonAtomic } from './files.ts';
+import { createInference } from './inference-engine.ts';
+import { planOnEngine, resolveEngine } from './engine-choice.ts';
 import { machineInfo } from './machine.ts';
-import { startProgress } from './progress.ts';
-import { COMPONENTS_FILE, PatchComponentCollector, writeComponents } from './sweep-components.ts';
-import { buildReport } from './report-data.ts';
-import { checkpointPath, createRun, saveRun, type RunFolder } from './run-folder.ts';
-import { lockRun, removeRunTemporaries, type RunLock } from './run-lock.ts';
-import { createInference, type InferenceEngine } from './inference-engine.ts';
-import { planOnEngine, resolveEngine, trainedEngine } from './engine-choice.ts';
+import { createRun, saveRun, type RunFolder } from './run-folder.ts';
+import { lockRun, removeRunTemporaries } from './run-lock.ts';
+import type { RunSpeed } from './run-speed.ts';
+import { scoreEvaluateReport } from './score-evaluate.ts';
+import { TrainLog } from './train-log.ts';
+import { markInterruptedOnSignal, trainModel } from './train-run.ts';
+import { restoreSelectedEpoch, Validator } from './validation.ts';
 
+// The scoring half lives in score-evaluate.ts and the training half in train-run.ts; their names stay importable
+// from here for the commands that used them.
 export { checkpointPath } from './run-folder.ts';
 export { createInference, type InferenceEngine } from './inference-engine.ts';
-import { scoresCsv } from './scores-csv.ts';
-import { TrainLog, trimTrainLog } from './train-log.ts';
-import { restoreSelectedEpoch, validationSummary, Validator, writeValidationComponents, type ValidationSummary } from './validation.ts';
+export { scoreEvaluateReport, scoreTestVideos, type TrainedRun } from './score-evaluate.ts';
 
 /** Options of a run beyond the recipe. */
 export interface RunOptions {
@@ -49,24 +47,7 @@ export interface RunOptions {
 }
 
 
-/** Speeds measured during a run, frames per second. */
-export interface RunSpeed {
-  train_fps: number | null;
-  infer_fps: number | null;
-  /** Engine that scored (tfjs or onnx). */
-  engine: InferenceEngine;
-  /** What computed the training gradients (runtime.engine resolved when the run trained). */
-  train_engine: 'tfjs' | 'onnx';
-  /** Why the scoring engine ran and the others did not (runtime.engine or --engine resolved). */
-  engine_choice?: EngineChoice;
-  backend: string;
-  threads: number;
-  train_batch: number | null;
-  infer_batch: number;
-}
-
-
-const seconds = (start: number) => (performance.now() - start) / 1000;
+export type { RunSpeed };
 
 /** Runs (or resumes) a whole experiment; returns the run folder. Throws on failure after recording it in run.json. */
 export async function executeRun(recipe: LoadedRecipe, options: RunOptions, io: CommandIO): Promise<RunFolder> {
@@ -124,54 +105,6 @@ export async function executeRun(recipe: LoadedRecipe, options: RunOptions, io: 
   }
 }
 
-/** What scoring, evaluation and the report need from a trained run. */
-export interface TrainedRun {
-  run: RunFolder;
-  plan: Plan;
-  model: MaskedAutoencoder;
-  pipeline: DataPipeline;
-  backend: BackendReport;
-  /** Scoring engine and why (default: tfjs, the reference). */
-  engine?: EngineChoice;
-}
-
-/** Scores the test split, writes scores.csv, components.bin, metrics.json and report.html, and records the timings. */
-export async function scoreEvaluateReport(trained: TrainedRun, io: CommandIO): Promise<RunMetrics & { speed: RunSpeed; validation?: ValidationSummary }> {
-  const { run, plan, model, pipeline, backend } = trained;
-  const engine = trained.engine?.engine ?? 'tfjs';
-  if (trained.engine !== undefined) run.record.engine = { ...run.record.engine, score: trained.engine };
-  const trainSpeed = run.record.trainFramesPerSecond ?? null;
-  const say = (text: string) => io.stdout(`${text}\n`);
-  const scoreStart = performance.now();
-  const collector = new PatchComponentCollector(plan.scoring.errors);
-  const videos = await scoreTestVideos(plan, model, pipeline, io, collector, engine);
-  const scoringSeconds = seconds(scoreStart);
-  run.record.timings.score = scoringSeconds;
-  await writeFileAtomic(join(run.directory, 'scores.csv'), scoresCsv(videos, plan));
-  // Per-frame and per-patch components: `vadc sweep` re-evaluates scoring-only changes from them.
-  await writeComponents(join(run.directory, COMPONENTS_FILE), videos, collector, plan.scoring.errors);
-  await writeValidationComponents(run, plan, pipeline, () => createInference(engine, model, plan));
-
-  const evaluateStart = performance.now();
-  const frames = videos.reduce((sum, video) => sum + video.frameCount, 0);
-  const speed: RunSpeed = {
-    train_fps: trainSpeed, infer_fps: scoringSeconds > 0 ? frames / scoringSeconds : null, engine, train_engine: trainedEngine(run.record, plan), ...(trained.engine ? { engine_choice: trained.engine } : {}),
-    backend: backend.backend, threads: backend.threads, train_batch: plan.stages[0]?.batch ?? null, infer_batch: plan.scoring.batch,
-  };
-  const validation = await validationSummary(run, plan, pipeline);
-  const metrics: RunMetrics & { speed: RunSpeed; validation?: ValidationSummary } = { ...evaluateRun(videos, plan), speed, ...(validation ? { validation } : {}) };
-  await writeJsonAtomic(join(run.directory, 'metrics.json'), metrics);
-  run.record.timings.evaluate = seconds(evaluateStart);
-  printMetrics(metrics, say);
-
-  const reportStart = performance.now();
-  const report = await buildReport({ run, plan, videos, metrics, model, pipeline });
-  await writeFileAtomic(join(run.directory, 'report.html'), report);
-  run.record.timings.report = seconds(reportStart);
-  say(`report: ${join(run.directory, 'report.html')}`);
-  return metrics;
-}
-
 /** Selects the backend (the command line's choice over the recipe's) and records it in the run. */
 export async function startBackend(run: RunFolder, plan: Plan, requested: string | null, io: CommandIO): Promise<BackendReport> {
   const start = performance.now();
@@ -201,103 +134,3 @@ function runIdFor(): string {
   return new Date().toISOString().slice(0, 19).replace(/:/g, '-');
 }
 
-/** Trains every stage (resuming from the run's checkpoint when there is one); returns mean training frames/s. */
-async function trainModel(plan: Plan, model: MaskedAutoencoder, pipeline: DataPipeline, run: RunFolder, io: CommandIO, log: TrainLog, validator: Validator | null): Promise<number | null> {
-  const checkpoint = existsSync(checkpointPath(run)) ? await loadCheckpoint(checkpointPath(run)) : null;
-  await trimTrainLog(log.path, plan.stages.map((stage) => stage.name), checkpoint?.progress ?? null);
-  const samples = pipeline.trainingSampleCount();
-  let bar: ReturnType<typeof startProgress> | null = null;
-  let barKey = '';
-  let trainedSamples = 0;
-  let trainedSeconds = 0;
-  await trainPlan({
-    plan,
-    model,
-    checkpointPath: checkpointPath(run),
-    resume: true,
-    beforeCheckpoint: () => log.flush(),
-    batches: (stageIndex, epoch) => {
-      const stage = plan.stages[stageIndex]!;
-      return pipeline.trainingBatches({ epoch, batchSize: stage.batch, maxBatches: stage.steps_per_epoch, seed: plan.runtime.seed + stageIndex });
-    },
-    onEpoch: async (report) => {
-      (bar as ReturnType<typeof startProgress> | null)?.done();
-      bar = null;
-      barKey = '';
-      await validator?.afterEpoch(report);
-    },
-    stepsPerEpoch: (stageIndex) => {
-      const stage = plan.stages[stageIndex]!;
-      const full = Math.ceil(samples / stage.batch);
-      return stage.steps_per_epoch === null ? full : Math.min(full, stage.steps_per_epoch);
-    },
-    onStep: (report) => {
-      const stage = plan.stages[report.stageIndex]!;
-      const key = `${report.stageIndex}/${report.epoch}`;
-      if (key !== barKey) {
-        bar?.done();
-        barKey = key;
-        const steps = Math.min(Math.ceil(samples / stage.batch), stage.steps_per_epoch ?? Infinity);
-        bar = startProgress(`${stage.name} epoch ${report.epoch + 1}/${stage.epochs}`, steps, { write: io.stderr, isTerminal: io.isTerminal, unit: 'steps' });
-      }
-      bar?.tick(1, `loss ${report.loss.toPrecision(4)}`);
-      trainedSamples += stage.batch;
-      trainedSeconds += stage.batch / report.samplesPerSecond;
-      log.add({ stage: report.stage, epoch: report.epoch, step: report.step, loss: report.loss, lr: report.learningRate, samples_per_second: report.samplesPerSecond, time: new Date().toISOString() });
-      if (report.step % 20 === 0) void log.flush();
-    },
-  });
-  (bar as ReturnType<typeof startProgress> | null)?.done();
-  await log.flush();
-  return trainedSeconds > 0 ? trainedSamples / trainedSeconds : null;
-}
-
-/** Scores every test video with the TF.js model, with one progress bar over all test frames. */
-export async function scoreTestVideos(plan: Plan, model: MaskedAutoencoder, pipeline: DataPipeline, io: CommandIO, collector?: PatchComponentCollector, engine: InferenceEngine = 'tfjs'): Promise<VideoScores[]> {
-  const { infer, release } = await createInference(engine, model, plan);
-  const videos = pipeline.testVideos('test');
-  const total = videos.reduce((sum, video) => sum + video.frameCount, 0);
-  const bar = startProgress('score', total, { write: io.stderr, isTerminal: io.isTerminal, unit: 'frames' });
-  const scores: VideoScores[] = [];
-  for (const video of videos) {
-    scores.push(await scoreVideo(video, plan, infer, {
-      onBatch: (outputs) => {
-        bar.tick(outputs.size);
-        collector?.add(video.name, video.frameCount, outputs);
-      },
-    }));
-  }
-  bar.done();
-  await release();
-  return scores;
-}
-
-function printMetrics(metrics: RunMetrics, say: (text: string) => void): void {
-  const names = ['micro_auc', 'macro_auc', 'macro_auc_clean', 'rbdc', 'tbdc', 'pixel_auc'] as const;
-  for (const name of names) {
-    const value = metrics[name];
-    if (value !== null) say(`${name.padEnd(16)} ${value.toFixed(4)}  (${metrics.variants[name] ?? ''})`);
-  }
-}
-
-/** On SIGINT / SIGTERM: record the run as interrupted (synchronously, atomically) and exit 130. */
-function markInterruptedOnSignal(run: RunFolder, log: TrainLog, lock: RunLock): () => void {
-  const handler = (signal: NodeJS.Signals) => {
-    log.flushSync();
-    lock.releaseSync();
-    run.record.status = 'interrupted';
-    run.record.error = `stopped by ${signal}; resume with --resume`;
-    run.record.updated = new Date().toISOString();
-    const path = join(run.directory, 'run.json');
-    writeFileSync(`${path}.signal.tmp`, `${JSON.stringify(run.record, null, 2)}\n`);
-    renameSync(`${path}.signal.tmp`, path);
-    process.stderr.write(`\nvadc: interrupted; the last finished epoch is checkpointed. Resume with: vadc run <recipe> --resume\n`);
-    process.exit(130);
-  };
-  process.once('SIGINT', handler);
-  process.once('SIGTERM', handler);
-  return () => {
-    process.off('SIGINT', handler);
-    process.off('SIGTERM', handler);
-  };
-}

@@ -6,12 +6,13 @@ import { operatingPoint, smoothScores } from '@vadc/metrics';
 import { frameScores, inferBatch, type DataPipeline, type MaskedAutoencoder, type VideoScores } from '@vadc/runtime';
 import { chooseDecisionFrames, chooseFrames, trainingCurvesFromLog } from '../report/report-inputs.ts';
 import { renderReport } from '../report/render-report.ts';
-import { REPORT_METRIC_NAMES, type ReportData, type ReportDecisions, type ReportFrame, type ReportMetrics, type ReportVideo, type ReportVideoRow } from '../report/types.ts';
+import { perMetric } from '../metrics-result.ts';
+import { type ReportData, type ReportDecisions, type ReportFrame, type ReportMetrics, type ReportVideo, type ReportVideoRow } from '../report/types.ts';
 import { describeCalibration, readCalibration, type CalibrationRecord } from './calibration-file.ts';
 import { percentile } from './draw-frames.ts';
 import { planSmoothing, scaleBox, type RunMetrics } from './evaluate.ts';
 import { describeFingerprint } from './dataset-fingerprint.ts';
-import type { RunSpeed } from './execute-run.ts';
+import type { RunSpeed } from './run-speed.ts';
 import type { RunFolder } from './run-folder.ts';
 import { readTrainLog } from './train-log.ts';
 import { reportValidation, type ValidationSummary } from './validation.ts';
@@ -31,7 +32,7 @@ export interface ReportInputs {
 function reportVideos(videos: readonly VideoScores[], plan: Plan, metrics: RunMetrics): ReportVideo[] {
   const smoothing = planSmoothing(plan);
   return videos.map((video) => {
-    const raw = frameScores(video, plan.scoring);
+    const raw = frameScores(video);
     const { teacher, discrepancy, anomalyMap, classifier } = video.components;
     return {
       name: video.name,
@@ -139,9 +140,7 @@ function decisionsView(videos: readonly ReportVideo[], calibration: CalibrationR
 export async function buildReport(inputs: ReportInputs): Promise<string> {
   const { run, plan, metrics } = inputs;
   const videos = reportVideos(inputs.videos, plan, metrics);
-  const reportMetrics = Object.fromEntries(
-    REPORT_METRIC_NAMES.map((name) => [name, { value: metrics[name], variant: metrics.variants[name] ?? '' }]),
-  ) as unknown as ReportMetrics;
+  const reportMetrics: ReportMetrics = perMetric((name) => ({ value: metrics[name], variant: metrics.variants[name] ?? '' }));
   const localization = metrics.curves.localization;
   const { record } = run;
   const calibration = await readCalibration(run.directory);

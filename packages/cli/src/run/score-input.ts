@@ -46,7 +46,7 @@ export async function scoreInput(detector: Detector, video: VideoSource, options
 
 /** Smooths a scored video's frame scores and, given a threshold, decides its frames and finds its events. */
 export function decide(scores: VideoScores, plan: Plan, threshold: number | null): ScoredInput {
-  const pooled = frameScores(scores, plan.scoring);
+  const pooled = frameScores(scores);
   const smoothed = smoothScores(pooled, planSmoothing(plan));
   return {
     scores, frameScores: pooled, smoothed, threshold,

@@ -6,7 +6,7 @@
 import { basename, extname } from 'node:path';
 import { EventTracker, StreamingSmoother } from '@vadc/metrics';
 import {
-  combinePatchMaps, ffmpegFrameStream, frameComponents, frameScores, liveTestBatches, patchComponents, rawFrameStream, type FrameStream,
+  ffmpegFrameStream, frameScores, liveTestBatches, rawFrameStream, scoreOutputs, type FrameStream,
 } from '@vadc/runtime';
 import { UsageError } from '../command.ts';
 import type { Detector } from './detector.ts';
@@ -112,8 +112,7 @@ export async function scoreStream(detector: Detector, input: string, options: St
       arrivals.push(...times);
       latest = latestArrival;
       const outputs = await detector.infer(batch, video);
-      const patchMaps = combinePatchMaps(patchComponents(outputs, plan.scoring.errors), plan.scoring.weights);
-      const scores = frameScores({ frameCount: batch.size, components: frameComponents(outputs, plan.scoring.errors), patchMaps }, plan.scoring);
+      const scores = frameScores(scoreOutputs(outputs, plan.scoring));
       for (const score of scores) decide(smoother.push(score));
       if (Math.floor(arrivals.length / 100) > Math.floor((arrivals.length - batch.size) / 100)) options.log(`stream: ${arrivals.length} frames scored`);
     }

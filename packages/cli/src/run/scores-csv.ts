@@ -14,7 +14,7 @@ export function scoresCsv(videos: readonly VideoScores[], plan: Plan): string {
   const header = ['video', 'frame', 'score', 'teacher', 'discrepancy', 'anomaly_map', 'label', ...(withClassifier ? ['classifier'] : [])];
   const lines = [header.join(',')];
   for (const video of videos) {
-    const scores = frameScores(video, plan.scoring);
+    const scores = frameScores(video);
     const { teacher, discrepancy, anomalyMap, classifier } = video.components;
     for (let frame = 0; frame < video.frameCount; frame++) {
       const label = video.truth ? String(video.truth.labels[frame] ?? '') : '';

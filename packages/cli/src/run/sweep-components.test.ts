@@ -22,9 +22,9 @@ describe('components.bin', () => {
   collector.add('b', 3, outputs([2], 20));
   collector.add('a', 1, outputs([0], 30));
   const scored: VideoScores[] = [
-    { name: 'b', frameCount: 3, rows: 1, cols: 2, patchMaps: new Float32Array(6), truth: null,
+    { name: 'b', frameCount: 3, rows: 1, cols: 2, patchMaps: new Float32Array(6), truth: null, scoring: { weights: { teacher: 1, discrepancy: 1, anomaly_map: 1, classifier: 0 } },
       components: { teacher: new Float32Array([1, 2, 3]), discrepancy: new Float32Array([4, 5, 6]), anomalyMap: new Float32Array([0.1, 0.2, 0.3]), classifier: new Float32Array([0, 1, 0.5]) } },
-    { name: 'a', frameCount: 1, rows: 1, cols: 2, patchMaps: new Float32Array(2), truth: null,
+    { name: 'a', frameCount: 1, rows: 1, cols: 2, patchMaps: new Float32Array(2), truth: null, scoring: { weights: { teacher: 1, discrepancy: 1, anomaly_map: 1, classifier: 0 } },
       components: { teacher: new Float32Array([7]), discrepancy: new Float32Array([8]), anomalyMap: new Float32Array([0.9]), classifier: null } },
   ];
 

@@ -7,7 +7,7 @@
 import { readFile } from 'node:fs/promises';
 import type { Plan } from '@vadc/dsl';
 import {
-  openSealed, sealBytes, combinePatchMaps, patchComponents, type FrameComponents, type FrameOutputs, type PatchComponents, type VideoScores, type VideoTruth,
+  openSealed, sealBytes, combinePatchMaps, frameScoring, patchComponents, type FrameComponents, type FrameOutputs, type PatchComponents, type VideoScores, type VideoTruth,
 } from '@vadc/runtime';
 import { writeFileAtomic } from './files.ts';
 
@@ -169,6 +169,6 @@ export function videoScoresFromComponents(stored: StoredComponents, plan: Plan, 
   }
   return stored.videos.map((video) => ({
     name: video.name, frameCount: video.frameCount, components: video.frames, rows, cols,
-    patchMaps: combinePatchMaps(video.patches, plan.scoring.weights), truth: truthOf(video.name),
+    patchMaps: combinePatchMaps(video.patches, plan.scoring.weights), scoring: frameScoring(plan.scoring), truth: truthOf(video.name),
   }));
 }

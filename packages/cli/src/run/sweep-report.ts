@@ -4,10 +4,11 @@
 import type { Plan } from '@vadc/dsl';
 import { escapeHtml, formatMetric } from '../report/format.ts';
 import { cell, table } from '../report/html.ts';
+import { metricValue, perMetric } from '../metrics-result.ts';
 import { renderReport } from '../report/render-report.ts';
 import { REPORT_METRIC_NAMES, type ReportMetrics, type ReportSweep } from '../report/types.ts';
 import type { RunFolder } from './run-folder.ts';
-import type { SweepEntry, SweepSummary } from './sweep-run.ts';
+import type { SweepEntry, SweepSummary } from './sweep-types.ts';
 
 const valueText = (value: unknown) => (typeof value === 'string' ? value : JSON.stringify(value));
 
@@ -47,9 +48,7 @@ export function sweepReport(summary: SweepSummary, plan: Plan, firstRun: RunFold
   const bestText = best
     ? `test metric of the combination ranked first by ${summary.ranking.by} (${Object.entries(best.values).map(([key, value]) => `${key}=${valueText(value)}`).join(', ')}): `
     : `no combination is chosen (${summary.ranking.note}): `;
-  const metrics = Object.fromEntries(
-    REPORT_METRIC_NAMES.map((name) => [name, { value: best?.metrics[name] ?? null, variant: `${bestText}${summary.variants[name] ?? ''}` }]),
-  ) as unknown as ReportMetrics;
+  const metrics: ReportMetrics = perMetric((name) => ({ value: metricValue(best?.metrics, name), variant: `${bestText}${summary.variants[name] ?? ''}` }));
   const { record } = firstRun;
   const html = renderReport({
     run: {

@@ -14,7 +14,6 @@ import { trainingHash, type Plan, type SweepRun } from '@vadc/dsl';
 import { DataPipeline, openDataset, selectBackend, type VideoTruth } from '@vadc/runtime';
 import type { CommandIO } from '../command.ts';
 import { REPORT_METRIC_NAMES, type ReportMetricName } from '../report/types.ts';
-import type { RunMetrics } from './evaluate.ts';
 import { executeRun, scoreTestVideos } from './execute-run.ts';
 import { loadTrainedModel } from './trained-run.ts';
 import { writeFileAtomic, writeJsonAtomic } from './files.ts';
@@ -22,57 +21,13 @@ import { listRuns, runIdFromDate, type RunFolder } from './run-folder.ts';
 import {
   COMPONENTS_FILE, PatchComponentCollector, readComponents, writeComponents, type StoredComponents,
 } from './sweep-components.ts';
-import { evaluateCombination, rankByValidation, type StoredSplit, type SweepRanking, type ValidationMetrics } from './sweep-ranking.ts';
+import { evaluateCombination, rankByValidation, type StoredSplit } from './sweep-ranking.ts';
 import { sweepReport } from './sweep-report.ts';
 import { VALIDATION_COMPONENTS_FILE } from './validation.ts';
 
-/** The metrics a sweep records per combination (metrics.json without curves and per-video numbers). */
-export type SweepMetrics = Pick<RunMetrics, ReportMetricName>;
+import type { SweepEntry, SweepMetrics, SweepSummary, SweepTraining } from './sweep-types.ts';
 
-/** One combination in sweep.json. */
-export interface SweepEntry {
-  index: number;
-  values: Record<string, unknown>;
-  overrides: string[];
-  hash: string;
-  training_hash: string;
-  /** Which training (k of `<id>-t<k>`) the combination's model is. */
-  training: number;
-  /** The training's run folder, relative to the sweep folder's parent (runs/<name>). */
-  run: string;
-  /** Test metrics: shown, never used to rank. */
-  metrics: SweepMetrics;
-  /** Metrics of the held-out validation split with this combination's scoring; null without validation. */
-  validation: ValidationMetrics | null;
-  /** Place by the validation metric (1 = best); null when unranked. */
-  rank: number | null;
-}
-
-/** One trained model of a sweep. */
-export interface SweepTraining {
-  training: number;
-  training_hash: string;
-  run: string;
-  /** How the model was obtained: trained now, re-used from a finished run, or an unfinished run resumed. */
-  source: 'trained' | 'reused' | 'resumed';
-}
-
-/** sweep.json. */
-export interface SweepSummary {
-  name: string;
-  id: string;
-  recipe: string;
-  scoring_only_keys: string[];
-  training_keys: string[];
-  /** The metric the report plots against each swept value. */
-  metric: ReportMetricName;
-  trainings: SweepTraining[];
-  /** How the combinations were ranked (by validation, never by test metrics). */
-  ranking: SweepRanking;
-  runs: SweepEntry[];
-  /** Variant descriptions of the metrics (as metrics.json), from the first combination. */
-  variants: Record<string, string>;
-}
+export type { SweepEntry, SweepMetrics, SweepSummary, SweepTraining };
 
 /** What executeSweep needs besides the expanded grid. */
 export interface SweepOptions {

@@ -198,7 +198,9 @@ export interface CalibrationPlan {
   fps: number;
 }
 
-export type MetricName = 'micro_auc' | 'macro_auc' | 'rbdc' | 'tbdc' | 'pixel_auc';
+import type { MetricName } from './metric-names.ts';
+
+export type { MetricName };
 
 export interface EvalPlan {
   metrics: MetricName[];

@@ -3,6 +3,7 @@
 import { errorAt, warningAt, type Diagnostic } from '../diagnostics.ts';
 import { formatKey, parseKey, type KeySegment } from '../key-path.ts';
 import type { RecipeNode } from '../parse/recipe-node.ts';
+import { planPatchGrid } from '../plan/patch-grid.ts';
 import { positionAtPath } from '../resolve/positions.ts';
 import type { ModelPart, Plan } from '../plan/types.ts';
 import { valueAtKey } from '../plan/plan-paths.ts';
@@ -88,8 +89,9 @@ export function checkCrossFields(plan: Plan, tree: RecipeNode, fallbackFile: str
     fail(['scoring', 'smoothing', 'range'], `smoothing range must be even (the filter has range - 1 taps), found ${scoring.smoothing.range}`, { expected: 'an even number >= 2', found: String(scoring.smoothing.range), hint: `use ${scoring.smoothing.range + 1}` });
   }
 
-  const patches = (plan.data.size[0] / model.patch) * (plan.data.size[1] / model.patch);
-  if (scoring.top_patches !== null && Number.isInteger(patches) && scoring.top_patches > patches) {
+  const grid = planPatchGrid(plan);
+  const patches = grid.rows * grid.cols;
+  if (scoring.top_patches !== null && height % model.patch === 0 && width % model.patch === 0 && scoring.top_patches > patches) {
     fail(['scoring', 'top_patches'], `top_patches ${scoring.top_patches} exceeds the ${patches} patches of a frame`, { expected: `at most ${patches}`, found: String(scoring.top_patches), hint: 'null pools all patches (the mean)' });
   }
   const calibration = scoring.calibration ?? null;

@@ -6,6 +6,7 @@
 import { errorAt, type Diagnostic } from '../diagnostics.ts';
 import { formatKey, type KeySegment } from '../key-path.ts';
 import type { RecipeNode } from '../parse/recipe-node.ts';
+import { planPatchGrid } from '../plan/patch-grid.ts';
 import { positionAtPath } from '../resolve/positions.ts';
 import type { Plan } from '../plan/types.ts';
 
@@ -23,7 +24,8 @@ const gib = (bytes: number): string => `${(bytes / 1024 ** 3).toPrecision(3)} Gi
 /** Memory of one training or inference pass over `batch` frames: inputs and every block's activations. */
 function passBytes(plan: Plan, batch: number, training: boolean): { bytes: number } {
   const [height, width] = plan.data.size;
-  const tokens = Math.floor(height / plan.model.patch) * Math.floor(width / plan.model.patch) + 1;
+  const grid = planPatchGrid(plan);
+  const tokens = grid.rows * grid.cols + 1;
   const input = batch * plan.data.context.length * 3 * height * width;
   let activations = 0;
   for (const stack of [plan.model.encoder, plan.model.decoder]) {
@@ -56,7 +58,8 @@ export function checkResources(plan: Plan, tree: RecipeNode, fallbackFile: strin
       fail(['data', 'synthetic', 'resolution'], `a ${videoHeight}x${videoWidth} generated frame is too large`, 'use a smaller resolution');
     }
     // Test videos keep their masks and per-patch score maps for the whole video.
-    const tokens = Math.floor(height / plan.model.patch) * Math.floor(width / plan.model.patch);
+    const grid = planPatchGrid(plan);
+    const tokens = grid.rows * grid.cols;
     const perTestFrame = videoHeight * videoWidth + height * width + 3 * 4 * tokens + 64;
     const testBytes = synthetic.test_videos * Math.min(synthetic.frames, MAX_VIDEO_FRAMES) * perTestFrame;
     if (synthetic.frames <= MAX_VIDEO_FRAMES && testBytes > MAX_ESTIMATED_BYTES) {

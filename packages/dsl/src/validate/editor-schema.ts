@@ -5,7 +5,7 @@
 //   values as `examples`), so a mistake is one error, not one per alternative.
 import { calibrationDefaults, defaultStages, gaussianSmoothingDefaults, sectionDefaults, stageDefaults, syntheticDataDefaults, validationDefaults } from '../resolve/defaults.ts';
 import { docKey, KEY_DOCS } from './key-docs.ts';
-import type { JsonSchema } from './schema.ts';
+import type { JsonSchema } from './json-schema.ts';
 
 /** `???` or a string holding a `${...}` reference. */
 const PLACEHOLDER = '^\\?\\?\\?$|\\$\\{[^}]+\\}';

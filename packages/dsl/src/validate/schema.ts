@@ -4,10 +4,13 @@
 //   `optimizer: { adamw: {...} }`, `smoothing: { gaussian: {...} }` or `smoothing: none`); printed by `vadc schema`
 //   for editors. Every object has `additionalProperties: false`: an unknown key is always an error.
 
-/** A JSON Schema object (draft-07, plus ajv's `discriminator`). */
-export type JsonSchema = { [keyword: string]: unknown };
-
 import { editorSchema } from './editor-schema.ts';
+import type { JsonSchema } from './json-schema.ts';
+
+export type { JsonSchema };
+import { METRIC_NAMES } from '../plan/metric-names.ts';
+
+export { METRIC_NAMES };
 
 type Mode = 'plan' | 'recipe';
 
@@ -19,7 +22,6 @@ export const MODEL_PARTS = ['encoder', 'decoder', 'student', 'anomaly_head', 'cl
 export const OPTIMIZER_KINDS = ['adamw', 'adam', 'sgd'] as const;
 export const SCHEDULE_KINDS = ['constant', 'cosine', 'step'] as const;
 export const SMOOTHING_KINDS = ['none', 'gaussian'] as const;
-export const METRIC_NAMES = ['micro_auc', 'macro_auc', 'rbdc', 'tbdc', 'pixel_auc'] as const;
 export const BACKEND_NAMES = ['auto', 'tensorflow-gpu', 'tensorflow', 'wasm', 'cpu'] as const;
 export const ENGINE_NAMES = ['auto', 'tfjs', 'onnx'] as const;
 export const STAGE_KINDS = ['teacher', 'student'] as const;

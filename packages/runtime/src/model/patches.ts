@@ -1,19 +1,16 @@
 // Data-layout helpers on typed arrays (not tensors): cutting NHWC images into patch rows, the reconstruction target,
 // and per-patch motion. They run once per batch on the JS side, which keeps 6-D transposes and max-pools out of the
 // TF.js graph (and off wasm's slow paths); none of them needs a gradient.
+import { planPatchGrid, type PatchGrid } from '@vadc/dsl';
 import type { TrainingBatch } from '../data/types.ts';
 
-/** Patch grid of an H x W image: rows x cols patches of patch x patch pixels. */
-export interface PatchGrid {
-  patch: number;
-  rows: number;
-  cols: number;
-}
+/** Patch grid of an H x W image (the one definition is @vadc/dsl's planPatchGrid). */
+export type { PatchGrid };
 
 /** The grid for a frame size; errors when the patch does not divide both sides. */
 export function patchGrid(height: number, width: number, patch: number): PatchGrid {
   if (height % patch !== 0 || width % patch !== 0) throw new Error(`patch ${patch} does not divide ${height}x${width}`);
-  return { patch, rows: height / patch, cols: width / patch };
+  return planPatchGrid({ data: { size: [height, width] }, model: { patch } });
 }
 
 /** [B, H, W, C] -> [B, L, p * p * C], each patch's pixels row by row, channels innermost (the official patchify). */

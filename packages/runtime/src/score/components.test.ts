@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { FrameOutputs } from '../model/inference.ts';
-import { combineComponents, combinePatchMaps, concatComponents, erodeDilate, frameComponents, frameScores, patchComponents, upsamplePatchMaps } from './components.ts';
+import { combineComponents, combinePatchMaps, concatComponents, erodeDilate, frameComponents, frameScores, patchComponents, scoreOutputs, upsamplePatchMaps, weightedScore } from './components.ts';
 
 // Two frames of a 1x2 patch grid.
 function outputs(): FrameOutputs {
@@ -33,6 +33,11 @@ describe('score components', () => {
     const map = combinePatchMaps(patchComponents(outputs(), errors), weights);
     expect(Array.from(map)).toEqual([1 + 2 + 0, 9 + 0 + 2, 0 + 8 + 1, 0 + 8 + 1]);
     expect(Array.from(score)).toEqual([(3 + 11) / 2, 9]);
+    // scoreOutputs carries the weights with the maps; frameScores of it is the same score.
+    const scored = scoreOutputs(outputs(), { errors, weights, top_patches: null });
+    expect(Array.from(scored.patchMaps)).toEqual(Array.from(map));
+    expect(Array.from(frameScores(scored))).toEqual(Array.from(score));
+    expect(weightedScore(weights, 1, 2, 3, 4)).toBe(1 + 1 + 6 + 0);
   });
 
   it('concatenates batches and adds the classifier term', () => {
@@ -50,13 +55,13 @@ describe('score components', () => {
       components: { teacher: new Float32Array([4, 2]), discrepancy: new Float32Array(2), anomalyMap: new Float32Array(2), classifier: new Float32Array([0.5, 0]) },
     };
     const weights = { teacher: 1, discrepancy: 0, anomaly_map: 0, classifier: 2 };
-    expect(Array.from(frameScores(video, { weights, top_patches: 1 }))).toEqual([7 + 1, 8]);
-    expect(Array.from(frameScores(video, { weights, top_patches: 2 }))).toEqual([6 + 1, 4]);
-    expect(Array.from(frameScores(video, { weights, top_patches: 4 }))).toEqual([4 + 1, 2]);
+    expect(Array.from(frameScores({ ...video, scoring: { weights, top_patches: 1 } }))).toEqual([7 + 1, 8]);
+    expect(Array.from(frameScores({ ...video, scoring: { weights, top_patches: 2 } }))).toEqual([6 + 1, 4]);
+    expect(Array.from(frameScores({ ...video, scoring: { weights, top_patches: 4 } }))).toEqual([4 + 1, 2]);
     // null (and a plan.json from before the key existed): the mean, from the components.
-    expect(Array.from(frameScores(video, { weights, top_patches: null }))).toEqual([4 + 1, 2]);
-    expect(Array.from(frameScores(video, { weights }))).toEqual([5, 2]);
-    expect(() => frameScores(video, { weights, top_patches: 5 })).toThrow(/4 patches/);
+    expect(Array.from(frameScores({ ...video, scoring: { weights, top_patches: null } }))).toEqual([4 + 1, 2]);
+    expect(Array.from(frameScores({ ...video, scoring: { weights } }))).toEqual([5, 2]);
+    expect(() => frameScores({ ...video, scoring: { weights, top_patches: 5 } })).toThrow(/4 patches/);
   });
 
   it('upsamples patch maps so each patch covers its pixels', () => {

@@ -46,43 +46,74 @@ export function frameComponents(outputs: FrameOutputs, errors: ScoringPlan['erro
   return { teacher: mean(patches.teacher), discrepancy: mean(patches.discrepancy), anomalyMap: mean(patches.anomalyMap), classifier: outputs.classifier };
 }
 
-/** The final frame score: alpha * teacher + beta * discrepancy + gamma * anomaly map (+ classifier weight * p). */
+/** What turns components into frame scores: the weights, and (top_patches) how a frame's patches are pooled. */
+export type FrameScoring = Pick<ScoringPlan, 'weights'> & { top_patches?: number | null };
+
+/**
+ * Frames scored together (a video, or one batch of a stream): the per-frame components, the patch maps combined
+ * with `scoring.weights`, and that scoring itself, so that scores and maps cannot be combined with different weights.
+ */
+export interface ScoredFrames {
+  frameCount: number;
+  components: FrameComponents;
+  /** [T * L] patch-level anomaly maps, combined with `scoring.weights`. */
+  patchMaps: Float32Array;
+  scoring: FrameScoring;
+}
+
+/**
+ * The weighted score, the one place it is written: alpha * teacher + beta * discrepancy + gamma * anomaly map
+ * (+ classifier weight * p). Frame scores and patch maps (classifier 0) both come from here.
+ */
+export function weightedScore(weights: ScoringPlan['weights'], teacher: number, discrepancy: number, anomalyMap: number, classifier: number): number {
+  return weights.teacher * teacher + weights.discrepancy * discrepancy + weights.anomaly_map * anomalyMap + weights.classifier * classifier;
+}
+
+/** The final frame score of each frame from its mean components (weightedScore per frame). */
 export function combineComponents(components: FrameComponents, weights: ScoringPlan['weights']): Float32Array {
   return components.teacher.map((teacher, frame) =>
-    weights.teacher * teacher +
-    weights.discrepancy * (components.discrepancy[frame] ?? 0) +
-    weights.anomaly_map * (components.anomalyMap[frame] ?? 0) +
-    weights.classifier * (components.classifier?.[frame] ?? 0),
+    weightedScore(weights, teacher, components.discrepancy[frame] ?? 0, components.anomalyMap[frame] ?? 0, components.classifier?.[frame] ?? 0),
   );
 }
 
 /**
- * The frame scores of a video: the mean of each frame's combined patch map (the official score, computed from the
- * per-frame components), or with `scoring.top_patches` = N the mean of its N highest patches; the classifier term is
- * added after pooling. `patchMaps` [T * L] must be combined with the same weights.
+ * The frame scores, the one function every caller uses: the mean of each frame's combined patch map (the official
+ * score, computed from the per-frame components), or with `scoring.top_patches` = N the mean of its N highest
+ * patches; the classifier term is added after pooling.
  */
-export function frameScores(
-  video: { frameCount: number; components: FrameComponents; patchMaps: Float32Array },
-  scoring: Pick<ScoringPlan, 'weights'> & { top_patches?: number | null },
-): Float32Array {
+export function frameScores(frames: ScoredFrames): Float32Array {
+  const { scoring } = frames;
   const top = scoring.top_patches ?? null; // plan.json files written before top_patches existed
-  if (top === null) return combineComponents(video.components, scoring.weights);
-  const patches = video.patchMaps.length / video.frameCount;
+  if (top === null) return combineComponents(frames.components, scoring.weights);
+  const patches = frames.patchMaps.length / frames.frameCount;
   if (!Number.isInteger(patches) || top > patches) throw new Error(`top_patches ${top}: frames have ${patches} patches`);
-  const classifier = video.components.classifier;
-  return Float32Array.from({ length: video.frameCount }, (_, frame) => {
-    const sorted = video.patchMaps.slice(frame * patches, (frame + 1) * patches).sort();
+  const classifier = frames.components.classifier;
+  return Float32Array.from({ length: frames.frameCount }, (_, frame) => {
+    const sorted = frames.patchMaps.slice(frame * patches, (frame + 1) * patches).sort();
     let sum = 0;
     for (let index = patches - top; index < patches; index++) sum += sorted[index] ?? 0;
     return sum / top + scoring.weights.classifier * (classifier?.[frame] ?? 0);
   });
 }
 
-/** The patch-level anomaly map [B * L]: the patch components combined with the scoring weights. */
+/** The patch-level anomaly map [B * L]: the patch components combined with the scoring weights (no classifier term). */
 export function combinePatchMaps(patches: PatchComponents, weights: ScoringPlan['weights']): Float32Array {
-  return patches.teacher.map((teacher, index) =>
-    weights.teacher * teacher + weights.discrepancy * (patches.discrepancy[index] ?? 0) + weights.anomaly_map * (patches.anomalyMap[index] ?? 0),
-  );
+  return patches.teacher.map((teacher, index) => weightedScore(weights, teacher, patches.discrepancy[index] ?? 0, patches.anomalyMap[index] ?? 0, 0));
+}
+
+/** The part of a scoring plan that frame scores depend on (a copy: later changes to the plan do not leak in). */
+export function frameScoring(scoring: FrameScoring): FrameScoring {
+  return { weights: { ...scoring.weights }, top_patches: scoring.top_patches ?? null };
+}
+
+/** Scores one batch of model outputs: its frame components and patch maps under `scoring` (errors and weights). */
+export function scoreOutputs(outputs: FrameOutputs, scoring: FrameScoring & Pick<ScoringPlan, 'errors'>): ScoredFrames {
+  return {
+    frameCount: outputs.size,
+    components: frameComponents(outputs, scoring.errors),
+    patchMaps: combinePatchMaps(patchComponents(outputs, scoring.errors), scoring.weights),
+    scoring: frameScoring(scoring),
+  };
 }
 
 /** Concatenates the components of consecutive batches. */

@@ -1,23 +1,19 @@
 // Scoring a test video: stream its frames through the model in batches and keep, per frame, the three components
 // and the combined patch-level map (rows x cols floats). The video itself is never held in memory.
-import type { Plan } from '@vadc/dsl';
+import { planPatchGrid, type Plan } from '@vadc/dsl';
 import type { TestBatch, TestVideo, VideoTruth } from '../data/types.ts';
 import type { FrameOutputs } from '../model/inference.ts';
-import { combinePatchMaps, concatComponents, frameComponents, patchComponents, type FrameComponents } from './components.ts';
+import { concatComponents, frameScoring, scoreOutputs, type FrameComponents, type ScoredFrames } from './components.ts';
 
 /** Runs one test batch of a video through a trained model (TF.js or another engine). */
 export type BatchInference = (batch: TestBatch, video: string) => Promise<FrameOutputs>;
 
-/** The scores of one test video. */
-export interface VideoScores {
+/** The scores of one test video: its ScoredFrames (frame scores come from frameScores(video)) and where they lie. */
+export interface VideoScores extends ScoredFrames {
   name: string;
-  frameCount: number;
-  components: FrameComponents;
-  /** Patch grid of the maps. */
+  /** Patch grid of the maps ([T, rows, cols]). */
   rows: number;
   cols: number;
-  /** [T, rows, cols] combined patch-level anomaly maps (scoring weights applied). */
-  patchMaps: Float32Array;
   truth: VideoTruth | null;
 }
 
@@ -29,19 +25,19 @@ export interface ScoreVideoOptions {
 
 /** Scores every frame of `video` with `infer`, in batches of plan.scoring.batch. */
 export async function scoreVideo(video: TestVideo, plan: Plan, infer: BatchInference, options: ScoreVideoOptions = {}): Promise<VideoScores> {
-  const rows = plan.data.size[0] / plan.model.patch;
-  const cols = plan.data.size[1] / plan.model.patch;
+  const { rows, cols } = planPatchGrid(plan);
   const parts: FrameComponents[] = [];
   const patchMaps = new Float32Array(video.frameCount * rows * cols);
   let expected = 0;
   for await (const batch of video.batches(plan.scoring.batch)) {
     if (batch.frames[0] !== expected) throw new Error(`video ${video.name}: batch starts at frame ${batch.frames[0]}, expected ${expected}`);
     const outputs = await infer(batch, video.name);
-    parts.push(frameComponents(outputs, plan.scoring.errors));
-    patchMaps.set(combinePatchMaps(patchComponents(outputs, plan.scoring.errors), plan.scoring.weights), expected * rows * cols);
+    const scored = scoreOutputs(outputs, plan.scoring);
+    parts.push(scored.components);
+    patchMaps.set(scored.patchMaps, expected * rows * cols);
     expected += batch.size;
     options.onBatch?.(outputs, batch);
   }
   if (expected !== video.frameCount) throw new Error(`video ${video.name}: scored ${expected} of ${video.frameCount} frames`);
-  return { name: video.name, frameCount: video.frameCount, components: concatComponents(parts), rows, cols, patchMaps, truth: video.truth };
+  return { name: video.name, frameCount: video.frameCount, components: concatComponents(parts), rows, cols, patchMaps, scoring: frameScoring(plan.scoring), truth: video.truth };
 }

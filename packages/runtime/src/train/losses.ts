@@ -11,7 +11,7 @@
 // - `distillation`: the student's prediction against the teacher's (no gradient through the teacher), mean squared
 //   error over the masked patches (official: always the masked ones).
 import * as tf from '@tensorflow/tfjs-core';
-import type { Plan } from '@vadc/dsl';
+import { planPatchGrid, type Plan } from '@vadc/dsl';
 import type { TrainingBatch } from '../data/types.ts';
 import type { MaskedAutoencoder, ModelOutputs } from '../model/autoencoder.ts';
 import type { TokenMask } from '../model/masking.ts';
@@ -41,7 +41,7 @@ export function reconstructionWeights(plan: Plan, batch: TrainingBatch, mask: To
   const counted = (index: number): number => (loss.tokens === 'masked' && mask.keep < tokens ? mask.hidden[index] ?? 0 : 1);
   let weights: Float32Array;
   if (loss.weighting === 'motion') {
-    const grid = { patch: plan.model.patch, rows: batch.height / plan.model.patch, cols: batch.width / plan.model.patch };
+    const grid = planPatchGrid({ data: { size: [batch.height, batch.width] }, model: plan.model });
     const pixels = batch.height * batch.width;
     const boost = new Float32Array(batch.size * pixels);
     for (let b = 0; b < batch.size; b++) {

@@ -4,8 +4,8 @@
 // consumer (`prefetch` of them in flight), each sample's frames read concurrently.
 import { Random } from '../../random.ts';
 import type { TrainingBatch } from '../types.ts';
-import type { DataPipeline } from './data-pipeline.ts';
 import { contextIndices, writeRaw, writeScaled, writeStack } from './frames.ts';
+import type { TrainingSource } from './training-source.ts';
 import type { VideoFrames } from './video-frames.ts';
 
 /** Options of one epoch of training batches. */
@@ -32,7 +32,7 @@ export function epochOrder(frameCounts: readonly number[], seed: number, epoch: 
   return Random.derive(seed, `data/epoch-${epoch}`).shuffle(samples);
 }
 
-async function writeSample(pipeline: DataPipeline, store: VideoFrames, videoIndex: number, frame: number, random: Random, batch: TrainingBatch, slot: number): Promise<void> {
+async function writeSample(pipeline: TrainingSource, store: VideoFrames, videoIndex: number, frame: number, random: Random, batch: TrainingBatch, slot: number): Promise<void> {
   const { context } = pipeline.plan.data;
   const pixels = batch.height * batch.width;
   const indices = contextIndices(frame, context, store.video.frameCount);
@@ -60,7 +60,7 @@ async function writeSample(pipeline: DataPipeline, store: VideoFrames, videoInde
   writeRaw(motion, batch.motion, slot * pixels * 3);
 }
 
-async function buildBatch(pipeline: DataPipeline, samples: Array<[number, number]>, positions: number, seed: number, epoch: number): Promise<TrainingBatch> {
+async function buildBatch(pipeline: TrainingSource, samples: Array<[number, number]>, positions: number, seed: number, epoch: number): Promise<TrainingBatch> {
   const [height, width] = pipeline.plan.data.size;
   const size = samples.length;
   const pixels = height * width;
@@ -85,7 +85,7 @@ async function buildBatch(pipeline: DataPipeline, samples: Array<[number, number
 }
 
 /** Streams one epoch of batches of `pipeline`'s training videos (use DataPipeline.trainingBatches). */
-export async function* streamTrainingBatches(pipeline: DataPipeline, options: TrainingBatchOptions): AsyncGenerator<TrainingBatch> {
+export async function* streamTrainingBatches(pipeline: TrainingSource, options: TrainingBatchOptions): AsyncGenerator<TrainingBatch> {
   const seed = options.seed ?? pipeline.plan.runtime.seed;
   const order = epochOrder(pipeline.train.map((store) => store.video.frameCount), seed, options.epoch);
   let batchCount = options.dropLast === true ? Math.floor(order.length / options.batchSize) : Math.ceil(order.length / options.batchSize);

@@ -1,0 +1,85 @@
+// The training half of `vadc run`: train every stage (or resume) with progress bars and train.jsonl, and mark the
+// run interrupted on Ctrl-C. execute-run.ts calls it before scoring (score-evaluate.ts).
+import { existsSync, renameSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Plan } from '@vadc/dsl';
+import { loadCheckpoint, train as trainPlan, type DataPipeline, type MaskedAutoencoder } from '@vadc/runtime';
+import type { CommandIO } from '../command.ts';
+import { startProgress } from './progress.ts';
+import { checkpointPath, type RunFolder } from './run-folder.ts';
+import type { RunLock } from './run-lock.ts';
+import { trimTrainLog, type TrainLog } from './train-log.ts';
+import type { Validator } from './validation.ts';
+
+/** Trains every stage (resuming from the run's checkpoint when there is one); returns mean training frames/s. */
+export async function trainModel(plan: Plan, model: MaskedAutoencoder, pipeline: DataPipeline, run: RunFolder, io: CommandIO, log: TrainLog, validator: Validator | null): Promise<number | null> {
+  const checkpoint = existsSync(checkpointPath(run)) ? await loadCheckpoint(checkpointPath(run)) : null;
+  await trimTrainLog(log.path, plan.stages.map((stage) => stage.name), checkpoint?.progress ?? null);
+  const samples = pipeline.trainingSampleCount();
+  let bar: ReturnType<typeof startProgress> | null = null;
+  let barKey = '';
+  let trainedSamples = 0;
+  let trainedSeconds = 0;
+  await trainPlan({
+    plan,
+    model,
+    checkpointPath: checkpointPath(run),
+    resume: true,
+    beforeCheckpoint: () => log.flush(),
+    batches: (stageIndex, epoch) => {
+      const stage = plan.stages[stageIndex]!;
+      return pipeline.trainingBatches({ epoch, batchSize: stage.batch, maxBatches: stage.steps_per_epoch, seed: plan.runtime.seed + stageIndex });
+    },
+    onEpoch: async (report) => {
+      (bar as ReturnType<typeof startProgress> | null)?.done();
+      bar = null;
+      barKey = '';
+      await validator?.afterEpoch(report);
+    },
+    stepsPerEpoch: (stageIndex) => {
+      const stage = plan.stages[stageIndex]!;
+      const full = Math.ceil(samples / stage.batch);
+      return stage.steps_per_epoch === null ? full : Math.min(full, stage.steps_per_epoch);
+    },
+    onStep: (report) => {
+      const stage = plan.stages[report.stageIndex]!;
+      const key = `${report.stageIndex}/${report.epoch}`;
+      if (key !== barKey) {
+        bar?.done();
+        barKey = key;
+        const steps = Math.min(Math.ceil(samples / stage.batch), stage.steps_per_epoch ?? Infinity);
+        bar = startProgress(`${stage.name} epoch ${report.epoch + 1}/${stage.epochs}`, steps, { write: io.stderr, isTerminal: io.isTerminal, unit: 'steps' });
+      }
+      bar?.tick(1, `loss ${report.loss.toPrecision(4)}`);
+      trainedSamples += stage.batch;
+      trainedSeconds += stage.batch / report.samplesPerSecond;
+      log.add({ stage: report.stage, epoch: report.epoch, step: report.step, loss: report.loss, lr: report.learningRate, samples_per_second: report.samplesPerSecond, time: new Date().toISOString() });
+      if (report.step % 20 === 0) void log.flush();
+    },
+  });
+  (bar as ReturnType<typeof startProgress> | null)?.done();
+  await log.flush();
+  return trainedSeconds > 0 ? trainedSamples / trainedSeconds : null;
+}
+
+/** On SIGINT / SIGTERM: record the run as interrupted (synchronously, atomically) and exit 130. */
+export function markInterruptedOnSignal(run: RunFolder, log: TrainLog, lock: RunLock): () => void {
+  const handler = (signal: NodeJS.Signals) => {
+    log.flushSync();
+    lock.releaseSync();
+    run.record.status = 'interrupted';
+    run.record.error = `stopped by ${signal}; resume with --resume`;
+    run.record.updated = new Date().toISOString();
+    const path = join(run.directory, 'run.json');
+    writeFileSync(`${path}.signal.tmp`, `${JSON.stringify(run.record, null, 2)}\n`);
+    renameSync(`${path}.signal.tmp`, path);
+    process.stderr.write(`\nvadc: interrupted; the last finished epoch is checkpointed. Resume with: vadc run <recipe> --resume\n`);
+    process.exit(130);
+  };
+  process.once('SIGINT', handler);
+  process.once('SIGTERM', handler);
+  return () => {
+    process.off('SIGINT', handler);
+    process.off('SIGTERM', handler);
+  };
+}
