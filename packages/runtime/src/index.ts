@@ -50,15 +50,19 @@ export { wasmPackageFolder } from './backend/wasm-start.ts';
 export { parseNpy, writeNpy, NpyError, type NpyArray, type NpyData, type NpyDtype, type NpyErrorCode } from './data/formats/npy.ts';
 
 // The model from the Plan, training stages, checkpoints, test-time inference (issue 5, model + training).
-export { createModel, forward, encode, type MaskedAutoencoder, type ModelOptions, type ModelOutputs, type Head } from './model/autoencoder.ts';
+export { createModel, forward, forwardPass, encode, type MaskedAutoencoder, type ModelOptions, type ModelOutputs } from './model/autoencoder.ts';
+export type { Head, Linear, LayerNorm, BatchNorm, Attention, Block } from './model/records.ts';
+export type { ModelOps, KeptGrid } from './model/ops.ts';
+export { TfjsOps, type ForwardContext } from './model/tfjs-ops.ts';
+export { projectionRegistry, type ProjectionDefinition } from './model/attention.ts';
 export { inferBatch, predictBatch, type InferenceOptions, type FrameOutputs, type PatchErrors, type BatchPredictions } from './model/inference.ts';
 export { blockRegistry, type BlockDefinition } from './model/blocks.ts';
 export { maskingRegistry, createTokenMask, type TokenMask, type MaskingStrategy, type MaskingInput } from './model/masking.ts';
 export { patchGrid, patchify, unpatchify, unpatchifyPlanar, joinPatchValues, patchMotion, reconstructionTarget, type PatchGrid } from './model/patches.ts';
 export { ParameterStore, type ParameterInfo, type Initializer } from './model/parameters.ts';
-export type { InitStyle, ForwardContext } from './model/layers.ts';
+export type { InitStyle } from './model/layers.ts';
 export { trainStage, train, startGradientSource, TrainingError, type TrainStageOptions, type TrainOptions, type StageResult, type StepReport, type EpochReport } from './train/train-stage.ts';
-export { lossRegistry, reconstructionWeights, type LossContext, type LossFunction } from './train/losses.ts';
+export { lossRegistry, reconstructionWeights, tfjsLoss, type LossContext, type LossDefinition, type LossKind, type LossSettings, type LossDataContext } from './train/losses.ts';
 export { optimizerRegistry, type Optimizer, type OptimizerFactory, type OptimizerSnapshot, type NamedArray } from './train/optimizers.ts';
 export { scheduleRegistry, learningRate, type Schedule } from './train/schedule.ts';
 export { saveCheckpoint, loadCheckpoint, assignWeights, modelWeights, type TrainingCheckpoint, type TrainingProgress } from './train/state.ts';

@@ -1,49 +1,66 @@
-// CvT attention (model/cvt.py `Attention`): q, k, v are projected from the token grid by a depthwise 3x3 conv +
-// BatchNorm (`dwconv-bn`), by 3x3 average pooling for k and v (`avg`; q then stays as is, as in the official code), or
-// not at all (`linear`), then each goes through a Linear; the cls token joins unprojected. Multi-head softmax
-// attention with the official scale dim^-0.5 (the whole width, not the head width).
-import * as tf from '@tensorflow/tfjs-core';
+// CvT attention (model/cvt.py `Attention`): q, k, v are projected from the token grid by a registered projection
+// (`model.*.qkv`), then each goes through a Linear; the cls token joins unprojected. Multi-head softmax attention
+// with the official scale dim^-0.5 (the whole width, not the head width).
 import type { QkvProjection } from '@vadc/dsl';
-import {
-  batchNorm, createBatchNorm, createLinear, linear,
-  type BatchNorm, type ForwardContext, type LayerBuilder, type Linear,
-} from './layers.ts';
+import { createBatchNorm, createLinear, linear, type LayerBuilder } from './layers.ts';
+import type { ModelOps } from './ops.ts';
+import type { Attention, GridProjectionWeights } from './records.ts';
 
-/** One spatial projection of the token grid (null = identity). */
-type GridProjection = { kind: 'dwconv-bn'; filter: tf.Variable; norm: BatchNorm } | { kind: 'avg' } | null;
-
-/** Variables and sizes of one attention layer. */
-export interface Attention {
-  dim: number;
-  heads: number;
-  projection: QkvProjection;
-  grid: { q: GridProjection; k: GridProjection; v: GridProjection };
-  q: Linear;
-  k: Linear;
-  v: Linear;
-  output: Linear;
+/** A registered projection kind: its variables and what it does to the token grid. */
+export interface ProjectionDefinition {
+  /** The kind q gets when k and v get this one (the official `avg` pools only k and v). */
+  query: QkvProjection;
+  /** False when the kind leaves the tokens as they are (no grid at all). */
+  onGrid: boolean;
+  create(builder: LayerBuilder, name: string, dim: number): GridProjectionWeights;
+  /** grid -> grid, in the engine's layout. */
+  apply<V>(ops: ModelOps<V>, weights: GridProjectionWeights, grid: V, scope: string): V;
 }
 
-function createGridProjection(builder: LayerBuilder, name: string, dim: number, kind: QkvProjection): GridProjection {
-  if (kind === 'linear') return null;
-  if (kind === 'avg') return { kind: 'avg' };
-  // Depthwise 3x3 conv without bias: PyTorch's default init has fan_in = 9 -> U(+-1/3).
-  const filter = builder.params.parameter(`${name}.conv.weight`, builder.part, [3, 3, dim, 1], { kind: 'uniform', bound: 1 / 3 });
-  return { kind: 'dwconv-bn', filter, norm: createBatchNorm(builder, `${name}.bn`, dim) };
-}
+/** The projection kinds, keyed by recipe name. */
+export const projectionRegistry: Record<QkvProjection, ProjectionDefinition> = {
+  // Depthwise 3x3 conv without bias, then BatchNorm (the official model).
+  'dwconv-bn': {
+    query: 'dwconv-bn',
+    onGrid: true,
+    create: (builder, name, dim) => ({
+      // PyTorch's default init has fan_in = 9 -> U(+-1/3).
+      filter: builder.params.parameter(`${name}.conv.weight`, builder.part, [3, 3, dim, 1], { kind: 'uniform', bound: 1 / 3 }),
+      norm: createBatchNorm(builder, `${name}.bn`, dim),
+    }),
+    apply(ops, weights, grid, scope) {
+      if (weights.filter === undefined || weights.norm === undefined) throw new Error(`${scope}: dwconv-bn without its weights`);
+      return ops.batchNorm(ops.depthwiseConv3x3(grid, ops.param(weights.filter), `${scope}/conv`), weights.norm, `${scope}.bn`);
+    },
+  },
+  // 3x3 average pooling (zero padding counted, as PyTorch AvgPool2d) for k and v.
+  avg: {
+    query: 'linear',
+    onGrid: true,
+    create: () => ({}),
+    apply: (ops, _weights, grid, scope) => ops.depthwiseConv3x3(grid, 'average', `${scope}/avg`),
+  },
+  // No spatial projection: the linears see the tokens as they are.
+  linear: {
+    query: 'linear',
+    onGrid: false,
+    create: () => ({}),
+    apply: (_ops, _weights, grid) => grid,
+  },
+};
 
 /** Creates an attention layer of width `dim` with `heads` heads. */
-export function createAttention(builder: LayerBuilder, name: string, dim: number, heads: number, projection: QkvProjection): Attention {
+export function createAttention(builder: LayerBuilder, name: string, dim: number, heads: number, kind: QkvProjection): Attention {
   if (dim % heads !== 0) throw new Error(`${name}: width ${dim} is not a multiple of ${heads} heads`);
+  const projection = { q: projectionRegistry[kind].query, k: kind, v: kind };
   return {
     dim,
     heads,
     projection,
-    // As the official code: with `avg`, q is not pooled (its projection falls back to 'linear').
     grid: {
-      q: createGridProjection(builder, `${name}.conv_proj_q`, dim, projection === 'avg' ? 'linear' : projection),
-      k: createGridProjection(builder, `${name}.conv_proj_k`, dim, projection),
-      v: createGridProjection(builder, `${name}.conv_proj_v`, dim, projection),
+      q: projectionRegistry[projection.q].create(builder, `${name}.conv_proj_q`, dim),
+      k: projectionRegistry[kind].create(builder, `${name}.conv_proj_k`, dim),
+      v: projectionRegistry[kind].create(builder, `${name}.conv_proj_v`, dim),
     },
     q: createLinear(builder, `${name}.proj_q`, dim, dim),
     k: createLinear(builder, `${name}.proj_k`, dim, dim),
@@ -52,42 +69,23 @@ export function createAttention(builder: LayerBuilder, name: string, dim: number
   };
 }
 
-// A 3x3 average with zero padding counted (PyTorch AvgPool2d's count_include_pad), as a depthwise conv.
-function averagePool3x3(grid: tf.Tensor4D): tf.Tensor4D {
-  const channels = grid.shape[3];
-  return tf.depthwiseConv2d(grid, tf.fill([3, 3, channels, 1], 1 / 9) as tf.Tensor4D, 1, 'same');
-}
-
-function projectGrid(projection: GridProjection, grid: tf.Tensor4D, context: ForwardContext): tf.Tensor4D {
-  if (projection === null) return grid;
-  if (projection.kind === 'avg') return averagePool3x3(grid);
-  const convolved = tf.depthwiseConv2d(grid, projection.filter as tf.Tensor4D, 1, 'same'); // [B, h, w, D]
-  return batchNorm(projection.norm, convolved, context);
-}
-
-// [B, T, D] -> [B, heads, T, D / heads]
-function splitHeads(x: tf.Tensor, heads: number): tf.Tensor4D {
-  const [batch, tokens, dim] = x.shape as [number, number, number];
-  return tf.transpose(tf.reshape(x, [batch, tokens, heads, dim / heads]), [0, 2, 1, 3]);
-}
-
 /** x [B, 1 + rows * cols, D] (cls token first) -> [B, 1 + rows * cols, D]. */
-export function attention(layer: Attention, x: tf.Tensor3D, rows: number, cols: number, context: ForwardContext): tf.Tensor3D {
-  const [batch, tokens, dim] = x.shape;
-  let q: tf.Tensor = x, k: tf.Tensor = x, v: tf.Tensor = x;
-  if (layer.projection !== 'linear') {
-    const cls = tf.slice(x, [0, 0, 0], [batch, 1, dim]); // [B, 1, D]
-    const grid = tf.reshape(tf.slice(x, [0, 1, 0], [batch, tokens - 1, dim]), [batch, rows, cols, dim]) as tf.Tensor4D;
-    const withCls = (g: tf.Tensor4D): tf.Tensor => tf.concat([cls, tf.reshape(g, [batch, tokens - 1, dim])], 1);
-    q = withCls(projectGrid(layer.grid.q, grid, context));
-    k = withCls(projectGrid(layer.grid.k, grid, context));
-    v = withCls(projectGrid(layer.grid.v, grid, context));
+export function attention<V>(ops: ModelOps<V>, layer: Attention, x: V, rows: number, cols: number, scope: string): V {
+  const tokens = 1 + rows * cols;
+  const projected = { q: x, k: x, v: x };
+  const kinds = ['q', 'k', 'v'] as const;
+  if (kinds.some((name) => projectionRegistry[layer.projection[name]].onGrid)) {
+    const cls = ops.slice(x, 1, 0, 1, `${scope}/cls`);
+    const grid = ops.toGrid(ops.slice(x, 1, 1, tokens, `${scope}/grid_tokens`), rows, cols, `${scope}/grid`);
+    for (const name of kinds) {
+      const definition = projectionRegistry[layer.projection[name]];
+      if (!definition.onGrid) continue;
+      const out = definition.apply(ops, layer.grid[name], grid, `${scope}.conv_proj_${name}`);
+      projected[name] = ops.concat([cls, ops.fromGrid(out, `${scope}/${name}_tokens`)], 1, `${scope}/${name}_with_cls`);
+    }
   }
-  const qh = splitHeads(linear(layer.q, q), layer.heads); // [B, h, T, d]
-  const kh = tf.transpose(splitHeads(linear(layer.k, k), layer.heads), [0, 1, 3, 2]); // [B, h, d, T]
-  const vh = splitHeads(linear(layer.v, v), layer.heads); // [B, h, T, d]
-  const scores = tf.mul(tf.matMul(qh, kh), dim ** -0.5); // [B, h, T, T]
-  const mixed = tf.matMul(tf.softmax(scores), vh); // [B, h, T, d]
-  const merged = tf.reshape(tf.transpose(mixed, [0, 2, 1, 3]), [batch, tokens, dim]); // [B, T, D]
-  return linear(layer.output, merged) as tf.Tensor3D;
+  const q = linear(ops, layer.q, projected.q, `${scope}.proj_q`);
+  const k = linear(ops, layer.k, projected.k, `${scope}.proj_k`);
+  const v = linear(ops, layer.v, projected.v, `${scope}.proj_v`);
+  return linear(ops, layer.output, ops.attention(q, k, v, layer.heads, layer.dim ** -0.5, `${scope}/attention`), `${scope}.proj`);
 }

@@ -1,29 +1,23 @@
-// The self-distilled masked auto-encoder (model/mae_cvt.py `MaskedAutoencoderCvT`), built from a Plan.
-//   patches [B, L, p*p*C] -> conv patch embedding + LayerNorm -> keep K tokens -> [cls ; kept] -> encoder blocks
+// The self-distilled masked auto-encoder (model/mae_cvt.py `MaskedAutoencoderCvT`), built from a Plan and written
+// once against the engine operations of ops.ts (TF.js, ONNX inference and ONNX training interpret it).
+//   patches [B, L, p*p*C] -> keep K tokens -> conv patch embedding + LayerNorm -> [cls ; kept] -> encoder blocks
 //   -> norm -> decoder embed -> [cls ; kept + mask tokens, unshuffled] -> decoder blocks -> norm -> head (teacher)
 //   the student branches off after decoder block `student.after_block` with its own blocks, norm and head.
 // Heads predict per patch p*p*(F + A) values, planar: p*p*F frame values, then p*p*A anomaly-map values; the anomaly
 // columns are a separate variable (part `anomaly_head`) so a stage can freeze them on their own.
-// The conv patch embedding (kernel = stride = p) is a MatMul on patchified input: same arithmetic, and neither it
-// nor its gradient needs a conv kernel.
-import * as tf from '@tensorflow/tfjs-core';
+// The conv patch embedding (kernel = stride = p) is a linear layer on patchified input: same arithmetic. It is
+// per token, so the kept patches are gathered before it (the official code embeds all L, then keeps K: same numbers).
+import type * as tf from '@tensorflow/tfjs-core';
 import type { MaskingPlan, ModelPart, Plan } from '@vadc/dsl';
 import { Random } from '../random.ts';
-import { block, createBlock, type Block } from './blocks.ts';
-import {
-  createLayerNorm, createLinear, layerNorm, linear,
-  type ForwardContext, type InitStyle, type LayerBuilder, type LayerNorm, type Linear,
-} from './layers.ts';
+import { block, createBlock } from './blocks.ts';
+import { createLayerNorm, createLinear, layerNorm, linear, type InitStyle, type LayerBuilder } from './layers.ts';
 import type { TokenMask } from './masking.ts';
+import type { ModelOps } from './ops.ts';
 import { ParameterStore } from './parameters.ts';
 import { patchGrid, type PatchGrid } from './patches.ts';
-
-/** A prediction head: norm + linear to the frame channels (+ a linear to the anomaly-map channels). */
-export interface Head {
-  norm: LayerNorm;
-  frame: Linear; // [D, p*p*F]
-  anomaly: Linear | null; // [D, p*p*A]
-}
+import type { Block, Head, LayerNorm, Linear } from './records.ts';
+import { TfjsOps, type ForwardContext } from './tfjs-ops.ts';
 
 /** The model's variables and sizes. */
 export interface MaskedAutoencoder {
@@ -113,85 +107,77 @@ export function createModel(plan: Plan, options: ModelOptions = {}): MaskedAutoe
   };
 }
 
-/** What the model returns for a batch. */
-export interface ModelOutputs {
+/** What the model returns for a batch, in the engine's values. */
+export interface ModelOutputs<V = tf.Tensor> {
   /** [B, L, p*p*(F+A)] teacher prediction per patch. */
-  teacher: tf.Tensor3D;
+  teacher: V;
+  /** [B, L, D] the teacher head's normalised tokens (the classifier pools them). */
+  teacherTokens: V;
   /** [B, L, p*p*(F+A)] student prediction, when asked for. */
-  student: tf.Tensor3D | null;
+  student: V | null;
   /** [B] classifier logit (probability = sigmoid), when the model has the head. */
-  classifierLogit: tf.Tensor1D | null;
+  classifierLogit: V | null;
 }
 
-// x [B, 1 + L, D] -> [B, L, p*p*(F+A)] (the cls token dropped first: norm and head work per token). Per patch the
-// values are planar: the p*p*F frame values (pixels row by row, channels innermost), then the p*p*A anomaly values.
-// Frame and anomaly weights are joined on the (small) weight side, so one MatMul makes the whole prediction.
-function applyHead(head: Head, x: tf.Tensor3D): tf.Tensor3D {
-  const [batch, tokens, dim] = x.shape;
-  const normed = layerNorm(head.norm, tf.slice(x, [0, 1, 0], [batch, tokens - 1, dim])); // [B, L, D]
-  if (head.anomaly === null) return linear(head.frame, normed) as tf.Tensor3D;
-  const weight = tf.concat([head.frame.weight, head.anomaly.weight], 1); // [D, V]
-  const bias = tf.concat([head.frame.bias as tf.Tensor, head.anomaly.bias as tf.Tensor], 0); // [V]
-  return linear({ weight, bias }, normed) as tf.Tensor3D;
-}
-
-/**
- * x [1, ...] repeated `count` times along the first axis, as ones [count, 1, ...] x x: tf.broadcastTo is a Tile
- * whose gradient slices and adds once per repetition (2,560 Slice + Add kernels per step for the Ped2 recipe's mask
- * tokens), while a broadcasting Multiply's gradient is one Sum. x * 1 is exact, so values are unchanged.
- */
-function repeatRows(x: tf.Tensor, count: number): tf.Tensor {
-  return tf.mul(tf.ones([count, ...x.shape.slice(1).map(() => 1)]), x);
+// x [B, 1 + L, D] -> the normalised grid tokens [B, L, D] and the prediction [B, L, V]. Per patch the values are
+// planar: the p*p*F frame values (pixels row by row, channels innermost), then the p*p*A anomaly values. Frame and
+// anomaly weights are joined on the (small) weight side, so one product makes the whole prediction.
+function applyHead<V>(ops: ModelOps<V>, head: Head, x: V, tokens: number, scope: string): { normed: V; prediction: V } {
+  const normed = layerNorm(ops, head.norm, ops.slice(x, 1, 1, 1 + tokens, `${scope}/grid_tokens`), `${scope}.norm`);
+  if (head.anomaly === null) return { normed, prediction: linear(ops, head.frame, normed, `${scope}.pred`) };
+  const weight = ops.concat([ops.param(head.frame.weight), ops.param(head.anomaly.weight)], 1, `${scope}/pred_weight`);
+  const biases = [head.frame.bias, head.anomaly.bias].filter((b): b is tf.Variable => b !== null).map((b) => ops.param(b));
+  const bias = biases.length === 2 ? ops.concat(biases, 0, `${scope}/pred_bias`) : null;
+  return { normed, prediction: ops.linear(normed, weight, bias, `${scope}.pred`) };
 }
 
 /** patches [B, L, p*p*C] -> latent [B, 1 + K, De] of the cls token and the kept tokens. */
-export function encode(model: MaskedAutoencoder, patches: tf.Tensor3D, mask: TokenMask, context: ForwardContext): tf.Tensor3D {
+export function encode<V>(ops: ModelOps<V>, model: MaskedAutoencoder, patches: V): V {
   const { encoder } = model;
-  const [batch, tokens] = patches.shape;
-  const dim = encoder.cls.shape[1] as number;
-  const embedded = layerNorm(encoder.embedNorm, linear(encoder.embed, patches)); // [B, L, De]
-  const kept = tf.gather(tf.reshape(embedded, [batch * tokens, dim]), tf.tensor1d(mask.keepIndex, 'int32')); // [B*K, De]
-  const cls = repeatRows(tf.reshape(encoder.cls, [1, 1, dim]), batch);
-  let x = tf.concat([cls, tf.reshape(kept, [batch, mask.keep, dim])], 1) as tf.Tensor3D; // [B, 1 + K, De]
-  for (const layer of encoder.blocks) x = block(layer, x, mask.rows, mask.cols, context);
-  return layerNorm(encoder.norm, x) as tf.Tensor3D;
+  const kept = ops.keepTokens(patches, 'encoder/kept_patches'); // [B, K, p*p*C]
+  const embedded = layerNorm(ops, encoder.embedNorm, linear(ops, encoder.embed, kept, 'encoder.patch_embed.proj'), 'encoder.patch_embed.norm');
+  let x = ops.concat([ops.repeatBatch(ops.param(encoder.cls), 'encoder/cls'), embedded], 1, 'encoder/tokens'); // [B, 1 + K, De]
+  const { rows, cols } = ops.kept;
+  for (const [index, layer] of encoder.blocks.entries()) x = block(ops, layer, x, rows, cols, `encoder.blocks.${index}`);
+  return layerNorm(ops, encoder.norm, x, 'encoder.norm');
 }
 
-/** latent [B, 1 + K, De] -> decoder input [B, 1 + L, Dd]: mask tokens put back, tokens in image order. */
-function unshuffle(model: MaskedAutoencoder, latent: tf.Tensor3D, mask: TokenMask): tf.Tensor3D {
-  const { decoder } = model;
-  const batch = latent.shape[0];
-  const dim = decoder.maskToken.shape[1] as number;
-  const embedded = linear(decoder.embed, latent); // [B, 1 + K, Dd]
-  const cls = tf.slice(embedded, [0, 0, 0], [batch, 1, dim]);
-  let pool = tf.reshape(tf.slice(embedded, [0, 1, 0], [batch, mask.keep, dim]), [batch * mask.keep, dim]);
-  const hiddenCount = batch * (mask.tokens - mask.keep);
-  if (hiddenCount > 0) pool = tf.concat([pool, repeatRows(decoder.maskToken, hiddenCount)], 0); // [B*L, Dd]
-  const restored = tf.reshape(tf.gather(pool, tf.tensor1d(mask.restoreIndex, 'int32')), [batch, mask.tokens, dim]);
-  return tf.concat([cls, restored], 1) as tf.Tensor3D;
+/** Which optional outputs a forward pass computes (a loss that reads neither leaves their weights out of its graph). */
+export interface ForwardHeads {
+  student: boolean;
+  /** The classifier logit, when the model has the head. */
+  classifier: boolean;
 }
 
-/** Runs the model on patchified input; the student branch only when `withStudent`. */
-export function forward(
-  model: MaskedAutoencoder, patches: tf.Tensor3D, mask: TokenMask, context: ForwardContext, withStudent: boolean,
-): ModelOutputs {
+/** Runs the model on patchified input [B, L, p*p*C], with the optional heads `heads` asks for. */
+export function forwardPass<V>(ops: ModelOps<V>, model: MaskedAutoencoder, patches: V, heads: ForwardHeads): ModelOutputs<V> {
   const { rows, cols } = model.grid;
-  let x = unshuffle(model, encode(model, patches, mask, context), mask); // [B, 1 + L, Dd]
-  let student: tf.Tensor3D | null = null;
-  model.decoder.blocks.forEach((layer, index) => {
-    x = block(layer, x, rows, cols, context);
-    if (withStudent && index + 1 === model.student.afterBlock) {
+  const tokens = rows * cols;
+  const { keep } = ops.kept;
+  // The decoder's input: cls + the kept tokens with mask tokens put back, in image order.
+  const decoded = linear(ops, model.decoder.embed, encode(ops, model, patches), 'decoder.embed'); // [B, 1 + K, Dd]
+  const restored = ops.restoreTokens(ops.slice(decoded, 1, 1, 1 + keep, 'decoder/kept'), model.decoder.maskToken, 'decoder/restored');
+  let x = ops.concat([ops.slice(decoded, 1, 0, 1, 'decoder/cls'), restored], 1, 'decoder/tokens'); // [B, 1 + L, Dd]
+  let student: V | null = null;
+  for (const [index, layer] of model.decoder.blocks.entries()) {
+    x = block(ops, layer, x, rows, cols, `decoder.blocks.${index}`);
+    if (heads.student && index + 1 === model.student.afterBlock) {
       let s = x;
-      for (const own of model.student.blocks) s = block(own, s, rows, cols, context);
-      student = applyHead(model.student.head, s);
+      for (const [at, own] of model.student.blocks.entries()) s = block(ops, own, s, rows, cols, `student.blocks.${at}`);
+      student = applyHead(ops, model.student.head, s, tokens, 'student').prediction;
     }
-  });
-  const teacher = applyHead(model.decoder.head, x);
-  let classifierLogit: tf.Tensor1D | null = null;
-  if (model.classifier !== null) {
-    const [batch, tokens, dim] = x.shape;
-    const pooled = tf.mean(layerNorm(model.decoder.head.norm, tf.slice(x, [0, 1, 0], [batch, tokens - 1, dim])), 1); // [B, Dd]
-    classifierLogit = tf.reshape(linear(model.classifier, pooled), [batch]) as tf.Tensor1D;
   }
-  return { teacher, student, classifierLogit };
+  const teacher = applyHead(ops, model.decoder.head, x, tokens, 'decoder');
+  let classifierLogit: V | null = null;
+  if (heads.classifier && model.classifier !== null) {
+    // Mean over tokens of the teacher head's normalised tokens, then a linear to one logit.
+    const pooled = ops.mean(teacher.normed, [1], 'classifier/pool'); // [B, Dd]
+    classifierLogit = ops.dropLastAxis(linear(ops, model.classifier, pooled, 'classifier.head'), 'classifier/logit');
+  }
+  return { teacher: teacher.prediction, teacherTokens: teacher.normed, student, classifierLogit };
+}
+
+/** The forward pass on TF.js tensors (patches [B, L, p*p*C], the batch's mask); the classifier whenever the model has one. */
+export function forward(model: MaskedAutoencoder, patches: tf.Tensor, mask: TokenMask, context: ForwardContext, withStudent: boolean): ModelOutputs<tf.Tensor> {
+  return forwardPass(new TfjsOps(mask, context), model, patches, { student: withStudent, classifier: true });
 }

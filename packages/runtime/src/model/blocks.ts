@@ -4,50 +4,36 @@
 //   the cls token skips the MLP (PointwiseConvMlp splits it off and concatenates it back unchanged, so the residual
 //   adds the normalised cls token to itself).
 // - `cvt-mlp`: a fully connected MLP (timm's Mlp) applied to every token, the cls token included.
-// A 1x1 convolution on NHWC tokens is exactly a linear layer on [B*T, D], which is also the fast path on wasm.
-import * as tf from '@tensorflow/tfjs-core';
+// A 1x1 convolution on tokens is exactly a linear layer over the channels.
 import type { BlockKind, StackPlan } from '@vadc/dsl';
-import { attention, createAttention, type Attention } from './attention.ts';
-import {
-  createLayerNorm, createLinear, dropout, gelu, layerNorm, linear,
-  type ForwardContext, type LayerBuilder, type LayerNorm, type Linear,
-} from './layers.ts';
-
-/** Variables of one block. */
-export interface Block {
-  kind: BlockKind;
-  norm1: LayerNorm;
-  attention: Attention;
-  norm2: LayerNorm;
-  fc1: Linear;
-  fc2: Linear;
-  dropout: number;
-}
+import { attention, createAttention } from './attention.ts';
+import { createLayerNorm, createLinear, layerNorm, linear, type LayerBuilder } from './layers.ts';
+import type { ModelOps } from './ops.ts';
+import type { Block } from './records.ts';
 
 /** A registered block kind: how its MLP treats the tokens. */
 export interface BlockDefinition {
   /** h [B, T, D] (normalised, cls first) -> MLP output [B, T, D]. */
-  mlp(block: Block, h: tf.Tensor3D, context: ForwardContext): tf.Tensor3D;
+  mlp<V>(ops: ModelOps<V>, block: Block, h: V, tokens: number, scope: string): V;
 }
 
-function hiddenMlp(block: Block, h: tf.Tensor, context: ForwardContext): tf.Tensor {
-  return linear(block.fc2, dropout(gelu(linear(block.fc1, h)), block.dropout, context));
+// fc1 -> GELU -> dropout -> fc2 on [..., D].
+function hiddenMlp<V>(ops: ModelOps<V>, block: Block, h: V, scope: string): V {
+  const hidden = ops.dropout(ops.gelu(linear(ops, block.fc1, h, `${scope}.fc1`), `${scope}/gelu`), block.dropout, `${scope}/dropout`);
+  return linear(ops, block.fc2, hidden, `${scope}.fc2`);
 }
 
 /** The block kinds, keyed by recipe name. */
 export const blockRegistry: Record<BlockKind, BlockDefinition> = {
   'cvt-pointwise': {
-    mlp(block, h, context) {
-      // Computing the MLP for the cls row too and replacing it is cheaper on wasm than splitting h (Slice copies).
-      const tokens = h.shape[1];
-      const isGrid = tf.tensor3d(Array.from({ length: tokens }, (_, index) => (index === 0 ? 0 : 1)), [1, tokens, 1]);
-      const out = hiddenMlp(block, h, context); // [B, T, D]
-      return tf.add(tf.mul(out, isGrid), tf.mul(h, tf.sub(1, isGrid))) as tf.Tensor3D;
+    mlp(ops, block, h, tokens, scope) {
+      const grid = hiddenMlp(ops, block, ops.slice(h, 1, 1, tokens, `${scope}/grid_tokens`), scope);
+      return ops.concat([ops.slice(h, 1, 0, 1, `${scope}/cls`), grid], 1, `${scope}/out`);
     },
   },
   'cvt-mlp': {
-    mlp(block, h, context) {
-      return dropout(hiddenMlp(block, h, context), block.dropout, context) as tf.Tensor3D;
+    mlp(ops, block, h, _tokens, scope) {
+      return ops.dropout(hiddenMlp(ops, block, h, scope), block.dropout, `${scope}/out_dropout`);
     },
   },
 };
@@ -67,8 +53,8 @@ export function createBlock(builder: LayerBuilder, name: string, stack: StackPla
 }
 
 /** x [B, 1 + rows * cols, D] -> same shape. */
-export function block(layer: Block, x: tf.Tensor3D, rows: number, cols: number, context: ForwardContext): tf.Tensor3D {
-  const attended = tf.add(x, attention(layer.attention, layerNorm(layer.norm1, x) as tf.Tensor3D, rows, cols, context)) as tf.Tensor3D;
-  const definition = blockRegistry[layer.kind];
-  return tf.add(attended, definition.mlp(layer, layerNorm(layer.norm2, attended) as tf.Tensor3D, context)) as tf.Tensor3D;
+export function block<V>(ops: ModelOps<V>, layer: Block, x: V, rows: number, cols: number, scope: string): V {
+  const attended = ops.add(x, attention(ops, layer.attention, layerNorm(ops, layer.norm1, x, `${scope}.norm1`), rows, cols, `${scope}.attn`), `${scope}/residual1`);
+  const mixed = blockRegistry[layer.kind].mlp(ops, layer, layerNorm(ops, layer.norm2, attended, `${scope}.norm2`), 1 + rows * cols, `${scope}.mlp`);
+  return ops.add(attended, mixed, `${scope}/residual2`);
 }

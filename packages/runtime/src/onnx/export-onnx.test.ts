@@ -1,8 +1,10 @@
 import '@tensorflow/tfjs-backend-cpu';
 import * as tf from '@tensorflow/tfjs-core';
-import type { Plan } from '@vadc/dsl';
+import type { BlockKind, Plan, QkvProjection } from '@vadc/dsl';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { projectionRegistry } from '../model/attention.ts';
 import { createModel, forward, type MaskedAutoencoder } from '../model/autoencoder.ts';
+import { blockRegistry } from '../model/blocks.ts';
 import { inferBatch, predictBatch } from '../model/inference.ts';
 import { createTokenMask, maskingRegistry } from '../model/masking.ts';
 import { patchify } from '../model/patches.ts';
@@ -42,13 +44,14 @@ const maxAbsDifference = (a: ArrayLike<number>, b: ArrayLike<number>): number =>
   return worst;
 };
 
-function variant(block: 'cvt-pointwise' | 'cvt-mlp', qkv: 'dwconv-bn' | 'avg' | 'linear'): Plan {
+function variant(block: BlockKind, qkv: QkvProjection): Plan {
   return tinyPlan({ model: { encoder: { block, qkv }, decoder: { block, qkv }, outputs: { classifier: true } } });
 }
 
+// Every registered block and projection kind, read from the registries: a new kind is checked without editing this.
 describe('exportOnnx + onnxruntime vs TF.js', () => {
-  for (const block of ['cvt-pointwise', 'cvt-mlp'] as const) {
-    for (const qkv of ['dwconv-bn', 'avg', 'linear'] as const) {
+  for (const block of Object.keys(blockRegistry) as BlockKind[]) {
+    for (const qkv of Object.keys(projectionRegistry) as QkvProjection[]) {
       it(`gives the same teacher, student and classifier outputs (${block}, ${qkv}) within ${TOLERANCE}`, async () => {
         const plan = variant(block, qkv);
         const model = createModel(plan);

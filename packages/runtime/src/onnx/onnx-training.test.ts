@@ -4,12 +4,15 @@
 // their rate.
 import '@tensorflow/tfjs-backend-cpu';
 import * as tf from '@tensorflow/tfjs-core';
-import type { Plan } from '@vadc/dsl';
+import type { BlockKind, Plan, QkvProjection } from '@vadc/dsl';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { projectionRegistry } from '../model/attention.ts';
 import { createModel, type MaskedAutoencoder } from '../model/autoencoder.ts';
+import { blockRegistry } from '../model/blocks.ts';
 import { Random } from '../random.ts';
 import { tinyPlan } from '../test-plan.ts';
 import { repeatBatches, squaresBatch } from '../train/fixtures.ts';
+import { lossRegistry, type LossKind } from '../train/losses.ts';
 import { modelWeights } from '../train/state.ts';
 import { stepGradients } from '../train/step.ts';
 import { train } from '../train/train-stage.ts';
@@ -45,12 +48,43 @@ function relativeDifference(a: Float32Array, b: Float32Array): number {
   return worst / scale;
 }
 
-const variants: Array<[string, Plan]> = [
-  ['cvt-pointwise, dwconv-bn, motion weights, classifier', tinyPlan({ model: { outputs: { classifier: true } } })],
-  ['cvt-mlp, avg, l1, no weighting', tinyPlan({ model: { encoder: { block: 'cvt-mlp', qkv: 'avg' }, decoder: { block: 'cvt-mlp', qkv: 'avg' } }, loss: { reconstruction: 'l1', weighting: 'none', tokens: 'all' } })],
-  ['cvt-pointwise, linear, one head, no anomaly map', tinyPlan({ model: { encoder: { qkv: 'linear', heads: 1 }, decoder: { qkv: 'linear', heads: 1 }, outputs: { anomaly_map: 0 } } })],
-  ['nothing masked', tinyPlan({ masking: { ratio: 0 } })],
-];
+// Every registered block, projection and loss kind, read from the registries (a new kind is checked without editing
+// this test): the projection kinds each get a block kind in turn, and every variant trains one stage per loss kind.
+// The optional parts (classifier head, anomaly-map head, L1, no motion weighting, one head, nothing masked) are
+// spread over the variants.
+function registryVariants(): Array<[string, Plan]> {
+  const blocks = Object.keys(blockRegistry) as BlockKind[];
+  const projections = Object.keys(projectionRegistry) as QkvProjection[];
+  const options: Array<[string, Parameters<typeof tinyPlan>[0]]> = [
+    ['motion weights, classifier', { model: { outputs: { classifier: true } } }],
+    ['l1, no weighting', { loss: { reconstruction: 'l1', weighting: 'none', tokens: 'all' } }],
+    ['one head, no anomaly map', { model: { outputs: { anomaly_map: 0 } } }],
+  ];
+  const count = Math.max(blocks.length, projections.length, options.length);
+  const variants: Array<[string, Plan]> = [];
+  for (let index = 0; index < count; index++) {
+    const block = blocks[index % blocks.length] as BlockKind;
+    const qkv = projections[index % projections.length] as QkvProjection;
+    const [label, overrides] = options[index % options.length] as [string, Parameters<typeof tinyPlan>[0]];
+    const heads = label.startsWith('one head') ? 1 : 2;
+    const base = tinyPlan(overrides);
+    const stack = { block, qkv, heads };
+    variants.push([`${block}, ${qkv}, ${label}`, { ...base, model: { ...base.model, encoder: { ...base.model.encoder, ...stack }, decoder: { ...base.model.decoder, ...stack } } }]);
+  }
+  variants.push(['nothing masked', tinyPlan({ masking: { ratio: 0 } })]);
+  return variants.map(([label, plan]) => [label, withEveryLoss(plan)]);
+}
+
+// One stage per registered loss kind (the plan's own stage of that kind where it has one).
+function withEveryLoss(plan: Plan): Plan {
+  const stages = (Object.keys(lossRegistry) as LossKind[]).map((loss) => {
+    const own = plan.stages.find((stage) => stage.loss === loss);
+    return own ?? { ...(plan.stages[0] as Plan['stages'][number]), name: loss, loss, freeze: [] };
+  });
+  return { ...plan, stages };
+}
+
+const variants = registryVariants();
 
 describe('onnxruntime training step vs TF.js', () => {
   for (const [label, base] of variants) {

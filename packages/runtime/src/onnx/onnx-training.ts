@@ -12,9 +12,9 @@ import type { MaskedAutoencoder } from '../model/autoencoder.ts';
 import { moveRunningStatistics } from '../model/layers.ts';
 import type { TokenMask } from '../model/masking.ts';
 import type { ParameterInfo } from '../model/parameters.ts';
-import { patchify, reconstructionTarget } from '../model/patches.ts';
+import { patchify } from '../model/patches.ts';
 import { Random } from '../random.ts';
-import { reconstructionWeights } from '../train/losses.ts';
+import { lossRegistry } from '../train/losses.ts';
 import { clipGlobalNorm, microBatches, type MicroBatch, type StepGradients } from '../train/step.ts';
 import { resolveThreads } from '../backend/select-backend.ts';
 import { createCpuSession, loadOnnxRuntime, type OnnxRuntime, type OrtSession, type OrtTensor } from './onnxruntime.ts';
@@ -89,7 +89,7 @@ export class OnnxTrainer {
       const { graph, session } = await this.load(plan, stage, model, trainable, micro.mask, batch.size);
       const feeds: Record<string, OrtTensor> = {};
       for (const name of graph.parameters) feeds[name] = weightTensor(name);
-      Object.assign(feeds, this.dataFeeds(plan, model, graph, micro));
+      Object.assign(feeds, this.dataFeeds(plan, stage, model, graph, micro));
       const outputs = await session.run(feeds);
       loss += (outputs[TRAINING_NAMES.loss]?.data as Float32Array)[0] ?? NaN;
       for (const name of graph.gradients) {
@@ -112,22 +112,23 @@ export class OnnxTrainer {
   }
 
   // The micro-batch's data inputs.
-  private dataFeeds(plan: Plan, model: MaskedAutoencoder, graph: TrainingGraph, micro: MicroBatch): Record<string, OrtTensor> {
+  private dataFeeds(plan: Plan, stage: StagePlan, model: MaskedAutoencoder, graph: TrainingGraph, micro: MicroBatch): Record<string, OrtTensor> {
     const { Tensor } = this.ort;
     const { part, mask } = micro;
     const patchInput = model.grid.patch ** 2 * model.inputChannels;
     const keepTotal = mask.batch * mask.keep;
     const feeds: Record<string, OrtTensor> = {
-      [TRAINING_NAMES.patches]: new Tensor('float32', patchify(part.input, part.size, model.grid, model.inputChannels), [part.size * mask.tokens, patchInput]),
+      [TRAINING_NAMES.patches]: new Tensor('float32', patchify(part.input, part.size, model.grid, model.inputChannels), [part.size, mask.tokens, patchInput]),
       [TRAINING_NAMES.keepIndex]: new Tensor('int64', BigInt64Array.from(mask.keepIndex, (i) => BigInt(i)), [keepTotal]),
       [TRAINING_NAMES.restoreIndex]: new Tensor('int64', BigInt64Array.from(mask.restoreIndex, (i) => BigInt(Math.min(i, keepTotal))), [mask.restoreIndex.length]),
       [TRAINING_NAMES.hidden]: new Tensor('float32', mask.hidden, [1, mask.hidden.length]),
     };
-    if (graph.lossInputs.target) {
-      feeds[TRAINING_NAMES.target] = new Tensor('float32', reconstructionTarget(part, model.grid, model.frameChannels, model.anomalyChannels), [part.size, mask.tokens, model.patchValues]);
+    const lossData = lossRegistry[stage.loss].values({ plan, model, batch: part, mask });
+    for (const [name, shape] of Object.entries(graph.lossInputs)) {
+      const values = lossData[name];
+      if (values === undefined) throw new Error(`the ${stage.loss} loss gives no values for its input ${name}`);
+      feeds[name] = new Tensor('float32', values, [...shape]);
     }
-    if (graph.lossInputs.weights) feeds[TRAINING_NAMES.weights] = new Tensor('float32', reconstructionWeights(plan, part, mask).weights, [part.size, mask.tokens]);
-    if (graph.lossInputs.hasAnomaly) feeds[TRAINING_NAMES.hasAnomaly] = new Tensor('float32', Float32Array.from(part.hasAnomaly), [part.size]);
     const dropoutRandom = new Random(micro.dropoutSeed);
     for (const site of graph.dropout) {
       feeds[site.name] = new Tensor('float32', dropoutMask(dropoutRandom, site.shape.reduce((a, b) => a * b, 1), site.rate), site.shape);

@@ -6,7 +6,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { Plan } from '@vadc/dsl';
 import { selectBackend } from '../backend/select-backend.ts';
 import { createModel } from '../model/autoencoder.ts';
-import type { BatchNorm } from '../model/layers.ts';
+import type { BatchNorm } from '../model/records.ts';
 import { microBatchGradients } from './step.ts';
 import type { WorkerReply, WorkerRequest, WorkerStatistics } from './gradient-workers.ts';
 

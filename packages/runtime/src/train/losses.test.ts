@@ -11,7 +11,7 @@ import { ParameterStore } from '../model/parameters.ts';
 import { Random } from '../random.ts';
 import { tinyPlan } from '../test-plan.ts';
 import { readCheckpointFile, writeCheckpointFile } from './checkpoint.ts';
-import { lossRegistry, reconstructionWeights } from './losses.ts';
+import { reconstructionWeights, tfjsLoss } from './losses.ts';
 import { optimizerRegistry } from './optimizers.ts';
 import { learningRate } from './schedule.ts';
 
@@ -45,9 +45,9 @@ const mask: TokenMask = { batch: 1, tokens: 2, keep: 1, rows: 1, cols: 1, keepIn
 function loss(overrides: Parameters<typeof tinyPlan>[0]): number {
   const plan = tinyPlan({ data: { size: [8, 16] }, ...overrides });
   const model = createModel(plan);
-  const value = tf.tidy(() => lossRegistry.reconstruction({
+  const value = tf.tidy(() => tfjsLoss('reconstruction', {
     plan, model, batch: twoPatchBatch(), mask, fullBatch: 1,
-    outputs: { teacher: tf.zeros([1, 2, 256]) as tf.Tensor3D, student: null, classifierLogit: null },
+    outputs: { teacher: tf.zeros([1, 2, 256]), teacherTokens: tf.zeros([1, 2, 8]), student: null, classifierLogit: null },
   }).dataSync()[0]);
   model.params.dispose();
   return value ?? NaN;

@@ -1,5 +1,7 @@
 // Training losses, registered by the names stages use (`stages[i].loss`), matching the official forward_loss and
-// forward_loss_TS. Each returns this micro-batch's share of the full batch's loss, so summing the shares of all
+// forward_loss_TS, written once against the engine operations of model/ops.ts (TF.js differentiates them itself,
+// the ONNX training graph through its tape). The data a loss reads (targets, weights) is computed here in JS from the
+// micro-batch and handed to either engine as inputs. Each returns this micro-batch's share of the full batch's loss, so summing the shares of all
 // micro-batches gives exactly the loss (and gradient) of the whole batch:
 // - `reconstruction`: per patch, the mean squared (or absolute) error over its p*p*(F+A) values (anomaly-map
 //   columns weighted by loss.anomaly_map_weight). With weighting `motion` (the official grad_weighted_loss) each
@@ -11,25 +13,48 @@
 // - `distillation`: the student's prediction against the teacher's (no gradient through the teacher), mean squared
 //   error over the masked patches (official: always the masked ones).
 import * as tf from '@tensorflow/tfjs-core';
-import { planPatchGrid, type Plan } from '@vadc/dsl';
+import { planPatchGrid, type Plan, type StagePlan } from '@vadc/dsl';
 import type { TrainingBatch } from '../data/types.ts';
-import type { MaskedAutoencoder, ModelOutputs } from '../model/autoencoder.ts';
+import type { ForwardHeads, MaskedAutoencoder, ModelOutputs } from '../model/autoencoder.ts';
 import type { TokenMask } from '../model/masking.ts';
+import type { ModelOps } from '../model/ops.ts';
 import { patchMotion, reconstructionTarget } from '../model/patches.ts';
+import { TfjsOps } from '../model/tfjs-ops.ts';
 
-/** Everything a loss may look at for one micro-batch. */
-export interface LossContext {
+/** A loss kind (`stages[i].loss`). */
+export type LossKind = StagePlan['loss'];
+
+/** What a loss's graph is built for: fixed per micro-batch shape. */
+export interface LossSettings {
+  plan: Plan;
+  model: MaskedAutoencoder;
+  /** Samples in this micro-batch and in the whole (accumulated) batch. */
+  batch: number;
+  fullBatch: number;
+  /** L tokens per frame, K kept. */
+  tokens: number;
+  keep: number;
+}
+
+/** What a loss's data is computed from. */
+export interface LossDataContext {
   plan: Plan;
   model: MaskedAutoencoder;
   batch: TrainingBatch;
   mask: TokenMask;
-  outputs: ModelOutputs;
-  /** Samples in the whole (accumulated) batch this micro-batch belongs to. */
-  fullBatch: number;
 }
 
-/** A registered loss: the micro-batch's share of the batch loss, a scalar. */
-export type LossFunction = (context: LossContext) => tf.Scalar;
+/** A registered loss. */
+export interface LossDefinition {
+  /** The optional outputs the loss reads (the forward pass computes only those). */
+  heads: ForwardHeads;
+  /** The data inputs the loss reads, by name, with their shapes. */
+  inputs(settings: LossSettings): Record<string, readonly number[]>;
+  /** The values of those inputs for a micro-batch. */
+  values(context: LossDataContext): Record<string, Float32Array>;
+  /** This micro-batch's share of the batch loss, a scalar. */
+  describe<V>(ops: ModelOps<V>, outputs: ModelOutputs<V>, data: Record<string, V>, settings: LossSettings): V;
+}
 
 /**
  * Per-patch weights [B * L] of the reconstruction loss, each frame's weights summing to 1, and how frames combine
@@ -69,46 +94,78 @@ export function reconstructionWeights(plan: Plan, batch: TrainingBatch, mask: To
   return { weights, reduction: loss.weighting === 'motion' ? 'sum' : 'mean' };
 }
 
-/** No gradient flows through x (TF.js has no stop_gradient op). */
-export const stopGradient = tf.customGrad((...inputs: Array<tf.Tensor | tf.GradSaveFunc>) => ({
-  value: tf.clone(inputs[0] as tf.Tensor),
-  gradFunc: (dy: tf.Tensor) => tf.zerosLike(dy),
-})) as (x: tf.Tensor) => tf.Tensor;
-
-function reconstructionLoss(context: LossContext): tf.Scalar {
-  const { plan, model, batch, mask, outputs, fullBatch } = context;
-  const target = tf.tensor3d(reconstructionTarget(batch, model.grid, model.frameChannels, model.anomalyChannels), outputs.teacher.shape);
-  // Per-value weights [V]: 1 for the p*p*F frame values, anomaly_map_weight for the p*p*A anomaly values (planar).
-  const frameValues = model.grid.patch * model.grid.patch * model.frameChannels;
-  const columns = Float32Array.from({ length: model.patchValues }, (_, i) => (i < frameValues ? 1 : plan.loss.anomaly_map_weight));
-  const difference = tf.sub(outputs.teacher, target);
-  const error = plan.loss.reconstruction === 'l2' ? tf.square(difference) : tf.abs(difference);
-  const perPatch = tf.mean(tf.mul(error, tf.tensor1d(columns)), 2); // [B, L]
-  const { weights, reduction } = reconstructionWeights(plan, batch, mask);
-  const total = tf.sum<tf.Scalar>(tf.mul(perPatch, tf.tensor2d(weights, [batch.size, mask.tokens]))); // sum over frames
-  let share: tf.Scalar = reduction === 'sum' ? total : tf.div<tf.Scalar>(total, fullBatch);
-  if (outputs.classifierLogit !== null) {
-    // Binary cross-entropy from logits, stable form: max(z, 0) - z y + log(1 + exp(-|z|)).
-    const z = outputs.classifierLogit;
-    const y = tf.tensor1d(batch.hasAnomaly);
-    const bce = tf.add(tf.sub(tf.relu(z), tf.mul(z, y)), tf.log1p(tf.exp(tf.neg(tf.abs(z)))));
-    share = tf.add<tf.Scalar>(share, tf.mul(tf.sum(bce), plan.loss.classifier_weight / fullBatch));
-  }
-  return share;
+function input<V>(data: Record<string, V>, name: string): V {
+  const value = data[name];
+  if (value === undefined) throw new Error(`the loss reads input ${name}, which was not given`);
+  return value;
 }
 
-function distillationLoss(context: LossContext): tf.Scalar {
-  const { mask, outputs, fullBatch } = context;
-  if (outputs.student === null) throw new Error('distillation needs the student branch');
-  const perPatch = tf.mean(tf.square(tf.sub(outputs.student, stopGradient(outputs.teacher))), 2); // [B, L]
-  const counted = mask.keep < mask.tokens ? mask.hidden : new Float32Array(mask.hidden.length).fill(1);
-  const perFrame = counted.reduce((a, v) => a + v, 0) / mask.batch;
-  const total = tf.sum<tf.Scalar>(tf.mul(perPatch, tf.tensor2d(counted, [mask.batch, mask.tokens])));
-  return tf.div(total, perFrame * fullBatch);
-}
+const reconstruction: LossDefinition = {
+  heads: { student: false, classifier: true },
+  inputs({ model, batch, tokens }) {
+    return {
+      target: [batch, tokens, model.patchValues],
+      weights: [batch, tokens],
+      ...(model.classifier !== null ? { has_anomaly: [batch] } : {}),
+    };
+  },
+  values({ plan, model, batch, mask }) {
+    return {
+      target: reconstructionTarget(batch, model.grid, model.frameChannels, model.anomalyChannels),
+      weights: reconstructionWeights(plan, batch, mask).weights,
+      ...(model.classifier !== null ? { has_anomaly: Float32Array.from(batch.hasAnomaly) } : {}),
+    };
+  },
+  describe(ops, outputs, data, { plan, model, fullBatch }) {
+    // Per-value weights [V]: 1 for the p*p*F frame values, anomaly_map_weight for the p*p*A anomaly values (planar).
+    const frameValues = model.grid.patch * model.grid.patch * model.frameChannels;
+    const columns = ops.constant('loss/columns', Float32Array.from({ length: model.patchValues }, (_, i) => (i < frameValues ? 1 : plan.loss.anomaly_map_weight)), [model.patchValues]);
+    const difference = ops.sub(outputs.teacher, input(data, 'target'), 'loss/difference');
+    const error = plan.loss.reconstruction === 'l2' ? ops.square(difference, 'loss/square') : ops.abs(difference, 'loss/abs');
+    const perPatch = ops.mean(ops.mul(error, columns, 'loss/columns_weighted'), [2], 'loss/per_patch'); // [B, L]
+    const total = ops.sum(ops.mul(perPatch, input(data, 'weights'), 'loss/weighted'), [0, 1], 'loss/total'); // sum over frames
+    let share = plan.loss.weighting === 'motion' ? total : ops.scale(total, 1 / fullBatch, 'loss/share');
+    if (outputs.classifierLogit !== null) {
+      const bce = ops.binaryCrossEntropy(outputs.classifierLogit, input(data, 'has_anomaly'), 'classifier/bce');
+      share = ops.add(share, ops.scale(ops.sum(bce, [0], 'classifier/sum'), plan.loss.classifier_weight / fullBatch, 'classifier/share'), 'loss/with_classifier');
+    }
+    return share;
+  },
+};
+
+const distillation: LossDefinition = {
+  heads: { student: true, classifier: false },
+  inputs: ({ batch, tokens }) => ({ counted: [batch, tokens] }),
+  // The masked patches count (all of them when nothing is masked).
+  values: ({ mask }) => ({ counted: mask.keep < mask.tokens ? mask.hidden : new Float32Array(mask.hidden.length).fill(1) }),
+  describe(ops, outputs, data, { tokens, keep, fullBatch }) {
+    if (outputs.student === null) throw new Error('distillation needs the student branch');
+    const gap = ops.sub(outputs.student, ops.stopGradient(outputs.teacher), 'loss/difference');
+    const perPatch = ops.mean(ops.square(gap, 'loss/square'), [2], 'loss/per_patch'); // [B, L]
+    const perFrame = keep < tokens ? tokens - keep : tokens;
+    const total = ops.sum(ops.mul(perPatch, input(data, 'counted'), 'loss/weighted'), [0, 1], 'loss/total');
+    return ops.scale(total, 1 / (perFrame * fullBatch), 'loss/share');
+  },
+};
 
 /** The losses, keyed by the names stages use. */
-export const lossRegistry: Record<'reconstruction' | 'distillation', LossFunction> = {
-  reconstruction: reconstructionLoss,
-  distillation: distillationLoss,
-};
+export const lossRegistry: Record<LossKind, LossDefinition> = { reconstruction, distillation };
+
+/** Everything the TF.js loss of one micro-batch looks at. */
+export interface LossContext extends LossDataContext {
+  outputs: ModelOutputs<tf.Tensor>;
+  /** Samples in the whole (accumulated) batch this micro-batch belongs to. */
+  fullBatch: number;
+}
+
+/** A loss on TF.js tensors: the micro-batch's share of the batch loss, a scalar (differentiable by TF.js). */
+export function tfjsLoss(kind: LossKind, context: LossContext): tf.Scalar {
+  const { plan, model, batch, mask, outputs, fullBatch } = context;
+  const definition = lossRegistry[kind];
+  const settings: LossSettings = { plan, model, batch: batch.size, fullBatch, tokens: mask.tokens, keep: mask.keep };
+  const shapes = definition.inputs(settings);
+  const data = Object.fromEntries(Object.entries(definition.values({ plan, model, batch, mask }))
+    .map(([name, values]) => [name, tf.tensor(values, [...(shapes[name] ?? [values.length])])]));
+  const ops = new TfjsOps(mask, { training: true, dropoutSeed: () => 0 });
+  return definition.describe(ops, outputs, data, settings) as tf.Scalar;
+}

@@ -5,13 +5,13 @@ import * as tf from '@tensorflow/tfjs-core';
 import '../backend/tfjs-setup.ts'; // registers TF.js's gradient functions
 import type { Plan, StagePlan } from '@vadc/dsl';
 import type { TrainingBatch } from '../data/types.ts';
-import { forward, type MaskedAutoencoder } from '../model/autoencoder.ts';
-import type { ForwardContext } from '../model/layers.ts';
+import { forwardPass, type MaskedAutoencoder } from '../model/autoencoder.ts';
+import { TfjsOps, type ForwardContext } from '../model/tfjs-ops.ts';
 import { createTokenMask, maskingRegistry, type TokenMask } from '../model/masking.ts';
 import type { ParameterInfo } from '../model/parameters.ts';
 import { patchify, patchMotion } from '../model/patches.ts';
 import { Random } from '../random.ts';
-import { lossRegistry } from './losses.ts';
+import { lossRegistry, tfjsLoss } from './losses.ts';
 
 /** Samples [start, end) of a batch, as views (no copies). */
 export function sliceBatch(batch: TrainingBatch, start: number, end: number): TrainingBatch {
@@ -83,11 +83,10 @@ export function microBatchGradients(
   const byVariable = new Map(trainable.map((p) => [p.variable.name, p.name]));
   const dropoutRandom = new Random(micro.dropoutSeed);
   const context: ForwardContext = { training: true, dropoutSeed: () => dropoutRandom.nextUint32(), ...(batchStatistics ? { batchStatistics } : {}) };
-  const lossFunction = lossRegistry[stage.loss];
   const patches = tf.tensor3d(patchify(part.input, part.size, model.grid, model.inputChannels), [part.size, mask.tokens, model.grid.patch ** 2 * model.inputChannels]);
   const { value, grads } = tf.variableGrads(() => {
-    const outputs = forward(model, patches, mask, context, stage.loss === 'distillation');
-    return lossFunction({ plan, model, batch: part, mask, outputs, fullBatch });
+    const outputs = forwardPass(new TfjsOps(mask, context), model, patches, lossRegistry[stage.loss].heads);
+    return tfjsLoss(stage.loss, { plan, model, batch: part, mask, outputs, fullBatch });
   }, trainable.map((p) => p.variable));
   patches.dispose();
   const loss = value.dataSync()[0] ?? NaN;
