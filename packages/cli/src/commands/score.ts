@@ -28,7 +28,7 @@ const numberOption = (value: unknown, name: string, positive = false): number | 
 export const scoreCommand: Command = {
   name: 'score',
   summary: 'Score a video file, frame folder or live stream with a trained run or model package; events at the calibrated threshold',
-  usage: 'vadc score <run-folder-or-package> <video-file | frame-folder | rtsp://... | http://... | -> [--out dir] [--threshold t] [--draw] [--mp4] [--fps n] [--engine auto|tfjs|onnx] [--json]\n       vadc score <run-folder> <video-or-frame-folder>... --queue redis://host:port [--out dir] [--backend b] [--json]',
+  usage: 'vadc score <run-folder-or-package> <video-file | frame-folder | rtsp://... | http://... | -> [--out dir] [--threshold t] [--draw] [--mp4] [--fps n] [--engine auto|tfjs|onnx] [--json]\n       vadc score <run-folder> <video-or-frame-folder>... --queue redis://host:port [--out dir] [--engine auto|tfjs|onnx] [--backend b] [--json]',
   options: {
     out: { type: 'string' }, draw: { type: 'boolean' }, mp4: { type: 'boolean' }, threshold: { type: 'string' }, 'map-threshold': { type: 'string' },
     fps: { type: 'string' }, backend: { type: 'string' }, engine: { type: 'string' }, 'frame-size': { type: 'string' }, 'max-frames': { type: 'string' },
@@ -70,7 +70,8 @@ export const scoreCommand: Command = {
       const out = typeof args.values.out === 'string' ? args.values.out : null;
       const backend = typeof args.values.backend === 'string' ? args.values.backend : null;
       const json = args.values.json === true;
-      const written = await queueScore({ folder: runFolder, inputs, out, backend }, parseQueueUrl(args.values.queue), json ? { ...io, stdout: io.stderr } : io);
+      const engine = args.values.engine === undefined ? null : engineOption(args.values.engine);
+      const written = await queueScore({ folder: runFolder, inputs, out, backend, engine }, parseQueueUrl(args.values.queue), json ? { ...io, stdout: io.stderr } : io);
       if (json) io.stdout(`${JSON.stringify({ scores: written }, null, 2)}\n`);
       return EXIT_OK;
     }

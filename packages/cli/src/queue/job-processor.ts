@@ -78,7 +78,7 @@ async function evaluate(job: SandboxedJob<EvaluateJobData>): Promise<EvaluateJob
   return { ...evaluated, seconds: since(start) };
 }
 
-/** Detectors of the runs this thread scored with, by run folder: per-video jobs of one run load its model once. */
+/** Detectors this thread scored with, by run folder, engine and backend: per-video jobs of one run load its model once. */
 const detectors = new Map<string, Promise<Detector>>();
 
 async function score(job: SandboxedJob<ScoreJobData>): Promise<ScoreJobResult> {
@@ -87,12 +87,14 @@ async function score(job: SandboxedJob<ScoreJobData>): Promise<ScoreJobResult> {
   const runDirectory = map(data.run);
   const hash = await planHash(JSON.parse(await readFile(join(runDirectory, 'plan.json'), 'utf8')) as Plan);
   if (hash !== data.planHash) throw new UnrecoverableError(`refused: ${runDirectory}/plan.json hashes to ${hash.slice(0, 12)}, the job says ${data.planHash.slice(0, 12)}`);
-  let opened = detectors.get(runDirectory);
+  const key = JSON.stringify([runDirectory, data.engine ?? null, data.backend ?? null]);
+  let opened = detectors.get(key);
   if (opened === undefined) {
-    // The same detector `vadc score <run>` opens (TF.js, the reference), so each job's scores equal a local score.
-    opened = openDetector(runDirectory, process.cwd(), { engine: 'tfjs', backend: data.backend ?? null });
-    detectors.set(runDirectory, opened);
-    opened.catch(() => detectors.delete(runDirectory));
+    // The detector `vadc score <run> [--engine e]` opens, so each job's scores equal a local score of the same input on
+    // the same engine (the run's runtime.engine unless the command named one).
+    opened = openDetector(runDirectory, process.cwd(), { engine: data.engine ?? null, backend: data.backend ?? null });
+    detectors.set(key, opened);
+    opened.catch(() => detectors.delete(key));
   }
   const detector = await opened;
   const video = await openInput(map(data.input), detector.cacheDir);

@@ -1,7 +1,7 @@
 // What travels through the queue. Jobs carry the resolved Plan(s) with their hashes and absolute paths on the shared
 // storage, never the coordinator's environment; results are small (metrics, scores as CSV text, run folder names),
 // while checkpoints and run folders stay on the shared output folder.
-import type { SweepRun } from '@vadc/dsl';
+import type { EngineName, SweepRun } from '@vadc/dsl';
 import type { SweepEntry, SweepOptions, SweepTraining } from '../run/sweep-run.ts';
 
 /** The sweep options a worker needs (the coordinator's SweepOptions, with its sweep id). */
@@ -56,6 +56,8 @@ export interface ScoreJobData {
   planHash: string;
   input: string;
   backend: string | null;
+  /** --engine of the command; null: the run's runtime.engine, resolved on the worker as a local `vadc score` resolves it. */
+  engine?: EngineName | null;
 }
 
 /** The result of a score job: the video's name and its scores.csv text (what `vadc score` writes for it). */

@@ -85,6 +85,14 @@ describe('vadc sweep and score through the queue (two workers)', () => {
       expect(expected.split('\n').length).toBeGreaterThan(10);
       expect(await readFile(join(workspace, 'by-queue', name, 'scores.csv'), 'utf8')).toBe(expected);
     }
+    // --engine travels with the jobs: the workers score on the engine the command names, as a local score does.
+    const input = inputs[0]!;
+    const onnxQueued = await runCliProcess(['score', runFolder, input, '--out', 'by-queue-onnx', '--engine', 'onnx', '--queue', redis.url], workspace);
+    expect(onnxQueued.status, onnxQueued.stderr).toBe(0);
+    const onnxLocal = await runCliProcess(['score', runFolder, input, '--out', 'by-hand-onnx', '--engine', 'onnx'], workspace);
+    expect(onnxLocal.status, onnxLocal.stderr).toBe(0);
+    expect(onnxLocal.stderr).toMatch(/engine: .*onnx/i);
+    expect(await readFile(join(workspace, 'by-queue-onnx', 'scores.csv'), 'utf8')).toBe(await readFile(join(workspace, 'by-hand-onnx', 'scores.csv'), 'utf8'));
   }, 240_000);
 
   it('fails a job with a bad input once and shows its error', async () => {

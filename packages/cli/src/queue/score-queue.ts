@@ -4,7 +4,7 @@
 import { readFile, stat } from 'node:fs/promises';
 import { basename, extname, join, resolve } from 'node:path';
 import { Queue } from 'bullmq';
-import { planHash, type Plan } from '@vadc/dsl';
+import { planHash, type EngineName, type Plan } from '@vadc/dsl';
 import { UsageError, type CommandIO } from '../command.ts';
 import { writeFileAtomic } from '../run/files.ts';
 import { readTrainedRun } from '../run/trained-run.ts';
@@ -20,6 +20,8 @@ export interface QueueScoreRequest {
   /** --out: the output folder of a single input, or the parent of one folder per input. */
   out: string | null;
   backend: string | null;
+  /** --engine: the engine every job scores on (null: the run's runtime.engine). */
+  engine: EngineName | null;
 }
 
 /** Scores every input on the queue's workers; writes <out>/scores.csv per input. Returns the files written. */
@@ -40,7 +42,7 @@ export async function queueScore(request: QueueScoreRequest, address: QueueAddre
   try {
     const jobs = inputs.map((input, index) => ({ id: `${stamp}-${index}`, label: names[index]!, input }));
     await queue.addBulk(jobs.map((job) => ({
-      name: 'score', data: { kind: 'score', run: run.directory, planHash: hash, input: job.input, backend: request.backend } satisfies ScoreJobData,
+      name: 'score', data: { kind: 'score', run: run.directory, planHash: hash, input: job.input, backend: request.backend, engine: request.engine } satisfies ScoreJobData,
       opts: { ...JOB_OPTIONS, jobId: job.id },
     })));
     io.stderr(`score: ${jobs.length} video${jobs.length === 1 ? '' : 's'} queued on ${address.display}\n`);
