@@ -1,7 +1,7 @@
 // Two teams, the same recipe, the same data in different folders: the built `vadc` gives both runs the same
 // experiment hash and the same dataset fingerprint, and `vadc compare` says so; a changed label changes the data.
 import { spawnSync } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, readlinkSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, readlinkSync, renameSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -56,12 +56,24 @@ describe('experiment hash and dataset fingerprint', () => {
     const same = vadc(workspace, 'compare', runs[0]!.run, runs[1]!.run);
     expect(same.stdout).toContain('Recipe: the same (equal experiment hashes). Data: the same (equal dataset fingerprints).');
 
+    // Team C keeps one training video elsewhere and links it in: the readers follow the link, and so does the
+    // fingerprint (same files, same digest; a skipped link would count 17 files).
+    const third = join(workspace, 'team-c');
+    cpSync(first, third, { recursive: true });
+    renameSync(join(third, 'data', 'train', 'b'), join(workspace, 'video-b'));
+    symlinkSync(join(workspace, 'video-b'), join(third, 'data', 'train', 'b'));
+    const linked = vadc(third, 'run', 'recipe.yaml', '--json', '--new');
+    expect(linked.status, linked.stderr).toBe(0);
+    const linkedPrint = (JSON.parse(linked.stdout) as { datasetFingerprint: { digest: string; files: { count: number } } }).datasetFingerprint;
+    expect(linkedPrint.files.count).toBe(25);
+    expect(linkedPrint.digest).toBe(runs[0]!.datasetFingerprint.digest);
+
     // Team B relabels one frame: same recipe, other data.
     writeFileSync(join(second, 'data', 'labels', 'c.txt'), '0\n0\n0\n1\n1\n1\n1\n1\n');
     const relabelled = vadc(second, 'run', 'recipe.yaml', '--json', '--new');
     expect(relabelled.status, relabelled.stderr).toBe(0);
-    const third = join(second, 'runs', 'team', readlinkSync(join(second, 'runs', 'team', 'latest')));
-    const differ = JSON.parse(vadc(workspace, 'compare', runs[0]!.run, third, '--json').stdout) as { sameRecipe: boolean; sameData: boolean };
+    const relabelledRun = join(second, 'runs', 'team', readlinkSync(join(second, 'runs', 'team', 'latest')));
+    const differ = JSON.parse(vadc(workspace, 'compare', runs[0]!.run, relabelledRun, '--json').stdout) as { sameRecipe: boolean; sameData: boolean };
     expect(differ).toMatchObject({ sameRecipe: true, sameData: false });
   }, 240_000);
 });

@@ -4,7 +4,7 @@
 // the contents too (the files under data.root, or the decoded frames of a generated dataset).
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { readdir, stat } from 'node:fs/promises';
+import { readdir, realpath, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Plan } from '@vadc/dsl';
 import type { DatasetSource, VideoSource } from '@vadc/runtime';
@@ -43,13 +43,20 @@ async function filesDigest(root: string, deep: boolean): Promise<{ count: number
   const hash = createHash('sha256');
   let count = 0;
   let bytes = 0;
-  const walk = async (folder: string, relative: string): Promise<void> => {
+  // Symbolic links are followed as the dataset readers follow them (a linked video folder is part of the split); a
+  // folder already on the path (a link loop) is walked once.
+  const walk = async (folder: string, relative: string, ancestors: ReadonlySet<string>): Promise<void> => {
+    const real = await realpath(folder);
+    if (ancestors.has(real)) return;
+    const inside = new Set([...ancestors, real]);
     const entries = (await readdir(folder, { withFileTypes: true })).sort((left, right) => (left.name < right.name ? -1 : left.name > right.name ? 1 : 0));
     for (const entry of entries) {
       const path = join(folder, entry.name);
       const name = relative === '' ? entry.name : `${relative}/${entry.name}`;
-      if (entry.isDirectory()) await walk(path, name);
-      else if (entry.isFile()) {
+      const target = entry.isSymbolicLink() ? await stat(path).catch(() => null) : entry;
+      if (target === null) continue; // a dangling link: the readers report it as BROKEN_LINK
+      if (target.isDirectory()) await walk(path, name, inside);
+      else if (target.isFile()) {
         const size = (await stat(path)).size;
         count += 1;
         bytes += size;
@@ -58,7 +65,7 @@ async function filesDigest(root: string, deep: boolean): Promise<{ count: number
       }
     }
   };
-  await walk(root, '');
+  await walk(root, '', new Set());
   return { count, bytes, digest: hash.digest('hex') };
 }
 

@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
@@ -8,6 +8,7 @@ import { tinyPlan } from '../../test-plan.ts';
 import { PipelineError } from '../pipeline/pipeline-error.ts';
 import { greyFrame } from '../pipeline/test-fixtures.ts';
 import { cutForeground } from './foreground.ts';
+import { listObjectSequences } from './objects.ts';
 import { anomalyGenerators, createAnomalyGenerator } from './registry.ts';
 import type { GeneratorContext, PasteResult } from './types.ts';
 
@@ -95,6 +96,13 @@ describe('objects generator', () => {
       await sharp(rgb, { raw: { width: 10, height: 10, channels: 3 } }).png().toFile(join(folder, 'ball', `${index}.png`));
       await sharp(mask, { raw: { width: 10, height: 10, channels: 1 } }).png().toFile(join(folder, 'ball_mask', `${index}.png`));
     }
+    // A linked object folder counts like a real one; a link that leads nowhere is named, not skipped.
+    const linked = mkdtempSync(join(tmpdir(), 'vadc-objects-'));
+    folders.push(linked);
+    for (const name of ['ball', 'ball_mask']) symlinkSync(join(folder, name), join(linked, name));
+    expect(listObjectSequences(linked).map((sequence) => sequence.name)).toEqual(['ball']);
+    symlinkSync(join(folder, 'gone'), join(linked, 'kite'));
+    expect(() => listObjectSequences(linked)).toThrow(expect.objectContaining({ code: 'OBJECTS_FOLDER_MISSING', message: expect.stringMatching(/leads nowhere/) }));
     const generator = createAnomalyGenerator('objects', { options: { ...options, folder }, size: [height, width], donors: null });
     for (let seed = 1; seed <= 5; seed++) {
       const result = (await generator.paste(request(seed))) as PasteResult;

@@ -31,13 +31,25 @@ function imageFiles(folder: string): string[] {
     .sort(naturalOrder);
 }
 
+// A symbolic link among the object folders is followed like a real folder (an object set assembled from links is
+// common); one that leads nowhere is an error naming it, never an object silently left out.
+function linkedFolder(path: string): boolean {
+  let target;
+  try {
+    target = statSync(path);
+  } catch (error) {
+    throw new PipelineError('OBJECTS_FOLDER_MISSING', `symbolic link leads nowhere (${(error as NodeJS.ErrnoException).code ?? String(error)})`, path);
+  }
+  return target.isDirectory();
+}
+
 /** Lists the object sequences of a folder, checking the layout; throws a PipelineError naming the culprit. */
 export function listObjectSequences(folder: string | null): ObjectSequenceFiles[] {
   if (folder === null || !existsSync(folder) || !statSync(folder).isDirectory()) {
     throw new PipelineError('OBJECTS_FOLDER_MISSING', 'synthetic_anomalies.options.folder must name a folder of object sequences', folder ?? '');
   }
   const objects = readdirSync(folder, { withFileTypes: true })
-    .filter((entry) => entry.isDirectory() && !entry.name.endsWith('_mask'))
+    .filter((entry) => !entry.name.endsWith('_mask') && (entry.isDirectory() || (entry.isSymbolicLink() && linkedFolder(join(folder, entry.name)))))
     .map((entry) => entry.name)
     .sort(naturalOrder);
   const sequences = objects.map((name) => {
