@@ -60,6 +60,15 @@ describe('runtime.engine', () => {
     expect(record.engine.train.skipped.map((entry) => entry.route)).toEqual(['tfjs-gpu', 'tfjs-cpu']);
     expect(record.engine.score).toMatchObject({ requested: 'auto', engine: 'onnx' });
     expect(metrics.speed).toMatchObject({ engine: 'onnx', train_engine: 'onnx', engine_choice: { requested: 'auto', engine: 'onnx' } });
+    // run.json names the versions of what decoded and computed (sharp decoded every frame; onnxruntime trained).
+    const directory = join(folder, 'runs', 'tiny', await readlink(join(folder, 'runs', 'tiny', 'latest')));
+    const machine = (JSON.parse(await readFile(join(directory, 'run.json'), 'utf8')) as { machine: { dependencies: { [name: string]: string } } }).machine;
+    expect(machine.dependencies).toMatchObject({ sharp: expect.stringMatching(/^\d+\.\d+/), 'onnxruntime-node': expect.stringMatching(/^\d+\.\d+/) });
+    // A run trained on onnxruntime exports from a fresh process, like one trained on TF.js (deploy.test.ts).
+    const exported = vadc(folder, ['export', directory]);
+    expect(exported.status, exported.stderr).toBe(0);
+    const manifest = JSON.parse(await readFile(join(directory, 'package', 'vadc-model.json'), 'utf8')) as { graph_io: { inputs: string[] } };
+    expect(manifest.graph_io.inputs).toEqual(['frames', 'keep_index', 'restore_index']);
   }, 60_000);
 
   it.runIf(onnxInstalled)('a resumed run keeps the engine auto chose when it started: on TF.js where auto now picks onnx; refused where its onnx is gone', async () => {
