@@ -68,6 +68,16 @@ describe('experiment hash and dataset fingerprint', () => {
     expect(linkedPrint.files.count).toBe(25);
     expect(linkedPrint.digest).toBe(runs[0]!.datasetFingerprint.digest);
 
+    // --deep hashes the contents too: the same for the same bytes (linked or not), another digest than the cheap one.
+    const deep = [first, third].map((folder) => {
+      const result = vadc(folder, 'run', 'recipe.yaml', '--json', '--new', '--deep');
+      expect(result.status, result.stderr).toBe(0);
+      expect(result.stderr).toMatch(/^data: fingerprint [0-9a-f]{12} \(deep: contents hashed, 25 files/m);
+      return (JSON.parse(result.stdout) as { datasetFingerprint: { digest: string } }).datasetFingerprint.digest;
+    });
+    expect(deep[0]).toBe(deep[1]);
+    expect(deep[0]).not.toBe(runs[0]!.datasetFingerprint.digest);
+
     // Team B relabels one frame: same recipe, other data.
     writeFileSync(join(second, 'data', 'labels', 'c.txt'), '0\n0\n0\n1\n1\n1\n1\n1\n');
     const relabelled = vadc(second, 'run', 'recipe.yaml', '--json', '--new');

@@ -45,6 +45,9 @@ describe('the editor schema (recipes/vadc.schema.json)', () => {
       ['inside short-form smoothing', { scoring: { smoothing: { gaussian: { sigma: -1 } } } }],
       ['inside data.synthetic', { data: { synthetic: { seed: 'twelve' } } }],
       ['threads', { runtime: { threads: 'many' } }],
+      ['held-out videos as a word', { validation: { hold_out: 'abc' } }],
+      ['held-out videos below zero', { validation: { hold_out: -1 } }],
+      ['an empty held-out name', { validation: { hold_out: [''] } }],
     ];
     for (const [label, recipe] of mistakes) {
       expect(validate(recipe), label).toBe(false);
@@ -60,6 +63,7 @@ describe('the editor schema (recipes/vadc.schema.json)', () => {
       { scoring: { smoothing: { kind: 'gaussian', sigma: 3 } } },
       { data: { dataset: '???', root: '${env:VADC_PED2_ROOT}', size: '${other.size}' }, model: { patch: '${env:VADC_PATCH}', decoder: { block: '${model.encoder.block}' } } },
       { runtime: { threads: 'auto' }, extends: ['./a.yaml', '@acme/vadc-recipes/ped2.yaml'] },
+      { validation: { hold_out: 3 } }, { validation: { hold_out: 0.2 } }, { validation: { hold_out: ['Train004', 'Train011'] } },
     ];
     for (const form of forms) expect(validate(form), JSON.stringify(form)).toBe(true);
   });

@@ -111,7 +111,8 @@ function smoothing(mode: Mode): JsonSchema {
 /** The `validation:` section: held-out training videos with pasted synthetic anomalies. */
 function validation(mode: Mode): JsonSchema {
   return object(mode, {
-    hold_out: { anyOf: [{ type: 'number', exclusiveMinimum: 0 }, list({ type: 'string', minLength: 1 }, 1, true)], description: 'Training videos held out: a count (integer >= 1), a share (0 < x < 1), or their names.' },
+    // One schema for the number and the list form (not an anyOf), so an editor reports a mistake once.
+    hold_out: { type: ['number', 'array'], exclusiveMinimum: 0, items: { type: 'string', minLength: 1 }, minItems: 1, uniqueItems: true, description: 'Training videos held out: a count (integer >= 1), a share (0 < x < 1), or their names.' },
     seed: integer(0),
     every: integer(1),
     metric: enumOf(VALIDATION_METRIC_NAMES),
