@@ -7,7 +7,7 @@
 //                       gradients by the reverse-mode tape (onnx/tape.ts)
 // Values are tokens [B, T, D] with the cls token first unless noted; B is the batch. `scope` names the graph nodes
 // an ONNX interpreter writes (TF.js ignores it). Adding an op means adding it to all three interpreters; the parity
-// tests (onnx/parity.test.ts) run every registered kind through all of them.
+// tests (onnx/export-onnx.test.ts, onnx/onnx-training.test.ts) run every registered kind through all of them.
 import type * as tf from '@tensorflow/tfjs-core';
 import type { BatchNorm } from './records.ts';
 
