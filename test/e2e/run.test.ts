@@ -10,6 +10,7 @@ import { pathToFileURL } from 'node:url';
 import { chromium } from 'playwright-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { formatMetric, runCli } from '@vadc/cli';
+import { onnxInstalled } from '../../packages/cli/src/test-onnx.ts';
 import { tinyRecipe } from '../../packages/cli/src/test-recipe.ts';
 
 const ROOT = resolve(import.meta.dirname, '../..');
@@ -73,7 +74,7 @@ describe('vadc run', () => {
     expect(metrics.speed.infer_fps).toBeGreaterThan(0);
   });
 
-  it('re-scores a trained run with vadc eval to the same metrics, with TF.js and with the ONNX engine', async () => {
+  it.runIf(onnxInstalled)('re-scores a trained run with vadc eval to the same metrics, with TF.js and with the ONNX engine', async () => {
     const before = await readJson<Metrics>(join(runDirectory, 'metrics.json'));
     const onnx = capture(workspace);
     expect(await runCli(['eval', runDirectory, '--engine', 'onnx'], onnx.io)).toBe(0);
@@ -88,7 +89,7 @@ describe('vadc run', () => {
     for (const name of ['micro_auc', 'macro_auc', 'rbdc', 'tbdc', 'pixel_auc']) expect(after[name], name).toBe(before[name]);
   });
 
-  it('exports the trained model as a package whose portable ONNX graph onnxruntime loads', async () => {
+  it.runIf(onnxInstalled)('exports the trained model as a package whose portable ONNX graph onnxruntime loads', async () => {
     const { io } = capture(workspace);
     expect(await runCli(['export', runDirectory, '--format', 'tflite'], io)).toBe(2);
     expect(await runCli(['export', runDirectory, '--format', 'onnx', '--out', 'tiny-package', '--portable'], io)).toBe(0);
@@ -99,7 +100,7 @@ describe('vadc run', () => {
     expect(session.outputNames).toEqual(expect.arrayContaining(['teacher', 'student']));
   });
 
-  it('trains on onnxruntime with the old key runtime.train_engine onnx (a warning names runtime.engine): its own hash, the engine in metrics.json', async () => {
+  it.runIf(onnxInstalled)('trains on onnxruntime with the old key runtime.train_engine onnx (a warning names runtime.engine): its own hash, the engine in metrics.json', async () => {
     const { io, out, err } = capture(workspace);
     expect(await runCli(['run', 'tiny.yaml', '--out', 'runs-onnx', '--set', 'runtime.train_engine=onnx'], io)).toBe(0);
     expect(out.join('')).not.toContain('engine:');

@@ -3,10 +3,10 @@ import { mkdtemp, mkdir, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { onnxRuntimeAvailable } from '@vadc/runtime';
 import { runCli } from '../cli.ts';
 import { anomalousSamples, benchTrainingBatch } from '../bench/bench-inputs.ts';
 import { spread } from '../bench/timing.ts';
+import { onnxInstalled } from '../test-onnx.ts';
 
 // A tiny synthetic recipe: 16x32 frames, patch 8, one encoder and two decoder blocks, so a train + infer bench takes a second or two.
 const tinyRecipe = `vadc: 1
@@ -42,7 +42,6 @@ function capture(cwd: string) {
   return { out, err, io: { stdout: (text: string) => void out.push(text), stderr: (text: string) => void err.push(text), isTerminal: false, cwd, env: {} } };
 }
 
-const onnxInstalled = await onnxRuntimeAvailable();
 
 interface Spread { median: number; min: number; max: number }
 interface ModeJson { batch: number; frames_per_second: Spread; frames_per_cpu_second: Spread; repeats_frames_per_second: number[] }

@@ -14,6 +14,7 @@ import { smoothScores } from '@vadc/metrics';
 import { encodeVideo, ffmpegPath, openDataset, probeVideo, type VideoSource } from '@vadc/runtime';
 import { runCli } from '../cli.ts';
 import { latestRunFile, runBuiltCli } from '../test-built-cli.ts';
+import { onnxInstalled } from '../test-onnx.ts';
 import { tinyRecipe } from '../test-recipe.ts';
 
 const RECIPE = tinyRecipe({ name: 'deployed', dataSeed: 4, trainVideos: 2, frames: 14, walkers: [1, 2], scoring: '{ smoothing: { gaussian: { range: 4, sigma: 1 } }, batch: 4 }', metrics: ['micro_auc'] });
@@ -112,7 +113,7 @@ describe('vadc export, calibrate and score from fresh processes', () => {
     expect(normalRgb.length).toBe(14 * 48 * 72 * 3);
   }, 120_000);
 
-  it('scores from the package exactly as from the run folder on onnx, smoothed as eval smooths, with events', async () => {
+  it.runIf(onnxInstalled)('scores from the package exactly as from the run folder on onnx, smoothed as eval smooths, with events', async () => {
     const exported = await runBuiltCli(['export', run, '--json'], workspace);
     expect(exported.code, exported.stderr).toBe(0);
     const calibration = await readJson<{ threshold: number }>(join(run, 'calibration.json'));
@@ -156,7 +157,7 @@ describe('vadc export, calibrate and score from fresh processes', () => {
     reference.forEach((row, frame) => expect(Number(row[1])).toBeCloseTo(Number(rows[frame]![1]), 4));
   }, 180_000);
 
-  it('scores a stream served by ffmpeg on 127.0.0.1 live, to the events of the file', async () => {
+  it.runIf(onnxInstalled)('scores a stream served by ffmpeg on 127.0.0.1 live, to the events of the file', async () => {
     const file = await runBuiltCli(['score', join(run, 'package'), 'clip.mkv', '--out', 'median'], workspace);
     expect(file.code).toBe(0);
     // A threshold at the clip's median smoothed score, so that there are events to compare.
@@ -184,7 +185,7 @@ describe('vadc export, calibrate and score from fresh processes', () => {
     expect(lines.filter((line) => line.type === 'event_start')).toHaveLength(expected.length);
   }, 120_000);
 
-  it('scores raw RGB frames on stdin, and refuses - without a frame size', async () => {
+  it.runIf(onnxInstalled)('scores raw RGB frames on stdin, and refuses - without a frame size', async () => {
     const refused = await runBuiltCli(['score', join(run, 'package'), '-', '--threshold', '0'], workspace);
     expect(refused.code).toBe(2);
     expect(refused.stderr).toMatch(/--frame-size/);

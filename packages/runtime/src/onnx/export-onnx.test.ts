@@ -16,6 +16,7 @@ import { exportOnnx, onnxTokenGrid } from './export-onnx.ts';
 import { createOnnxInference } from './onnx-inference.ts';
 import { loadOnnxRuntime } from './onnxruntime.ts';
 import { OnnxError } from './onnx-error.ts';
+import { onnxInstalled } from './test-onnx.ts';
 
 // TF.js (cpu backend, the reference) and onnxruntime on the same weights, inputs and mask. float32 with different
 // summation orders (blocked MatMuls, fused LayerNorm / GELU): measured max errors are 1e-7 to 3e-7 on outputs of
@@ -49,7 +50,7 @@ function variant(block: BlockKind, qkv: QkvProjection): Plan {
 }
 
 // Every registered block and projection kind, read from the registries: a new kind is checked without editing this.
-describe('exportOnnx + onnxruntime vs TF.js', () => {
+describe.runIf(onnxInstalled)('exportOnnx + onnxruntime vs TF.js', () => {
   for (const block of Object.keys(blockRegistry) as BlockKind[]) {
     for (const qkv of Object.keys(projectionRegistry) as QkvProjection[]) {
       it(`gives the same teacher, student and classifier outputs (${block}, ${qkv}) within ${TOLERANCE}`, async () => {

@@ -17,6 +17,7 @@ import { modelWeights } from '../train/state.ts';
 import { stepGradients } from '../train/step.ts';
 import { train } from '../train/train-stage.ts';
 import { dropoutMask, OnnxTrainer } from './onnx-training.ts';
+import { onnxInstalled } from './test-onnx.ts';
 
 // float32 with different summation orders: the worst gradient error measured over the cases below is 5.5e-6 of the
 // gradient's largest magnitude (losses agree to 4e-8), so 1e-4 leaves a margin of ~18x; dropping a term of the GELU
@@ -88,7 +89,7 @@ const variants = registryVariants();
 
 describe('onnxruntime training step vs TF.js', () => {
   for (const [label, base] of variants) {
-    it(`gives TF.js's loss, gradients and running statistics (${label})`, async () => {
+    it.runIf(onnxInstalled)(`gives TF.js's loss, gradients and running statistics (${label})`, async () => {
       const plan = { ...base, stages: base.stages.map((stage) => ({ ...stage, batch: 4, micro_batch: 2 })) };
       for (const [stageIndex, stage] of plan.stages.entries()) {
         const reference = perturbed(plan);
@@ -127,7 +128,7 @@ describe('onnxruntime training step vs TF.js', () => {
     }, 60_000);
   }
 
-  it('lowers the loss with dropout on, repeats its losses for the same seed and leaves no tensors behind', async () => {
+  it.runIf(onnxInstalled)('lowers the loss with dropout on, repeats its losses for the same seed and leaves no tensors behind', async () => {
     const base = tinyPlan({ model: { dropout: 0.1 }, runtime: { ...tinyPlan().runtime, engine: 'onnx' } });
     const losses = async (epochs: number): Promise<number[]> => {
       const plan = { ...base, stages: base.stages.slice(0, 1).map((stage) => ({ ...stage, epochs, micro_batch: 2, optimizer: { ...stage.optimizer, lr: 3e-3 } })) };
