@@ -27,6 +27,8 @@ export interface TrainingWork {
   stages: Array<{ name: string; epochs: number; frames: number | null }>;
   /** Frames over all stages (null when unknown). */
   totalFrames: number | null;
+  /** True when validation holds training videos out: the frame counts are then an upper bound. */
+  upperBound: boolean;
 }
 
 /** The frames each stage trains on (steps_per_epoch x batch where set, else the training split per epoch). */
@@ -34,20 +36,28 @@ export function trainingWork(plan: Plan): TrainingWork {
   const synthetic = plan.data.synthetic;
   const known = KNOWN_TRAINING_FRAMES[plan.data.dataset];
   const framesPerEpoch = synthetic !== null ? synthetic.train_videos * synthetic.frames : known ?? null;
-  const source = synthetic !== null ? `${synthetic.train_videos} generated videos x ${synthetic.frames} frames` : known !== undefined ? `${plan.data.dataset}'s ${known.toLocaleString('en')} training frames` : 'unknown until the data is read';
+  const base = synthetic !== null ? `${synthetic.train_videos} generated videos x ${synthetic.frames} frames` : known !== undefined ? `${plan.data.dataset}'s ${known.toLocaleString('en')} training frames` : 'unknown until the data is read';
+  // The held-out validation videos are drawn from the data, so their frames are known only once it is read: the
+  // figures are then an upper bound, and the line says so.
+  const holdOut = plan.validation?.hold_out;
+  const heldOut = holdOut === undefined ? ''
+    : Array.isArray(holdOut) ? `, less the ${holdOut.length} held-out validation video${holdOut.length === 1 ? '' : 's'}`
+    : holdOut < 1 ? `, less the ${holdOut} share held out for validation` : `, less the ${holdOut} held-out validation video${holdOut === 1 ? '' : 's'}`;
+  const source = framesPerEpoch === null ? base : `${base}${heldOut}`;
   const stages = plan.stages.map((stage) => {
     const perEpoch = stage.steps_per_epoch !== null ? stage.steps_per_epoch * stage.batch : framesPerEpoch;
     return { name: stage.name, epochs: stage.epochs, frames: perEpoch === null ? null : perEpoch * stage.epochs };
   });
   const totalFrames = stages.some((stage) => stage.frames === null) ? null : stages.reduce((sum, stage) => sum + stage.frames!, 0);
-  return { framesPerEpoch, source, stages, totalFrames };
+  return { framesPerEpoch, source, stages, totalFrames, upperBound: holdOut !== undefined };
 }
 
 /** One line: `training: teacher 6 epochs + student 2 epochs over 384 frames (6 generated videos x 64 frames) = 3,072 frames`. */
 export function describeWork(work: TrainingWork): string {
   const stages = work.stages.map((stage) => `${stage.name} ${stage.epochs} epoch${stage.epochs === 1 ? '' : 's'}`).join(' + ');
-  const total = work.totalFrames === null ? '' : ` = ${work.totalFrames.toLocaleString('en')} frames through the model`;
-  return `training: ${stages} over ${work.framesPerEpoch?.toLocaleString('en') ?? '?'} frames per epoch (${work.source})${total}`;
+  const most = work.upperBound ? 'at most ' : '';
+  const total = work.totalFrames === null ? '' : ` = ${most}${work.totalFrames.toLocaleString('en')} frames through the model`;
+  return `training: ${stages} over ${work.framesPerEpoch === null ? '?' : `${most}${work.framesPerEpoch.toLocaleString('en')}`} frames per epoch (${work.source})${total}`;
 }
 
 /**
