@@ -111,8 +111,6 @@ export function createModel(plan: Plan, options: ModelOptions = {}): MaskedAutoe
 export interface ModelOutputs<V = tf.Tensor> {
   /** [B, L, p*p*(F+A)] teacher prediction per patch. */
   teacher: V;
-  /** [B, L, D] the teacher head's normalised tokens (the classifier pools them). */
-  teacherTokens: V;
   /** [B, L, p*p*(F+A)] student prediction, when asked for. */
   student: V | null;
   /** [B] classifier logit (probability = sigmoid), when the model has the head. */
@@ -126,8 +124,9 @@ function applyHead<V>(ops: ModelOps<V>, head: Head, x: V, tokens: number, scope:
   const normed = layerNorm(ops, head.norm, ops.slice(x, 1, 1, 1 + tokens, `${scope}/grid_tokens`), `${scope}.norm`);
   if (head.anomaly === null) return { normed, prediction: linear(ops, head.frame, normed, `${scope}.pred`) };
   const weight = ops.concat([ops.param(head.frame.weight), ops.param(head.anomaly.weight)], 1, `${scope}/pred_weight`);
-  const biases = [head.frame.bias, head.anomaly.bias].filter((b): b is tf.Variable => b !== null).map((b) => ops.param(b));
-  const bias = biases.length === 2 ? ops.concat(biases, 0, `${scope}/pred_bias`) : null;
+  // createHead gives both linears a bias, so the joined bias is their two biases side by side.
+  if (head.frame.bias === null || head.anomaly.bias === null) throw new Error(`${scope}: a prediction head without its biases`);
+  const bias = ops.concat([ops.param(head.frame.bias), ops.param(head.anomaly.bias)], 0, `${scope}/pred_bias`);
   return { normed, prediction: ops.linear(normed, weight, bias, `${scope}.pred`) };
 }
 
@@ -174,7 +173,7 @@ export function forwardPass<V>(ops: ModelOps<V>, model: MaskedAutoencoder, patch
     const pooled = ops.mean(teacher.normed, [1], 'classifier/pool'); // [B, Dd]
     classifierLogit = ops.dropLastAxis(linear(ops, model.classifier, pooled, 'classifier.head'), 'classifier/logit');
   }
-  return { teacher: teacher.prediction, teacherTokens: teacher.normed, student, classifierLogit };
+  return { teacher: teacher.prediction, student, classifierLogit };
 }
 
 /** The forward pass on TF.js tensors (patches [B, L, p*p*C], the batch's mask); the classifier whenever the model has one. */

@@ -27,6 +27,8 @@ export interface ParameterInfo {
 /** The named variables of one model. */
 export class ParameterStore {
   private readonly byName = new Map<string, ParameterInfo>();
+  /** Store names by TF.js variable name (the engines' interpreters meet variables and need the store's names). */
+  private readonly byVariable = new Map<string, string>();
 
   constructor(private readonly random: Random) {}
 
@@ -50,10 +52,18 @@ export class ParameterStore {
     return this.byName.get(name);
   }
 
+  /** The store name of one of its variables; throws for a variable of another model. */
+  nameOf(variable: tf.Variable): string {
+    const name = this.byVariable.get(variable.name);
+    if (name === undefined) throw new Error(`variable ${variable.name} is not a model parameter`);
+    return name;
+  }
+
   /** Frees every variable. */
   dispose(): void {
     for (const info of this.byName.values()) info.variable.dispose();
     this.byName.clear();
+    this.byVariable.clear();
   }
 
   private add(name: string, part: ModelPart, shape: number[], init: Initializer, trainable: boolean): tf.Variable {
@@ -61,6 +71,7 @@ export class ParameterStore {
     const values = drawValues(shape.reduce((a, b) => a * b, 1), init, this.random);
     const variable = newVariable(tf.tensor(values, shape, 'float32'), trainable, `${name}#${variableCounter++}`);
     this.byName.set(name, { name, variable, part, trainable, decay: trainable && shape.length > 1 });
+    this.byVariable.set(variable.name, name);
     return variable;
   }
 }

@@ -36,7 +36,7 @@ export interface OnnxMaskInputs {
 }
 
 /** A variable's values, copied out of TF.js. */
-export function values(variable: tf.Tensor): Float32Array {
+function values(variable: tf.Tensor): Float32Array {
   return Float32Array.from(variable.dataSync() as Float32Array);
 }
 
@@ -52,18 +52,15 @@ function broadcast(a: readonly number[], b: readonly number[]): number[] {
 /** ModelOps writing an evaluation-mode ONNX graph. */
 export class OnnxInferenceOps implements ModelOps<OnnxValue> {
   readonly training = false;
-  private readonly names = new Map<string, string>();
   private readonly initializers = new Map<string, OnnxValue>();
 
   constructor(
     private readonly graph: OnnxGraph,
-    model: Pick<MaskedAutoencoder, 'params'>,
+    private readonly model: Pick<MaskedAutoencoder, 'params'>,
     private readonly style: GraphStyle,
     private readonly inputs: OnnxMaskInputs,
     readonly kept: KeptGrid,
-  ) {
-    for (const info of model.params.list()) this.names.set(info.variable.name, info.name);
-  }
+  ) {}
 
   private node(op: string, inputs: readonly (OnnxValue | string)[], shape: readonly number[], scope: string, attributes: Parameters<OnnxGraph['node']>[2] = {}): OnnxValue {
     return { name: this.graph.node(op, inputs.map((x) => (typeof x === 'string' ? x : x.name)), attributes, scope), shape };
@@ -74,8 +71,7 @@ export class OnnxInferenceOps implements ModelOps<OnnxValue> {
   }
 
   param(variable: tf.Variable): OnnxValue {
-    const name = this.names.get(variable.name);
-    if (name === undefined) throw new Error(`variable ${variable.name} is not a model parameter`);
+    const name = this.model.params.nameOf(variable);
     let value = this.initializers.get(name);
     if (value === undefined) {
       value = { name: this.graph.floats(name, values(variable), variable.shape), shape: variable.shape };

@@ -34,24 +34,21 @@ export class TapeOps implements ModelOps<TapeValue> {
   readonly dropoutSites: DropoutSite[] = [];
   /** BatchNorm layers in forward order with their batch-statistics values. */
   readonly batchNorms: Array<{ norm: BatchNorm; mean: string; variance: string }> = [];
-  private readonly names = new Map<string, string>();
   private readonly trainable: Set<string>;
 
   constructor(
     private readonly tape: Tape,
-    model: Pick<MaskedAutoencoder, 'params'>,
+    private readonly model: Pick<MaskedAutoencoder, 'params'>,
     trainable: readonly ParameterInfo[],
     private readonly inputs: TapeMaskInputs,
     readonly kept: KeptGrid,
     private readonly batch: number,
   ) {
-    for (const info of model.params.list()) this.names.set(info.variable.name, info.name);
     this.trainable = new Set(trainable.map((p) => p.name));
   }
 
   param(variable: tf.Variable): TapeValue {
-    const name = this.names.get(variable.name);
-    if (name === undefined) throw new Error(`variable ${variable.name} is not a model parameter`);
+    const name = this.model.params.nameOf(variable);
     let value = this.parameters.get(name);
     if (value === undefined) {
       value = this.tape.input(name, variable.shape, this.trainable.has(name));

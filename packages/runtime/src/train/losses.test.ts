@@ -47,7 +47,7 @@ function loss(overrides: Parameters<typeof tinyPlan>[0]): number {
   const model = createModel(plan);
   const value = tf.tidy(() => tfjsLoss('reconstruction', {
     plan, model, batch: twoPatchBatch(), mask, fullBatch: 1,
-    outputs: { teacher: tf.zeros([1, 2, 256]), teacherTokens: tf.zeros([1, 2, 8]), student: null, classifierLogit: null },
+    outputs: { teacher: tf.zeros([1, 2, 256]), student: null, classifierLogit: null },
   }).dataSync()[0]);
   model.params.dispose();
   return value ?? NaN;

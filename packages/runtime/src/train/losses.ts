@@ -57,10 +57,10 @@ export interface LossDefinition {
 }
 
 /**
- * Per-patch weights [B * L] of the reconstruction loss, each frame's weights summing to 1, and how frames combine
- * (`sum` for motion weighting as the official code, `mean` otherwise).
+ * Per-patch weights [B * L] of the reconstruction loss, each frame's weights summing to 1 (how frames then combine,
+ * summed for motion weighting as the official code or averaged, is the loss's own step).
  */
-export function reconstructionWeights(plan: Plan, batch: TrainingBatch, mask: TokenMask): { weights: Float32Array; reduction: 'sum' | 'mean' } {
+export function reconstructionWeights(plan: Plan, batch: TrainingBatch, mask: TokenMask): { weights: Float32Array } {
   const { loss } = plan;
   const tokens = mask.tokens;
   const counted = (index: number): number => (loss.tokens === 'masked' && mask.keep < tokens ? mask.hidden[index] ?? 0 : 1);
@@ -91,7 +91,7 @@ export function reconstructionWeights(plan: Plan, batch: TrainingBatch, mask: To
     total = frame.reduce((a, v) => a + v, 0);
     frame.forEach((v, i) => { frame[i] = v / total; });
   }
-  return { weights, reduction: loss.weighting === 'motion' ? 'sum' : 'mean' };
+  return { weights };
 }
 
 function input<V>(data: Record<string, V>, name: string): V {
