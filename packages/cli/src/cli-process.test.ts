@@ -65,7 +65,7 @@ describe('the built vadc explains itself', () => {
   it('validate checks the recipe, not the machine: an unset ${env:...} is a warning; --data checks the data is there', () => {
     const all = vadc('validate', 'recipes/avenue.yaml', 'recipes/ucsd-ped2.yaml', 'recipes/quickstart.yaml');
     expect(all.status).toBe(0);
-    expect(all.stdout).toContain('recipes/ucsd-ped2.yaml:14:9  data.root  warning: the environment variable VADC_PED2_ROOT is not set');
+    expect(all.stdout).toContain('recipes/ucsd-ped2.yaml:16:9  data.root  warning: the environment variable VADC_PED2_ROOT is not set');
     expect(all.stdout).toMatch(/recipes\/ucsd-ped2\.yaml {2}ok {2}[0-9a-f]{12}/);
     const needsData = vadc('validate', 'recipes/ucsd-ped2.yaml', '--data');
     expect(needsData.status).toBe(1);

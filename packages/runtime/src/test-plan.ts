@@ -77,7 +77,7 @@ export function tinyPlan(overrides?: DeepPartial<Plan>): Plan {
       maps: { erode: 0, dilate: 0 },
     },
     eval: { metrics: ['micro_auc', 'macro_auc'], region_overlap: 0.1, track_overlap: 0.1, map_thresholds: 20 },
-    runtime: { backend: 'cpu', seed: 1, threads: 1, workers: 1, engine: 'tfjs' },
+    runtime: { backend: 'cpu', seed: 1, threads: 1, workers: 1, spin_wait: false, engine: 'tfjs' },
     sweep: null,
     validation: null,
   };

@@ -3,7 +3,7 @@
 // `import('onnxruntime-node')` fail with ERR_MODULE_NOT_FOUND) the run finishes on TF.js and says why; a recipe that
 // names tfjs keeps it; --engine overrides; the old key runtime.train_engine still works, with a warning.
 import { spawnSync } from 'node:child_process';
-import { mkdtemp, readFile, readlink, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, readlink, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -88,6 +88,24 @@ describe('runtime.engine', () => {
     expect(refused.status).toBe(2);
     expect(refused.stderr).toContain('this run started training on onnx, which cannot run here (onnxruntime-node is not installed)');
   }, 60_000);
+
+  it.runIf(onnxInstalled)('a sweep that resumes an unfinished training keeps the engine it started on', async () => {
+    const grid = 'sweep:\n  grid:\n    scoring.weights.teacher: [0, 1]\n';
+    const folder = await workspace(`${tinyRecipe({ name: 'tiny', engine: null })}${grid}`);
+    expect(vadc(folder, ['sweep', 'tiny.yaml', '--out', 'runs'], ['--import', './hide-onnxruntime.mjs']).status).toBe(0);
+    // Make its training look interrupted: not finished, no stored components, so the next sweep resumes it.
+    const directory = join(folder, 'runs', 'tiny', await readlink(join(folder, 'runs', 'tiny', 'latest')));
+    const record = JSON.parse(await readFile(join(directory, 'run.json'), 'utf8')) as Record;
+    expect(record.engine.train.engine).toBe('tfjs');
+    await writeFile(join(directory, 'run.json'), JSON.stringify({ ...record, status: 'interrupted' }));
+    await rm(join(directory, 'components.bin'));
+    const resumed = vadc(folder, ['sweep', 'tiny.yaml', '--out', 'runs']);
+    expect(resumed.status, resumed.stderr).toBe(0);
+    expect(resumed.stderr).toMatch(/^engine: tfjs \(auto: the engine this run started training on \(auto resolves to onnx here\)\)/m);
+    expect(resumed.stderr).toMatch(/resumed/);
+    const after = JSON.parse(await readFile(join(directory, 'run.json'), 'utf8')) as Record;
+    expect(after).toMatchObject({ status: 'finished', engine: { train: { requested: 'auto', engine: 'tfjs' } } });
+  }, 90_000);
 
   it('where onnxruntime-node is absent, auto runs on TF.js and run.json and stderr say why onnx was not used; a named onnx is a usage error', async () => {
     const folder = await workspace(tinyRecipe({ name: 'tiny', engine: null }));

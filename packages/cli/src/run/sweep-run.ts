@@ -6,7 +6,7 @@
 // unfinished one of the same recipe is resumed. The sweep writes runs/<name>/sweep-<id>/{sweep.json,report.html}.
 // Combinations are ranked by the validation metric (sweep-ranking.ts), computed for scoring-only combinations from
 // the model's stored validation components (validation-components.bin, the held-out split at the kept epoch).
-import { resolveEngine } from './engine-choice.ts';
+import { engineOfResumedRun, resolveEngine } from './engine-choice.ts';
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
@@ -207,6 +207,9 @@ export async function trainingFor(group: readonly SweepRun[], hash: string, runI
   const unfinished = previous.find((run) => run.record.status !== 'finished' && group.some((combination) => combination.hash === run.record.hash));
   const chosen = unfinished ? group.find((combination) => combination.hash === unfinished.record.hash)! : first;
   const recipe = { path: options.recipePath, plan: chosen.plan, hash: chosen.hash, origins: chosen.origins };
-  const folder = await executeRun(recipe, { outRoot: options.outRoot, backend: options.backend, resumeFrom: unfinished ?? null, trainOnly: false, runId }, io);
+  // A resumed training goes on with the engine it started on (as `vadc run --resume`): the other engine's dropout
+  // draws would make its epochs a mix of two trainings.
+  const engine = unfinished ? { engine: await engineOfResumedRun(await resolveEngine(chosen.plan, null, options.backend, io), unfinished.record.engine?.train, io) } : {};
+  const folder = await executeRun(recipe, { outRoot: options.outRoot, backend: options.backend, resumeFrom: unfinished ?? null, trainOnly: false, runId, ...engine }, io);
   return { folder, source: unfinished ? 'resumed' : 'trained' };
 }

@@ -28,7 +28,7 @@ describe('hashing', () => {
     };
     const machineLocal: Record<string, unknown> = {
       name: 'renamed', 'data.root': '/elsewhere/ped2', 'data.cache_dir': '/tmp/cache', 'data.splits.train': '/lists/train.txt', 'data.splits.validation': '/v', 'data.splits.test': '/t',
-      'synthetic_anomalies.options.folder': '/objects', 'runtime.backend': 'cpu', 'runtime.threads': 7, 'runtime.workers': 2, 'scoring.batch': 3,
+      'synthetic_anomalies.options.folder': '/objects', 'runtime.backend': 'cpu', 'runtime.threads': 7, 'runtime.workers': 2, 'runtime.spin_wait': false, 'scoring.batch': 3,
     };
     expect(Object.keys(machineLocal).sort()).toEqual([...MACHINE_LOCAL_KEYS].sort());
     for (const [key, value] of Object.entries(machineLocal)) expect(await planHash(edited(key, value)), key).toBe(base);

@@ -27,10 +27,11 @@ export async function sha256Hex(text: string): Promise<string> {
  * keep their hashes. The engine is hashed as the recipe requests it (never what `auto` resolved to on one machine;
  * run.json records that): `tfjs` is left out (the old default), `onnx` is hashed as `train_engine: onnx` (the key's
  * old name, so run folders trained with `runtime.train_engine: onnx` keep their hashes) and `auto` as `engine: auto`.
- * Plans read from older plan.json files carry `train_engine` instead of `engine`; both are read. Rule 2 starts from it.
+ * Plans read from older plan.json files carry `train_engine` instead of `engine`; both are read. `runtime.spin_wait`
+ * (added later, speed only) is left out. Rule 2 starts from it.
  */
 function hashedPlan(plan: Plan): Record<string, unknown> {
-  const { engine, train_engine: legacyEngine, ...runtime } = plan.runtime as Plan['runtime'] & { train_engine?: string };
+  const { engine, train_engine: legacyEngine, spin_wait: _spinWait, ...runtime } = plan.runtime as Plan['runtime'] & { train_engine?: string };
   const requested = engine ?? legacyEngine ?? 'tfjs';
   const { calibration, ...scoring } = plan.scoring;
   const { validation, ...rest } = plan;
@@ -49,7 +50,7 @@ export const HASH_RULE = 2;
  * Keys left out of the experiment hash (rule 2) because they say where or how fast, not what: the same experiment on
  * another machine must get the same hash. Paths (`data.root`, `data.cache_dir`, `data.splits.*`,
  * `synthetic_anomalies.options.folder`): what they hold is the dataset fingerprint's job, not the recipe's. The
- * recipe's `name` (a label). Execution: `runtime.backend`, `runtime.threads`, `runtime.workers` (worker results are
+ * recipe's `name` (a label). Execution: `runtime.backend`, `runtime.threads`, `runtime.workers`, `runtime.spin_wait` (worker results are
  * bit-identical to one thread) and `scoring.batch` (frames are scored independently). Everything else stays in:
  * model, data size and context, masking, losses, stages (including `micro_batch`, which changes summation order),
  * seeds, scoring, evaluation, sweep, and the requested `runtime.engine` (another engine draws other dropout masks;
@@ -57,7 +58,7 @@ export const HASH_RULE = 2;
  */
 export const MACHINE_LOCAL_KEYS = [
   'name', 'data.root', 'data.cache_dir', 'data.splits.train', 'data.splits.validation', 'data.splits.test',
-  'synthetic_anomalies.options.folder', 'runtime.backend', 'runtime.threads', 'runtime.workers', 'scoring.batch',
+  'synthetic_anomalies.options.folder', 'runtime.backend', 'runtime.threads', 'runtime.workers', 'runtime.spin_wait', 'scoring.batch',
 ] as const;
 
 /** The Plan as hashed under rule 2: a deep copy without MACHINE_LOCAL_KEYS. */

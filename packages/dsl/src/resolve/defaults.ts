@@ -47,7 +47,7 @@ export const sectionDefaults: Omit<Plan, 'name' | 'stages' | 'data'> & { data: O
     calibration: null, // vadc: the official code has no operating threshold
   },
   eval: { metrics: ['micro_auc', 'macro_auc'], region_overlap: 0.1, track_overlap: 0.1, map_thresholds: 50 }, // RBDC/TBDC: overlap 0.1 (Ramachandra & Jones); vadc: 50 thresholds
-  runtime: { backend: 'auto', seed: 0, threads: 'auto', workers: 1, engine: 'auto' }, // vadc
+  runtime: { backend: 'auto', seed: 0, threads: 'auto', workers: 1, spin_wait: true, engine: 'auto' }, // vadc; spin_wait: onnxruntime's own default
   sweep: null,
   validation: null, // vadc: no held-out validation unless the recipe has a `validation:` section
 };

@@ -126,6 +126,7 @@ export const KEY_DOCS: Record<string, string> = {
   'runtime.backend': 'TF.js backend: auto, tensorflow-gpu, tensorflow, wasm or cpu. Not part of the experiment hash.',
   'runtime.seed': 'Seed of masks, data order, dropout and synthetic anomalies.',
   'runtime.threads': 'Threads of the wasm backend / onnxruntime, or auto. Not part of the experiment hash.',
+  'runtime.spin_wait': 'onnxruntime threads spin-wait between operators: faster on cores of their own, slower on a shared machine (set false there). Not part of the experiment hash.',
   'runtime.workers': 'Worker threads computing a step\'s micro-batches (same result as one). Not part of the experiment hash.',
   'runtime.train_engine': 'Old name of runtime.engine (it chose the training engine only): still read as runtime.engine, with a warning; write runtime.engine. Default: unset (runtime.engine applies).',
   'runtime.engine': 'What trains and scores: auto (default: TF.js on a GPU when @tensorflow/tfjs-node-gpu finds one, else the fastest installed CPU engine, onnxruntime-node before TF.js), tfjs (the reference) or onnx (onnxruntime-node). --engine overrides it for one command; run.json records what auto resolved to. Formerly runtime.train_engine (still read, with a warning).',

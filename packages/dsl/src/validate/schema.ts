@@ -184,7 +184,7 @@ export function buildSchema(mode: Mode): JsonSchema {
         'After training, `vadc run` picks the operating threshold on the held-out training videos (as `vadc calibrate`).')),
     }),
     eval: object(mode, { metrics: list(enumOf(METRIC_NAMES), 1, true), region_overlap: number(0, 1), track_overlap: number(0, 1), map_thresholds: integer(2) }),
-    runtime: object(mode, { backend: enumOf(BACKEND_NAMES), seed: integer(0), threads: mode === 'plan' ? { anyOf: [integer(1), { const: 'auto' }] } : { type: ['integer', 'string'], minimum: 1, pattern: '^auto$', patternErrorMessage: 'an integer >= 1 or auto' }, workers: integer(1), engine: enumOf(ENGINE_NAMES), ...(mode === 'recipe' ? { train_engine: enumOf(ENGINE_NAMES) } : {}) }),
+    runtime: object(mode, { backend: enumOf(BACKEND_NAMES), seed: integer(0), threads: mode === 'plan' ? { anyOf: [integer(1), { const: 'auto' }] } : { type: ['integer', 'string'], minimum: 1, pattern: '^auto$', patternErrorMessage: 'an integer >= 1 or auto' }, workers: integer(1), spin_wait: { type: 'boolean' }, engine: enumOf(ENGINE_NAMES), ...(mode === 'recipe' ? { train_engine: enumOf(ENGINE_NAMES) } : {}) }),
     sweep: nullable(object(mode, { grid: { type: 'object', additionalProperties: list({}, 1), minProperties: 1 } }, 'A grid over dotted keys; every combination is one run.')),
     validation: nullable(validation(mode)),
   };

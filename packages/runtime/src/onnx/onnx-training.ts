@@ -13,7 +13,9 @@ import { moveRunningStatistics } from '../model/layers.ts';
 import type { TokenMask } from '../model/masking.ts';
 import type { ParameterInfo } from '../model/parameters.ts';
 import { patchify } from '../model/patches.ts';
+import { hostValues, rememberHostValues } from '../backend/host-values.ts';
 import { Random } from '../random.ts';
+import { Scratch } from '../scratch.ts';
 import { lossRegistry } from '../train/losses.ts';
 import { clipGlobalNorm, microBatches, type MicroBatch, type StepGradients } from '../train/step.ts';
 import { resolveThreads } from '../backend/select-backend.ts';
@@ -29,12 +31,17 @@ export interface OnnxTrainerOptions {
 interface LoadedGraph {
   graph: TrainingGraph;
   session: OrtSession;
+  /** A tensor for each output, allocated once: onnxruntime writes every run's results into them. */
+  outputs: Record<string, OrtTensor>;
 }
 
-/** The dropout mask of one site: each value kept with probability 1 - rate and scaled by 1 / (1 - rate). */
-export function dropoutMask(random: Random, count: number, rate: number): Float32Array {
-  const draws = random.fillUint32(new Uint32Array(count));
-  const mask = new Float32Array(count);
+/**
+ * The dropout mask of one site: each value kept with probability 1 - rate and scaled by 1 / (1 - rate); drawn into
+ * `scratch` arrays named after `site` when given, else into new arrays.
+ */
+export function dropoutMask(random: Random, count: number, rate: number, scratch?: { site: string; arrays: Scratch }): Float32Array {
+  const draws = random.fillUint32(scratch?.arrays.uint32(`${scratch.site}/draws`, count) ?? new Uint32Array(count));
+  const mask = scratch?.arrays.floats(`${scratch.site}/mask`, count) ?? new Float32Array(count);
   const scale = 1 / (1 - rate);
   const threshold = rate * 4294967296;
   for (let index = 0; index < count; index++) mask[index] = (draws[index] as number) >= threshold ? scale : 0;
@@ -44,6 +51,10 @@ export function dropoutMask(random: Random, count: number, rate: number): Float3
 /** onnxruntime sessions of a plan's training graphs (one per stage and micro-batch size), built on first use. */
 export class OnnxTrainer {
   private readonly graphs = new Map<string, Promise<LoadedGraph>>();
+  // The step's patch rows, loss inputs, dropout masks and gradient sums go into the same arrays every step
+  // (scratch.ts: fresh ones cost more than a third of the JS side of a step). onnxruntime reads its inputs only
+  // during run, so the next micro-batch may overwrite them.
+  private readonly scratch = new Scratch();
 
   private constructor(private readonly ort: OnnxRuntime, readonly threads: number) {}
 
@@ -59,14 +70,22 @@ export class OnnxTrainer {
     if (loaded === undefined) {
       loaded = (async () => {
         const graph = buildTrainingGraph({ plan, stage, model, trainable, batch: mask.batch, fullBatch, keep: mask.keep, rows: mask.rows, cols: mask.cols });
-        return { graph, session: await createCpuSession(this.ort, graph.bytes, `the training graph of stage ${stage.name}`, { threads: this.threads }) };
+        const session = await createCpuSession(this.ort, graph.bytes, `the training graph of stage ${stage.name}`, { threads: this.threads, spinning: plan.runtime.spin_wait });
+        const outputs = Object.fromEntries(Object.entries(graph.outputs).map(([name, shape]) => [
+          name, new this.ort.Tensor('float32', new Float32Array(shape.reduce((a, b) => a * b, 1)), shape),
+        ]));
+        return { graph, session, outputs };
       })();
       this.graphs.set(key, loaded);
     }
     return loaded;
   }
 
-  /** One step's loss and summed gradients (as train/step.ts `stepGradients`), from onnxruntime. */
+  /**
+   * One step's loss and summed gradients (as train/step.ts `stepGradients`), from onnxruntime. The gradient tensors
+   * are made from arrays the next step overwrites (the cpu backend keeps such an array as the tensor's storage):
+   * use them, then dispose them, before the next call, as train-stage.ts does.
+   */
   async stepGradients(plan: Plan, stageIndex: number, model: MaskedAutoencoder, batch: TrainingBatch, trainable: ParameterInfo[], random: Random): Promise<StepGradients> {
     const stage = plan.stages[stageIndex];
     if (stage === undefined) throw new Error(`plan has no stage ${stageIndex}`);
@@ -78,7 +97,7 @@ export class OnnxTrainer {
       if (tensor === undefined) {
         const info = byName.get(name);
         if (info === undefined) throw new Error(`training graph reads unknown parameter ${name}`);
-        tensor = new ort.Tensor('float32', info.variable.dataSync() as Float32Array, info.variable.shape);
+        tensor = new ort.Tensor('float32', hostValues(info.variable), info.variable.shape);
         weights.set(name, tensor);
       }
       return tensor;
@@ -86,27 +105,35 @@ export class OnnxTrainer {
     const sums = new Map<string, Float32Array>();
     let loss = 0;
     for (const micro of microBatches(plan, stage, model, batch, random)) {
-      const { graph, session } = await this.load(plan, stage, model, trainable, micro.mask, batch.size);
+      const { graph, session, outputs: into } = await this.load(plan, stage, model, trainable, micro.mask, batch.size);
       const feeds: Record<string, OrtTensor> = {};
       for (const name of graph.parameters) feeds[name] = weightTensor(name);
       Object.assign(feeds, this.dataFeeds(plan, stage, model, graph, micro));
-      const outputs = await session.run(feeds);
+      const outputs = await session.run(feeds, into);
       loss += (outputs[TRAINING_NAMES.loss]?.data as Float32Array)[0] ?? NaN;
       for (const name of graph.gradients) {
         const values = outputs[TRAINING_NAMES.gradient(name)]?.data as Float32Array;
         const sum = sums.get(name);
-        if (sum === undefined) sums.set(name, Float32Array.from(values));
-        else for (let i = 0; i < sum.length; i++) sum[i] = (sum[i] ?? 0) + (values[i] ?? 0);
+        if (sum === undefined) {
+          const first = this.scratch.floats(`sum/${name}`, values.length);
+          first.set(values);
+          sums.set(name, first);
+        } else {
+          for (let i = 0; i < sum.length; i++) sum[i] = (sum[i] as number) + (values[i] as number);
+        }
       }
       graph.batchNorms.forEach((norm, index) => {
         const mean = outputs[TRAINING_NAMES.batchMean(index)]?.data as Float32Array;
         const variance = outputs[TRAINING_NAMES.batchVariance(index)]?.data as Float32Array;
         tf.tidy(() => moveRunningStatistics(norm, tf.tensor1d(mean), tf.tensor1d(variance)));
       });
-      for (const output of Object.values(outputs)) output.dispose?.();
     }
     const gradients = new Map<string, tf.Tensor>();
-    for (const [name, values] of sums) gradients.set(name, tf.tensor(values, (byName.get(name) as ParameterInfo).variable.shape));
+    for (const [name, values] of sums) {
+      const gradient = tf.tensor(values, (byName.get(name) as ParameterInfo).variable.shape);
+      rememberHostValues(gradient, values); // the optimizer reads them from here, not back out of the backend
+      gradients.set(name, gradient);
+    }
     if (stage.clip_grad !== null) clipGlobalNorm(gradients, stage.clip_grad);
     return { loss, gradients };
   }
@@ -118,12 +145,12 @@ export class OnnxTrainer {
     const patchInput = model.grid.patch ** 2 * model.inputChannels;
     const keepTotal = mask.batch * mask.keep;
     const feeds: Record<string, OrtTensor> = {
-      [TRAINING_NAMES.patches]: new Tensor('float32', patchify(part.input, part.size, model.grid, model.inputChannels), [part.size, mask.tokens, patchInput]),
+      [TRAINING_NAMES.patches]: new Tensor('float32', patchify(part.input, part.size, model.grid, model.inputChannels, this.scratch.floats('patches', part.input.length)), [part.size, mask.tokens, patchInput]),
       [TRAINING_NAMES.keepIndex]: new Tensor('int64', BigInt64Array.from(mask.keepIndex, (i) => BigInt(i)), [keepTotal]),
       [TRAINING_NAMES.restoreIndex]: new Tensor('int64', BigInt64Array.from(mask.restoreIndex, (i) => BigInt(Math.min(i, keepTotal))), [mask.restoreIndex.length]),
       [TRAINING_NAMES.hidden]: new Tensor('float32', mask.hidden, [1, mask.hidden.length]),
     };
-    const lossData = lossRegistry[stage.loss].values({ plan, model, batch: part, mask });
+    const lossData = lossRegistry[stage.loss].values({ plan, model, batch: part, mask, scratch: this.scratch });
     for (const [name, shape] of Object.entries(graph.lossInputs)) {
       const values = lossData[name];
       if (values === undefined) throw new Error(`the ${stage.loss} loss gives no values for its input ${name}`);
@@ -131,7 +158,8 @@ export class OnnxTrainer {
     }
     const dropoutRandom = new Random(micro.dropoutSeed);
     for (const site of graph.dropout) {
-      feeds[site.name] = new Tensor('float32', dropoutMask(dropoutRandom, site.shape.reduce((a, b) => a * b, 1), site.rate), site.shape);
+      const mask = dropoutMask(dropoutRandom, site.shape.reduce((a, b) => a * b, 1), site.rate, { site: site.name, arrays: this.scratch });
+      feeds[site.name] = new Tensor('float32', mask, site.shape);
     }
     return feeds;
   }
@@ -140,6 +168,7 @@ export class OnnxTrainer {
   async close(): Promise<void> {
     const loaded = [...this.graphs.values()];
     this.graphs.clear();
+    this.scratch.clear();
     for (const entry of loaded) {
       try {
         await (await entry).session.release();

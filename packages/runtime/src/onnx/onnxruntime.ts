@@ -26,8 +26,11 @@ export interface OrtSessionOptions {
 export interface OrtSession {
   readonly inputNames: readonly string[];
   readonly outputNames: readonly string[];
-  /** Runs the graph; `fetches` names the outputs to compute and return (default: all). */
-  run(feeds: Record<string, OrtTensor>, fetches?: readonly string[]): Promise<Record<string, OrtTensor>>;
+  /**
+   * Runs the graph; `fetches` names the outputs to compute and return (default: all), or gives for each output a
+   * tensor of its type and shape that onnxruntime writes into (and returns) instead of allocating a new one.
+   */
+  run(feeds: Record<string, OrtTensor>, fetches?: readonly string[] | Record<string, OrtTensor>): Promise<Record<string, OrtTensor>>;
   release(): Promise<void>;
 }
 

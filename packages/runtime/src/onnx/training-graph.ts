@@ -40,6 +40,8 @@ export interface TrainingGraphSpec {
 /** The built graph and what feeding it takes. */
 export interface TrainingGraph {
   bytes: Uint8Array;
+  /** Every output (loss, gradients, batch statistics) by name, with its shape. */
+  outputs: Record<string, readonly number[]>;
   /** Parameter inputs by ParameterStore name (each is fed its variable's values). */
   parameters: string[];
   /** Trainable parameters in gradient-output order (`grad:<name>`). */
@@ -85,15 +87,21 @@ export function buildTrainingGraph(spec: TrainingGraphSpec): TrainingGraph {
 
   const trained = [...ops.parameters.entries()].filter(([, parameter]) => parameter.grad);
   const gradients = tape.gradients(value, trained.map(([, parameter]) => parameter));
-  graph.output(value.name, TRAINING_NAMES.loss, OnnxType.float, value.shape);
-  trained.forEach(([name, parameter], index) => graph.output(gradients[index] as string, TRAINING_NAMES.gradient(name), OnnxType.float, parameter.shape));
+  const outputShapes: Record<string, readonly number[]> = {};
+  const output = (value: string, name: string, shape: readonly number[]) => {
+    graph.output(value, name, OnnxType.float, shape);
+    outputShapes[name] = shape;
+  };
+  output(value.name, TRAINING_NAMES.loss, value.shape);
+  trained.forEach(([name, parameter], index) => output(gradients[index] as string, TRAINING_NAMES.gradient(name), parameter.shape));
   ops.batchNorms.forEach((entry, index) => {
     const channels = entry.norm.gamma.shape[0] as number;
-    graph.output(entry.mean, TRAINING_NAMES.batchMean(index), OnnxType.float, [channels]);
-    graph.output(entry.variance, TRAINING_NAMES.batchVariance(index), OnnxType.float, [channels]);
+    output(entry.mean, TRAINING_NAMES.batchMean(index), [channels]);
+    output(entry.variance, TRAINING_NAMES.batchVariance(index), [channels]);
   });
   return {
     bytes: graph.encode({ name: 'vadc', version: '0.1.0' }, `vadc training step of stage ${stage.name}`),
+    outputs: outputShapes,
     parameters: [...ops.parameters.keys()],
     gradients: trained.map(([name]) => name),
     dropout: ops.dropoutSites,

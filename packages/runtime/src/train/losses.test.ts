@@ -12,6 +12,7 @@ import { Random } from '../random.ts';
 import { tinyPlan } from '../test-plan.ts';
 import { readCheckpointFile, writeCheckpointFile } from './checkpoint.ts';
 import { reconstructionWeights, tfjsLoss } from './losses.ts';
+import { hostValues } from '../backend/host-values.ts';
 import { optimizerRegistry } from './optimizers.ts';
 import { learningRate } from './schedule.ts';
 
@@ -102,6 +103,36 @@ describe('optimizers and schedules', () => {
       optimizer.dispose();
       params.dispose();
     }
+  });
+
+  it('updates from values assigned to a parameter between steps (a restored checkpoint), not from its own last write', () => {
+    // The optimizer keeps the weights it wrote and reads them back without a copy (host-values.ts) only while the
+    // variable still holds them: after an outside assign the next step must start from the assigned values. On the
+    // cpu backend (this file's), where a tensor keeps the array it was made from, the variable must not share the
+    // optimizer's array either: an update in place would change it before assign.
+    const params = new ParameterStore(new Random(1));
+    const weight = params.parameter('w', 'encoder', [1, 2], { kind: 'ones' });
+    const optimizer = optimizerRegistry.sgd({ kind: 'sgd', lr: 0.1, weight_decay: 0, betas: [0.9, 0.999], momentum: 0 }, params.list());
+    const step = (gradient: number[]) => {
+      const g = tf.tensor2d([gradient]);
+      optimizer.apply(new Map([['w', g]]), 0.1);
+      g.dispose();
+    };
+    step([1, 2]);
+    const first = Array.from(weight.dataSync());
+    expect(first).toEqual([Math.fround(0.9), Math.fround(0.8)]);
+    expect(Array.from(hostValues(weight))).toEqual(first);
+    const held = tf.clone(weight); // shares the variable's data
+    weight.assign(tf.tensor2d([[5, 6]]));
+    expect(Array.from(hostValues(weight))).toEqual([5, 6]);
+    step([1, 1]);
+    expect(Array.from(weight.dataSync())).toEqual([Math.fround(4.9), Math.fround(5.9)]);
+    step([1, 1]);
+    expect(Array.from(weight.dataSync())).toEqual([Math.fround(4.8), Math.fround(5.8)]);
+    expect(Array.from(held.dataSync())).toEqual(first); // the earlier values, untouched by the later in-place updates
+    held.dispose();
+    optimizer.dispose();
+    params.dispose();
   });
 
   it('warms up linearly, then follows the cosine to min_lr', () => {

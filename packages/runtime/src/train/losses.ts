@@ -19,6 +19,7 @@ import type { ForwardHeads, MaskedAutoencoder, ModelOutputs } from '../model/aut
 import type { TokenMask } from '../model/masking.ts';
 import type { ModelOps } from '../model/ops.ts';
 import { patchMotion, reconstructionTarget } from '../model/patches.ts';
+import type { Scratch } from '../scratch.ts';
 import { TfjsOps } from '../model/tfjs-ops.ts';
 
 /** A loss kind (`stages[i].loss`). */
@@ -42,6 +43,8 @@ export interface LossDataContext {
   model: MaskedAutoencoder;
   batch: TrainingBatch;
   mask: TokenMask;
+  /** Arrays to compute the values into, reused step after step (the onnxruntime trainer's); fresh ones without. */
+  scratch?: Scratch;
 }
 
 /** A registered loss. */
@@ -60,7 +63,7 @@ export interface LossDefinition {
  * Per-patch weights [B * L] of the reconstruction loss, each frame's weights summing to 1 (how frames then combine,
  * summed for motion weighting as the official code or averaged, is the loss's own step).
  */
-export function reconstructionWeights(plan: Plan, batch: TrainingBatch, mask: TokenMask): { weights: Float32Array } {
+export function reconstructionWeights(plan: Plan, batch: TrainingBatch, mask: TokenMask, scratch?: Scratch): { weights: Float32Array } {
   const { loss } = plan;
   const tokens = mask.tokens;
   const counted = (index: number): number => (loss.tokens === 'masked' && mask.keep < tokens ? mask.hidden[index] ?? 0 : 1);
@@ -68,7 +71,7 @@ export function reconstructionWeights(plan: Plan, batch: TrainingBatch, mask: To
   if (loss.weighting === 'motion') {
     const grid = planPatchGrid({ data: { size: [batch.height, batch.width] }, model: plan.model });
     const pixels = batch.height * batch.width;
-    const boost = new Float32Array(batch.size * pixels);
+    const boost = scratch?.floats('loss/boost', batch.size * pixels) ?? new Float32Array(batch.size * pixels); // every value written below
     for (let b = 0; b < batch.size; b++) {
       // The official: anomaly = clip(mask scaled to [-1, 1], 0, 1) * max(128, max gradient of the frame).
       let largest = 0;
@@ -109,10 +112,11 @@ const reconstruction: LossDefinition = {
       ...(model.classifier !== null ? { has_anomaly: [batch] } : {}),
     };
   },
-  values({ plan, model, batch, mask }) {
+  values({ plan, model, batch, mask, scratch }) {
+    const target = scratch?.floats('loss/target', batch.size * model.grid.rows * model.grid.cols * model.patchValues);
     return {
-      target: reconstructionTarget(batch, model.grid, model.frameChannels, model.anomalyChannels),
-      weights: reconstructionWeights(plan, batch, mask).weights,
+      target: reconstructionTarget(batch, model.grid, model.frameChannels, model.anomalyChannels, target),
+      weights: reconstructionWeights(plan, batch, mask, scratch).weights,
       ...(model.classifier !== null ? { has_anomaly: Float32Array.from(batch.hasAnomaly) } : {}),
     };
   },

@@ -5,6 +5,7 @@
 // entirely, and step counts are per parameter, as in PyTorch.
 import * as tf from '@tensorflow/tfjs-core';
 import type { OptimizerPlan } from '@vadc/dsl';
+import { hostValues, rememberHostValues } from '../backend/host-values.ts';
 import type { ParameterInfo } from '../model/parameters.ts';
 
 /** A named tensor of optimizer state, as checkpoints store it. */
@@ -40,6 +41,9 @@ const EPSILON = 1e-8;
 class SlotOptimizer implements Optimizer {
   private readonly slots = new Map<string, Float32Array>();
   private readonly steps = new Map<string, number>();
+  // Each parameter's values as this optimizer last wrote them, updated in place (host-values.ts: while the variable
+  // still holds them, they are read from here instead of copied out of the backend into a fresh array).
+  private readonly weights = new Map<string, Float32Array>();
 
   constructor(
     private readonly plan: OptimizerPlan,
@@ -55,10 +59,15 @@ class SlotOptimizer implements Optimizer {
       const step = (this.steps.get(name) ?? 0) + 1;
       this.steps.set(name, step);
       const slots = this.slotNames.map((slot) => this.slot(`${name}/${slot}`, info.variable.size));
-      // A fresh copy of the weights (the cpu backend's dataSync hands out its own storage).
-      const weights = Float32Array.from(info.variable.dataSync() as Float32Array);
-      this.update({ plan: this.plan, info, weights, gradient: gradient.dataSync() as Float32Array, slots, step, learningRate });
-      tf.tidy(() => info.variable.assign(tf.tensor(weights, info.variable.shape))); // the tensor goes, its data stays
+      const weights = this.slot(`${name}/weights`, info.variable.size, this.weights);
+      const current = hostValues(info.variable);
+      if (current !== weights) weights.set(current); // the variable was given other values since (or first step)
+      this.update({ plan: this.plan, info, weights, gradient: hostValues(gradient), slots, step, learningRate });
+      // The cpu backend keeps the array a tensor is made from as its storage: give it a copy, so that the next
+      // in-place update cannot change a value the variable (or a checkpoint being written) still holds.
+      const stored = tf.getBackend() === 'cpu' ? weights.slice() : weights;
+      tf.tidy(() => info.variable.assign(tf.tensor(stored, info.variable.shape))); // the tensor goes, its data stays
+      rememberHostValues(info.variable, weights);
     }
   }
 
@@ -81,13 +90,14 @@ class SlotOptimizer implements Optimizer {
   dispose(): void {
     this.slots.clear();
     this.steps.clear();
+    this.weights.clear();
   }
 
-  private slot(name: string, size: number): Float32Array {
-    let values = this.slots.get(name);
+  private slot(name: string, size: number, from = this.slots): Float32Array {
+    let values = from.get(name);
     if (values === undefined) {
       values = new Float32Array(size);
-      this.slots.set(name, values);
+      from.set(name, values);
     }
     return values;
   }
