@@ -119,7 +119,7 @@ async function benchInfer(
   plan: Plan, model: MaskedAutoencoder, batchSize: number, engine: 'tfjs' | 'onnx', threads: number, repeats: RepeatPlan,
 ): Promise<{ result: ModeResult; outputs: FrameOutputs }> {
   const batch = benchTestBatch(plan, batchSize);
-  const onnx = engine === 'onnx' ? await createOnnxInference(model, plan, { threads, spinning: plan.runtime.spin_wait }) : null;
+  const onnx = engine === 'onnx' ? await createOnnxInference(model, plan, { threads }) : null;
   let outputs: FrameOutputs | null = null;
   try {
     const times = await timeRepeats(async () => {

@@ -9,7 +9,7 @@ export type InferenceEngine = 'tfjs' | 'onnx';
 /** The batch inference of an engine; release() frees what the engine holds. */
 export async function createInference(engine: InferenceEngine, model: MaskedAutoencoder, plan: Plan): Promise<{ infer: BatchInference; release: () => Promise<void> }> {
   if (engine === 'onnx') {
-    const onnx = await createOnnxInference(model, plan, { threads: plan.runtime.threads === 'auto' ? undefined : plan.runtime.threads, spinning: plan.runtime.spin_wait });
+    const onnx = await createOnnxInference(model, plan, { threads: plan.runtime.threads === 'auto' ? undefined : plan.runtime.threads });
     return { infer: onnx.infer, release: onnx.release };
   }
   return { infer: async (batch, name) => inferBatch(model, batch, { video: name }), release: async () => {} };

@@ -30,7 +30,8 @@ export interface OnnxInferenceOptions {
   fusedAttention?: boolean;
   /**
    * Let idle pool threads spin-wait for work (onnxruntime's default; slightly faster on an otherwise idle machine,
-   * costly when other processes share the cores). Default false.
+   * costly when other processes share the cores). Default: the plan's runtime.spin_wait (false for plans older than
+   * the key, e.g. in older model packages).
    */
   spinning?: boolean;
   /** onnxruntime's graph optimisation level (default 'all': fused LayerNorm, GELU, MatMul + bias, ...). */
@@ -121,7 +122,7 @@ export async function openOnnxScoring(bytes: Uint8Array, model: OnnxScoringModel
   const ratio = options.ratio ?? model.masking.ratio;
   const seed = options.seed ?? model.seed;
   const grid = onnxTokenGrid(model, ratio);
-  const session = await createCpuSession(ort, bytes, 'the exported graph', { threads, optimization: options.optimization, spinning: options.spinning });
+  const session = await createCpuSession(ort, bytes, 'the exported graph', { threads, optimization: options.optimization, spinning: options.spinning ?? plan.runtime.spin_wait === true });
   const [height, width] = plan.data.size;
   const withAnomaly = model.anomalyChannels > 0;
   const summaryNames = [
