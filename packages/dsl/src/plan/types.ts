@@ -188,6 +188,20 @@ export interface ScoringPlan {
    * out of training; null = not. Absent in plans written before the key existed.
    */
   calibration?: CalibrationPlan | null;
+  /**
+   * Test-time masks: each frame is scored `count` times, each time under a mask drawn from the frame's position and
+   * runtime.seed (never the input's name or transport), and the per-patch components are averaged; `complementary`
+   * draws one token order per frame and hides a different slice of it each pass, so that every patch is hidden once
+   * (count = ceil(L / hidden)) and each patch's components come from the pass that hid it. Absent in plans written
+   * before the key existed (read as { count: 1, complementary: false }).
+   */
+  test_masks?: TestMasksPlan;
+}
+
+/** How many test-time masks score a frame, and whether they partition the tokens (see ScoringPlan.test_masks). */
+export interface TestMasksPlan {
+  count: number;
+  complementary: boolean;
 }
 
 /** How `vadc run` calibrates: a false-alarm target on normal footage, at a frame rate. */
@@ -265,15 +279,31 @@ export interface ValidationPlan {
   metric: ValidationMetricName;
   /** `last`: keep the last epoch; `best`: the validated epoch with the best `metric` (checkpoints/best.ckpt). */
   selection: 'last' | 'best';
-  /** Per held-out video: `intervals` disjoint anomalous stretches, each a share [min, max] of the video's frames. */
-  anomalies: { intervals: number; length: [number, number] };
+  /**
+   * Per held-out video: `intervals` disjoint anomalous stretches, each a share [min, max] of the video's frames;
+   * except that the first `whole` held-out videos (in held-out order) are made abnormal in every frame and the next
+   * `normal` are left normal, so that validation micro AUC also measures whether scores are comparable between
+   * videos. `whole` and `normal` are absent in plans written before they existed (read as 0).
+   */
+  anomalies: { intervals: number; length: [number, number]; whole?: number; normal?: number };
   /**
    * Generator of the pasted anomalies (with synthetic_anomalies.options); null = the recipe's own
    * (synthetic_anomalies.generator). Fix it when a sweep varies the training generator, so that every cell is
    * validated on the same split.
    */
-  generator: SyntheticAnomaliesPlan['generator'] | null;
+  generator: ValidationGeneratorName | null;
+  /**
+   * Validation differences up to this are ties: `vadc sweep` marks the cells within it of the top one as not
+   * separated by validation. Absent in plans written before the key existed (read as the default).
+   */
+  tolerance?: number;
 }
+
+/**
+ * What makes held-out videos abnormal: a synthetic anomaly generator pasted in, or `replay`: the video's own moving
+ * regions replayed with a wrong motion (sped up, slowed, reversed or moved off their path), no foreign appearance.
+ */
+export type ValidationGeneratorName = SyntheticAnomaliesPlan['generator'] | 'replay';
 
 /** A fully resolved recipe. */
 export interface Plan {

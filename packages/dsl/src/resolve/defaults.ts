@@ -45,6 +45,7 @@ export const sectionDefaults: Omit<Plan, 'name' | 'stages' | 'data'> & { data: O
     batch: 100, // main.py: the test loader uses batch_size (100)
     maps: { erode: 2, dilate: 3 }, // mae_cvt.py process_result: Erosion2d(.., 2) once, Dilation2d(.., 3) twice
     calibration: null, // vadc: the official code has no operating threshold
+    test_masks: { count: 1, complementary: false }, // inference.py: one random mask per frame (vadc: drawn from the frame's position)
   },
   eval: { metrics: ['micro_auc', 'macro_auc'], region_overlap: 0.1, track_overlap: 0.1, map_thresholds: 50 }, // RBDC/TBDC: overlap 0.1 (Ramachandra & Jones); vadc: 50 thresholds
   runtime: { backend: 'auto', seed: 0, threads: 'auto', workers: 1, spin_wait: true, engine: 'auto' }, // vadc; spin_wait: onnxruntime's own default
@@ -110,8 +111,9 @@ export const validationDefaults: ValidationPlan = {
   every: 1,
   metric: 'micro_auc', // the headline metric of every shipped recipe
   selection: 'last',
-  anomalies: { intervals: 2, length: [0.1, 0.25] },
+  anomalies: { intervals: 2, length: [0.1, 0.25], whole: 0, normal: 0 },
   generator: null, // the recipe's synthetic_anomalies.generator
+  tolerance: 0.01, // bench/RESULTS.md "Validation protocols": the spread of one cell's validation micro AUC over test-time mask seeds
 };
 
 /** Options of `scoring.calibration` when a recipe writes the section (vadc's own): one false alarm per hour at 25 fps. */

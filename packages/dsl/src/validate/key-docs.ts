@@ -114,6 +114,9 @@ export const KEY_DOCS: Record<string, string> = {
   'scoring.normalize': 'Min-max normalise the scores of each video.',
   'scoring.top_patches': 'Score a frame by the mean of its N highest patches instead of all patches; null: all.',
   'scoring.batch': 'Frames per inference batch (speed only; not part of the experiment hash).',
+  'scoring.test_masks': 'Test-time masks: each frame is scored under `count` masks drawn from its position in the input and runtime.seed (never the input\'s name or transport) and the per-patch components are averaged. K masks cost K times the scoring time.',
+  'scoring.test_masks.count': 'Masks per frame (1: one mask, as the official inference).',
+  'scoring.test_masks.complementary': 'Hide a different slice of one token order per pass, so every patch is hidden (reconstructed) once; each patch is scored from the pass that hid it. count must then be ceil(tokens / hidden tokens) (2 at masking.ratio 0.5).',
   'scoring.maps': 'Morphology of the anomaly maps before regions are taken.',
   'scoring.maps.erode': 'Erosion size in patches.',
   'scoring.maps.dilate': 'Dilation size in patches.',
@@ -141,7 +144,10 @@ export const KEY_DOCS: Record<string, string> = {
   'validation.anomalies': 'The pasted anomalies of each held-out video.',
   'validation.anomalies.intervals': 'Disjoint anomalous stretches per held-out video.',
   'validation.anomalies.length': 'Length of each stretch as a share [min, max] of the video\'s frames.',
-  'validation.generator': 'Generator of the pasted anomalies; null: the recipe\'s synthetic_anomalies.generator. Fix it when a sweep varies that generator, so every cell is validated on the same split.',
+  'validation.tolerance': 'Validation differences up to this are ties: vadc sweep marks the cells within it of the top cell as not separated by validation (default: the measured spread of validation over test-time mask seeds).',
+  'validation.anomalies.whole': 'The first N held-out videos are abnormal in every frame (their stretches tile the video), so validation micro AUC also measures whether scores compare between videos.',
+  'validation.anomalies.normal': 'The next N held-out videos are left normal (no anomaly at all).',
+  'validation.generator': 'What makes held-out videos abnormal: a generator pasted in (procedural, objects, foreground), or replay (the video\'s own moving regions replayed too fast, too slow, reversed or off their path: no foreign appearance); null: the recipe\'s synthetic_anomalies.generator. Fix it when a sweep varies that generator, so every cell is validated on the same split.',
 };
 
 /** The KEY_DOCS key of a schema path (`stages.0.optimizer.adamw.lr` -> `stages.*.optimizer.lr`). */

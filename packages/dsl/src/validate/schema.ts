@@ -29,6 +29,8 @@ export const ERROR_KINDS = ['l2', 'l1'] as const;
 export const VALIDATION_METRIC_NAMES = ['micro_auc', 'macro_auc', 'pixel_auc'] as const;
 export const SELECTION_KINDS = ['last', 'best'] as const;
 export const GENERATOR_NAMES = ['procedural', 'objects', 'foreground'] as const;
+/** What validation may make held-out videos abnormal with: the generators, and `replay` (validation only). */
+export const VALIDATION_GENERATOR_NAMES = [...GENERATOR_NAMES, 'replay'] as const;
 
 const integer = (minimum: number, maximum?: number): JsonSchema => ({ type: 'integer', minimum, ...(maximum === undefined ? {} : { maximum }) });
 const number = (minimum: number, maximum?: number): JsonSchema => ({ type: 'number', minimum, ...(maximum === undefined ? {} : { maximum }) });
@@ -117,8 +119,9 @@ function validation(mode: Mode): JsonSchema {
     every: integer(1),
     metric: enumOf(VALIDATION_METRIC_NAMES),
     selection: enumOf(SELECTION_KINDS),
-    anomalies: object(mode, { intervals: integer(1), length: pair({ type: 'number', exclusiveMinimum: 0, maximum: 1 }) }),
-    generator: { type: ['string', 'null'], enum: [...GENERATOR_NAMES, null] },
+    anomalies: object(mode, { intervals: integer(1), length: pair({ type: 'number', exclusiveMinimum: 0, maximum: 1 }), whole: integer(0), normal: integer(0) }),
+    generator: { type: ['string', 'null'], enum: [...VALIDATION_GENERATOR_NAMES, null] },
+    tolerance: number(0, 1),
   }, 'Validation without test labels: held-out training videos with the recipe\'s synthetic anomalies pasted in.');
 }
 
@@ -180,6 +183,7 @@ export function buildSchema(mode: Mode): JsonSchema {
       top_patches: nullable(integer(1)),
       batch: integer(1),
       maps: object(mode, { erode: integer(0), dilate: integer(0) }),
+      test_masks: object(mode, { count: integer(1), complementary: { type: 'boolean' } }),
       calibration: nullable(object(mode, { target: enumOf(['false_alarms_per_hour', 'false_alarms_per_frame', 'percentile']), value: number(0), fps: number(0) },
         'After training, `vadc run` picks the operating threshold on the held-out training videos (as `vadc calibrate`).')),
     }),
