@@ -9,7 +9,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { TestBatch } from '../data/types.ts';
 import { Random } from '../random.ts';
 import { forward, type MaskedAutoencoder } from './autoencoder.ts';
-import { createTokenMask, maskingRegistry } from './masking.ts';
+import { createTokenMask, maskingRegistry, type TokenMask } from './masking.ts';
 import { joinPatchValues, patchify, patchMotion, unpatchifyPlanar, type PatchGrid } from './patches.ts';
 
 /** Options of inferBatch. */
@@ -22,6 +22,8 @@ export interface InferenceOptions {
   ratio?: number;
   /** Also return the per-pixel teacher and student predictions [B, H, W, F + A]. */
   reconstructions?: boolean;
+  /** The batch's mask, given instead of drawn (e.g. the masks another implementation used, to compare outputs). */
+  mask?: TokenMask;
 }
 
 /** An L1 and an L2 value per patch, [B * L]. */
@@ -80,7 +82,7 @@ export function predictBatch(model: MaskedAutoencoder, batch: TestBatch, options
   const tokens = grid.rows * grid.cols;
   const seed = options.seed ?? model.seed;
   const strategy = model.masking.strategy;
-  const mask = createTokenMask(maskingRegistry[strategy], {
+  const mask = options.mask ?? createTokenMask(maskingRegistry[strategy], {
     grid,
     batch: batch.size,
     motion: strategy === 'motion' ? patchMotion(batch.motion, batch.size, grid, 'max') : null,
