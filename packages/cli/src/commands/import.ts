@@ -31,7 +31,7 @@ export const importCommand: Command = {
     },
     examples: [
       'vadc import experiments/avenue/checkpoint-best.pth --student experiments/avenue/checkpoint-best-student.pth --recipe recipes/avenue.yaml',
-      'vadc eval runs/avenue/latest',
+      'vadc import checkpoint-best.pth --recipe recipes/avenue.yaml --set data.root=/data/avenue --name avenue-official --json',
     ],
   },
   async run(args, io) {

@@ -13,7 +13,7 @@ import {
   saveCheckpoint, selectBackend, type OfficialCheckpoint,
 } from '@vadc/runtime';
 import type { CommandIO } from '../command.ts';
-import { loadRecipe } from '../recipe-reader.ts';
+import { loadRecipe, optionList } from '../recipe-reader.ts';
 import { writeFileAtomic, writeJsonAtomic } from '../run/files.ts';
 import { machineInfo } from '../run/machine.ts';
 import { checkpointPath, createRun, runIdFromDate, saveRun, type RunFolder } from '../run/run-folder.ts';
@@ -46,7 +46,7 @@ export async function importOfficialCheckpoint(request: ImportRequest, io: Comma
   const shape = officialModelShape(stateDict, teacher.args, request.checkpoint);
   for (const note of shape.notes) io.stderr(`note: ${note}\n`);
 
-  const userSets = Array.isArray(request.values.set) ? request.values.set : request.values.set === undefined ? [] : [request.values.set];
+  const userSets = optionList(request.values.set);
   const name = typeof request.values.name === 'string' ? [`name=${request.values.name}`] : [];
   const asRecipe = await loadRecipe(request.recipe, { ...request.values, set: [...userSets, ...name] }, io);
   if (asRecipe === null) return null;

@@ -158,6 +158,8 @@ export function recordFields(value: unknown): Map<string, unknown> {
 function plainValue(value: unknown): unknown {
   if (value instanceof PyTuple) return value.items.map(plainValue);
   if (Array.isArray(value)) return value.map(plainValue);
+  // ml_collections' FieldReference (ConfigDict.get_ref) holds its value in `_value`; its lazy ops are not evaluated.
+  if (value instanceof PyObject && value.type.name === 'FieldReference' && value.state instanceof PyDict) return plainValue(value.state.get('_value'));
   if (value instanceof PyDict || (value instanceof PyObject && value.state instanceof PyDict)) return Object.fromEntries(recordFields(value));
   if (value instanceof PyObject) return `<${value.type.qualified}>`;
   if (value instanceof PyGlobal) return `<${value.qualified}>`;
