@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Writes the parity fixtures of the official aed-mae code (bench/pytorch/parity-fixtures.py) and runs vadc's parity
 # test against them. The small configuration's fixtures are committed (test/fixtures/aed-mae/small); the Avenue-sized
-# ones (about 20 MB) are written to $OUT and tested from there.
+# ones (about 55 MB) are written to $OUT and tested from there.
 #
 # Usage, from the repository root, after `npm run setup`:
 #   apt-get install -y python3-torch python3-scipy

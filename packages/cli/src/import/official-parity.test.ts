@@ -1,8 +1,8 @@
 // Parity with the official PyTorch code (issue 28): checkpoints written by ristea/aed-mae's own model and save_model
 // (bench/pytorch/parity-fixtures.py; committed fixtures test/fixtures/aed-mae/small, or VADC_PARITY_FIXTURES=<dir>
-// for others such as the Avenue-sized ones) are imported with `vadc import`'s code, and vadc's outputs for the
-// official frames and the official masks (passed explicitly) must equal the official outputs within 1e-4 on every
-// engine: teacher and student reconstructions, the anomaly map, the per-frame scores of inference.py.
+// for others such as the Avenue-sized ones) are imported by `vadc import` (the built CLI, a fresh process), and
+// vadc's outputs for the official frames and the official masks (passed explicitly) must equal the official outputs
+// within 1e-4 on every engine: teacher and student reconstructions, the anomaly map, inference.py's frame scores.
 //
 // Where vadc deliberately differs, the test says so and checks the identity that connects the two:
 // - vadc's `teacher` score component counts the frame channels only; the official teacher score is the mean over
@@ -22,10 +22,9 @@ import {
   type FrameOutputs, type MaskedAutoencoder, type MaskingStrategy, type TestBatch, type TokenMask,
 } from '@vadc/runtime';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { CommandIO } from '../command.ts';
 import { loadTrainedModel, readTrainedRun } from '../run/trained-run.ts';
+import { runBuiltCli } from '../test-built-cli.ts';
 import { onnxInstalled } from '../test-onnx.ts';
-import { importOfficialCheckpoint } from './import-checkpoint.ts';
 import type { Plan } from '@vadc/dsl';
 
 const FIXTURES = process.env.VADC_PARITY_FIXTURES ?? resolve(import.meta.dirname, '../../../../test/fixtures/aed-mae/small');
@@ -118,13 +117,11 @@ data:
 model: { encoder: { heads: ${manifest.encoder.heads} }, decoder: { heads: ${manifest.decoder.heads} } }
 runtime: { backend: wasm, threads: 1, engine: tfjs }
 `);
-    const io: CommandIO = { stdout: () => undefined, stderr: () => undefined, isTerminal: false, cwd: workspace, env: {} };
-    const result = await importOfficialCheckpoint({
-      checkpoint: join(FIXTURES, 'checkpoint-best.pth'), student: join(FIXTURES, 'checkpoint-best-student.pth'),
-      recipe: 'parity.yaml', values: {}, outRoot: join(workspace, 'runs'),
-    }, io);
-    expect(result).not.toBeNull();
-    const trained = await readTrainedRun(result!.run.directory, workspace);
+    // `vadc import` in a fresh process of the built CLI; the run it writes is then opened as `vadc eval` opens it.
+    const imported = await runBuiltCli(['import', join(FIXTURES, 'checkpoint-best.pth'), '--student', join(FIXTURES, 'checkpoint-best-student.pth'),
+      '--recipe', 'parity.yaml', '--out', 'runs'], workspace);
+    expect(imported.code, imported.stderr).toBe(0);
+    const trained = await readTrainedRun(imported.stdout.trim(), workspace);
     plan = trained.plan;
     model = await loadTrainedModel(trained.run, plan);
     const frames = npy('frames');
@@ -138,7 +135,7 @@ runtime: { backend: wasm, threads: 1, engine: tfjs }
     const tokens = order.shape[1]!;
     const explicit: MaskingStrategy = { order: (_input, sample) => Array.from(order.data.subarray(sample * tokens, (sample + 1) * tokens)) };
     mask = createTokenMask(explicit, { grid: model.grid, batch: batch.size, motion: null, random: new Random(0) }, manifest.mask_ratio);
-  });
+  }, 120_000);
 
   afterAll(async () => {
     // The largest difference per output and engine, for the issue's closing note.
@@ -184,7 +181,7 @@ runtime: { backend: wasm, threads: 1, engine: tfjs }
     const predictions = predictBatch(model, batch, { mask });
     expect(Array.from(predictions.hidden)).toEqual(Array.from(mask.hidden));
     check('tfjs', predictions, inferBatch(model, batch, { mask }));
-  });
+  }, 300_000); // seconds at the small size; the Avenue-sized fixtures take a minute on a busy two-core machine
 
   it.runIf(onnxInstalled)('gives the official outputs within 1e-4 on onnxruntime, with the official masks passed explicitly', async () => {
     const onnx = await createOnnxInference(model, plan, { ratio: manifest.mask_ratio });
@@ -194,7 +191,7 @@ runtime: { backend: wasm, threads: 1, engine: tfjs }
     } finally {
       await onnx.release();
     }
-  });
+  }, 300_000);
 
   it('differs from the official teacher score on purpose: vadc\'s teacher component leaves the anomaly channel to its own component', () => {
     const outputs = inferBatch(model, batch, { mask });
@@ -203,5 +200,5 @@ runtime: { backend: wasm, threads: 1, engine: tfjs }
     expect(maxDifference(vadcTeacher, official.l2.subarray(manifest.batch))).toBeGreaterThan(TOLERANCE);
     // ... but the official one is its channel-weighted mean with the anomaly error (checked within 1e-4 above).
     expect(maxDifference(officialScores(outputs, 'l2', manifest.batch)[1], official.l2.subarray(manifest.batch))).toBeLessThan(TOLERANCE);
-  });
+  }, 300_000);
 });

@@ -80,6 +80,19 @@ describe('readTorchFile', () => {
     expect(Array.from(tensor('steps').toFloat32())).toEqual([123]);
   });
 
+  it('refuses a tensor that reads past its storage before allocating it', () => {
+    const pickle = stateDictPickle([{ name: 'huge', storageType: 'FloatStorage', storage: floats([1, 2]), numel: 2, offset: 0, shape: [1_000_000_000], stride: [1] }], 1);
+    const root = readTorchFile(torchFile(pickle, [floats([1, 2])]), 'huge.pth') as PyDict;
+    expect(() => ((root.get('model') as PyDict).get('huge') as TorchTensor).toFloat32()).toThrow(/holds 2 values; a 1000000000 tensor .* reads past it/);
+  });
+
+  it('reads a record whose list contains itself without recursing forever', () => {
+    // args = Namespace(); args.__dict__ = {'loop': L} where L = [L]
+    const pickle = new PickleWriter().proto(2).global('argparse', 'Namespace').emptyTuple().newObj()
+      .emptyDict().unicode('loop').raw(0x5d).put().raw(0x68, 0).raw(0x61).raw(0x73).build().stop().bytes();
+    expect(recordFields(readPickle(pickle)).has('loop')).toBe(true);
+  });
+
   it('says when a file is not a torch.save zip', () => {
     expect(() => readTorchFile(new Uint8Array(100), 'old.pth')).toThrow(/old\.pth is not a readable zip archive/);
   });

@@ -38,14 +38,22 @@ export class TorchTensor {
 
   /** The values in row-major order as float32 (integers and halves converted). */
   toFloat32(): Float32Array {
+    const count = this.storage.bytes.length / BYTES_PER[this.dtype];
+    // The farthest value the view reads, checked before allocating: a shape the storage cannot hold is an error, not
+    // a huge allocation.
+    if (this.size > 0) {
+      const last = this.shape.reduce((at, size, axis) => at + (size - 1) * (this.stride[axis] ?? 0), this.offset);
+      const first = this.shape.reduce((at, size, axis) => at + Math.min(0, (size - 1) * (this.stride[axis] ?? 0)), this.offset);
+      if (this.shape.length !== this.stride.length || first < 0 || last >= count || !Number.isSafeInteger(this.size)) {
+        throw new PickleFormatError(`storage ${this.storage.key} holds ${count} values; a ${this.shape.join('x')} tensor at offset ${this.offset} with strides ${this.stride.join(',')} reads past it`);
+      }
+    }
     const out = new Float32Array(this.size);
     const read = elementReader(this.storage);
-    const count = this.storage.bytes.length / BYTES_PER[this.dtype];
     const index = new Array<number>(this.shape.length).fill(0);
     for (let flat = 0; flat < out.length; flat++) {
       let at = this.offset;
       for (let axis = 0; axis < index.length; axis++) at += (index[axis] as number) * (this.stride[axis] as number);
-      if (at < 0 || at >= count) throw new PickleFormatError(`storage ${this.storage.key} holds ${count} values, a tensor reads value ${at}`);
       out[flat] = read(at);
       for (let axis = index.length - 1; axis >= 0; axis--) {
         index[axis] = (index[axis] as number) + 1;
@@ -142,7 +150,7 @@ function isStorage(value: unknown): value is Storage {
 }
 
 /** The fields of a record a checkpoint carries (ml_collections ConfigDict, argparse Namespace, a dict), as plain values. */
-export function recordFields(value: unknown): Map<string, unknown> {
+export function recordFields(value: unknown, depth = 0): Map<string, unknown> {
   const fields = new Map<string, unknown>();
   let dict: unknown = value;
   if (value instanceof PyObject) {
@@ -150,17 +158,21 @@ export function recordFields(value: unknown): Map<string, unknown> {
     // ConfigDict keeps its values in `_fields`; Namespace in its __dict__.
     if (dict instanceof PyDict && dict.get('_fields') instanceof PyDict) dict = dict.get('_fields');
   }
-  if (dict instanceof PyDict) for (const [key, field] of dict.entries) if (typeof key === 'string') fields.set(key, plainValue(field));
+  if (dict instanceof PyDict) for (const [key, field] of dict.entries) if (typeof key === 'string') fields.set(key, plainValue(field, depth + 1));
   return fields;
 }
 
 // Python values as JSON-like values: tuples and lists as arrays, dicts and records as objects, others as a name.
-function plainValue(value: unknown): unknown {
-  if (value instanceof PyTuple) return value.items.map(plainValue);
-  if (Array.isArray(value)) return value.map(plainValue);
+// A pickle's memo can make a list contain itself; nesting deeper than this is cut off.
+const MAX_DEPTH = 32;
+
+function plainValue(value: unknown, depth: number): unknown {
+  if (depth > MAX_DEPTH) return '<nested too deep>';
+  if (value instanceof PyTuple) return value.items.map((item) => plainValue(item, depth + 1));
+  if (Array.isArray(value)) return value.map((item) => plainValue(item, depth + 1));
   // ml_collections' FieldReference (ConfigDict.get_ref) holds its value in `_value`; its lazy ops are not evaluated.
-  if (value instanceof PyObject && value.type.name === 'FieldReference' && value.state instanceof PyDict) return plainValue(value.state.get('_value'));
-  if (value instanceof PyDict || (value instanceof PyObject && value.state instanceof PyDict)) return Object.fromEntries(recordFields(value));
+  if (value instanceof PyObject && value.type.name === 'FieldReference' && value.state instanceof PyDict) return plainValue(value.state.get('_value'), depth + 1);
+  if (value instanceof PyDict || (value instanceof PyObject && value.state instanceof PyDict)) return Object.fromEntries(recordFields(value, depth));
   if (value instanceof PyObject) return `<${value.type.qualified}>`;
   if (value instanceof PyGlobal) return `<${value.qualified}>`;
   if (typeof value === 'bigint') return Number(value);
