@@ -65,7 +65,10 @@ const REFUSED_MODULES = [
 ];
 const HARMLESS_BUILTINS = new Set(['int', 'float', 'str', 'bool', 'bytes', 'bytearray', 'complex', 'tuple', 'list', 'dict', 'set', 'frozenset', 'object', 'slice', 'range', 'NoneType', 'type']);
 
-/** Whether `module.name` is a global no checkpoint may name. */
+/**
+ * Whether `module.name` is a global no checkpoint may name: anything from REFUSED_MODULES (or a submodule), any
+ * dunder name, and any dotted name (protocol 4's qualified names reach attributes of attributes, e.g. a method).
+ */
 export function isRefusedGlobal(module: string, name: string): boolean {
   if ((module === 'builtins' || module === '__builtin__') && HARMLESS_BUILTINS.has(name)) return false;
   // A dunder name reaches into an object's internals (e.g. `__import__`, `__reduce__`) wherever it comes from.
