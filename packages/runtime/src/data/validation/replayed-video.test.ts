@@ -68,7 +68,12 @@ describe('replayed held-out videos', () => {
     expect(abnormal(videos[1]!)).toBe(0);
     expect(abnormal(videos[2]!)).toBeGreaterThan(0);
     expect(abnormal(videos[2]!)).toBeLessThan(0.8);
-    expect([0, 1, 2, 3].map((position) => heldOutLayout(position, { intervals: 1, length: [0.1, 0.2], whole: 1, normal: 2 }))).toEqual(['whole', 'normal', 'normal', 'stretches']);
+    const layouts = (count: number, whole: number, normal: number) => Array.from({ length: count }, (_, position) => heldOutLayout(position, count, { intervals: 1, length: [0.1, 0.2], whole, normal }));
+    expect(layouts(4, 1, 2)).toEqual(['whole', 'normal', 'normal', 'stretches']);
+    expect(layouts(2, 1, 1)).toEqual(['whole', 'normal']);
+    // One held-out video cannot carry both classes as a whole video; nor can a set of normal videos.
+    expect(layouts(1, 1, 1)).toEqual(['stretches']);
+    expect(layouts(2, 0, 5)).toEqual(['normal', 'stretches']);
     const tiles = anomalyStretches(100, { intervals: 2, length: [0.1, 0.3] }, 1, 'v', 'whole');
     expect(tiles.map((stretch) => [stretch.first, stretch.last])).toEqual([[0, 29], [30, 59], [60, 89], [90, 99]]);
   });
