@@ -26,10 +26,11 @@ async function framesOf(video: TestVideo): Promise<Float32Array> {
 describe('replayed held-out videos', () => {
   it('moves the video\'s own objects in the stretches and leaves every other frame untouched, with honest labels', async () => {
     const replayed = await new DataPipeline(syntheticDataset(synthetic), plan()).heldOutVideos();
-    const clean = new DataPipeline(syntheticDataset(synthetic), plan({ anomalies: { intervals: 2, length: [0.25, 0.35], whole: 0, normal: 3 } }));
+    // The same held-out videos left normal: the first two of three (the layout keeps stretches in the last).
+    const clean = new DataPipeline(syntheticDataset(synthetic), plan({ anomalies: { intervals: 2, length: [0.25, 0.35], whole: 0, normal: 2 } }));
     const normal = await clean.heldOutVideos();
     let labelled = 0;
-    for (const [index, video] of replayed.entries()) {
+    for (const [index, video] of replayed.slice(0, 2).entries()) {
       const reference = normal[index]!;
       expect(reference.truth!.labels.every((label) => label === 0)).toBe(true);
       const [frames, cleanFrames] = [await framesOf(video), await framesOf(reference)];
