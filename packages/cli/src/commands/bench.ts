@@ -78,8 +78,6 @@ function engines(result: { engine: string; train_engine: string | null; infer: u
 
 /** `vadc bench`: model speed (frames/s), peak memory and time split for a recipe's shapes. */
 export const benchCommand: Command = {
-  name: 'bench',
-  summary: 'Measure training and inference frames/s of a recipe\'s model on generated inputs, on the engine `vadc run` would use',
   usage: 'vadc bench <recipe> [--set key=value ...] [--mode train|infer|both] [--batch n] [--backend auto|wasm|cpu|tensorflow|tensorflow-gpu]\n' +
     '                  [--engine auto|tfjs|onnx] [--warmup n] [--repeats n] [--steps n] [--data] [--json]',
   options: {

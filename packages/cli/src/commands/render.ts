@@ -12,8 +12,6 @@ function describeOrigin(origin: ValueOrigin | undefined, cwd: string): string {
 }
 
 export const renderCommand: Command = {
-  name: 'render',
-  summary: 'Print the resolved Plan of a recipe (YAML or JSON), optionally where each value came from',
   usage: 'vadc render <recipe.yaml> [--set key=value]... [--allow-env NAME]... [--root DIR]... [--origins] [--estimate] [--json]',
   options: { ...recipeOptions, origins: { type: 'boolean' }, json: { type: 'boolean' }, estimate: { type: 'boolean' } },
   help: {

@@ -80,8 +80,6 @@ const EXAMPLES_RUN = ['vadc run recipes/quickstart.yaml', 'vadc run recipes/ucsd
 const EXAMPLES_TRAIN = ['vadc train recipes/quickstart.yaml', 'vadc train recipes/quickstart.yaml --engine tfjs --out /tmp/runs'];
 
 export const runCommand: Command = {
-  name: 'run',
-  summary: 'Run a recipe end to end: train, score the test split, evaluate, report',
   usage: 'vadc run <recipe.yaml> [--set key=value]... [--backend auto|tensorflow-gpu|tensorflow|wasm|cpu] [--resume | --new] [--out runs] [--engine auto|tfjs|onnx] [--deep] [--json]',
   options,
   help: {
@@ -93,8 +91,6 @@ export const runCommand: Command = {
 };
 
 export const trainCommand: Command = {
-  name: 'train',
-  summary: 'Train a recipe\'s model (all stages) without scoring; `vadc eval` scores it later',
   usage: 'vadc train <recipe.yaml> [--set key=value]... [--backend b] [--resume | --new] [--out runs] [--engine auto|tfjs|onnx] [--deep] [--json]',
   options,
   help: {

@@ -14,8 +14,6 @@ import { sweepTable } from '../run/sweep-report.ts';
 const BACKENDS = ['auto', 'tensorflow-gpu', 'tensorflow', 'wasm', 'cpu'];
 
 export const sweepCommand: Command = {
-  name: 'sweep',
-  summary: 'Run a recipe\'s sweep grid: one training per distinct model, scoring-only keys re-use stored components',
   usage: 'vadc sweep <recipe.yaml> [--set key=value]... [--backend b] [--out runs] [--json] [--queue redis://host:port]',
   options: { ...recipeOptions, backend: { type: 'string' }, out: { type: 'string' }, json: { type: 'boolean' }, queue: { type: 'string' } },
   help: {
