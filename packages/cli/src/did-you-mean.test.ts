@@ -1,5 +1,5 @@
 // Did-you-mean where a user picks a name from a list, through the built CLI in a fresh folder: a shortened or
-// misspelt option, a misspelt npm package in `extends` (suggested from the packages installed where the resolver
+// misspelt option or option value, a misspelt npm package in `extends` (suggested from the packages installed where the resolver
 // looks), and a file a recipe package does not hold (the recipes it does hold are listed).
 import { mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -32,6 +32,12 @@ describe('the built vadc suggests what was meant', () => {
   it('a shortened option suggests the one it begins', async () => {
     const result = await vadc('score', 'runs/x', 'video.mp4', '--thresh', '0.5');
     expect(result.stderr).toContain('vadc score: unknown option --thresh (did you mean --threshold?)');
+    expect(result.code).toBe(2);
+  });
+
+  it('a misspelt option value suggests the choice it is close to', async () => {
+    const result = await vadc('run', 'recipes/any.yaml', '--backend', 'wsam');
+    expect(result.stderr).toContain('vadc run: --backend must be one of auto, tensorflow-gpu, tensorflow, wasm, cpu, not "wsam" (did you mean wasm?)');
     expect(result.code).toBe(2);
   });
 
