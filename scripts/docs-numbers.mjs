@@ -11,6 +11,7 @@
 //   --readme FILE, --record FILE               other files than README.md and docs/quickstart-numbers.json
 import { spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -61,7 +62,7 @@ export function quickstartBlocks(record) {
   const kept = validation.curve.find((point) => point.stage === validation.selected.stage && point.epoch === validation.selected.epoch);
   const generator = /with (\S+) anomalies/.exec(validation.variant)?.[1] ?? 'pasted';
   return {
-    setup: `On a fresh quickstart run of ${date} (${run.cores} cores, ${run.cpu}, ${engine}; written here by \`npm run docs:numbers\`), \`vadc run recipes/quickstart.yaml\` took ${seconds} s without the install and build, ${run.train_seconds.toFixed(1)} s of it training at ${fps} frames/s, and gave a micro frame AUC of ${auc(test.micro_auc)}.`,
+    setup: `On a fresh quickstart run of ${date} (${run.cores} cores, ${run.cpu}, ${engine}${run.load === undefined ? '' : `, load average ${run.load.toFixed(1)} as it started`}; written here by \`npm run docs:numbers\`), \`vadc run recipes/quickstart.yaml\` took ${seconds} s without the install and build, ${run.train_seconds.toFixed(1)} s of it training at ${fps} frames/s, and gave a micro frame AUC of ${auc(test.micro_auc)}.`,
     'results-row': `synthetic benchmark (quickstart) | ${plural(test.videos, 'generated test video')}, ${test.frames} frames | ${auc(test.micro_auc)} | ${auc(test.macro_auc)} / ${auc(test.macro_auc_clean)} | ${auc(test.rbdc)} / ${auc(test.tbdc)} | ${auc(test.pixel_auc)} | ${epochs} epochs on ${training.train_videos - validation.held_out} of the ${training.train_videos} training videos at ${fps} frames/s (${engine}), ${plural(validation.curve.length, 'validation')} | ${seconds} s (${date}) | \`npm run quickstart\``,
     validation: `${plural(validation.held_out, 'held-out training video')}, ${validation.frames} frames, ${validation.anomalous_frames} with pasted \`${generator}\` anomalies): micro AUC ${curve} (the kept epoch, chosen as the ${validation.selected.mode}: ${validation.selected.stage} epoch ${validation.selected.epoch + 1}${kept === undefined ? '' : `, macro ${short(kept.macro_auc)}, pixel ${short(kept.pixel_auc)}`})`,
   };
@@ -94,8 +95,11 @@ function main() {
     return 1;
   }
   let folder = values.run;
+  let load;
   if (folder === undefined) {
     const cli = join(repository, 'packages', 'cli', 'dist', 'main.js');
+    // Other work on the machine slows the run: the record keeps the load it started under, and the README says it.
+    load = loadavg()[0];
     const ran = spawnSync(process.execPath, [cli, 'run', 'recipes/quickstart.yaml', '--new'], { cwd: repository, stdio: 'inherit' });
     if (ran.status !== 0) {
       console.error(`docs-numbers: the quickstart run failed (exit ${ran.status}); nothing written`);
@@ -104,6 +108,7 @@ function main() {
     folder = join(repository, 'runs', 'quickstart', 'latest');
   }
   const record = recordOfRun(folder);
+  if (load !== undefined) record.run.load = load;
   writeFileSync(readmePath, rewriteBlocks(readme, quickstartBlocks(record)));
   writeFileSync(recordPath, `${JSON.stringify(record, null, 2)}\n`);
   console.log(`docs-numbers: ${readmePath} and ${recordPath} now give the numbers of run ${record.run.id}`);

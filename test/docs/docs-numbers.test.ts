@@ -5,6 +5,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { resolveRecipe } from '../../packages/dsl/src/index.ts';
 import { describe, expect, it } from 'vitest';
 import { diskReader } from '../../packages/cli/src/recipe-reader.ts';
@@ -48,7 +49,7 @@ function fixtureRun(folder: string): void {
 }
 
 describe('npm run docs:numbers', () => {
-  it('writes the numbers of a run between the README\'s markers and nothing else', () => {
+  it('writes the numbers of a run between the README\'s markers and nothing else', async () => {
     const folder = mkdtempSync(join(tmpdir(), 'vadc-docs-numbers-'));
     fixtureRun(join(folder, 'run'));
     writeFileSync(join(folder, 'README.md'), readme);
@@ -61,6 +62,10 @@ describe('npm run docs:numbers', () => {
     expect(block(written, 'validation')).toBe('1 held-out training video, 10 frames, 4 with pasted `foreground` anomalies): micro AUC 0.612 / 0.650 after teacher epochs 2 / 4 and 0.700 after student epoch 2 (the kept epoch, chosen as the best: student epoch 2, macro 0.667, pixel 0.778)');
     const outside = (text: string) => text.replace(/<!-- docs:numbers ([\w-]+) -->[\s\S]*?<!-- \/docs:numbers -->/g, '<$1>');
     expect(outside(written)).toBe(outside(readme));
+    // A run the script started itself records the load it started under (a busy machine runs slower), and says it.
+    const record = JSON.parse(readFileSync(join(folder, 'record.json'), 'utf8')) as { run: Record<string, unknown> };
+    const { quickstartBlocks } = (await import(pathToFileURL(script).href)) as { quickstartBlocks: (record: unknown) => Record<string, string> };
+    expect(quickstartBlocks({ ...record, run: { ...record.run, load: 3.21 } }).setup).toContain('(4 cores, Some CPU, TF.js wasm, load average 3.2 as it started; written');
     // The record written beside it gives the same README again.
     expect(docsNumbers('--check', '--readme', join(folder, 'README.md'), '--record', join(folder, 'record.json')).status).toBe(0);
   });
