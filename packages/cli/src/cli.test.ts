@@ -10,14 +10,15 @@ function capture() {
 }
 
 describe('vadc help', () => {
-  it.each(commands.map((command) => [command.name, command] as const))('%s: every option has a description, and there is an example', async (_name, command) => {
+  it.each(commands.map((entry) => [entry.name, entry] as const))('%s: every option has a description, and there is an example', async (_name, entry) => {
+    const command = await entry.load();
     for (const option of Object.keys(command.options)) expect(command.help.options[option], `--${option}`).toMatch(/\S{3}/);
     expect(Object.keys(command.help.options).filter((option) => !(option in command.options)), 'help for options that do not exist').toEqual([]);
     expect(command.help.description.length).toBeGreaterThan(40);
     expect(command.help.examples.length).toBeGreaterThan(0);
-    for (const example of command.help.examples) expect(example).toMatch(new RegExp(`(^|\\s)vadc ${command.name}\\b`));
+    for (const example of command.help.examples) expect(example).toMatch(new RegExp(`(^|\\s)vadc ${entry.name}\\b`));
     const { out, io } = capture();
-    expect(await runCli([command.name, '--help'], io)).toBe(0);
+    expect(await runCli([entry.name, '--help'], io)).toBe(0);
     const text = out.join('');
     for (const option of Object.keys(command.options)) expect(text).toContain(`--${option}`);
     expect(text).toContain(command.help.examples[0]);
@@ -35,13 +36,13 @@ describe('vadc help', () => {
 describe('vadc exit statuses', () => {
   it('an unexpected exception is an internal error (3), not a usage error (2)', async () => {
     const broken: Command = {
-      name: 'broken-for-test', summary: 'throws', usage: 'vadc broken-for-test', options: {},
+      usage: 'vadc broken-for-test', options: {},
       help: { description: 'a command that throws a TypeError, as a bug would', options: {}, examples: ['vadc broken-for-test'] },
       run: async () => {
         throw new TypeError("Cannot read properties of undefined (reading 'x')");
       },
     };
-    commands.push(broken);
+    commands.push({ name: 'broken-for-test', summary: 'throws', load: async () => broken });
     try {
       const { err, io } = capture();
       expect(await runCli(['broken-for-test'], io)).toBe(3);

@@ -3,7 +3,6 @@ import { parseArgs } from 'node:util';
 import { EXIT_INTERNAL, EXIT_OK, EXIT_USAGE, UsageError, type CommandIO } from './command.ts';
 import { commands } from './commands/index.ts';
 import { cliVersion, commandHelp, overviewHelp, suggestCommand, unknownFlag } from './help.ts';
-import { exitStatusOf } from './exit-status.ts';
 
 /** Runs `vadc` with the given arguments (without node and the script) and returns the exit status. */
 export async function runCli(argv: string[], io: CommandIO): Promise<number> {
@@ -18,17 +17,18 @@ export async function runCli(argv: string[], io: CommandIO): Promise<number> {
     (name === undefined ? io.stderr : io.stdout)(overviewHelp(commands));
     return name === undefined ? EXIT_USAGE : EXIT_OK;
   }
-  const command = commands.find((candidate) => candidate.name === name);
-  if (!command) {
-    io.stderr(`vadc: unknown command "${name}"${suggestCommand(name, commands)}; commands: ${commands.map((c) => c.name).join(', ')}\n`);
+  const entry = commands.find((candidate) => candidate.name === name);
+  if (!entry) {
+    io.stderr(`vadc: unknown command "${name}"${await suggestCommand(name, commands)}; commands: ${commands.map((c) => c.name).join(', ')}\n`);
     return EXIT_USAGE;
   }
+  const command = await entry.load();
   if (rest.includes('--help') || rest.includes('-h')) {
     io.stdout(commandHelp(command));
     return EXIT_OK;
   }
   try {
-    const unknown = unknownFlag(rest, command);
+    const unknown = await unknownFlag(rest, command);
     if (unknown !== undefined) throw new UsageError(unknown);
     const parsed = parseArgs({ args: rest, options: command.options, allowPositionals: true, strict: true });
     return await command.run(parsed, io);
@@ -39,6 +39,8 @@ export async function runCli(argv: string[], io: CommandIO): Promise<number> {
       io.stderr(`usage: ${command.usage} (vadc ${name} --help explains every option)\n`);
       return EXIT_USAGE;
     }
+    // Loaded here, not at the top: exit-status.ts knows the engines' error classes (it imports @vadc/runtime).
+    const { exitStatusOf } = await import('./exit-status.ts');
     const status = exitStatusOf(error);
     if (status !== EXIT_INTERNAL) return status;
     // Anything else is vadc's fault, not the user's: its own status, and the stack on request.

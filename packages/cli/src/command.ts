@@ -61,15 +61,23 @@ export interface CommandHelp {
   examples: string[];
 }
 
-/** One `vadc` subcommand: its name, options, help and what it does. */
+/** One `vadc` subcommand: its options, help and what it does (its name and summary are its line in the command table). */
 export interface Command {
-  name: string;
-  /** One line for `vadc --help`. */
-  summary: string;
   /** Usage line(s) for `vadc <name> --help`. */
   usage: string;
   options: NonNullable<ParseArgsConfig['options']>;
   /** Per-command help: `vadc <name> --help` prints it; a test checks every option has a line. */
   help: CommandHelp;
   run(args: ParsedArguments, io: CommandIO): Promise<number>;
+}
+
+/**
+ * One line of the command table (commands/index.ts): what `vadc --help` lists, and how to load the command. Loading
+ * is deferred so that only the command that runs imports the engines its module needs.
+ */
+export interface CommandEntry {
+  name: string;
+  /** One line for `vadc --help`. */
+  summary: string;
+  load(): Promise<Command>;
 }

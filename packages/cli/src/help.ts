@@ -1,8 +1,7 @@
 // What `vadc --help`, `vadc help <command>` and `vadc <command> --help` print, and the "did you mean" of mistyped
 // commands and flags. Text only: cli.ts decides where it goes and with which exit status.
 import { readFileSync } from 'node:fs';
-import { closestMatch } from '@vadc/dsl';
-import type { Command } from './command.ts';
+import type { Command, CommandEntry } from './command.ts';
 
 /** The version of @vadc/cli (package.json sits one folder above both src/ and dist/). */
 export function cliVersion(): string {
@@ -11,7 +10,7 @@ export function cliVersion(): string {
 }
 
 /** The overview: every command with its one-line summary, and the exit statuses. */
-export function overviewHelp(commands: readonly Command[]): string {
+export function overviewHelp(commands: readonly CommandEntry[]): string {
   const width = Math.max(...commands.map((command) => command.name.length), 4);
   const lines = commands.map((command) => `  ${command.name.padEnd(width)}  ${command.summary}`);
   return [
@@ -41,9 +40,18 @@ export function commandHelp(command: Command): string {
   ].join('\n');
 }
 
+/**
+ * The closest of `candidates` to a mistyped name (suggest.ts of @vadc/dsl). Imported on demand: loading the recipe
+ * language (yaml, ajv) would double the time of `vadc --version` and `vadc --help`, which never suggest anything.
+ */
+async function closestMatch(word: string, candidates: readonly string[]): Promise<string | undefined> {
+  const { closestMatch: closest } = await import('@vadc/dsl');
+  return closest(word, candidates);
+}
+
 /** A `did you mean` suffix for a mistyped command name ('' when nothing is close). */
-export function suggestCommand(name: string, commands: readonly Command[]): string {
-  const match = closestMatch(name, commands.map((command) => command.name));
+export async function suggestCommand(name: string, commands: readonly CommandEntry[]): Promise<string> {
+  const match = await closestMatch(name, commands.map((command) => command.name));
   return match === undefined ? '' : ` (did you mean \`${match}\`?)`;
 }
 
@@ -51,14 +59,14 @@ export function suggestCommand(name: string, commands: readonly Command[]): stri
  * The first `--flag` in `args` the command does not take, with a suggestion; undefined when all are known. Stops at
  * `--` (what follows is positional).
  */
-export function unknownFlag(args: readonly string[], command: Command): string | undefined {
+export async function unknownFlag(args: readonly string[], command: Command): Promise<string | undefined> {
   const known = Object.keys(command.options);
   for (const arg of args) {
     if (arg === '--') return undefined;
     if (!arg.startsWith('--')) continue;
     const name = arg.slice(2).split('=')[0]!;
     if (known.includes(name)) continue;
-    const match = closestMatch(name, known);
+    const match = await closestMatch(name, known);
     const hint = match === undefined ? ` (options: ${known.map((option) => `--${option}`).join(', ') || 'none'})` : ` (did you mean --${match}?)`;
     return `unknown option --${name}${hint}`;
   }

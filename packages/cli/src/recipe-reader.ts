@@ -1,7 +1,7 @@
 // The Node side of recipe reading: @vadc/dsl never touches the disk, the CLI hands it this reader. Paths given to the
 // dsl are absolute and '/'-separated; paths shown to users are relative to the working folder when inside it.
-import { readFile, realpath, stat } from 'node:fs/promises';
-import { isAbsolute, relative, resolve, sep } from 'node:path';
+import { readdir, readFile, realpath, stat } from 'node:fs/promises';
+import { isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { resolveRecipe, type Diagnostic, type Plan, type PlanOrigins, type RecipeReader, type ResolveOptions } from '@vadc/dsl';
 import { UsageError, type CommandIO } from './command.ts';
 
@@ -10,6 +10,17 @@ export const diskReader: RecipeReader = {
   readFile: (path) => readFile(path, 'utf8'),
   exists: (path) => stat(path).then(() => true, () => false),
   realPath: async (path) => (await realpath(path)).split(sep).join('/'),
+  async listFolder(path) {
+    const files: string[] = [];
+    const folders: string[] = [];
+    for (const entry of await readdir(path, { withFileTypes: true })) {
+      // pnpm's node_modules holds links to package folders: a link counts as what it leads to (nothing when broken).
+      const isFolder = entry.isSymbolicLink() ? await stat(join(path, entry.name)).then((target) => target.isDirectory(), () => null) : entry.isDirectory();
+      if (isFolder === true) folders.push(entry.name);
+      else if (isFolder === false && (entry.isFile() || entry.isSymbolicLink())) files.push(entry.name);
+    }
+    return { files, folders };
+  },
 };
 
 /** An absolute, '/'-separated path for the dsl. */

@@ -14,11 +14,15 @@ export interface CliResult {
   stderr: string;
 }
 
-/** Runs `node dist/main.js ...args` in `cwd`; `input` is written to its stdin. Throws when the CLI is not built. */
-export function runBuiltCli(args: string[], cwd: string, input?: Uint8Array): Promise<CliResult> {
+/**
+ * Runs `node dist/main.js ...args` in `cwd`; `input` is written to its stdin; `env`, when given, is the whole
+ * environment besides PATH (e.g. to run without the VADC_* variables of the calling shell). Throws when the CLI is
+ * not built.
+ */
+export function runBuiltCli(args: string[], cwd: string, input?: Uint8Array, env?: Record<string, string>): Promise<CliResult> {
   if (!existsSync(BUILT_CLI)) throw new Error(`${BUILT_CLI} is missing: build first (npx pnpm run build)`);
   return new Promise((resolvePromise, reject) => {
-    const child = spawn(process.execPath, [BUILT_CLI, ...args], { cwd, stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, NO_COLOR: '1' } });
+    const child = spawn(process.execPath, [BUILT_CLI, ...args], { cwd, stdio: ['pipe', 'pipe', 'pipe'], env: { ...(env === undefined ? process.env : { PATH: process.env.PATH ?? '', ...env }), NO_COLOR: '1' } });
     let stdout = '';
     let stderr = '';
     child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));

@@ -12,6 +12,12 @@ export interface RecipeReader {
    * the path does not exist. Without it, `extends` confinement checks the path as written.
    */
   realPath?(path: string): Promise<string>;
+  /**
+   * The files and folders in a folder (names, not paths; symbolic links to folders count as folders), where the host
+   * can list folders; rejects when it cannot be read. Without it, a mistyped `extends` of a package gets no
+   * suggestion.
+   */
+  listFolder?(path: string): Promise<{ files: string[]; folders: string[] }>;
 }
 
 /** Collapses `.`, `..` and repeated slashes; keeps a leading '/'. */

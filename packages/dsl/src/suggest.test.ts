@@ -13,4 +13,9 @@ describe('did you mean', () => {
     expect(closestMatch('xyz', ['dim', 'depth', 'heads'])).toBeUndefined();
     expect(didYouMean('dpeth', ['depth'])).toBe('did you mean `depth`?');
   });
+  it('suggests the one candidate a shortened word begins', () => {
+    expect(closestMatch('thresh', ['threshold', 'map-threshold', 'out'])).toBe('threshold');
+    expect(closestMatch('max', ['max-frames', 'max-seconds'])).toBeUndefined();
+    expect(closestMatch('ou', ['output'])).toBeUndefined();
+  });
 });

@@ -22,9 +22,21 @@ export function editDistance(left: string, right: string): number {
 
 /**
  * The candidate closest to `word`, or undefined when none is plausibly meant: at most a third of the word's length
- * may differ (at least one edit), so `hedas` suggests `heads` but `xyz` suggests nothing.
+ * may differ (at least one edit), so `hedas` suggests `heads` but `xyz` suggests nothing. A word of three or more
+ * letters that begins exactly one candidate and is near none suggests that one (`thresh` suggests `threshold`).
  */
 export function closestMatch(word: string, candidates: readonly string[]): string | undefined {
+  return closestByEdits(word, candidates) ?? onlyExtension(word, candidates);
+}
+
+function onlyExtension(word: string, candidates: readonly string[]): string | undefined {
+  if (word.length < 3) return undefined;
+  const lowered = word.toLowerCase();
+  const extensions = candidates.filter((candidate) => candidate.toLowerCase().startsWith(lowered));
+  return extensions.length === 1 ? extensions[0] : undefined;
+}
+
+function closestByEdits(word: string, candidates: readonly string[]): string | undefined {
   const lowered = word.toLowerCase();
   let best: string | undefined;
   let bestDistance = Infinity;

@@ -8,15 +8,9 @@ import { formatBench } from '../bench/format-bench.ts';
 import { runBench, type BenchOptions } from '../bench/run-bench.ts';
 import { displayPath, loadRecipe, recipeOptionHelp, recipeOptions } from '../recipe-reader.ts';
 import { engineOption, resolveEngine } from '../run/engine-choice.ts';
+import { BACKEND_CHOICES, optionChoice } from '../option-choice.ts';
 
-const BACKENDS = ['auto', 'tensorflow-gpu', 'tensorflow', 'wasm', 'cpu'];
 const MODES = ['train', 'infer', 'both'] as const;
-
-function choice<T extends string>(name: string, value: unknown, allowed: readonly T[], fallback: T): T {
-  if (value === undefined) return fallback;
-  if (typeof value === 'string' && (allowed as readonly string[]).includes(value)) return value as T;
-  throw new UsageError(`--${name} must be one of ${allowed.join(', ')}, not "${String(value)}"`);
-}
 
 function count(name: string, value: unknown, fallback: number, minimum: number): number {
   if (value === undefined) return fallback;
@@ -29,9 +23,9 @@ async function bench(args: ParsedArguments, io: CommandIO): Promise<number> {
   const [recipe, ...extra] = args.positionals;
   if (recipe === undefined || extra.length > 0) throw new UsageError('give exactly one recipe');
   const { values } = args;
-  const backendName = choice('backend', values.backend, BACKENDS, 'auto');
+  const backendName = optionChoice('backend', values.backend, BACKEND_CHOICES, 'auto');
   const options: BenchOptions = {
-    mode: choice('mode', values.mode, MODES, 'both'),
+    mode: optionChoice('mode', values.mode, MODES, 'both'),
     engine: null,
     batch: values.batch === undefined ? null : count('batch', values.batch, 0, 1),
     warmup: count('warmup', values.warmup, 1, 0),
@@ -78,8 +72,6 @@ function engines(result: { engine: string; train_engine: string | null; infer: u
 
 /** `vadc bench`: model speed (frames/s), peak memory and time split for a recipe's shapes. */
 export const benchCommand: Command = {
-  name: 'bench',
-  summary: 'Measure training and inference frames/s of a recipe\'s model on generated inputs, on the engine `vadc run` would use',
   usage: 'vadc bench <recipe> [--set key=value ...] [--mode train|infer|both] [--batch n] [--backend auto|wasm|cpu|tensorflow|tensorflow-gpu]\n' +
     '                  [--engine auto|tfjs|onnx] [--warmup n] [--repeats n] [--steps n] [--data] [--json]',
   options: {

@@ -24,8 +24,6 @@ function targetOption(values: Record<string, unknown>): CalibrationTarget {
 }
 
 export const calibrateCommand: Command = {
-  name: 'calibrate',
-  summary: 'Choose the operating threshold on normal footage (no test labels); vadc score decides with it',
   usage: 'vadc calibrate <run-folder-or-package> [--normal <video-or-folder>]... [--false-alarms-per-hour n | --false-alarms-per-frame r | --percentile p] [--fps n]',
   options: {
     normal: { type: 'string', multiple: true }, 'false-alarms-per-hour': { type: 'string' }, 'false-alarms-per-frame': { type: 'string' },

@@ -34,8 +34,6 @@ function table(header: string[], rows: string[][]): string {
 }
 
 export const compareCommand: Command = {
-  name: 'compare',
-  summary: 'Compare runs: metrics, speed and recipe differences',
   usage: 'vadc compare <run-folder>... [--json]',
   options: { json: { type: 'boolean' } },
   help: {

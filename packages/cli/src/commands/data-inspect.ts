@@ -21,8 +21,6 @@ async function inspect(recipe: string, values: Record<string, unknown>, io: Comm
 }
 
 export const dataCommand: Command = {
-  name: 'data',
-  summary: 'Dataset tools: `data inspect <recipe>` checks a dataset and counts what it holds',
   usage: 'vadc data inspect <recipe.yaml> [--json] [--decode] [--set key=value]... [--allow-env NAME]... [--root DIR]...',
   options: { json: { type: 'boolean' }, decode: { type: 'boolean' }, ...recipeOptions },
   help: {

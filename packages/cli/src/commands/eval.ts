@@ -9,8 +9,6 @@ import { loadTrainedModel, readTrainedRun } from '../run/trained-run.ts';
 import { engineOption, resolveEngine } from '../run/engine-choice.ts';
 
 export const evalCommand: Command = {
-  name: 'eval',
-  summary: 'Score and evaluate a trained run again (scores.csv, metrics.json, report.html)',
   usage: 'vadc eval <run-folder> [--backend b] [--engine auto|tfjs|onnx] [--json]',
   options: { backend: { type: 'string' }, engine: { type: 'string' }, json: { type: 'boolean' } },
   help: {

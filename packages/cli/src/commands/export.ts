@@ -10,8 +10,6 @@ import { MANIFEST_FILE, writeModelPackage } from '../run/model-package.ts';
 import { loadTrainedModel, readTrainedRun } from '../run/trained-run.ts';
 
 export const exportCommand: Command = {
-  name: 'export',
-  summary: 'Write a run\'s trained model as a model package (ONNX graph + manifest)',
   usage: 'vadc export <run-folder> [--format onnx] [--out folder] [--portable] [--backend b] [--json]',
   options: { format: { type: 'string' }, out: { type: 'string' }, portable: { type: 'boolean' }, backend: { type: 'string' }, json: { type: 'boolean' } },
   help: {

@@ -5,8 +5,6 @@ import { importOfficialCheckpoint } from '../import/import-checkpoint.ts';
 import { recipeOptionHelp, recipeOptions } from '../recipe-reader.ts';
 
 export const importCommand: Command = {
-  name: 'import',
-  summary: 'Import an official aed-mae checkpoint (.pth) as a run folder, ready for eval, export, calibrate and score',
   usage: 'vadc import <checkpoint.pth> --recipe <recipe.yaml> [--student <checkpoint-student.pth>] [--out runs] [--name n] [--set k=v]... [--json]',
   options: {
     recipe: { type: 'string' }, student: { type: 'string' }, out: { type: 'string' }, name: { type: 'string' }, backend: { type: 'string' },

@@ -232,8 +232,6 @@ async function metricsOf(path: string, shown: string, args: Parameters<Command['
 }
 
 export const metricsCommand: Command = {
-  name: 'metrics',
-  summary: 'Frame AUC, RBDC, TBDC and pixel AUC of any method, from a JSON file',
   usage: 'vadc metrics INPUT.json [--full] [--json] [--allow-path DIR]...   (--full: clean variants, per-video AUCs, curves; --json: one line)',
   options: { full: { type: 'boolean' }, json: { type: 'boolean' }, 'allow-path': { type: 'string', multiple: true } },
   help: {

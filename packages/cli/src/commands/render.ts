@@ -1,7 +1,7 @@
 // `vadc render <recipe>`: the resolved Plan as YAML (or JSON), with `--origins` a comment per value saying the file
 // and line it came from, `default`, or `--set`. Exit 0 when the recipe resolves, 1 when it is invalid, 2 for usage.
 import { renderPlanYaml, resolveRecipe, type ValueOrigin } from '@vadc/dsl';
-import { describeWork, estimateWithRecipeBackend, trainingWork } from '../estimate/training-estimate.ts';
+import { cpuSizedSibling, describeWork, estimateWithRecipeBackend, trainingWork } from '../estimate/training-estimate.ts';
 import { EXIT_FAILED, EXIT_OK, UsageError, type Command } from '../command.ts';
 import { diskReader, displayPath, formatErrorLine, recipeOptionHelp, recipeOptions, recipePath, resolveOptionsFrom } from '../recipe-reader.ts';
 
@@ -12,8 +12,6 @@ function describeOrigin(origin: ValueOrigin | undefined, cwd: string): string {
 }
 
 export const renderCommand: Command = {
-  name: 'render',
-  summary: 'Print the resolved Plan of a recipe (YAML or JSON), optionally where each value came from',
   usage: 'vadc render <recipe.yaml> [--set key=value]... [--allow-env NAME]... [--root DIR]... [--origins] [--estimate] [--json]',
   options: { ...recipeOptions, origins: { type: 'boolean' }, json: { type: 'boolean' }, estimate: { type: 'boolean' } },
   help: {
@@ -31,7 +29,9 @@ export const renderCommand: Command = {
     const recipe = args.positionals[0]!;
     const path = recipePath(io.cwd, recipe);
     if (!(await diskReader.exists(path))) throw new UsageError(`recipe not found: ${recipe}`);
-    const resolved = await resolveRecipe(path, resolveOptionsFrom(args.values, io));
+    // An unset ${env:NAME} (data.root) is a warning, as in validate: paths are not part of the plan hash, and
+    // --estimate then counts the dataset's usual size instead of the frames on disk.
+    const resolved = await resolveRecipe(path, { ...resolveOptionsFrom(args.values, io), unsetEnv: 'warning' });
     if (!resolved.ok) {
       for (const error of resolved.errors) io.stderr(`${formatErrorLine(error, io.cwd)}\n`);
       return EXIT_FAILED;
@@ -40,7 +40,8 @@ export const renderCommand: Command = {
     const origins = args.values.origins === true ? resolved.origins : undefined;
     // What the recipe costs: the training work, and with --estimate the time on this machine (a short timing).
     if (args.values.estimate === true) io.stderr('estimate: timing the training step on this machine...\n');
-    const cost = args.values.estimate === true ? await estimateWithRecipeBackend(resolved.plan) : [describeWork(trainingWork(resolved.plan))];
+    const cpuRecipe = await cpuSizedSibling(path);
+    const cost = args.values.estimate === true ? await estimateWithRecipeBackend(resolved.plan, cpuRecipe && displayPath(io.cwd, cpuRecipe)) : [describeWork(trainingWork(resolved.plan))];
     if (args.values.json === true) {
       const shown = origins === undefined ? undefined : Object.fromEntries(Object.entries(origins).map(([key, origin]) => [key, typeof origin === 'string' ? origin : { ...origin, file: displayPath(io.cwd, origin.file) }]));
       io.stdout(`${JSON.stringify({ hash: resolved.hash, plan: resolved.plan, ...(shown === undefined ? {} : { origins: shown }), cost }, null, 2)}\n`);

@@ -3,6 +3,7 @@
 // --resume (continue / re-use it) or --new (a fresh run id).
 import { resolve } from 'node:path';
 import { EXIT_FAILED, EXIT_OK, UsageError, type Command, type CommandIO, type ParsedArguments } from '../command.ts';
+import { BACKEND_CHOICES, optionChoice } from '../option-choice.ts';
 import { loadRecipe, recipeOptionHelp, recipeOptions } from '../recipe-reader.ts';
 import { executeRun } from '../run/execute-run.ts';
 import { engineOfResumedRun, engineOption, resolveEngine } from '../run/engine-choice.ts';
@@ -10,13 +11,11 @@ import { latestRun, listRuns } from '../run/run-folder.ts';
 import { ioForJson, runResultJson } from '../run/run-result.ts';
 import { runsOfSameRecipe } from '../run/same-recipe.ts';
 
-const BACKENDS = ['auto', 'tensorflow-gpu', 'tensorflow', 'wasm', 'cpu'];
 
 async function runRecipe(args: ParsedArguments, io: CommandIO, trainOnly: boolean): Promise<number> {
   const [recipe, ...extra] = args.positionals;
   if (recipe === undefined || extra.length > 0) throw new UsageError('give exactly one recipe');
-  const backend = typeof args.values.backend === 'string' ? args.values.backend : null;
-  if (backend !== null && !BACKENDS.includes(backend)) throw new UsageError(`--backend must be one of ${BACKENDS.join(', ')}, not "${backend}"`);
+  const backend = optionChoice('backend', args.values.backend, BACKEND_CHOICES, null);
   if (args.values.resume && args.values.new) throw new UsageError('--resume and --new exclude each other');
   const engine = engineOption(args.values.engine);
   const loaded = await loadRecipe(recipe, args.values, io);
@@ -80,8 +79,6 @@ const EXAMPLES_RUN = ['vadc run recipes/quickstart.yaml', 'vadc run recipes/ucsd
 const EXAMPLES_TRAIN = ['vadc train recipes/quickstart.yaml', 'vadc train recipes/quickstart.yaml --engine tfjs --out /tmp/runs'];
 
 export const runCommand: Command = {
-  name: 'run',
-  summary: 'Run a recipe end to end: train, score the test split, evaluate, report',
   usage: 'vadc run <recipe.yaml> [--set key=value]... [--backend auto|tensorflow-gpu|tensorflow|wasm|cpu] [--resume | --new] [--out runs] [--engine auto|tfjs|onnx] [--deep] [--json]',
   options,
   help: {
@@ -93,8 +90,6 @@ export const runCommand: Command = {
 };
 
 export const trainCommand: Command = {
-  name: 'train',
-  summary: 'Train a recipe\'s model (all stages) without scoring; `vadc eval` scores it later',
   usage: 'vadc train <recipe.yaml> [--set key=value]... [--backend b] [--resume | --new] [--out runs] [--engine auto|tfjs|onnx] [--deep] [--json]',
   options,
   help: {

@@ -4,8 +4,6 @@ import { planJsonSchema, recipeJsonSchema } from '@vadc/dsl';
 import { EXIT_OK, UsageError, type Command } from '../command.ts';
 
 export const schemaCommand: Command = {
-  name: 'schema',
-  summary: 'Print the JSON Schema of recipes (for editor completion)',
   usage: 'vadc schema [--plan]',
   options: { plan: { type: 'boolean' } },
   help: {

@@ -26,8 +26,6 @@ const numberOption = (value: unknown, name: string, positive = false): number | 
 };
 
 export const scoreCommand: Command = {
-  name: 'score',
-  summary: 'Score a video file, frame folder or live stream with a trained run or model package; events at the calibrated threshold',
   usage: 'vadc score <run-folder-or-package> <video-file | frame-folder | rtsp://... | http://... | -> [--out dir] [--threshold t] [--draw] [--mp4] [--fps n] [--engine auto|tfjs|onnx] [--json]\n       vadc score <run-folder> <video-or-frame-folder>... --queue redis://host:port [--out dir] [--engine auto|tfjs|onnx] [--backend b] [--json]',
   options: {
     out: { type: 'string' }, draw: { type: 'boolean' }, mp4: { type: 'boolean' }, threshold: { type: 'string' }, 'map-threshold': { type: 'string' },

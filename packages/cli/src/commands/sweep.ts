@@ -4,6 +4,7 @@
 import { resolve } from 'node:path';
 import { expandSweep } from '@vadc/dsl';
 import { EXIT_FAILED, EXIT_OK, UsageError, type Command, type CommandIO } from '../command.ts';
+import { BACKEND_CHOICES, optionChoice } from '../option-choice.ts';
 import { displayPath, formatErrorLine, recipeOptionHelp, recipeOptions, recipePath, diskReader, resolveOptionsFrom } from '../recipe-reader.ts';
 import { parseQueueUrl } from '../queue/connection.ts';
 import { QUEUE_OPTION_HELP } from '../queue/option-help.ts';
@@ -11,11 +12,8 @@ import { queueSweep } from '../queue/sweep-queue.ts';
 import { executeSweep } from '../run/sweep-run.ts';
 import { sweepTable } from '../run/sweep-report.ts';
 
-const BACKENDS = ['auto', 'tensorflow-gpu', 'tensorflow', 'wasm', 'cpu'];
 
 export const sweepCommand: Command = {
-  name: 'sweep',
-  summary: 'Run a recipe\'s sweep grid: one training per distinct model, scoring-only keys re-use stored components',
   usage: 'vadc sweep <recipe.yaml> [--set key=value]... [--backend b] [--out runs] [--json] [--queue redis://host:port]',
   options: { ...recipeOptions, backend: { type: 'string' }, out: { type: 'string' }, json: { type: 'boolean' }, queue: { type: 'string' } },
   help: {
@@ -34,8 +32,7 @@ export const sweepCommand: Command = {
   async run(args, io) {
     const [recipe, ...extra] = args.positionals;
     if (recipe === undefined || extra.length > 0) throw new UsageError('give exactly one recipe');
-    const backend = typeof args.values.backend === 'string' ? args.values.backend : null;
-    if (backend !== null && !BACKENDS.includes(backend)) throw new UsageError(`--backend must be one of ${BACKENDS.join(', ')}, not "${backend}"`);
+    const backend = optionChoice('backend', args.values.backend, BACKEND_CHOICES, null);
     const path = recipePath(io.cwd, recipe);
     if (!(await diskReader.exists(path))) throw new UsageError(`recipe not found: ${recipe}`);
     const expanded = await expandSweep(path, resolveOptionsFrom(args.values, io));

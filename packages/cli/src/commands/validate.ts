@@ -16,8 +16,6 @@ interface RecipeReport {
 }
 
 export const validateCommand: Command = {
-  name: 'validate',
-  summary: 'Check recipes: every error with file:line:column and key',
   usage: 'vadc validate <recipe.yaml>... [--set key=value]... [--allow-env NAME]... [--root DIR]... [--data] [--json]',
   options: { ...recipeOptions, json: { type: 'boolean' }, data: { type: 'boolean' } },
   help: {

@@ -13,8 +13,6 @@ function positiveInteger(value: string | boolean | Array<string | boolean> | und
 }
 
 export const workerCommand: Command = {
-  name: 'worker',
-  summary: 'Take sweep and scoring jobs from a Redis queue (BullMQ) until stopped',
   usage: 'vadc worker --queue redis://[user:password@]host:port[/db] [--concurrency n] [--path-map /from=/to]... [--lock-duration ms] [--stalled-interval ms]',
   options: {
     queue: { type: 'string' }, concurrency: { type: 'string' }, 'path-map': { type: 'string', multiple: true },

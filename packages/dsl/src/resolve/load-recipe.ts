@@ -98,11 +98,7 @@ async function locateTarget(value: string, file: string, context: LoadContext): 
   // `base/x.yaml` beside the recipe stays a relative path, as before packages could be named.
   if (spec === undefined || (!value.startsWith('@') && (await context.reader.exists(relative)))) return { path: relative, targetContext: context };
   const target = await resolvePackageTarget(spec, file, context.reader);
-  if (!target.ok) {
-    return target.reason === 'outside-package'
-      ? { code: 'EXTENDS_OUTSIDE_ROOT', message: target.message, hint: 'a recipe of a package may only name files inside that package' }
-      : { code: 'EXTENDS_NOT_FOUND', message: target.message, hint: `install it (npm install ${spec.name}), or write a relative path starting with ./` };
-  }
+  if (!target.ok) return { code: target.reason === 'outside-package' ? 'EXTENDS_OUTSIDE_ROOT' : 'EXTENDS_NOT_FOUND', message: target.message, hint: target.hint };
   return { path: target.path, targetContext: { ...context, roots: [target.packageFolder], packageName: spec.name } };
 }
 

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { errorsOf, planOf, resolveIn, SMALL } from '../test-recipes.ts';
+import type { RecipeReader } from '../reader.ts';
+import { errorsOf, planOf, PROJECT, projectReader, resolveIn, SMALL } from '../test-recipes.ts';
+import { resolveRecipe } from './resolve-recipe.ts';
 import { packageSpec } from './package-target.ts';
 
 const PACKAGE = {
@@ -37,5 +39,37 @@ describe('extends from an installed npm package', () => {
     const inside = { ...PACKAGE, 'recipes/private.yaml': SMALL, 'node_modules/@acme/vadc-recipes/ped2.yaml': 'vadc: 1\nextends: ../../../recipes/private.yaml\n' };
     const reaching = errorsOf(await resolveIn({ ...inside, 'recipes/a.yaml': 'vadc: 1\nextends: "@acme/vadc-recipes/ped2.yaml"\n' }, 'recipes/a.yaml'));
     expect(reaching[0]).toMatchObject({ code: 'EXTENDS_OUTSIDE_ROOT', file: '/project/node_modules/@acme/vadc-recipes/ped2.yaml', line: 2 });
+  });
+
+  describe('did you mean, where the reader lists folders', () => {
+    /** The project reader, able to list the folders of its files (as the CLI's disk reader can). */
+    function listingReader(files: Record<string, string>): RecipeReader {
+      const paths = Object.keys(files).map((path) => `${PROJECT}/${path}`);
+      return {
+        ...projectReader(files),
+        async listFolder(folder) {
+          const below = paths.filter((path) => path.startsWith(`${folder}/`)).map((path) => path.slice(folder.length + 1).split('/'));
+          if (below.length === 0) throw new Error(`no such folder: ${folder}`);
+          return { files: [...new Set(below.filter((parts) => parts.length === 1).map((parts) => parts[0]!))], folders: [...new Set(below.filter((parts) => parts.length > 1).map((parts) => parts[0]!))] };
+        },
+      };
+    }
+    const installed = { ...PACKAGE, 'node_modules/left-pad/package.json': '{}', 'node_modules/@acme/other/package.json': '{}', 'node_modules/@acme/vadc-recipes/sets/avenue.yaml': SMALL };
+    const errorFor = async (value: string) => errorsOf(await resolveRecipe(`${PROJECT}/recipes/a.yaml`, { reader: listingReader({ ...installed, 'recipes/a.yaml': `vadc: 1\nextends: "${value}"\n` }) }))[0];
+
+    it('a misspelt package name suggests the installed package it is close to', async () => {
+      const error = await errorFor('@acme/vadc-recipez/ped2.yaml');
+      expect(error).toMatchObject({ code: 'EXTENDS_NOT_FOUND', key: 'extends', line: 2 });
+      expect(error?.hint).toBe('did you mean `@acme/vadc-recipes/ped2.yaml`? (@acme/vadc-recipes is installed)');
+      expect((await errorFor('@nobody/nothing-alike/ped2.yaml'))?.hint).toBe('install it (npm install @nobody/nothing-alike), or write a relative path starting with ./');
+    });
+
+    it('a file the package does not hold lists the recipes it does', async () => {
+      const error = await errorFor('@acme/vadc-recipes/pde2.yaml');
+      expect(error).toMatchObject({ code: 'EXTENDS_NOT_FOUND', key: 'extends', line: 2 });
+      expect(error?.message).toContain('pde2.yaml of the package @acme/vadc-recipes');
+      expect(error?.hint).toBe('did you mean `@acme/vadc-recipes/ped2.yaml`? The package holds base.yaml, ped2.yaml, sets/avenue.yaml');
+      expect((await errorFor('@acme/vadc-recipes/shanghai.yaml'))?.hint).toBe('the package holds base.yaml, ped2.yaml, sets/avenue.yaml');
+    });
   });
 });
