@@ -20,7 +20,8 @@ export async function writeFileAtomic(path: string, data: string | Uint8Array): 
     await rename(temporary, path);
   } catch (error) {
     await rm(temporary, { force: true });
-    throw error;
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new Error(`cannot write ${path}: ${code === 'ENOSPC' ? 'no space left on the device' : error instanceof Error ? error.message : String(error)}`, { cause: error });
   }
 }
 

@@ -14,7 +14,7 @@ import { trainingHash, type Plan, type SweepRun } from '@vadc/dsl';
 import { DataPipeline, openDataset, selectBackend, type VideoTruth } from '@vadc/runtime';
 import type { CommandIO } from '../command.ts';
 import { REPORT_METRIC_NAMES, type ReportMetricName } from '../report/types.ts';
-import { executeRun, scoreTestVideos } from './execute-run.ts';
+import { executeRun, scoreTestVideos, type RunOptions } from './execute-run.ts';
 import { loadTrainedModel } from './trained-run.ts';
 import { writeFileAtomic, writeJsonAtomic } from './files.ts';
 import { listRuns, runIdFromDate, type RunFolder } from './run-folder.ts';
@@ -196,7 +196,9 @@ async function testTruth(plan: Plan): Promise<Map<string, VideoTruth | null>> {
  * The trained model of one group of combinations: a finished run of the same training hash that stored its
  * components, else an unfinished run of one of the group's recipes (resumed), else a new training.
  */
-export async function trainingFor(group: readonly SweepRun[], hash: string, runId: string, options: SweepOptions, io: CommandIO): Promise<{ folder: RunFolder; source: SweepTraining['source'] }> {
+export async function trainingFor(
+  group: readonly SweepRun[], hash: string, runId: string, options: SweepOptions, io: CommandIO, ownership: Pick<RunOptions, 'leaseStore' | 'leaseWait'> = {},
+): Promise<{ folder: RunFolder; source: SweepTraining['source'] }> {
   const first = group[0]!;
   const previous = await listRuns(options.outRoot, first.plan.name);
   for (const run of previous.reverse()) {
@@ -210,6 +212,6 @@ export async function trainingFor(group: readonly SweepRun[], hash: string, runI
   // A resumed training goes on with the engine it started on (as `vadc run --resume`): the other engine's dropout
   // draws would make its epochs a mix of two trainings.
   const engine = unfinished ? { engine: await engineOfResumedRun(await resolveEngine(chosen.plan, null, options.backend, io), unfinished.record.engine?.train, io) } : {};
-  const folder = await executeRun(recipe, { outRoot: options.outRoot, backend: options.backend, resumeFrom: unfinished ?? null, trainOnly: false, runId, ...engine }, io);
+  const folder = await executeRun(recipe, { outRoot: options.outRoot, backend: options.backend, resumeFrom: unfinished ?? null, trainOnly: false, runId, ...engine, ...ownership }, io);
   return { folder, source: unfinished ? 'resumed' : 'trained' };
 }
