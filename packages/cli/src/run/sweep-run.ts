@@ -18,6 +18,7 @@ import { executeRun, scoreTestVideos, type RunOptions } from './execute-run.ts';
 import { loadTrainedModel } from './trained-run.ts';
 import { writeFileAtomic, writeJsonAtomic } from './files.ts';
 import { listRuns, runIdFromDate, type RunFolder } from './run-folder.ts';
+import { runFolderPath } from './run-state.ts';
 import {
   COMPONENTS_FILE, PatchComponentCollector, readComponents, writeComponents, type StoredComponents,
 } from './sweep-components.ts';
@@ -131,7 +132,7 @@ export async function writeSweep(parts: SweepParts, io: CommandIO): Promise<Swee
     name: plan.name, id, recipe: options.recipePath, scoring_only_keys: options.scoringOnlyKeys, training_keys: options.trainingKeys,
     metric: chooseMetric(plan), trainings, ranking, runs: entries, variants: parts.variants,
   };
-  const directory = join(options.outRoot, plan.name, `sweep-${id}`);
+  const directory = runFolderPath(options.outRoot, plan.name, `sweep-${id}`);
   await writeJsonAtomic(join(directory, 'sweep.json'), summary);
   await writeFileAtomic(join(directory, 'report.html'), sweepReport(summary, plan, parts.firstRun));
   io.stdout(`sweep: ${join(directory, 'sweep.json')}\n`);

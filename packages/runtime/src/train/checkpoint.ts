@@ -6,6 +6,7 @@
 import { mkdir, open, readFile, rename, rm } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { IntegrityError, openSealed, Sealer } from '../integrity/sealed-file.ts';
+import { FileWriteError } from '../integrity/write-error.ts';
 import type { NamedArray } from './optimizers.ts';
 
 const MAGIC = 'VADCCKP2';
@@ -53,8 +54,7 @@ export async function writeCheckpointFile<Meta>(path: string, content: Checkpoin
     await rename(temporary, path);
   } catch (error) {
     await rm(temporary, { force: true });
-    const code = (error as NodeJS.ErrnoException).code;
-    throw new Error(`cannot write the checkpoint ${path}: ${code === 'ENOSPC' ? 'no space left on the device' : error instanceof Error ? error.message : String(error)}`, { cause: error });
+    throw new FileWriteError(path, error);
   }
 }
 
