@@ -66,8 +66,14 @@ export function redisLeases(url: string): { storeFor(runKey: string): LeaseStore
   return {
     storeFor(runKey) {
       const key = `${LEASE_KEY_PREFIX}${runKey}`;
+      const { connection, display } = parseQueueUrl(url);
+      const options = connection as { host: string; port: number; db: number; username?: string; password?: string; tls?: unknown };
       return {
-        where: `the lease ${key} on ${parseQueueUrl(url).display}`,
+        where: `the lease ${key} on ${display}`,
+        renewer: {
+          kind: 'redis', key, host: options.host, port: options.port, db: options.db, tls: options.tls !== undefined,
+          username: options.username ?? null, password: options.password ?? null,
+        },
         async take(owner, ms) {
           const deadline = Math.max(200, Math.floor(ms / 3));
           const set = await command(deadline, (redis) => redis.set(key, valueOf(owner), 'PX', ms, 'NX'));

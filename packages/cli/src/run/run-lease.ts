@@ -5,9 +5,8 @@
 // expired lease over. Local runs keep the lease in the run folder (`run.lease`); runs of queue jobs keep it in Redis
 // (queue/redis-lease.ts), whose clock alone decides expiry. Before every durable write (a checkpoint, run.json) the
 // holder renews there and then (`confirmHeld`): a holder whose lease was taken over, or that could not reach its
-// store for a whole lease, stops without writing. Renewal runs on the thread that trains, so a synchronous step
-// longer than the lease lets a waiter take over (the holder then stops at its next write): leases are kept well
-// above the longest step (default 15 s). docs/run-ownership.md gives the rules.
+// store for a whole lease, stops without writing. Renewal runs on a thread of its own (lease-renewer.ts), so a long
+// synchronous training step never lets a live holder's lease expire. docs/run-ownership.md gives the rules.
 import { randomBytes } from 'node:crypto';
 import { readFileSync, unlinkSync } from 'node:fs';
 import { readFile, rename, rm, open, link } from 'node:fs/promises';
@@ -16,6 +15,7 @@ import { join } from 'node:path';
 import { removeOrphanTemporaries } from '@vadc/runtime';
 import { CheckFailedError } from '../exit-status.ts';
 import { writeJsonAtomic } from './files.ts';
+import { startRenewer, type RenewerTarget } from './lease-renewer.ts';
 
 /** The lease file's name inside a run folder (local runs). */
 export const LEASE_FILE = 'run.lease';
@@ -43,6 +43,8 @@ export interface LeaseHolder {
 export interface LeaseStore {
   /** Names the lease in messages (the file, or the Redis key). */
   readonly where: string;
+  /** Where the renewer thread renews it. */
+  readonly renewer: RenewerTarget;
   take(owner: LeaseHolder, ms: number): Promise<{ taken: true } | { taken: false; current: LeaseHolder | null; expiresInMs: number }>;
   renew(owner: LeaseHolder, ms: number): Promise<boolean>;
   release(owner: LeaseHolder): Promise<void>;
@@ -54,7 +56,7 @@ export interface LeaseStore {
 export type LeaseStoreFor = (runDirectory: string) => LeaseStore;
 
 /** The holder lost its lease (not renewed in time, or taken over): it must stop writing the run folder. */
-export class LeaseLostError extends Error {
+export class LeaseLostError extends CheckFailedError {
   override name = 'LeaseLostError';
 }
 
@@ -111,37 +113,28 @@ export async function takeLease(store: LeaseStore, wait: LeaseWait, say: (line: 
 }
 
 function heldLease(store: LeaseStore, owner: LeaseHolder, ms: number): RunLease {
-  let renewedAt = performance.now();
+  const renewer = startRenewer(store.renewer, owner, ms);
+  let confirmedAt = Date.now();
   let lost: string | null = null;
   let stopped = false;
-  let renewing: Promise<void> = Promise.resolve();
-  const renew = (): Promise<void> => {
-    const sent = performance.now();
-    renewing = store.renew(owner, ms).then((ours) => {
-      if (ours) renewedAt = sent;
-      else lost ??= `${store.where} was taken over by another holder`;
-    }, () => undefined); // unreachable store: not renewed; confirmHeld says when that is too long
-    return renewing;
-  };
-  const timer = setInterval(() => void renew(), Math.max(50, Math.floor(ms / 3)));
-  timer.unref();
   const stop = () => {
     stopped = true;
-    clearInterval(timer);
+    renewer.stop();
   };
   return {
     where: store.where,
     async confirmHeld() {
       if (stopped) throw new LeaseLostError(`${store.where}: the lease was released`);
-      // Asked of the store itself: a holder whose timer was late (a long synchronous step) still holds the lease
-      // when nobody took it, and learns at once when somebody did.
-      await renew();
-      if (lost === null && performance.now() - renewedAt > ms) lost = `${store.where} could not be renewed for ${ms} ms (its store unreachable)`;
+      // Asked of the store itself too: the holder learns at once when somebody else took the lease.
+      const sent = Date.now();
+      const ours = await store.renew(owner, ms).catch(() => null);
+      if (ours === true) confirmedAt = sent;
+      if (ours === false || renewer.lost()) lost ??= `${store.where} was taken over by another holder`;
+      if (lost === null && Date.now() - Math.max(confirmedAt, renewer.renewedAt()) > ms) lost = `${store.where} could not be renewed for ${ms} ms (its store unreachable)`;
       if (lost !== null) throw new LeaseLostError(`lost the run's lease: ${lost}; stopped without writing`);
     },
     async release() {
       stop();
-      await renewing;
       await store.release(owner).catch(() => undefined); // unreachable: it expires by itself
     },
     releaseSync() {
@@ -190,6 +183,7 @@ export function fileLeaseStore(runDirectory: string): LeaseStore {
   const path = join(runDirectory, LEASE_FILE);
   return {
     where: path,
+    renewer: { kind: 'file', path },
     async take(owner, ms) {
       for (let attempt = 0; attempt < 5; attempt++) {
         if (await createExclusive(path, { ...owner, expires: Date.now() + ms })) return { taken: true };
