@@ -18,7 +18,7 @@ import { QUEUE_NAME, parseQueueUrl } from './connection.ts';
 import type { ScoreJobData, TrainJobData } from './job-types.ts';
 import { CLI, redisMissing, runCliProcess, startCli, startRedis, until, type CliProcess, type TestRedis } from './test-queue.ts';
 
-const RECIPE = `${tinyRecipe({ name: 'own', trainVideos: 2, frames: 24, teacherEpochs: 5, walkers: [1, 2], metrics: ['micro_auc', 'macro_auc', 'rbdc', 'tbdc'] })}`
+const RECIPE = `${tinyRecipe({ name: 'own', trainVideos: 1, frames: 16, teacherEpochs: 4, walkers: [1, 2], metrics: ['micro_auc', 'macro_auc', 'rbdc', 'tbdc'] })}`
   + 'sweep: { grid: { scoring.weights.teacher: [0, 1] } }\n';
 
 /** Run leases of 4 s (above the tiny recipe's longest synchronous step), job locks of 2 s: takeovers within seconds. */
@@ -70,7 +70,7 @@ async function checkpointedRun(workspace: string, out: string): Promise<string> 
   await until(async () => {
     found = (await trainingFolders(workspace, out))[0] ?? '';
     return found !== '' && existsSync(join(found, 'checkpoints', 'model.ckpt'));
-  }, 120_000, `a checkpoint under ${out}`);
+  }, 400_000, `a checkpoint under ${out}`);
   return found;
 }
 
@@ -97,7 +97,7 @@ describe.skipIf(skipped !== null)(`runs owned by lease across machines${skipped 
     expect(reference.status, reference.stderr).toBe(0);
     local = JSON.parse(reference.stdout) as SweepSummary;
     localSteps = await steps((await trainingFolders(workspace, 'local'))[0]!);
-  }, 180_000);
+  }, 600_000);
 
   afterAll(async () => {
     await Promise.all(processes.map(kill9));
@@ -135,7 +135,7 @@ describe.skipIf(skipped !== null)(`runs owned by lease across machines${skipped 
     expect(second.stderr()).toContain(`resuming ${run}`);
     expect(second.stderr().match(/-t0-train: completed/g)).toHaveLength(1);
     await kill9(second);
-  }, 300_000);
+  }, 600_000);
 
   it('a worker restarted as PID 1 under the same host name takes its own run over, local numbers', async () => {
     const first = await startMachineWorker(redis.url, workspace, 'pod-0');
@@ -148,7 +148,7 @@ describe.skipIf(skipped !== null)(`runs owned by lease across machines${skipped 
     await expectLocalNumbers(sweep, 'restarted', again.stderr());
     expect(again.stderr()).toContain(`resuming ${run}`);
     await kill9(again);
-  }, 300_000);
+  }, 600_000);
 
   it('Redis away for longer than the lease while one worker trains and one waits: one writer, local numbers, each job completed once', async () => {
     const workers = [await startMachineWorker(redis.url, workspace, 'node-1'), await startMachineWorker(redis.url, workspace, 'node-2')];
@@ -160,7 +160,7 @@ describe.skipIf(skipped !== null)(`runs owned by lease across machines${skipped 
     const summary = await expectLocalNumbers(sweep, 'outage', logs());
     for (const job of ['t0-train', 't0-evaluate']) expect(logs().match(new RegExp(`${summary.id}-${job}: completed`, 'g')), logs()).toHaveLength(1);
     await Promise.all(workers.map(kill9));
-  }, 300_000);
+  }, 600_000);
 
   it('two sweeps of one recipe name started in the same second get their own ids, jobs and numbers', async () => {
     const workers = [await startMachineWorker(redis.url, workspace, 'twin-1'), await startMachineWorker(redis.url, workspace, 'twin-2')];
@@ -180,7 +180,7 @@ describe.skipIf(skipped !== null)(`runs owned by lease across machines${skipped 
     expect(metricsOf(b)).toEqual(metricsOf(JSON.parse(reference.stdout) as SweepSummary));
     expect(b.runs.map((entry) => entry.hash)).not.toEqual(a.runs.map((entry) => entry.hash));
     await Promise.all(workers.map(kill9));
-  }, 300_000);
+  }, 600_000);
 
   it('refuses a job naming paths outside the worker\'s --allow-root folders, with the path named', async () => {
     const worker = await startMachineWorker(redis.url, workspace, 'confined');
@@ -213,5 +213,5 @@ describe.skipIf(skipped !== null)(`runs owned by lease across machines${skipped 
     expect(existsSync(join(workspace, 'escape'))).toBe(false);
     expect(existsSync(join(workspace, 'inside'))).toBe(false);
     await kill9(worker);
-  }, 120_000);
+  }, 300_000);
 });

@@ -41,7 +41,7 @@ export function redisLeases(url: string): { storeFor(runKey: string): LeaseStore
   let client: Promise<Client> | null = null;
   const open = (): Promise<Client> => {
     if (client === null) {
-      const options = { ...parseQueueUrl(url).connection, enableOfflineQueue: false, maxRetriesPerRequest: 1 } as ConnectionOptions;
+      const options = { ...parseQueueUrl(url).connection, enableOfflineQueue: false } as ConnectionOptions;
       connection = new RedisConnection(options, { shared: false, skipVersionCheck: true });
       connection.on('error', () => undefined); // unreachable Redis: each command fails and is retried by the lease
       client = connection.client as unknown as Promise<Client>;
