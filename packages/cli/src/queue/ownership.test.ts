@@ -50,7 +50,7 @@ async function startMachineWorker(url: string, cwd: string, host: string, extra:
     child, exited, stdout: () => out, stderr: () => err,
     waitFor: (text, ms = 60_000) => until(() => (typeof text === 'string' ? err.includes(text) : text.test(err)), ms, `stderr to show ${String(text)}; it has:\n${err}`),
   };
-  await worker.waitFor('waiting for jobs', 30_000);
+  await worker.waitFor('waiting for jobs', 120_000);
   return worker;
 }
 
@@ -203,7 +203,7 @@ describe.skipIf(skipped !== null)(`runs owned by lease across machines${skipped 
     try {
       for (const [name, data, reason] of cases) {
         const job = await queue.add(data.kind, data, { attempts: 1, jobId: `by-hand-${name}` });
-        await until(async () => (await job.getState()) === 'failed', 60_000, `the ${name} job to fail`);
+        await until(async () => (await job.getState()) === 'failed', 120_000, `the ${name} job to fail`);
         expect((await queue.getJob(`by-hand-${name}`))!.failedReason, name).toMatch(reason);
       }
     } finally {
