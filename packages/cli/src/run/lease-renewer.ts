@@ -5,12 +5,7 @@
 // holder: when the lease was last renewed (ms since the epoch, when the renewal was sent) and whether somebody else
 // holds it now. The thread's code is a string (`eval`), so it runs the same from the sources and the built CLI.
 import { Worker } from 'node:worker_threads';
-import type { LeaseHolder } from './run-lease.ts';
-
-/** What the renewer thread renews. */
-export type RenewerTarget =
-  | { kind: 'file'; path: string }
-  | { kind: 'redis'; host: string; port: number; tls: boolean; username: string | null; password: string | null; db: number; key: string };
+import type { LeaseHolder, RenewerTarget } from './lease-types.ts';
 
 /** A running renewer: the shared state, and how to stop it. */
 export interface Renewer {

@@ -15,7 +15,8 @@ import { join } from 'node:path';
 import { removeOrphanTemporaries } from '@vadc/runtime';
 import { CheckFailedError } from '../exit-status.ts';
 import { writeJsonAtomic } from './files.ts';
-import { startRenewer, type RenewerTarget } from './lease-renewer.ts';
+import { startRenewer } from './lease-renewer.ts';
+import type { LeaseHolder, RenewerTarget } from './lease-types.ts';
 
 /** The lease file's name inside a run folder (local runs). */
 export const LEASE_FILE = 'run.lease';
@@ -29,12 +30,7 @@ export function leaseDuration(env: NodeJS.ProcessEnv = process.env): number {
   return ms;
 }
 
-/** Who holds a lease, as the store shows it (for messages) and the token that decides. */
-export interface LeaseHolder {
-  token: string;
-  /** host, process and start time of the holder: for people, never for decisions. */
-  holder: string;
-}
+export type { LeaseHolder };
 
 /**
  * Where leases live. `take` succeeds when the lease is free, expired, or already ours; `renew` extends ours (or
