@@ -95,7 +95,7 @@ describe('run integrity with real processes', () => {
     expect(edited.stderr).toMatch(/plan\.json does not match the run's recipe hash/);
   }, 300_000);
 
-  it('refuses --resume and eval of a run whose lease is being renewed, and exits 1 for a dataset with problems', async () => {
+  it('refuses --resume of a run whose lease is being renewed, and exits 1 for a dataset with problems', async () => {
     const folder = await workspace(tinyRecipe({ name: 'long', teacherEpochs: 40 }));
     const first = start(['run', 'tiny.yaml', '--out', 'runs'], folder);
     try {
