@@ -1,7 +1,8 @@
 // Integrity of runs against real processes of the built CLI: kill -9 leaves train.jsonl exact after --resume (one
-// line per optimizer step, none twice), a run folder that is still running cannot be attached to, a stale lock of a
-// killed run is taken over, a cut checkpoint or an edited plan.json is refused (exit 1, file named) instead of
-// giving wrong numbers, and a dataset problem in `vadc run` exits 1.
+// line per optimizer step, none twice), a run folder whose lease is being renewed cannot be attached to, the
+// expired lease of a killed run is taken over, `vadc eval` refuses a run whose training did not finish (after
+// kill -9 and after Ctrl-C) and `--resume` then finishes it, a cut checkpoint or an edited plan.json is refused
+// (exit 1, file named) instead of giving wrong numbers, and a dataset problem in `vadc run` exits 1.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { copyFile, mkdtemp, readFile, readlink, stat, truncate, writeFile } from 'node:fs/promises';
@@ -13,8 +14,11 @@ import { tinyRecipe } from '../../packages/cli/src/test-recipe.ts';
 const ROOT = resolve(import.meta.dirname, '../..');
 const CLI = join(ROOT, 'packages/cli/dist/main.js');
 
+// A short lease: a killed run's lease expires in 5 s (longer than the longest synchronous step of the tiny recipe, about 1.5 s on a busy machine), and a live one is seen renewed as soon.
+const ENV = { ...process.env, VADC_LEASE_MS: '5000' };
+
 function start(args: string[], cwd: string): ChildProcess & { done: Promise<{ status: number | null; stderr: string }> } {
-  const child = spawn(process.execPath, [CLI, ...args], { cwd, stdio: ['ignore', 'ignore', 'pipe'] });
+  const child = spawn(process.execPath, [CLI, ...args], { cwd, stdio: ['ignore', 'ignore', 'pipe'], env: ENV });
   let stderr = '';
   child.stderr!.setEncoding('utf8').on('data', (chunk: string) => void (stderr += chunk));
   const done = new Promise<{ status: number | null; stderr: string }>((resolveDone) => child.on('close', (status) => resolveDone({ status, stderr })));
@@ -40,7 +44,7 @@ async function workspace(recipe: string): Promise<string> {
 }
 
 describe('run integrity with real processes', () => {
-  it('keeps train.jsonl exact after kill -9 and --resume, takes over the stale lock, and refuses a cut checkpoint or an edited plan', async () => {
+  it('keeps train.jsonl exact after kill -9 and --resume, takes over the expired lease, refuses eval before, and refuses a cut checkpoint or an edited plan', async () => {
     const folder = await workspace(tinyRecipe({ name: 'tiny', teacherEpochs: 3 }));
     const first = start(['run', 'tiny.yaml', '--out', 'runs'], folder);
     await until(async () => existsSync(join(folder, 'runs', 'tiny', 'latest')), 'the run folder');
@@ -50,12 +54,20 @@ describe('run integrity with real processes', () => {
     await until(nonEmpty(join(run, 'checkpoints', 'model.ckpt')), 'the first checkpoint');
     first.kill('SIGKILL');
     await first.done;
-    expect(existsSync(join(run, 'run.lock'))).toBe(true);
+    expect(existsSync(join(run, 'run.lease'))).toBe(true);
+    expect(JSON.parse(await readFile(join(run, 'run.json'), 'utf8')).status).toBe('training');
+    // eval of the killed run: refused (it used to score the older checkpoint and mark the run finished).
+    const early = await vadc(['eval', run], folder);
+    expect(early.stderr).toContain(`${run} has not finished training (state training)`);
+    expect(early.status).toBe(1);
+    expect(JSON.parse(await readFile(join(run, 'run.json'), 'utf8')).status).toBe('training');
 
     const resumed = await vadc(['run', 'tiny.yaml', '--out', 'runs', '--resume'], folder);
-    expect(resumed.stderr).toMatch(/process \d+ that held .*run\.lock is gone; taking the run over/);
+    expect(resumed.stderr).not.toMatch(/already finished/);
+    expect(resumed.stderr).toMatch(/took over .*run\.lease \(the lease of .* expired\)|resuming/);
     expect(resumed.status).toBe(0);
-    expect(existsSync(join(run, 'run.lock'))).toBe(false);
+    expect(existsSync(join(run, 'run.lease'))).toBe(false);
+    expect(JSON.parse(await readFile(join(run, 'run.json'), 'utf8'))).toMatchObject({ status: 'finished', error: null, trained: expect.any(String) });
     // 48 samples, batch 8: 6 steps per epoch; 3 teacher epochs and 1 student epoch, each step exactly once.
     const lines = (await readFile(join(run, 'train.jsonl'), 'utf8')).trim().split('\n').map((line) => JSON.parse(line) as { stage: string; step: number });
     expect(lines.map((line) => `${line.stage}:${line.step}`)).toEqual([
@@ -83,13 +95,13 @@ describe('run integrity with real processes', () => {
     expect(edited.stderr).toMatch(/plan\.json does not match the run's recipe hash/);
   }, 300_000);
 
-  it('refuses --resume of a run that is still running, and exits 1 for a dataset with problems', async () => {
+  it('refuses --resume of a run whose lease is being renewed, and exits 1 for a dataset with problems', async () => {
     const folder = await workspace(tinyRecipe({ name: 'long', teacherEpochs: 40 }));
     const first = start(['run', 'tiny.yaml', '--out', 'runs'], folder);
     try {
-      await until(async () => existsSync(join(folder, 'runs', 'long', 'latest', 'run.lock')), 'the lock');
+      await until(async () => existsSync(join(folder, 'runs', 'long', 'latest', 'run.lease')), 'the lease');
       const second = await vadc(['run', 'tiny.yaml', '--out', 'runs', '--resume'], folder);
-      expect(second.stderr).toMatch(/is in use by process \d+ on /);
+      expect(second.stderr).toMatch(/run\.lease: the run is in use by .* process \d+ since .*, which keeps renewing its lease/);
       expect(second.status).toBe(1);
       expect(first.exitCode).toBeNull(); // the first run is untouched and still going
     } finally {
@@ -102,7 +114,7 @@ describe('run integrity with real processes', () => {
     expect(missing.status).toBe(1);
   }, 300_000);
 
-  it('on SIGINT marks the run interrupted, releases its lock, and --resume leaves train.jsonl exact', async () => {
+  it('on SIGINT marks the run interrupted, releases its lease, eval refuses it, and --resume leaves train.jsonl exact', async () => {
     const folder = await workspace(tinyRecipe({ name: 'tiny', teacherEpochs: 2 }));
     const first = start(['run', 'tiny.yaml', '--out', 'runs'], folder);
     await until(async () => existsSync(join(folder, 'runs', 'tiny', 'latest')), 'the run folder');
@@ -113,9 +125,14 @@ describe('run integrity with real processes', () => {
     first.kill('SIGINT');
     expect((await first.done).status).toBe(130);
     expect(JSON.parse(await readFile(join(run, 'run.json'), 'utf8')).status).toBe('interrupted');
-    expect(existsSync(join(run, 'run.lock'))).toBe(false);
+    expect(existsSync(join(run, 'run.lease'))).toBe(false);
+    const early = await vadc(['eval', run], folder);
+    expect(early.stderr).toContain('has not finished training (state interrupted)');
+    expect(early.status).toBe(1);
     const resumed = await vadc(['run', 'tiny.yaml', '--out', 'runs', '--resume'], folder);
+    expect(resumed.stderr).not.toMatch(/already finished/);
     expect(resumed.status).toBe(0);
+    expect(JSON.parse(await readFile(join(run, 'run.json'), 'utf8')).status).toBe('finished');
     const lines = (await readFile(join(run, 'train.jsonl'), 'utf8')).trim().split('\n').map((line) => JSON.parse(line) as { stage: string; step: number });
     expect(lines.map((line) => `${line.stage}:${line.step}`)).toEqual([
       ...Array.from({ length: 12 }, (_, index) => `teacher:${index + 1}`),

@@ -164,12 +164,12 @@ describe('vadc run', () => {
     child.kill('SIGKILL');
     await exited;
     const killed = await readJson<{ status: string }>(join(other, 'runs', 'tiny', 'latest', 'run.json'));
-    expect(killed.status).toBe('running'); // SIGKILL leaves no chance to write; --resume accepts it
+    expect(killed.status).toBe('training'); // SIGKILL leaves no chance to write; --resume accepts it
 
     const { io, err } = capture(other);
     expect(await runCli(['run', 'tiny.yaml', '--out', 'runs', '--resume'], io)).toBe(0);
-    // Progress and the killed process's lock takeover go to stderr.
-    expect(err.join('')).toMatch(/^vadc: process \d+ that held \S+run\.lock is gone; taking the run over$/m);
+    // Progress and the takeover of the killed process's lease (once it expired) go to stderr.
+    expect(err.join('')).toMatch(/^vadc: took over \S+run\.lease \(the lease of .* process \d+ since \S+ expired\)$/m);
     expect(err.join('')).toMatch(/^resuming /m);
     const resumed = await readJson<Metrics>(join(other, 'runs', 'tiny', 'latest', 'metrics.json'));
     const straight = await readJson<Metrics>(join(runDirectory, 'metrics.json'));

@@ -71,6 +71,7 @@ export { saveCheckpoint, loadCheckpoint, assignWeights, modelWeights, type Train
 export { writeCheckpointFile, readCheckpointFile, type CheckpointFile } from './train/checkpoint.ts';
 export { IntegrityError, openSealed, sealBytes, Sealer, SEAL_BYTES, type IntegrityErrorCode, type OpenedFile } from './integrity/sealed-file.ts';
 export { processAlive, removeOrphanTemporaries } from './integrity/orphan-temporaries.ts';
+export { FileWriteError } from './integrity/write-error.ts';
 export { stepGradients, microBatches, microBatchGradients, accumulateGradients, sliceBatch, trainingMask, clipGlobalNorm, type StepGradients, type MicroBatch, type GradientSource } from './train/step.ts';
 export { GradientWorkers } from './train/gradient-workers.ts';
 

@@ -1,8 +1,10 @@
 // `vadc worker --queue redis://host:port`: take vadc jobs (sweep trainings and evaluations, per-video scoring) from
 // a BullMQ queue on Redis until stopped. The queue code lives in ../queue/.
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { UsageError, type Command } from '../command.ts';
 import { parseQueueUrl } from '../queue/connection.ts';
-import { parsePathMaps } from '../queue/path-map.ts';
+import { parsePathMaps, resolveLinks } from '../queue/path-map.ts';
 import { runWorker } from '../queue/worker.ts';
 
 function positiveInteger(value: string | boolean | Array<string | boolean> | undefined, name: string, fallback: number): number {
@@ -13,9 +15,9 @@ function positiveInteger(value: string | boolean | Array<string | boolean> | und
 }
 
 export const workerCommand: Command = {
-  usage: 'vadc worker --queue redis://[user:password@]host:port[/db] [--concurrency n] [--path-map /from=/to]... [--lock-duration ms] [--stalled-interval ms]',
+  usage: 'vadc worker --queue redis://[user:password@]host:port[/db] [--concurrency n] [--path-map /from=/to]... [--allow-root folder]... [--lock-duration ms] [--stalled-interval ms]',
   options: {
-    queue: { type: 'string' }, concurrency: { type: 'string' }, 'path-map': { type: 'string', multiple: true },
+    queue: { type: 'string' }, concurrency: { type: 'string' }, 'path-map': { type: 'string', multiple: true }, 'allow-root': { type: 'string', multiple: true },
     'lock-duration': { type: 'string' }, 'stalled-interval': { type: 'string' },
   },
   help: {
@@ -29,6 +31,7 @@ export const workerCommand: Command = {
       queue: 'the Redis holding the queue: redis://[user:password@]host:port[/db], or rediss://... for TLS (required)',
       concurrency: 'jobs this worker runs at once, each in its own thread (default 1; a training uses the recipe\'s runtime.threads)',
       'path-map': '/from=/to: a path the coordinator wrote under /from is /to here (repeatable; first match wins)',
+      'allow-root': 'a folder jobs may read and write in (repeatable; default the working folder): a job naming any path outside, links resolved, fails with that path named',
       'lock-duration': 'milliseconds a job stays locked without a heartbeat, i.e. how long a dead worker\'s job waits before another takes it (default 30000)',
       'stalled-interval': 'milliseconds between this worker\'s checks for jobs whose worker died (default 30000)',
     },
@@ -42,8 +45,16 @@ export const workerCommand: Command = {
     if (args.positionals.length > 0) throw new UsageError(`vadc worker takes no positional arguments, found "${args.positionals[0]}"`);
     if (typeof args.values.queue !== 'string') throw new UsageError('give --queue redis://host:port');
     const pathMaps = parsePathMaps((args.values['path-map'] ?? []) as string[]);
+    const allowRoots: string[] = [];
+    for (const root of (args.values['allow-root'] ?? [io.cwd]) as string[]) {
+      const folder = resolve(io.cwd, root);
+      if (!existsSync(folder)) throw new UsageError(`--allow-root ${root}: no such folder (${folder})`);
+      allowRoots.push(await resolveLinks(folder));
+    }
     return runWorker({
       address: parseQueueUrl(args.values.queue),
+      url: args.values.queue,
+      allowRoots,
       concurrency: positiveInteger(args.values.concurrency, 'concurrency', 1),
       pathMaps,
       lockDuration: positiveInteger(args.values['lock-duration'], 'lock-duration', 30_000),

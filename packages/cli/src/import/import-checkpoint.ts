@@ -16,7 +16,8 @@ import type { CommandIO } from '../command.ts';
 import { loadRecipe, optionList } from '../recipe-reader.ts';
 import { writeFileAtomic, writeJsonAtomic } from '../run/files.ts';
 import { machineInfo } from '../run/machine.ts';
-import { checkpointPath, createRun, runIdFromDate, saveRun, type RunFolder } from '../run/run-folder.ts';
+import { checkpointPath, runIdFromDate, type RunFolder } from '../run/run-folder.ts';
+import { createRun, moveRun } from '../run/run-state.ts';
 
 /** What `vadc import` was asked to do. */
 export interface ImportRequest {
@@ -81,8 +82,9 @@ export async function importOfficialCheckpoint(request: ImportRequest, io: Comma
       changed,
       args: Object.fromEntries(teacher.args),
     });
-    run.record.status = 'finished';
-    await saveRun(run);
+    // An imported model is a trained one: `vadc eval` scores it (and then calls the run finished).
+    await moveRun(run, 'training');
+    await moveRun(run, 'trained');
     return { run, plan, changed };
   } finally {
     model.params.dispose();

@@ -1,7 +1,10 @@
 // The code a `vadc worker` runs for each job, in one of BullMQ's sandboxed worker threads: the worker's main thread
 // stays free to renew the job's lock while a training keeps this thread busy, and a kill -9 of the worker ends both.
 // A job is refused when a Plan does not hash to the hash it came with (a truncated or tampered job, or a worker of
-// another vadc version that resolves Plans differently).
+// another vadc version that resolves Plans differently), and when it names a path outside the worker's
+// `--allow-root` folders (links resolved), with that path named. A run's writer holds the run's lease in Redis
+// (redis-lease.ts): a job whose run is held by a live holder waits for it, and a holder that lost its lease (Redis
+// away longer than the lease, or taken over) stops writing and waits to take the lease again.
 import { readFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import { workerData } from 'node:worker_threads';
@@ -13,16 +16,66 @@ import { openDetector, type Detector } from '../run/detector.ts';
 import { openInput } from '../run/open-input.ts';
 import { scoreInput } from '../run/score-input.ts';
 import { readRun } from '../run/run-folder.ts';
+import { LeaseLostError, type LeaseStoreFor } from '../run/run-lease.ts';
+import { runFolderPath } from '../run/run-state.ts';
 import { scoresCsv } from '../run/scores-csv.ts';
 import { evaluateGroup, trainingFor } from '../run/sweep-run.ts';
 import { loadTrainedModel, readTrainedRun } from '../run/trained-run.ts';
 import type {
   EvaluateJobData, EvaluateJobResult, QueueSweepOptions, ScoreJobData, ScoreJobResult, TrainJobData, TrainJobResult, VadcJobData,
 } from './job-types.ts';
-import { mapPath, type PathMapping } from './path-map.ts';
+import { confinedPath, mapPath, type PathMapping } from './path-map.ts';
+import { redisLeases } from './redis-lease.ts';
 
-const pathMaps = ((workerData as { pathMaps?: PathMapping[] } | null)?.pathMaps ?? []);
+/** What runWorker gives each job thread (worker.ts). */
+export interface JobThreadData {
+  pathMaps: PathMapping[];
+  /** Folders (links resolved) inside which every path of a job must lie. */
+  allowRoots: string[];
+  /** The queue's redis:// address: run leases live there. */
+  queueUrl: string;
+}
+
+const settings = (workerData ?? {}) as Partial<JobThreadData>;
+const pathMaps = settings.pathMaps ?? [];
 const map = (path: string) => mapPath(path, pathMaps);
+const leases = settings.queueUrl === undefined ? null : redisLeases(settings.queueUrl);
+
+/** `path` (as this worker sees it) inside the worker's roots, links resolved; a refusal naming it otherwise. */
+async function allowed(path: string, what: string): Promise<string> {
+  const roots = settings.allowRoots ?? [process.cwd()];
+  if ((await confinedPath(path, roots)) === null) {
+    throw new UnrecoverableError(`refused: the job's ${what} ${path} is outside this worker's allowed folders (${roots.join(', ')}); start the worker with --allow-root for it`);
+  }
+  return path;
+}
+
+/** Every folder a sweep job reads or writes: the output folder, the dataset and its cache. */
+async function checkSweepPaths(options: QueueSweepOptions, plan: Plan): Promise<void> {
+  await allowed(options.outRoot, 'output folder');
+  if (plan.data.root !== null) await allowed(plan.data.root, 'data.root');
+  if (plan.data.cache_dir !== null) await allowed(plan.data.cache_dir, 'data.cache_dir');
+}
+
+/** A run folder under `outRoot`, refused (naming it) when its recipe name or run id would leave it or the roots. */
+async function runFolder(outRoot: string, name: string, id: string): Promise<string> {
+  let directory: string;
+  try {
+    directory = runFolderPath(outRoot, name, id);
+  } catch (error) {
+    throw new UnrecoverableError(`refused: ${error instanceof Error ? error.message : String(error)}`);
+  }
+  return allowed(directory, 'run folder');
+}
+
+/**
+ * The run leases of this job: in Redis, keyed by the run folder as the coordinator named it (every worker maps the
+ * same folder to the same key, whatever its --path-map).
+ */
+function leaseStoreFor(coordinatorOutRoot: string, outRoot: string): LeaseStoreFor | undefined {
+  if (leases === null) return undefined;
+  return (directory) => leases.storeFor(join(coordinatorOutRoot, relative(outRoot, directory)));
+}
 
 /** The job's log lines go to the worker's stderr, each prefixed with the job id. */
 function jobIo(job: SandboxedJob): CommandIO {
@@ -60,8 +113,21 @@ async function train(job: SandboxedJob<TrainJobData>): Promise<TrainJobResult> {
   const { data } = job;
   const group = await checkedGroup(data.group, data.trainingHash);
   const options = mappedOptions(data.options);
-  const { folder, source } = await trainingFor(group, data.trainingHash, data.runId, options, jobIo(job));
-  return { run: relative(join(options.outRoot, group[0]!.plan.name), folder.directory), source, seconds: since(start) };
+  await checkSweepPaths(options, group[0]!.plan);
+  await runFolder(options.outRoot, group[0]!.plan.name, data.runId);
+  const io = jobIo(job);
+  const ownership = { leaseStore: leaseStoreFor(data.options.outRoot, options.outRoot), leaseWait: 'wait' as const };
+  for (;;) {
+    try {
+      const { folder, source } = await trainingFor(group, data.trainingHash, data.runId, options, io, ownership);
+      return { run: relative(join(options.outRoot, group[0]!.plan.name), folder.directory), source, seconds: since(start) };
+    } catch (error) {
+      // Cut off from Redis for longer than the lease, or taken over: nothing was written since; whoever holds the
+      // lease now goes on, and this job takes it again when it is free (then re-uses or resumes the run).
+      if (!(error instanceof LeaseLostError)) throw error;
+      io.stderr(`${error.message}; waiting to take the run's lease again\n`);
+    }
+  }
 }
 
 async function evaluate(job: SandboxedJob<EvaluateJobData>): Promise<EvaluateJobResult> {
@@ -69,9 +135,10 @@ async function evaluate(job: SandboxedJob<EvaluateJobData>): Promise<EvaluateJob
   const { data } = job;
   const group = await checkedGroup(data.group, data.trainingHash);
   const options = mappedOptions(data.options);
+  await checkSweepPaths(options, group[0]!.plan);
   const [trained] = Object.values(await job.getChildrenValues<TrainJobResult>());
   if (trained === undefined) throw new UnrecoverableError(`evaluate t${data.training}: its train job left no result`);
-  const directory = join(options.outRoot, group[0]!.plan.name, trained.run);
+  const directory = await runFolder(options.outRoot, group[0]!.plan.name, trained.run);
   const folder = await readRun(directory);
   if (folder === null) throw new UnrecoverableError(`evaluate t${data.training}: ${directory} is not a run folder (is the output folder shared with the worker that trained it?)`);
   const evaluated = await evaluateGroup(folder, group, { training: data.training, training_hash: data.trainingHash, run: trained.run }, options, jobIo(job));
@@ -84,7 +151,8 @@ const detectors = new Map<string, Promise<Detector>>();
 async function score(job: SandboxedJob<ScoreJobData>): Promise<ScoreJobResult> {
   const start = performance.now();
   const { data } = job;
-  const runDirectory = map(data.run);
+  const runDirectory = await allowed(map(data.run), 'run folder');
+  const input = await allowed(map(data.input), 'input');
   const hash = await planHash(JSON.parse(await readFile(join(runDirectory, 'plan.json'), 'utf8')) as Plan);
   if (hash !== data.planHash) throw new UnrecoverableError(`refused: ${runDirectory}/plan.json hashes to ${hash.slice(0, 12)}, the job says ${data.planHash.slice(0, 12)}`);
   const key = JSON.stringify([runDirectory, data.engine ?? null, data.backend ?? null]);
@@ -97,7 +165,7 @@ async function score(job: SandboxedJob<ScoreJobData>): Promise<ScoreJobResult> {
     opened.catch(() => detectors.delete(key));
   }
   const detector = await opened;
-  const video = await openInput(map(data.input), detector.cacheDir);
+  const video = await openInput(input, detector.cacheDir);
   const scored = await scoreInput(detector, video, { threshold: null });
   return { name: video.name, frames: scored.scores.frameCount, csv: scoresCsv([scored.scores], detector.plan), seconds: since(start) };
 }

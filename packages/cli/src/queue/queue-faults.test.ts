@@ -60,7 +60,7 @@ describe('queue faults', () => {
     first.child.kill('SIGKILL');
     expect(await first.exited).toBe('SIGKILL');
     // Killed in the middle: the run is still marked running and was never scored.
-    expect(JSON.parse(await readFile(join(run, 'run.json'), 'utf8')).status).toBe('running');
+    expect(JSON.parse(await readFile(join(run, 'run.json'), 'utf8')).status).toBe('training');
     expect(existsSync(join(run, 'metrics.json'))).toBe(false);
 
     const second = await startWorker(redis.url, workspace, fast);

@@ -1,6 +1,7 @@
 // `vadc score <run> <inputs...> --queue`: one job per video file or frame folder. The coordinator checks the run and
 // the inputs, queues the jobs, waits, and writes each input's scores.csv exactly where, and exactly as, a local
 // `vadc score <run> <input>` writes it: the workers send the CSV text back in the job's result.
+import { randomBytes } from 'node:crypto';
 import { readFile, stat } from 'node:fs/promises';
 import { basename, extname, join, resolve } from 'node:path';
 import { Queue } from 'bullmq';
@@ -37,7 +38,7 @@ export async function queueScore(request: QueueScoreRequest, address: QueueAddre
   const duplicate = names.find((name, index) => names.indexOf(name) !== index);
   if (duplicate !== undefined) throw new UsageError(`two inputs are both named "${duplicate}": their scores would overwrite each other`);
 
-  const stamp = `score-${Date.now().toString(36)}-${process.pid}`;
+  const stamp = `score-${Date.now().toString(36)}-${randomBytes(4).toString('hex')}`; // a PID is 1 in every container
   const queue = new Queue(QUEUE_NAME, { connection: address.connection });
   try {
     const jobs = inputs.map((input, index) => ({ id: `${stamp}-${index}`, label: names[index]!, input }));

@@ -6,13 +6,19 @@
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'bullmq';
 import type { CommandIO } from '../command.ts';
+import { leaseDuration } from '../run/run-lease.ts';
 import { QUEUE_NAME, type QueueAddress } from './connection.ts';
+import type { JobThreadData } from './job-processor.ts';
 import type { VadcJobData } from './job-types.ts';
 import type { PathMapping } from './path-map.ts';
 
 /** How a worker runs. */
 export interface WorkerSettings {
   address: QueueAddress;
+  /** The --queue address as given: each job thread opens its own connection for run leases. */
+  url: string;
+  /** Folders (links resolved) that jobs may read and write in (--allow-root; default the working folder). */
+  allowRoots: string[];
   concurrency: number;
   pathMaps: PathMapping[];
   /** Milliseconds a job's lock lasts without renewal: how long a dead worker's job waits before it is taken again. */
@@ -33,7 +39,7 @@ export async function runWorker(settings: WorkerSettings, io: CommandIO): Promis
     connection: settings.address.connection,
     concurrency: settings.concurrency,
     useWorkerThreads: true,
-    workerThreadsOptions: { workerData: { pathMaps: settings.pathMaps } },
+    workerThreadsOptions: { workerData: { pathMaps: settings.pathMaps, allowRoots: settings.allowRoots, queueUrl: settings.url } satisfies JobThreadData },
     lockDuration: settings.lockDuration,
     stalledInterval: settings.stalledInterval,
     maxStalledCount: MAX_STALLED,
@@ -56,7 +62,7 @@ export async function runWorker(settings: WorkerSettings, io: CommandIO): Promis
     lastError = '';
   });
   await worker.waitUntilReady();
-  say(`waiting for jobs on ${settings.address.display} (queue ${QUEUE_NAME}, concurrency ${settings.concurrency}, lock ${settings.lockDuration} ms)`);
+  say(`waiting for jobs on ${settings.address.display} (queue ${QUEUE_NAME}, concurrency ${settings.concurrency}, lock ${settings.lockDuration} ms, run lease ${leaseDuration()} ms, allowed folders ${settings.allowRoots.join(', ')})`);
 
   return new Promise((resolve) => {
     let stopping = false;

@@ -14,8 +14,9 @@ import { writeFileAtomic, writeJsonAtomic } from './files.ts';
 import { createInference } from './inference-engine.ts';
 import { planOnEngine, resolveEngine } from './engine-choice.ts';
 import { machineInfo } from './machine.ts';
-import { createRun, saveRun, type RunFolder } from './run-folder.ts';
-import { lockRun, removeRunTemporaries } from './run-lock.ts';
+import { readRun, runIdFromDate, type RunFolder } from './run-folder.ts';
+import { fileLeaseStore, LeaseLostError, removeRunTemporaries, takeLease, type LeaseStoreFor, type LeaseWait } from './run-lease.ts';
+import { createRun, moveRun, saveRunRecord, trainingFinished } from './run-state.ts';
 import type { RunSpeed } from './run-speed.ts';
 import { scoreEvaluateReport } from './score-evaluate.ts';
 import { TrainLog } from './train-log.ts';
@@ -44,6 +45,10 @@ export interface RunOptions {
   engine?: EngineChoice;
   /** Fingerprint the dataset by file contents too (`--deep`). */
   deep?: boolean;
+  /** Where the run's lease lives (default: the run folder's run.lease; queue jobs: Redis). */
+  leaseStore?: LeaseStoreFor;
+  /** When another holder has the lease: refuse (a command, default) or wait until it ends or expires (a queue job). */
+  leaseWait?: LeaseWait;
 }
 
 
@@ -55,20 +60,27 @@ export async function executeRun(recipe: LoadedRecipe, options: RunOptions, io: 
   const engine = options.engine ?? (await resolveEngine(recipe.plan, null, options.backend, io));
   const plan = planOnEngine(recipe.plan, engine);
   const say = (text: string) => io.stderr(`${text}\n`);
-  const run = options.resumeFrom ?? (await createRun(options.outRoot, {
-    name: plan.name, id: options.runId ?? runIdFor(), hash, hashRule: HASH_RULE, seed: plan.runtime.seed, backend: null, machine: await machineInfo(),
+  const created = options.resumeFrom ?? (await createRun(options.outRoot, {
+    name: plan.name, id: options.runId ?? runIdFromDate(new Date()), hash, hashRule: HASH_RULE, seed: plan.runtime.seed, backend: null, machine: await machineInfo(),
   }));
-  const lock = await lockRun(run.directory, (line) => io.stderr(`${line}\n`));
-  await removeRunTemporaries(run.directory);
-  say(`${options.resumeFrom ? 'resuming' : 'run'} ${run.directory} (recipe ${plan.name}, hash ${hash.slice(0, 12)})`);
-  await writeJsonAtomic(join(run.directory, 'plan.json'), recipe.plan);
-  await writeFileAtomic(join(run.directory, 'recipe.yaml'), `# resolved from ${recipe.path}\n# hash ${hash}\n${renderPlanYaml(recipe.plan)}`);
-  run.record.status = 'running';
-  run.record.engine = { ...run.record.engine, train: engine };
-  await saveRun(run);
+  const lease = await takeLease((options.leaseStore ?? fileLeaseStore)(created.directory), options.leaseWait ?? 'refuse', say);
+  // Read again under the lease: a holder we waited for may have moved the run on (trained it, finished it).
+  const run: RunFolder = { ...((await readRun(created.directory)) ?? created), lease };
   const log = new TrainLog(join(run.directory, 'train.jsonl'));
-  const stopOnInterrupt = markInterruptedOnSignal(run, log, lock);
+  const stopOnInterrupt = markInterruptedOnSignal(run, log, lease);
   try {
+    if (run.record.status === 'finished' || (options.trainOnly && trainingFinished(run.record))) {
+      say(`${run.directory}: ${run.record.status} by an earlier holder of its lease`);
+      return run;
+    }
+    await removeRunTemporaries(run.directory);
+    say(`${options.resumeFrom ? 'resuming' : 'run'} ${run.directory} (recipe ${plan.name}, hash ${hash.slice(0, 12)})`);
+    await writeJsonAtomic(join(run.directory, 'plan.json'), recipe.plan);
+    await writeFileAtomic(join(run.directory, 'recipe.yaml'), `# resolved from ${recipe.path}\n# hash ${hash}\n${renderPlanYaml(recipe.plan)}`);
+    const alreadyTrained = trainingFinished(run.record);
+    run.record.engine = { ...run.record.engine, train: engine };
+    if (alreadyTrained) await saveRunRecord(run);
+    else await moveRun(run, 'training');
     const backend = await startBackend(run, plan, options.backend, io);
     for (const line of await estimateLines(plan, run.record.backend ?? '')) say(line);
     const pipeline = await openRunData(run, plan, options.outRoot, io, options.deep);
@@ -78,30 +90,42 @@ export async function executeRun(recipe: LoadedRecipe, options: RunOptions, io: 
     const trainStart = performance.now();
     const trainSpeed = await trainModel(plan, model, pipeline, run, io, log, validator);
     await restoreSelectedEpoch(run, plan, model, io);
-    run.record.timings.train = seconds(trainStart);
-    if (trainSpeed !== null) run.record.trainFramesPerSecond = trainSpeed;
-    await saveRun(run);
+    if (!alreadyTrained) {
+      run.record.timings.train = seconds(trainStart);
+      if (trainSpeed !== null) run.record.trainFramesPerSecond = trainSpeed;
+      await moveRun(run, 'trained');
+    }
     if (options.trainOnly) {
-      run.record.status = 'finished';
-      await saveRun(run);
       await pipeline.close();
       return run;
     }
 
+    await moveRun(run, 'scoring');
     await calibrateAfterTraining(run, plan, model, engine.engine, describeBackend(backend), io);
     await scoreEvaluateReport({ run, plan, model, pipeline, backend, engine }, io);
     await pipeline.close();
-    run.record.status = 'finished';
-    await saveRun(run);
+    await moveRun(run, 'finished');
     return run;
   } catch (error) {
-    run.record.status = 'failed';
-    run.record.error = error instanceof Error ? error.message : String(error);
-    await saveRun(run);
+    if (!(error instanceof LeaseLostError)) await recordFailure(run, error);
     throw error;
   } finally {
     stopOnInterrupt();
-    await lock.release();
+    await lease.release();
+  }
+}
+
+/**
+ * Marks the run failed with the error's message, after removing the temporaries of its writes (a full disk: the
+ * partial file goes first, which also frees the room run.json needs). A record that cannot be written does not
+ * hide the error that failed the run.
+ */
+export async function recordFailure(run: RunFolder, error: unknown): Promise<void> {
+  try {
+    await removeRunTemporaries(run.directory);
+    await moveRun(run, 'failed', error instanceof Error ? error.message : String(error));
+  } catch {
+    // the run's own error is the one to report
   }
 }
 
@@ -126,11 +150,7 @@ export async function openRunData(run: RunFolder, plan: Plan, outRoot: string, i
   const heldOut = pipeline.heldOut.length > 0 ? `, ${pipeline.heldOut.length} more held out for validation` : '';
   io.stderr(`data: ${pipeline.train.length} training videos (${pipeline.trainingSampleCount()} frames)${heldOut}, ${source.test.length} test videos\n`);
   run.record.timings.prepare = seconds(start);
-  await saveRun(run);
+  await saveRunRecord(run);
   return pipeline;
-}
-
-function runIdFor(): string {
-  return new Date().toISOString().slice(0, 19).replace(/:/g, '-');
 }
 

@@ -2,6 +2,7 @@
 // or a crash never leaves a half-written metrics.json, scores.csv or checkpoint behind.
 import { mkdir, rename, rm, symlink, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
+import { FileWriteError } from '@vadc/runtime';
 
 // Numbers temporaries within this process: two writes of one file (or two `latest` links) in the same millisecond
 // must not share a name. The `<pid>.<number>.tmp` shape is what removeOrphanTemporaries recognises after a crash.
@@ -20,7 +21,7 @@ export async function writeFileAtomic(path: string, data: string | Uint8Array): 
     await rename(temporary, path);
   } catch (error) {
     await rm(temporary, { force: true });
-    throw error;
+    throw new FileWriteError(path, error);
   }
 }
 

@@ -1,14 +1,15 @@
 // The folder of one run: runs/<name>/<id>/ with run.json (status, hash, versions, timings) and everything the run
-// writes; runs/<name>/latest points at the newest. run.json is rewritten atomically at every state change, so a
-// crashed or interrupted run is recognisable and resumable.
-import { mkdir, readdir, readFile, readlink } from 'node:fs/promises';
+// writes; runs/<name>/latest points at the newest. Reading and listing live here; run-state.ts is the one writer
+// of run.json (created at every state change, atomically, so a crashed or interrupted run is recognisable).
+import { randomBytes } from 'node:crypto';
+import { readdir, readFile, readlink } from 'node:fs/promises';
 import { join } from 'node:path';
-import { replaceSymlink, writeJsonAtomic } from './files.ts';
 import type { MachineInfo } from './machine.ts';
+import type { RunLease } from './run-lease.ts';
 import type { EngineChoice } from '@vadc/runtime';
 
-/** Where a run stands. */
-export type RunStatus = 'running' | 'interrupted' | 'failed' | 'finished';
+/** Where a run stands (run-state.ts: the transitions); `running` is only read, from run folders made before these states. */
+export type RunStatus = 'created' | 'training' | 'trained' | 'scoring' | 'finished' | 'interrupted' | 'failed' | 'running';
 
 /** run.json: what a run folder says about itself. */
 export interface RunRecord {
@@ -31,6 +32,8 @@ export interface RunRecord {
   timings: Record<string, number>;
   /** Error message of a failed run. */
   error: string | null;
+  /** When the training ran to its end (null while it has not; absent in run folders made before this field). */
+  trained?: string | null;
   /** Mean training throughput (frames/s) of the stages this run trained, once measured. */
   trainFramesPerSecond?: number | null;
   /**
@@ -75,18 +78,22 @@ export interface DatasetFingerprintRecord {
   files?: { count: number; bytes: number; digest: string };
 }
 
-/** A run folder on disk with its record. */
+/** A run folder on disk with its record, and the lease while this process owns the folder. */
 export interface RunFolder {
   directory: string;
   record: RunRecord;
+  lease?: RunLease;
 }
 
 /** The checkpoint file of a run: the last finished epoch, and after training the trained model. */
 export const checkpointPath = (run: RunFolder): string => join(run.directory, 'checkpoints', 'model.ckpt');
 
-/** A sortable, filesystem-safe id from a date: 2026-11-28T15-06-02. */
+/**
+ * A sortable, filesystem-safe id that no other start shares: the date to the second and 6 random hex digits,
+ * 2026-11-28T15-06-02-3fa9c1 (two sweeps or runs started in the same second on any machines get different ids).
+ */
 export function runIdFromDate(date: Date): string {
-  return date.toISOString().slice(0, 19).replace(/:/g, '-');
+  return `${date.toISOString().slice(0, 19).replace(/:/g, '-')}-${randomBytes(3).toString('hex')}`;
 }
 
 /** Reads run.json of `directory`, or null when it is not a run folder. */
@@ -119,42 +126,5 @@ export async function latestRun(outRoot: string, name: string): Promise<RunFolde
     return await readRun(join(outRoot, name, target));
   } catch {
     return null;
-  }
-}
-
-/**
- * Creates a new run folder and points `latest` at it. The folder itself is made exclusively (never a recursive
- * mkdir of the run's own folder), so two runs started in the same second get `<id>` and `<id>-2`, never one folder.
- */
-export async function createRun(outRoot: string, record: Omit<RunRecord, 'created' | 'updated' | 'status' | 'timings' | 'error'>): Promise<RunFolder> {
-  await mkdir(join(outRoot, record.name), { recursive: true });
-  let id = record.id;
-  for (let suffix = 2; !(await makeFolder(join(outRoot, record.name, id))); suffix++) {
-    if (suffix > 1000) throw new Error(`run folders ${join(outRoot, record.name, record.id)}-2 .. -1000 all exist`);
-    id = `${record.id}-${suffix}`;
-  }
-  record = { ...record, id };
-  const directory = join(outRoot, record.name, id);
-  const now = new Date().toISOString();
-  const folder: RunFolder = { directory, record: { ...record, created: now, updated: now, status: 'running', timings: {}, error: null } };
-  await saveRun(folder);
-  await replaceSymlink(record.id, join(outRoot, record.name, 'latest'));
-  return folder;
-}
-
-/** Rewrites run.json after a change to the record. */
-export async function saveRun(folder: RunFolder): Promise<void> {
-  folder.record.updated = new Date().toISOString();
-  await writeJsonAtomic(join(folder.directory, 'run.json'), folder.record);
-}
-
-/** Makes `directory` (its parent exists); false when it exists already. */
-async function makeFolder(directory: string): Promise<boolean> {
-  try {
-    await mkdir(directory);
-    return true;
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false;
-    throw error;
   }
 }

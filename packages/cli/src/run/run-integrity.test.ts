@@ -5,7 +5,7 @@ import { mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { createRun } from './run-folder.ts';
+import { createRun } from './run-state.ts';
 import { trimTrainLog } from './train-log.ts';
 
 const machine = { cores: 2 } as never;

@@ -14,10 +14,11 @@ import { trainingHash, type Plan, type SweepRun } from '@vadc/dsl';
 import { DataPipeline, openDataset, selectBackend, type VideoTruth } from '@vadc/runtime';
 import type { CommandIO } from '../command.ts';
 import { REPORT_METRIC_NAMES, type ReportMetricName } from '../report/types.ts';
-import { executeRun, scoreTestVideos } from './execute-run.ts';
+import { executeRun, scoreTestVideos, type RunOptions } from './execute-run.ts';
 import { loadTrainedModel } from './trained-run.ts';
 import { writeFileAtomic, writeJsonAtomic } from './files.ts';
 import { listRuns, runIdFromDate, type RunFolder } from './run-folder.ts';
+import { runFolderPath } from './run-state.ts';
 import {
   COMPONENTS_FILE, PatchComponentCollector, readComponents, writeComponents, type StoredComponents,
 } from './sweep-components.ts';
@@ -131,7 +132,7 @@ export async function writeSweep(parts: SweepParts, io: CommandIO): Promise<Swee
     name: plan.name, id, recipe: options.recipePath, scoring_only_keys: options.scoringOnlyKeys, training_keys: options.trainingKeys,
     metric: chooseMetric(plan), trainings, ranking, runs: entries, variants: parts.variants,
   };
-  const directory = join(options.outRoot, plan.name, `sweep-${id}`);
+  const directory = runFolderPath(options.outRoot, plan.name, `sweep-${id}`);
   await writeJsonAtomic(join(directory, 'sweep.json'), summary);
   await writeFileAtomic(join(directory, 'report.html'), sweepReport(summary, plan, parts.firstRun));
   io.stdout(`sweep: ${join(directory, 'sweep.json')}\n`);
@@ -196,7 +197,9 @@ async function testTruth(plan: Plan): Promise<Map<string, VideoTruth | null>> {
  * The trained model of one group of combinations: a finished run of the same training hash that stored its
  * components, else an unfinished run of one of the group's recipes (resumed), else a new training.
  */
-export async function trainingFor(group: readonly SweepRun[], hash: string, runId: string, options: SweepOptions, io: CommandIO): Promise<{ folder: RunFolder; source: SweepTraining['source'] }> {
+export async function trainingFor(
+  group: readonly SweepRun[], hash: string, runId: string, options: SweepOptions, io: CommandIO, ownership: Pick<RunOptions, 'leaseStore' | 'leaseWait'> = {},
+): Promise<{ folder: RunFolder; source: SweepTraining['source'] }> {
   const first = group[0]!;
   const previous = await listRuns(options.outRoot, first.plan.name);
   for (const run of previous.reverse()) {
@@ -210,6 +213,6 @@ export async function trainingFor(group: readonly SweepRun[], hash: string, runI
   // A resumed training goes on with the engine it started on (as `vadc run --resume`): the other engine's dropout
   // draws would make its epochs a mix of two trainings.
   const engine = unfinished ? { engine: await engineOfResumedRun(await resolveEngine(chosen.plan, null, options.backend, io), unfinished.record.engine?.train, io) } : {};
-  const folder = await executeRun(recipe, { outRoot: options.outRoot, backend: options.backend, resumeFrom: unfinished ?? null, trainOnly: false, runId, ...engine }, io);
+  const folder = await executeRun(recipe, { outRoot: options.outRoot, backend: options.backend, resumeFrom: unfinished ?? null, trainOnly: false, runId, ...engine, ...ownership }, io);
   return { folder, source: unfinished ? 'resumed' : 'trained' };
 }

@@ -1,13 +1,13 @@
 // The training half of `vadc run`: train every stage (or resume) with progress bars and train.jsonl, and mark the
 // run interrupted on Ctrl-C. execute-run.ts calls it before scoring (score-evaluate.ts).
-import { existsSync, renameSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync } from 'node:fs';
 import type { Plan } from '@vadc/dsl';
 import { loadCheckpoint, train as trainPlan, type DataPipeline, type MaskedAutoencoder } from '@vadc/runtime';
 import type { CommandIO } from '../command.ts';
 import { startProgress } from './progress.ts';
 import { checkpointPath, type RunFolder } from './run-folder.ts';
-import type { RunLock } from './run-lock.ts';
+import type { RunLease } from './run-lease.ts';
+import { markInterruptedSync } from './run-state.ts';
 import { trimTrainLog, type TrainLog } from './train-log.ts';
 import type { Validator } from './validation.ts';
 
@@ -25,7 +25,11 @@ export async function trainModel(plan: Plan, model: MaskedAutoencoder, pipeline:
     model,
     checkpointPath: checkpointPath(run),
     resume: true,
-    beforeCheckpoint: () => log.flush(),
+    // A holder that lost its lease stops before it writes a checkpoint the new holder may be writing too.
+    beforeCheckpoint: async () => {
+      await run.lease?.confirmHeld();
+      await log.flush();
+    },
     batches: (stageIndex, epoch) => {
       const stage = plan.stages[stageIndex]!;
       return pipeline.trainingBatches({ epoch, batchSize: stage.batch, maxBatches: stage.steps_per_epoch, seed: plan.runtime.seed + stageIndex });
@@ -63,16 +67,11 @@ export async function trainModel(plan: Plan, model: MaskedAutoencoder, pipeline:
 }
 
 /** On SIGINT / SIGTERM: record the run as interrupted (synchronously, atomically) and exit 130. */
-export function markInterruptedOnSignal(run: RunFolder, log: TrainLog, lock: RunLock): () => void {
+export function markInterruptedOnSignal(run: RunFolder, log: TrainLog, lease: RunLease): () => void {
   const handler = (signal: NodeJS.Signals) => {
     log.flushSync();
-    lock.releaseSync();
-    run.record.status = 'interrupted';
-    run.record.error = `stopped by ${signal}; resume with --resume`;
-    run.record.updated = new Date().toISOString();
-    const path = join(run.directory, 'run.json');
-    writeFileSync(`${path}.signal.tmp`, `${JSON.stringify(run.record, null, 2)}\n`);
-    renameSync(`${path}.signal.tmp`, path);
+    markInterruptedSync(run, signal);
+    lease.releaseSync();
     process.stderr.write(`\nvadc: interrupted; the last finished epoch is checkpointed. Resume with: vadc run <recipe> --resume\n`);
     process.exit(130);
   };

@@ -13,7 +13,8 @@ import {
 import type { CommandIO } from '../command.ts';
 import type { ReportValidation } from '../report/types.ts';
 import { evaluateRun, type RunMetrics } from './evaluate.ts';
-import { saveRun, type RunFolder, type SelectionRecord } from './run-folder.ts';
+import type { RunFolder, SelectionRecord } from './run-folder.ts';
+import { saveRunRecord } from './run-state.ts';
 import { PatchComponentCollector, writeComponents } from './sweep-components.ts';
 import { readTrainLog, type TrainLog, type ValidationLogRecord } from './train-log.ts';
 
@@ -106,7 +107,7 @@ export class Validator {
       if (selection === 'best') await saveCheckpoint(join(this.run.directory, BEST_CHECKPOINT), this.model);
       this.run.record.selection = { mode: selection, metric, stage: report.stage, epoch: report.epoch, value, checkpoint };
     }
-    await saveRun(this.run);
+    await saveRunRecord(this.run);
   }
 }
 

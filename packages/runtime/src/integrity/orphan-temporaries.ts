@@ -17,8 +17,12 @@ export function processAlive(pid: number): boolean {
   }
 }
 
-/** Removes the orphan temporary files directly inside `directory`; returns the names removed (none if it is absent). */
-export async function removeOrphanTemporaries(directory: string): Promise<string[]> {
+/**
+ * Removes the orphan temporary files directly inside `directory`; returns the names removed (none if it is absent).
+ * `owned`: the caller owns the folder (holds its lease), so every temporary is an orphan whatever process id wrote
+ * it (a process id says nothing across machines or PID namespaces).
+ */
+export async function removeOrphanTemporaries(directory: string, { owned = false }: { owned?: boolean } = {}): Promise<string[]> {
   let names: string[];
   try {
     names = await readdir(directory);
@@ -29,7 +33,7 @@ export async function removeOrphanTemporaries(directory: string): Promise<string
   for (const name of names) {
     const match = TEMPORARY.exec(name);
     const pid = Number(match?.[1] ?? match?.[2] ?? match?.[3]);
-    if (match === null || !Number.isInteger(pid) || processAlive(pid)) continue;
+    if (match === null || !Number.isInteger(pid) || (!owned && processAlive(pid))) continue;
     await rm(join(directory, name), { force: true });
     removed.push(name);
   }

@@ -3,9 +3,10 @@
 // (length + SHA-256, integrity/sealed-file.ts). Written atomically: to `<path>.tmp-<pid>` first, then renamed over
 // `<path>`, so a crash never leaves a half-written checkpoint. Files of the older `VADCCKP1` format (no seal) are
 // still read, but only when their length is exactly what their tensor table declares.
-import { mkdir, open, readFile, rename } from 'node:fs/promises';
+import { mkdir, open, readFile, rename, rm } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { IntegrityError, openSealed, Sealer } from '../integrity/sealed-file.ts';
+import { FileWriteError } from '../integrity/write-error.ts';
 import type { NamedArray } from './optimizers.ts';
 
 const MAGIC = 'VADCCKP2';
@@ -33,22 +34,28 @@ export async function writeCheckpointFile<Meta>(path: string, content: Checkpoin
   header.copy(prefix, MAGIC.length + 4);
   await mkdir(dirname(path), { recursive: true });
   const temporary = `${path}.tmp-${process.pid}`;
-  const handle = await open(temporary, 'w');
-  const sealer = new Sealer();
+  // A failed write (a full disk) leaves no partial temporary behind and names the file it could not write.
   try {
-    sealer.update(prefix);
-    await handle.write(prefix);
-    for (const t of content.tensors) {
-      const bytes = Buffer.from(t.data.buffer, t.data.byteOffset, t.data.byteLength);
-      sealer.update(bytes);
-      await handle.write(bytes);
+    const handle = await open(temporary, 'w');
+    const sealer = new Sealer();
+    try {
+      sealer.update(prefix);
+      await handle.write(prefix);
+      for (const t of content.tensors) {
+        const bytes = Buffer.from(t.data.buffer, t.data.byteOffset, t.data.byteLength);
+        sealer.update(bytes);
+        await handle.write(bytes);
+      }
+      await handle.write(sealer.trailer());
+      await handle.sync();
+    } finally {
+      await handle.close();
     }
-    await handle.write(sealer.trailer());
-    await handle.sync();
-  } finally {
-    await handle.close();
+    await rename(temporary, path);
+  } catch (error) {
+    await rm(temporary, { force: true });
+    throw new FileWriteError(path, error);
   }
-  await rename(temporary, path);
 }
 
 /** Reads a checkpoint written by writeCheckpointFile; a file that is not one, or not whole, is an error naming it. */
