@@ -3,12 +3,11 @@
 import { planPatchGrid, type Plan } from '@vadc/dsl';
 import type { TestBatch, TestVideo, VideoTruth } from '../data/types.ts';
 import type { FrameOutputs } from '../model/inference.ts';
-import type { TestMaskPass } from '../model/test-mask.ts';
+import type { BatchInference } from './batch-inference.ts';
 import { concatComponents, frameScoring, scoreOutputs, type FrameComponents, type ScoredFrames } from './components.ts';
 import { inferWithTestMasks } from './test-mask-passes.ts';
 
-/** Runs one test batch through a trained model (TF.js or another engine) under one test-time mask. */
-export type BatchInference = (batch: TestBatch, pass: TestMaskPass) => Promise<FrameOutputs>;
+export type { BatchInference };
 
 /** The scores of one test video: its ScoredFrames (frame scores come from frameScores(video)) and where they lie. */
 export interface VideoScores extends ScoredFrames {

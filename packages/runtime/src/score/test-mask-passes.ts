@@ -6,7 +6,7 @@ import type { TestMasksPlan } from '@vadc/dsl';
 import type { TestBatch } from '../data/types.ts';
 import type { FrameOutputs, PatchErrors } from '../model/inference.ts';
 import { testMaskPasses, testMasksOf } from '../model/test-mask.ts';
-import type { BatchInference } from './score-video.ts';
+import type { BatchInference } from './batch-inference.ts';
 
 /** Runs `batch` under each test-time mask of `scoring.test_masks` and folds the outputs (see above). */
 export async function inferWithTestMasks(infer: BatchInference, batch: TestBatch, scoring: { test_masks?: TestMasksPlan }): Promise<FrameOutputs> {
