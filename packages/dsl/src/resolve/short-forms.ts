@@ -5,7 +5,7 @@
 //   smoothing: { gaussian: { range: 38, sigma: 11 } } -> smoothing: { kind: gaussian, range: 38, sigma: 11 }
 import type { KeySegment } from '../key-path.ts';
 import { childOf, mapNode, type MapNode, type RecipeNode } from '../parse/recipe-node.ts';
-import { OPTIMIZER_KINDS, SCHEDULE_KINDS, SMOOTHING_KINDS } from '../validate/schema.ts';
+import { OPTIMIZER_KINDS, SCHEDULE_KINDS, SMOOTHING_KINDS } from '../plan/recipe-keys.ts';
 
 /** The canonical form of a tagged object written in a short form, or the node unchanged. */
 export function expandTagged(node: RecipeNode, kinds: readonly string[]): RecipeNode {
