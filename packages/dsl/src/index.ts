@@ -2,8 +2,8 @@
 export type * from './plan/types.ts';
 
 // Resolving recipes into Plans.
-export { resolveRecipe } from './resolve/resolve-recipe.ts';
-export type { ResolveOptions, ResolveResult, PlanOrigins, ValueOrigin } from './resolve/resolve-recipe.ts';
+export { resolveRecipe } from './public-api.ts';
+export type { ResolveOptions, ResolveResult, PlanOrigins, ValueOrigin } from './public-api.ts';
 export { CURRENT_VERSION, upgradeSteps } from './resolve/upgrade.ts';
 export type { UpgradeStep } from './resolve/upgrade.ts';
 export { sectionDefaults, stageDefaults, defaultStages, syntheticDataDefaults, validationDefaults } from './resolve/defaults.ts';
@@ -22,8 +22,8 @@ export { formatDiagnostic, codeFrame } from './format-diagnostic.ts';
 
 // The Plan: hashing, sweeps, reading by dotted key.
 export { planHash, legacyPlanHash, trainingHash, canonicalJson, isScoringOnlyKey, HASH_RULE, MACHINE_LOCAL_KEYS } from './plan/hash.ts';
-export { expandSweep } from './plan/sweep.ts';
-export type { SweepRun, SweepResult } from './plan/sweep.ts';
+export { expandSweep } from './sweep.ts';
+export type { SweepRun, SweepResult } from './sweep.ts';
 export { valueAtKey } from './plan/plan-paths.ts';
 export { renderPlanYaml } from './plan/render-yaml.ts';
 export { planPatchGrid, type PatchGrid } from './plan/patch-grid.ts';
