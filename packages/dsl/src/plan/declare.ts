@@ -29,8 +29,6 @@ export interface Key<T, P extends Presence = 'plan'> {
   readonly default: Default<T> | undefined;
   /** A section's keys, in the order Plans list them. */
   readonly fields: Readonly<Record<string, AnyKey>> | undefined;
-  /** The key of a list's items. */
-  readonly item: AnyKey | undefined;
   /** Variants whose defaults differ (a stage's kinds): keys inside may have a default per variant. */
   readonly variants: readonly string[] | undefined;
   readonly recipeOnly: boolean;
@@ -40,8 +38,8 @@ export interface Key<T, P extends Presence = 'plan'> {
   schema(mode: Mode, child: (key: AnyKey) => JsonSchema): JsonSchema;
 }
 
-// biome-ignore lint: any key, whatever its type.
-export type AnyKey = Key<any, Presence>;
+/** A key of any type. */
+export type AnyKey = Key<unknown, Presence>;
 
 /** The type of a key in a Plan. */
 export type TypeOf<K> = K extends Key<infer T, Presence> ? T : never;
@@ -63,9 +61,9 @@ export interface About<T> {
   source?: string;
 }
 
-function key<T, P extends Presence = 'plan'>(about: About<T>, schema: Key<T, P>['schema'], extra: Partial<Pick<AnyKey, 'fields' | 'item' | 'variants' | 'recipeOnly' | 'nullable'>> = {}): Key<T, P> {
+function key<T, P extends Presence = 'plan'>(about: About<T>, schema: Key<T, P>['schema'], extra: Partial<Pick<AnyKey, 'fields' | 'variants' | 'recipeOnly' | 'nullable'>> = {}): Key<T, P> {
   const declared: Default<T> | undefined = about.byVariant !== undefined ? { byVariant: about.byVariant } : 'default' in about ? { value: about.default as T } : undefined;
-  return { doc: about.doc, source: about.source, default: declared, fields: extra.fields, item: extra.item, variants: extra.variants, recipeOnly: extra.recipeOnly ?? false, nullable: extra.nullable ?? false, schema };
+  return { doc: about.doc, source: about.source, default: declared, fields: extra.fields, variants: extra.variants, recipeOnly: extra.recipeOnly ?? false, nullable: extra.nullable ?? false, schema };
 }
 
 const bounds = (range: Range): JsonSchema => Object.fromEntries(Object.entries(range).filter(([, value]) => value !== undefined));
@@ -78,9 +76,9 @@ export interface Range {
   exclusiveMaximum?: number;
 }
 
-/** An integer in [minimum, maximum]. */
-export function integer(minimum: number, about: About<number>, maximum?: number): Key<number> {
-  return key(about, () => ({ type: 'integer', ...bounds({ minimum, maximum }) }));
+/** An integer of at least `range` (a number) or within it. */
+export function integer(range: number | Range, about: About<number>): Key<number> {
+  return key(about, () => ({ type: 'integer', ...bounds(typeof range === 'number' ? { minimum: range } : range) }));
 }
 
 /** A number within `range`. */
@@ -104,12 +102,12 @@ export function oneOf<const V extends readonly string[]>(values: V, about: About
 
 /** `[a, b]`. */
 export function pair<T>(item: Key<T>, about: About<NoInfer<[T, T]>>): Key<[T, T]> {
-  return key(about, (_mode, child) => ({ type: 'array', items: child(item), minItems: 2, maxItems: 2 }), { item });
+  return key(about, (_mode, child) => ({ type: 'array', items: child(item), minItems: 2, maxItems: 2 }));
 }
 
 /** A list of at least `minItems` items, distinct when `unique`. */
 export function list<T>(item: Key<T>, about: About<NoInfer<T[]>> & { minItems?: number; unique?: boolean }): Key<T[]> {
-  return key(about, (_mode, child) => ({ type: 'array', items: child(item), minItems: about.minItems ?? 0, ...(about.unique === true ? { uniqueItems: true } : {}) }), { item });
+  return key(about, (_mode, child) => ({ type: 'array', items: child(item), minItems: about.minItems ?? 0, ...(about.unique === true ? { uniqueItems: true } : {}) }));
 }
 
 /** The key's values or null, in ONE schema (a type list, not an anyOf), so a bad value inside reports its own key. */
@@ -118,7 +116,7 @@ export function nullable<T>(inner: Key<T>, about: Omit<About<NoInfer<T> | null>,
     const schema = inner.schema(mode, child);
     const values = schema.enum as unknown[] | undefined;
     return { ...schema, type: [schema.type as string, 'null'], ...(values === undefined ? {} : { enum: [...values, null] }) };
-  }, { fields: inner.fields, item: inner.item, variants: inner.variants, nullable: true });
+  }, { fields: inner.fields, variants: inner.variants, nullable: true });
 }
 
 /** A map of keys. In a recipe every key is optional except `recipeRequired`; in a Plan every key is required. */

@@ -90,7 +90,7 @@ const model = section({
   }, { doc: 'The student branch, distilled from the teacher in the second stage.' }),
   outputs: section({
     frame: integer(1, { doc: 'Channels of the reconstructed frame (3 = RGB).', default: 3, source: 'mae_cvt.py: out_chans = 4 (RGB + anomaly map)' }),
-    anomaly_map: integer(0, { doc: 'Channels of the predicted anomaly map (1, or 0 for none).', default: 1, source: 'mae_cvt.py: out_chans = 4 (RGB + anomaly map)' }, 1),
+    anomaly_map: integer({ minimum: 0, maximum: 1 }, { doc: 'Channels of the predicted anomaly map (1, or 0 for none).', default: 1, source: 'mae_cvt.py: out_chans = 4 (RGB + anomaly map)' }),
     classifier: boolean({ doc: 'Add a frame-level anomaly classifier head: pooled tokens -> probability that a synthetic anomaly was pasted (vadc\'s extension).', default: false, source: 'vadc' }),
   }, { doc: 'What the decoders predict per patch.' }),
   dropout: number(share, { doc: 'Dropout after the MLP activation.', default: 0.1, source: 'cvt.py PointwiseConvMlp: nn.Dropout(0.1) after the GELU (hard-coded there)' }),
