@@ -29,6 +29,10 @@ export interface Key<T, P extends Presence = 'plan'> {
   readonly default: Default<T> | undefined;
   /** A section's keys, in the order Plans list them. */
   readonly fields: Readonly<Record<string, AnyKey>> | undefined;
+  /** The key of a list's items. */
+  readonly item: AnyKey | undefined;
+  /** The kinds of a tagged object (which a recipe may also write in short forms). */
+  readonly kinds: readonly string[] | undefined;
   /** Variants whose defaults differ (a stage's kinds): keys inside may have a default per variant. */
   readonly variants: readonly string[] | undefined;
   readonly recipeOnly: boolean;
@@ -61,9 +65,9 @@ export interface About<T> {
   source?: string;
 }
 
-function key<T, P extends Presence = 'plan'>(about: About<T>, schema: Key<T, P>['schema'], extra: Partial<Pick<AnyKey, 'fields' | 'variants' | 'recipeOnly' | 'nullable'>> = {}): Key<T, P> {
+function key<T, P extends Presence = 'plan'>(about: About<T>, schema: Key<T, P>['schema'], extra: Partial<Pick<AnyKey, 'fields' | 'item' | 'kinds' | 'variants' | 'recipeOnly' | 'nullable'>> = {}): Key<T, P> {
   const declared: Default<T> | undefined = about.byVariant !== undefined ? { byVariant: about.byVariant } : 'default' in about ? { value: about.default as T } : undefined;
-  return { doc: about.doc, source: about.source, default: declared, fields: extra.fields, variants: extra.variants, recipeOnly: extra.recipeOnly ?? false, nullable: extra.nullable ?? false, schema };
+  return { doc: about.doc, source: about.source, default: declared, fields: extra.fields, item: extra.item, kinds: extra.kinds, variants: extra.variants, recipeOnly: extra.recipeOnly ?? false, nullable: extra.nullable ?? false, schema };
 }
 
 const bounds = (range: Range): JsonSchema => Object.fromEntries(Object.entries(range).filter(([, value]) => value !== undefined));
@@ -102,12 +106,12 @@ export function oneOf<const V extends readonly string[]>(values: V, about: About
 
 /** `[a, b]`. */
 export function pair<T>(item: Key<T>, about: About<NoInfer<[T, T]>>): Key<[T, T]> {
-  return key(about, (_mode, child) => ({ type: 'array', items: child(item), minItems: 2, maxItems: 2 }));
+  return key(about, (_mode, child) => ({ type: 'array', items: child(item), minItems: 2, maxItems: 2 }), { item });
 }
 
 /** A list of at least `minItems` items, distinct when `unique`. */
 export function list<T>(item: Key<T>, about: About<NoInfer<T[]>> & { minItems?: number; unique?: boolean }): Key<T[]> {
-  return key(about, (_mode, child) => ({ type: 'array', items: child(item), minItems: about.minItems ?? 0, ...(about.unique === true ? { uniqueItems: true } : {}) }));
+  return key(about, (_mode, child) => ({ type: 'array', items: child(item), minItems: about.minItems ?? 0, ...(about.unique === true ? { uniqueItems: true } : {}) }), { item });
 }
 
 /** The key's values or null, in ONE schema (a type list, not an anyOf), so a bad value inside reports its own key. */
@@ -116,7 +120,7 @@ export function nullable<T>(inner: Key<T>, about: Omit<About<NoInfer<T> | null>,
     const schema = inner.schema(mode, child);
     const values = schema.enum as unknown[] | undefined;
     return { ...schema, type: [schema.type as string, 'null'], ...(values === undefined ? {} : { enum: [...values, null] }) };
-  }, { fields: inner.fields, variants: inner.variants, nullable: true });
+  }, { fields: inner.fields, item: inner.item, kinds: inner.kinds, variants: inner.variants, nullable: true });
 }
 
 /** A map of keys. In a recipe every key is optional except `recipeRequired`; in a Plan every key is required. */
@@ -165,7 +169,7 @@ export function tagged<const V extends readonly string[], const F extends Fields
     if (mode === 'plan') return objectSchema(mode, all, child);
     // One schema, not an anyOf of the forms, so an editor reports a mistake once; resolution checks the exact form.
     return { type: ['object', 'string'], pattern: `^(?:${kinds.join('|')})$`, patternErrorMessage: `one of ${kinds.join(' | ')}`, additionalProperties: false, properties: Object.fromEntries(Object.entries({ ...all, ...short }).map(([name, field]) => [name, child(field)])) };
-  }, { fields: { ...all, ...short } }) as never;
+  }, { fields: { ...all, ...short }, kinds }) as never;
 }
 
 /** The `{ kind: { ...fields } }` entries of a tagged object, recipe-only: `null` for a kind without fields. */
@@ -202,7 +206,19 @@ export function taggedUnion<const V extends readonly string[], const B extends R
       return { type: 'object', additionalProperties: false, required: ['kind', ...Object.keys(own)], properties: { kind: { const: name }, ...Object.fromEntries(Object.entries(own).map(([field, value]) => [field, child(value)])) } };
     };
     return { type: 'object', required: ['kind'], properties: { kind: child(kind) }, oneOf: kinds.map(branch), discriminator: { propertyName: 'kind' } };
-  }, { fields: { ...shared, ...short } });
+  }, { fields: { ...shared, ...short }, kinds });
+}
+
+/** Where the tagged objects are: dotted paths (`*` for any list item) and their kinds. */
+export function taggedKeys(root: AnyKey): Array<{ path: string[]; kinds: readonly string[] }> {
+  const found: Array<{ path: string[]; kinds: readonly string[] }> = [];
+  const visit = (declared: AnyKey, path: string[]): void => {
+    if (declared.kinds !== undefined) found.push({ path, kinds: declared.kinds });
+    else for (const [name, field] of Object.entries(declared.fields ?? {})) visit(field, [...path, name]);
+    if (declared.item !== undefined) visit(declared.item, [...path, '*']);
+  };
+  visit(root, []);
+  return found;
 }
 
 /**

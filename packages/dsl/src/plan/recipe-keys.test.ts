@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { planOf, resolveIn, SMALL } from '../test-recipes.ts';
-import { defaultOf, fieldDefaults } from './declare.ts';
+import { defaultOf, fieldDefaults, taggedKeys } from './declare.ts';
 import { declaredSections, MODEL_PARTS, recipeKeys } from './recipe-keys.ts';
 import type { ModelPart, Plan, ScoringPlan, StagePlan } from './types.ts';
 
@@ -23,11 +23,14 @@ describe('the key declarations', () => {
     expect(types.every(Boolean)).toBe(true);
   });
 
-  it('list the keys of a resolved Plan, in order, and its defaults', async () => {
+  it('list the keys of a resolved Plan, in order, its defaults and where the tagged objects (with short forms) are', async () => {
     const { plan } = planOf(await resolveIn({ 'recipes/a.yaml': SMALL }, 'recipes/a.yaml'));
     const planKeys = Object.entries(recipeKeys.fields ?? {}).filter(([, key]) => !key.recipeOnly).map(([name]) => name);
     expect(Object.keys(plan)).toEqual(planKeys);
     expect(plan.masking).toEqual(defaultOf(recipeKeys.fields!.masking!));
+    expect(taggedKeys(recipeKeys).map(({ path, kinds }) => `${path.join('.')}: ${kinds.join(' ')}`)).toEqual([
+      'stages.*.optimizer: adamw adam sgd', 'stages.*.schedule: constant cosine step', 'scoring.smoothing: none gaussian',
+    ]);
     expect(fieldDefaults(declaredSections.stage.fields, 'student')).toMatchObject({ kind: 'student', loss: 'distillation', freeze: ['encoder', 'decoder', 'anomaly_head'] });
   });
 });
