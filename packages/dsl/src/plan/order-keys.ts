@@ -1,4 +1,4 @@
-// Resolved Plans list their keys in the schema's order (the order of plan/types.ts), whatever order the recipes and
+// Resolved Plans list their keys in the schema's order (the order of plan/recipe-keys.ts), whatever order the recipes and
 // defaults were merged in, so rendered Plans read the same every time. (The hash does not depend on it.)
 import type { JsonSchema } from './json-schema.ts';
 
