@@ -56,6 +56,8 @@ export type { ModelOps, KeptGrid } from './model/ops.ts';
 export { TfjsOps, type ForwardContext } from './model/tfjs-ops.ts';
 export { projectionRegistry, type ProjectionDefinition } from './model/attention.ts';
 export { inferBatch, predictBatch, type InferenceOptions, type FrameOutputs, type PatchErrors, type BatchPredictions } from './model/inference.ts';
+export { testTimeMask, testMasksOf, testMaskPasses, FIRST_PASS, type TestMaskPass } from './model/test-mask.ts';
+export { inferWithTestMasks, foldPasses } from './score/test-mask-passes.ts';
 export { blockRegistry, type BlockDefinition } from './model/blocks.ts';
 export { maskingRegistry, createTokenMask, type TokenMask, type MaskingStrategy, type MaskingInput } from './model/masking.ts';
 export { patchGrid, patchify, unpatchify, unpatchifyPlanar, joinPatchValues, patchMotion, reconstructionTarget, type PatchGrid } from './model/patches.ts';
@@ -75,7 +77,7 @@ export { GradientWorkers } from './train/gradient-workers.ts';
 // ONNX: export the model as an ONNX graph, score and train with onnxruntime-node (optional dependency) (issue 7).
 export { exportOnnx, onnxTokenGrid, ONNX_NAMES, type OnnxExportOptions, type OnnxTokenGrid } from './onnx/export-onnx.ts';
 export { SCORING_NAMES } from './onnx/scoring-graph.ts';
-export { createOnnxInference, openOnnxScoring, onnxScoringModel, testTimeMask, type OnnxScoringModel, type OnnxInference, type OnnxInferenceOptions, type OnnxOutputs, type OnnxPatchSummaries } from './onnx/onnx-inference.ts';
+export { createOnnxInference, openOnnxScoring, onnxScoringModel, type OnnxScoringModel, type OnnxInference, type OnnxInferenceOptions, type OnnxOutputs, type OnnxPatchSummaries } from './onnx/onnx-inference.ts';
 export { loadOnnxRuntime, onnxRuntimeAvailable } from './onnx/onnxruntime.ts';
 export { chooseEngine, describeEngine, onnxRuntimeProblem, tfjsGpuProblem, type EngineChoice, type EngineProbes, type EngineRoute, type EngineSkipped } from './backend/choose-engine.ts';
 export { OnnxTrainer, dropoutMask, type OnnxTrainerOptions } from './onnx/onnx-training.ts';

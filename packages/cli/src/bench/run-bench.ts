@@ -3,7 +3,7 @@
 // (data decode, motion gradients, scoring components) so the model's share of the time is visible.
 import type { Plan } from '@vadc/dsl';
 import {
-  absoluteDifference, combinePatchMaps, createModel, createOnnxInference, createResizer, DataPipeline, frameComponents, inferBatch,
+  absoluteDifference, combinePatchMaps, createModel, createOnnxInference, createResizer, DataPipeline, FIRST_PASS, frameComponents, inferBatch,
   openDataset, optimizerRegistry, patchComponents, Random, resolveThreads, startGradientSource, stepGradients, type FrameOutputs, type MaskedAutoencoder,
 } from '@vadc/runtime';
 import { benchTestBatch, benchTrainingBatch, seededUniform } from './bench-inputs.ts';
@@ -123,7 +123,7 @@ async function benchInfer(
   let outputs: FrameOutputs | null = null;
   try {
     const times = await timeRepeats(async () => {
-      outputs = onnx !== null ? await onnx.infer(batch, 'bench') : inferBatch(model, batch, { video: 'bench' });
+      outputs = onnx !== null ? await onnx.infer(batch, FIRST_PASS) : inferBatch(model, batch);
     }, repeats);
     if (outputs === null) throw new Error('inference produced no outputs');
     return { result: modeResult(batchSize, times), outputs };

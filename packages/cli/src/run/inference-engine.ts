@@ -12,5 +12,5 @@ export async function createInference(engine: InferenceEngine, model: MaskedAuto
     const onnx = await createOnnxInference(model, plan, { threads: plan.runtime.threads === 'auto' ? undefined : plan.runtime.threads });
     return { infer: onnx.infer, release: onnx.release };
   }
-  return { infer: async (batch, name) => inferBatch(model, batch, { video: name }), release: async () => {} };
+  return { infer: async (batch, pass) => inferBatch(model, batch, { pass }), release: async () => {} };
 }

@@ -79,7 +79,7 @@ async function reportFrames(inputs: ReportInputs, videos: ReportVideo[], thresho
     for await (const batch of video.batches(plan.scoring.batch)) {
       const index = batch.frames.indexOf(choice.frame);
       if (index < 0) continue;
-      const outputs = inferBatch(model, batch, { video: video.name, reconstructions: true });
+      const outputs = inferBatch(model, batch, { reconstructions: true });
       const channels = model.frameChannels + model.anomalyChannels;
       const pixels = width * height;
       const inputChannels = 3 * plan.data.context.length;

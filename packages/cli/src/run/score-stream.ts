@@ -6,7 +6,7 @@
 import { basename, extname } from 'node:path';
 import { EventTracker, StreamingSmoother } from '@vadc/metrics';
 import {
-  ffmpegFrameStream, frameScores, liveTestBatches, rawFrameStream, scoreOutputs, type FrameStream,
+  ffmpegFrameStream, frameScores, inferWithTestMasks, liveTestBatches, rawFrameStream, scoreOutputs, type FrameStream,
 } from '@vadc/runtime';
 import { UsageError } from '../command.ts';
 import type { Detector } from './detector.ts';
@@ -111,7 +111,7 @@ export async function scoreStream(detector: Detector, input: string, options: St
     for await (const { batch, arrivals: times, latestArrival } of liveTestBatches(stream, plan, options.maxBatch ?? plan.scoring.batch)) {
       arrivals.push(...times);
       latest = latestArrival;
-      const outputs = await detector.infer(batch, video);
+      const outputs = await inferWithTestMasks(detector.infer, batch, plan.scoring);
       const scores = frameScores(scoreOutputs(outputs, plan.scoring));
       for (const score of scores) decide(smoother.push(score));
       if (Math.floor(arrivals.length / 100) > Math.floor((arrivals.length - batch.size) / 100)) options.log(`stream: ${arrivals.length} frames scored`);

@@ -89,4 +89,18 @@ describe('ranking a sweep', () => {
     expect(ranking.by).toBeNull();
     expect(entries.every((entry) => entry.rank === null)).toBe(true);
   });
+
+  it('marks as ties the combinations within the tolerance of the top one, and says how far validation was shown to agree', () => {
+    const entries: Rankable[] = [0.9, 0.885, 0.87, 0.895].map((micro, index) => ({ index, validation: { micro_auc: micro, macro_auc: null, pixel_auc: null }, rank: null }));
+    const ranking = rankByValidation(entries, 'micro_auc', 0.01);
+    expect(entries.map((entry) => entry.rank)).toEqual([1, 3, 4, 2]);
+    // 0.895 is within 0.01 of 0.9; 0.885 (0.015 below) and 0.87 are separated.
+    expect(entries.map((entry) => entry.tied)).toEqual([true, false, false, true]);
+    expect(ranking.tolerance).toBe(0.01);
+    expect(ranking.note).toMatch(/2 combinations lie within 0.01 of the top one/);
+    expect(ranking.agreement).toMatch(/bench\/RESULTS.md/);
+    // Without a tolerance only equal values tie; a lone top is never marked.
+    rankByValidation(entries, 'micro_auc');
+    expect(entries.every((entry) => entry.tied === false)).toBe(true);
+  });
 });

@@ -17,6 +17,12 @@ export interface Rankable {
   validation: ValidationMetrics | null;
   /** 1 = best by the validation metric; null when the combination has no validation value. */
   rank: number | null;
+  /**
+   * True when validation cannot separate this combination from the top one: its value lies within the tolerance
+   * (validation.tolerance) of rank 1's (rank 1 itself is tied when another combination is). Absent in sweeps
+   * written before ties were marked.
+   */
+  tied?: boolean;
 }
 
 /** Stored components of one split with the truth to evaluate them against. */
@@ -30,7 +36,17 @@ export interface SweepRanking {
   /** e.g. "validation.micro_auc"; null when the recipe has no validation section (then nothing is ranked). */
   by: string | null;
   note: string;
+  /** Validation differences up to this were taken as ties; null without a ranking. Absent in older sweep.json. */
+  tolerance?: number | null;
+  /** How far the validation protocol was shown to agree with real labels (bench/RESULTS.md). */
+  agreement?: string;
 }
+
+/**
+ * What was measured of validation's agreement with real labels (bench/RESULTS.md, "Validation protocols"): said in
+ * every ranked sweep's report, so that a ranking is read with the confidence it deserves.
+ */
+export const VALIDATION_AGREEMENT = 'validation protocols were measured against real labels in bench/RESULTS.md ("Validation protocols"): rank correlations there, per protocol and source; a ranking inside the tolerance is a tie';
 
 /**
  * Test metrics and validation metrics of one combination from its model's stored components, each with the
@@ -49,14 +65,27 @@ export function evaluateCombination(plan: Plan, test: StoredSplit, validation: S
 }
 
 /**
- * Sets `rank` on every entry: 1 for the highest validation[metric], ties in index order; entries without a value
- * (or every entry, when metric is null) get null. Reads nothing but `index` and `validation`.
+ * Sets `rank` on every entry: 1 for the highest validation[metric], equal values in index order; entries without
+ * a value (or every entry, when metric is null) get null. Marks `tied` the entries within `tolerance` of rank 1.
+ * Reads nothing but `index` and `validation`.
  */
-export function rankByValidation(entries: Rankable[], metric: ValidationMetricName | null): SweepRanking {
-  for (const entry of entries) entry.rank = null;
-  if (metric === null) return { by: null, note: 'the recipe has no `validation:` section, so the combinations are not ranked: add one to rank them without test labels' };
+export function rankByValidation(entries: Rankable[], metric: ValidationMetricName | null, tolerance = 0): SweepRanking {
+  for (const entry of entries) {
+    entry.rank = null;
+    entry.tied = false;
+  }
+  if (metric === null) return { by: null, note: 'the recipe has no `validation:` section, so the combinations are not ranked: add one to rank them without test labels', tolerance: null };
   const valued = entries.filter((entry) => entry.validation?.[metric] != null);
   valued.sort((a, b) => (b.validation![metric]! - a.validation![metric]!) || a.index - b.index);
   valued.forEach((entry, position) => (entry.rank = position + 1));
-  return { by: `validation.${metric}`, note: `ranked by the validation ${metric} of the held-out training videos with pasted synthetic anomalies; test metrics are shown beside and never used to rank` };
+  const top = valued[0]?.validation?.[metric] ?? null;
+  const tiedWithTop = top === null ? [] : valued.filter((entry) => top - entry.validation![metric]! <= tolerance + 1e-12);
+  if (tiedWithTop.length > 1) for (const entry of tiedWithTop) entry.tied = true;
+  const ties = tiedWithTop.length > 1 ? `; ${tiedWithTop.length} combinations lie within ${tolerance} of the top one and are ties that validation does not separate` : '';
+  return {
+    by: `validation.${metric}`,
+    note: `ranked by the validation ${metric} of the held-out training videos made abnormal without test labels; test metrics are shown beside and never used to rank${ties}`,
+    tolerance,
+    agreement: VALIDATION_AGREEMENT,
+  };
 }

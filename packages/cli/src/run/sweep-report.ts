@@ -73,7 +73,7 @@ function columns(summary: SweepSummary): { header: string[]; row: (entry: SweepE
   const validation = summary.ranking.by === null ? null : (summary.ranking.by.replace(/^validation\./, '') as keyof NonNullable<SweepEntry['validation']>);
   const header = ['rank', '#', ...keys, 'model', ...(validation ? [`validation ${validation}`] : []), ...metrics.map((name) => `test ${name}`)];
   const row = (entry: SweepEntry) => [
-    { text: entry.rank === null ? '-' : String(entry.rank) }, { text: String(entry.index) }, ...keys.map((key) => ({ text: valueText(entry.values[key]) })), { text: `t${entry.training}` },
+    { text: entry.rank === null ? '-' : `${entry.rank}${entry.tied ? ' (tie)' : ''}` }, { text: String(entry.index) }, ...keys.map((key) => ({ text: valueText(entry.values[key]) })), { text: `t${entry.training}` },
     ...(validation ? [{ text: formatMetric(entry.validation?.[validation] ?? null), metric: `validation.${validation}` }] : []),
     ...metrics.map((name) => ({ text: formatMetric(entry.metrics[name]), metric: name })),
   ];
@@ -84,7 +84,7 @@ function columns(summary: SweepSummary): { header: string[]; row: (entry: SweepE
 function combinationsSection(summary: SweepSummary): string {
   const { header, row } = columns(summary);
   const rows = rankedEntries(summary).map((entry) => row(entry).map((item) => (item.metric ? cell(item.text, { combination: String(entry.index), 'sweep-metric': item.metric }, 'number') : cell(item.text))));
-  const note = `<p>${escapeHtml(`${summary.runs.length} combinations, ${summary.trainings.length} trained model(s); combinations of one model differ only in scoring-only keys and were evaluated from its stored components. Order: ${summary.ranking.note}. With several swept keys, each plot above shows, per value, the test ${summary.metric} of the combination ranked highest at that value.`)}</p>`;
+  const note = `<p>${escapeHtml(`${summary.runs.length} combinations, ${summary.trainings.length} trained model(s); combinations of one model differ only in scoring-only keys and were evaluated from its stored components. Order: ${summary.ranking.note}.${summary.ranking.agreement ? ` How far to trust it: ${summary.ranking.agreement}.` : ''} With several swept keys, each plot above shows, per value, the test ${summary.metric} of the combination ranked highest at that value.`)}</p>`;
   return `<section id="combinations"><h2>Sweep combinations</h2>${note}${table(header, rows)}</section>`;
 }
 
@@ -94,5 +94,5 @@ export function sweepTable(summary: SweepSummary): string {
   const rows = rankedEntries(summary).map((entry) => row(entry).map((item) => item.text));
   const widths = header.map((title, column) => Math.max(title.length, ...rows.map((cells) => cells[column]!.length)));
   const line = (cells: string[]) => cells.map((text, column) => text.padEnd(widths[column]!)).join('  ').trimEnd();
-  return `${[line(header), ...rows.map(line)].join('\n')}\n${summary.ranking.note}\n`;
+  return `${[line(header), ...rows.map(line)].join('\n')}\n${summary.ranking.note}\n${summary.ranking.agreement ? `${summary.ranking.agreement}\n` : ''}`;
 }

@@ -126,7 +126,7 @@ export async function writeSweep(parts: SweepParts, io: CommandIO): Promise<Swee
   const entries = [...parts.entries].sort((a, b) => a.index - b.index);
   const trainings = [...parts.trainings].sort((a, b) => a.training - b.training);
   // Ranked by the held-out split alone: test metrics ride along in each entry and never decide.
-  const ranking = rankByValidation(entries, plan.validation?.metric ?? null);
+  const ranking = rankByValidation(entries, plan.validation?.metric ?? null, plan.validation?.tolerance ?? 0);
   const summary: SweepSummary = {
     name: plan.name, id, recipe: options.recipePath, scoring_only_keys: options.scoringOnlyKeys, training_keys: options.trainingKeys,
     metric: chooseMetric(plan), trainings, ranking, runs: entries, variants: parts.variants,

@@ -24,6 +24,8 @@ export interface SweepEntry {
   validation: ValidationMetrics | null;
   /** Place by the validation metric (1 = best); null when unranked. */
   rank: number | null;
+  /** Within validation.tolerance of rank 1: validation does not separate it from the top (sweep-ranking.ts). */
+  tied?: boolean;
 }
 
 /** One trained model of a sweep. */

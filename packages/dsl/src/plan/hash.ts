@@ -33,12 +33,18 @@ export async function sha256Hex(text: string): Promise<string> {
 function hashedPlan(plan: Plan): Record<string, unknown> {
   const { engine, train_engine: legacyEngine, spin_wait: _spinWait, ...runtime } = plan.runtime as Plan['runtime'] & { train_engine?: string };
   const requested = engine ?? legacyEngine ?? 'tfjs';
-  const { calibration, ...scoring } = plan.scoring;
+  const { calibration, test_masks: testMasks, ...scoring } = plan.scoring;
   const { validation, ...rest } = plan;
+  // Keys added later count only when they differ from what plans before them meant, so old hashes hold.
+  const masksCount = testMasks !== undefined && (testMasks.count !== 1 || testMasks.complementary);
+  const { whole, normal, ...anomalies } = validation?.anomalies ?? { intervals: 0, length: [0, 0] };
+  // validation.tolerance only marks ties in a sweep's report: it changes no number, so it is not hashed.
+  const { tolerance: _tolerance, ...validationRest } = validation ?? { anomalies: null };
+  const validationHashed = validation == null ? null : { ...validationRest, anomalies: { ...anomalies, ...(whole ? { whole } : {}), ...(normal ? { normal } : {}) } };
   return {
     ...rest,
-    ...(validation == null ? {} : { validation }),
-    scoring: calibration === undefined || calibration === null ? scoring : plan.scoring,
+    ...(validationHashed === null ? {} : { validation: validationHashed }),
+    scoring: { ...scoring, ...(calibration === undefined || calibration === null ? {} : { calibration }), ...(masksCount ? { test_masks: testMasks } : {}) },
     runtime: requested === 'tfjs' ? runtime : requested === 'onnx' ? { ...runtime, train_engine: 'onnx' } : { ...runtime, engine: requested },
   };
 }

@@ -32,6 +32,8 @@ export const ERROR_KINDS = ['l2', 'l1'] as const;
 export const VALIDATION_METRIC_NAMES = ['micro_auc', 'macro_auc', 'pixel_auc'] as const;
 export const SELECTION_KINDS = ['last', 'best'] as const;
 export const GENERATOR_NAMES = ['procedural', 'objects', 'foreground'] as const;
+/** What validation may make held-out videos abnormal with: the generators, and `replay` (validation only). */
+export const VALIDATION_GENERATOR_NAMES = [...GENERATOR_NAMES, 'replay'] as const;
 export const CALIBRATION_TARGETS = ['false_alarms_per_hour', 'false_alarms_per_frame', 'percentile'] as const;
 
 const atLeast = (minimum: number): Range => ({ minimum });
@@ -185,6 +187,10 @@ const scoring = section({
     erode: integer(0, { doc: 'Erosion size in patches; 0 skips it.', default: 2, source: 'mae_cvt.py process_result: Erosion2d(.., 2) once' }),
     dilate: integer(0, { doc: 'Dilation size in patches (applied twice); 0 skips it.', default: 3, source: 'mae_cvt.py process_result: Dilation2d(.., 3) twice' }),
   }, { doc: 'Morphology of the anomaly maps before regions are taken.' }),
+  test_masks: addedLater(section({
+    count: integer(1, { doc: 'Masks per frame (1: one mask, as the official inference).', default: 1, source: 'inference.py: one random mask per frame (vadc: drawn from the frame\'s position)' }),
+    complementary: boolean({ doc: 'Hide a different slice of one token order per pass, so every patch is hidden (reconstructed) once; each patch is scored from the pass that hid it. count must then be ceil(tokens / hidden tokens) (2 at masking.ratio 0.5).', default: false, source: 'vadc' }),
+  }, { doc: 'Test-time masks: each frame is scored under `count` masks drawn from its position in the input and runtime.seed (never the input\'s name or transport) and the per-patch components are averaged. K masks cost K times the scoring time. Absent in plans written before the key existed (read as count 1, not complementary).' })),
   calibration: addedLater(nullable(calibration, { default: null, source: 'vadc: the official code has no operating threshold' })),
 }, { doc: 'How a frame\'s anomaly score is computed at test time.' });
 
@@ -227,8 +233,11 @@ const validation = section({
   anomalies: section({
     intervals: integer(1, { doc: 'Disjoint anomalous stretches per held-out video.', default: 2, source: 'vadc' }),
     length: pair(number({ exclusiveMinimum: 0, maximum: 1 }, item), { doc: 'Length of each stretch as a share [min, max] of the video\'s frames.', default: [0.1, 0.25], source: 'vadc' }),
+    whole: addedLater(integer(0, { doc: 'The first N held-out videos (in held-out order) are abnormal in every frame (their stretches tile the video), so validation micro AUC also measures whether scores compare between videos.', default: 0, source: 'vadc' })),
+    normal: addedLater(integer(0, { doc: 'The next N held-out videos are left normal (no anomaly at all).', default: 0, source: 'vadc' })),
   }, { doc: 'The pasted anomalies of each held-out video.' }),
-  generator: nullable(oneOf(GENERATOR_NAMES, item), { doc: 'Generator of the pasted anomalies (with synthetic_anomalies.options); null: the recipe\'s synthetic_anomalies.generator. Fix it when a sweep varies that generator, so every cell is validated on the same split.', default: null, source: 'vadc' }),
+  generator: nullable(oneOf(VALIDATION_GENERATOR_NAMES, item), { doc: 'What makes held-out videos abnormal: a generator pasted in (procedural, objects, foreground, with synthetic_anomalies.options), or replay (the video\'s own moving regions replayed too fast, too slow, reversed or off their path: no foreign appearance); null: the recipe\'s synthetic_anomalies.generator. Fix it when a sweep varies that generator, so every cell is validated on the same split.', default: null, source: 'vadc' }),
+  tolerance: addedLater(number(share, { doc: 'Validation differences up to this are ties: vadc sweep marks the cells within it of the top cell as not separated by validation (default: the measured spread of validation over test-time mask seeds).', default: 0.01, source: 'bench/RESULTS.md "Validation protocols": the spread of one cell\'s validation micro AUC over test-time mask seeds' })),
 }, { doc: 'Validation without test labels: whole training videos held out of training, with the recipe\'s synthetic anomalies pasted in (exact masks and labels); scored every few epochs to draw a curve, choose the epoch (selection) and rank sweep cells. Absent: every training video trains.' });
 
 /** The recipe: every key. Plans list their keys in this order. */

@@ -3,7 +3,9 @@
 // @vadc/dsl, never guessed by the runtime. The types are read off the key declarations (recipe-keys.ts), where each
 // key's meaning, range and default are written; the names below are the sections other packages use.
 import type { TypeOf } from './declare.ts';
-import type { BACKEND_NAMES, BLOCK_KINDS, DATASET_KINDS, ENGINE_NAMES, MODEL_PARTS, QKV_PROJECTIONS, recipeKeys, VALIDATION_METRIC_NAMES } from './recipe-keys.ts';
+import type {
+  BACKEND_NAMES, BLOCK_KINDS, DATASET_KINDS, ENGINE_NAMES, MODEL_PARTS, QKV_PROJECTIONS, recipeKeys, VALIDATION_GENERATOR_NAMES, VALIDATION_METRIC_NAMES,
+} from './recipe-keys.ts';
 import type { MetricName } from './metric-names.ts';
 
 export type { MetricName };
@@ -41,6 +43,8 @@ export type SchedulePlan = StagePlan['schedule'];
 export type ScoringPlan = Plan['scoring'];
 /** How `vadc run` calibrates: a false-alarm target on normal footage, at a frame rate. */
 export type CalibrationPlan = NonNullable<ScoringPlan['calibration']>;
+/** How many test-time masks score a frame, and whether they partition the tokens (scoring.test_masks). */
+export type TestMasksPlan = NonNullable<ScoringPlan['test_masks']>;
 export type EvalPlan = Plan['eval'];
 
 export type BackendName = (typeof BACKEND_NAMES)[number];
@@ -55,5 +59,10 @@ export type SweepPlan = NonNullable<Plan['sweep']>;
 
 /** Metrics a validation split is scored by. */
 export type ValidationMetricName = (typeof VALIDATION_METRIC_NAMES)[number];
+/**
+ * What makes held-out videos abnormal: a synthetic anomaly generator pasted in, or `replay`: the video's own moving
+ * regions replayed with a wrong motion (sped up, slowed, reversed or moved off their path), no foreign appearance.
+ */
+export type ValidationGeneratorName = (typeof VALIDATION_GENERATOR_NAMES)[number];
 /** Validation without test labels: whole training videos held out from training, with synthetic anomalies pasted in. */
 export type ValidationPlan = NonNullable<Plan['validation']>;

@@ -89,10 +89,10 @@ describe('inferBatch', () => {
     const plan = tinyPlan({ model: { outputs: { classifier: true } } });
     const model = createModel(plan);
     const batch = asTestBatch(squaresBatch(plan, 2, 4), 10);
-    const together = inferBatch(model, batch, { video: 'v' });
+    const together = inferBatch(model, batch);
     const pixels = 32 * 32;
     const second = { ...batch, size: 1, frames: [11], input: batch.input.subarray(pixels * 9), motion: batch.motion.subarray(pixels * 3) };
-    const alone = inferBatch(model, second, { video: 'v' });
+    const alone = inferBatch(model, second);
     expect(alone.teacherError.l2[3]).toBeCloseTo(together.teacherError.l2[16 + 3]!, 5);
     expect(alone.discrepancy.l1[5]).toBeCloseTo(together.discrepancy.l1[16 + 5]!, 5);
     expect(alone.hidden).toEqual(together.hidden.subarray(16));

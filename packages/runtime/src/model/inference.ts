@@ -1,21 +1,20 @@
 // Scoring-time forward pass (official inference.py): the model runs in evaluation mode (BatchNorm running
 // statistics, no dropout) and, as the official code, still masks plan.masking.ratio of the tokens; teacher and
-// student both predict every patch. Each frame's mask is drawn from (seed, video, frame index), so a frame's scores
-// do not depend on how frames are batched. Returned per patch, so the scorer can weight and combine components
+// student both predict every patch. Each frame's mask is drawn from (seed, frame index, pass) by model/test-mask.ts,
+// so a frame's scores depend neither on how frames are batched nor on the input's name. Returned per patch, so the scorer can weight and combine components
 // (and re-weight them) without running the model again.
 // Official identities (Avenue, L2): teacher score = mean over patches of (F * teacherError.l2 + A * anomalyError.l2)
 // / (F + A) (the target's anomaly channel is -1 at test time); student-teacher score = mean of discrepancy.l2.
 import * as tf from '@tensorflow/tfjs-core';
 import type { TestBatch } from '../data/types.ts';
-import { Random } from '../random.ts';
 import { forward, type MaskedAutoencoder } from './autoencoder.ts';
-import { createTokenMask, maskingRegistry } from './masking.ts';
-import { joinPatchValues, patchify, patchMotion, unpatchifyPlanar, type PatchGrid } from './patches.ts';
+import { joinPatchValues, patchify, unpatchifyPlanar, type PatchGrid } from './patches.ts';
+import { FIRST_PASS, testTimeMask, type TestMaskPass } from './test-mask.ts';
 
 /** Options of inferBatch. */
 export interface InferenceOptions {
-  /** Video name, part of each frame's mask seed. */
-  video?: string;
+  /** Which test-time mask (model/test-mask.ts); default the first. */
+  pass?: TestMaskPass;
   /** Seed of the test-time masks (default: the plan's runtime seed). */
   seed?: number;
   /** Share of tokens masked at test time (default: the plan's masking.ratio, as the official code). */
@@ -78,15 +77,7 @@ export interface BatchPredictions {
 export function predictBatch(model: MaskedAutoencoder, batch: TestBatch, options: InferenceOptions = {}): BatchPredictions {
   const { grid } = model;
   const tokens = grid.rows * grid.cols;
-  const seed = options.seed ?? model.seed;
-  const strategy = model.masking.strategy;
-  const mask = createTokenMask(maskingRegistry[strategy], {
-    grid,
-    batch: batch.size,
-    motion: strategy === 'motion' ? patchMotion(batch.motion, batch.size, grid, 'max') : null,
-    random: new Random(seed),
-    randomForSample: (sample) => Random.derive(seed, `score/${options.video ?? ''}/${batch.frames[sample] ?? sample}`),
-  }, options.ratio ?? model.masking.ratio);
+  const mask = testTimeMask(model, batch, options.seed ?? model.seed, options.ratio ?? model.masking.ratio, options.pass ?? FIRST_PASS);
   const context = { training: false, dropoutSeed: () => 0 };
   let teacher: Float32Array, student: Float32Array, classifier: Float32Array | null = null;
   tf.engine().startScope();

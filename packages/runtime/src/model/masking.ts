@@ -66,11 +66,21 @@ export const maskingRegistry: Record<'random' | 'motion', MaskingStrategy> = {
   },
 };
 
-/** Draws a batch's mask; K = rows * floor(cols * (1 - ratio)) so the kept tokens form a grid (official masked_W). */
+/** Columns of the kept-token grid: floor(cols * (1 - ratio)), at least 1 (official masked_W). */
+function keptColumns(grid: PatchGrid, ratio: number): number {
+  return Math.max(1, Math.floor(grid.cols * (1 - ratio) + 1e-9));
+}
+
+/** K: tokens the encoder sees at `ratio`, rows * keptColumns, so the kept tokens form a grid. */
+export function keptTokenCount(grid: PatchGrid, ratio: number): number {
+  return grid.rows * keptColumns(grid, ratio);
+}
+
+/** Draws a batch's mask; K = keptTokenCount(grid, ratio). */
 export function createTokenMask(strategy: MaskingStrategy, input: MaskingInput, ratio: number): TokenMask {
   const { rows, cols } = input.grid;
   const tokens = rows * cols;
-  const keptCols = Math.max(1, Math.floor(cols * (1 - ratio) + 1e-9));
+  const keptCols = keptColumns(input.grid, ratio);
   const keep = rows * keptCols;
   const batch = input.batch;
   const keepIndex = new Int32Array(batch * keep);

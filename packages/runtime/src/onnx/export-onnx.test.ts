@@ -6,6 +6,7 @@ import { projectionRegistry } from '../model/attention.ts';
 import { createModel, forward, type MaskedAutoencoder } from '../model/autoencoder.ts';
 import { blockRegistry } from '../model/blocks.ts';
 import { inferBatch, predictBatch } from '../model/inference.ts';
+import { FIRST_PASS } from '../model/test-mask.ts';
 import { createTokenMask, maskingRegistry } from '../model/masking.ts';
 import { patchify } from '../model/patches.ts';
 import { Random } from '../random.ts';
@@ -86,9 +87,9 @@ describe.runIf(onnxInstalled)('exportOnnx + onnxruntime vs TF.js', () => {
     const model = createModel(plan);
     perturb(model);
     const batch = asTestBatch(squaresBatch(plan, 3, 5, 2), 7);
-    const reference = inferBatch(model, batch, { video: 'clip' });
+    const reference = inferBatch(model, batch);
     const engine = await createOnnxInference(model, plan, { threads: 2 });
-    const onnx = await engine.infer(batch, 'clip');
+    const onnx = await engine.infer(batch, FIRST_PASS);
     expect([...onnx.hidden]).toEqual([...reference.hidden]);
     expect(onnx.frames).toEqual(reference.frames);
     for (const kind of ['l1', 'l2'] as const) {
@@ -101,14 +102,16 @@ describe.runIf(onnxInstalled)('exportOnnx + onnxruntime vs TF.js', () => {
     const scores = (outputs: typeof onnx) => combineComponents(frameComponents(outputs, plan.scoring.errors), plan.scoring.weights);
     expect(maxAbsDifference(scores(onnx), scores(reference))).toBeLessThan(TOLERANCE);
     // Raw predictions and target as predictBatch gives them.
-    const raw = await engine.predict(batch, 'clip');
-    const rawReference = predictBatch(model, batch, { video: 'clip' });
+    const raw = await engine.predict(batch);
+    const rawReference = predictBatch(model, batch);
     expect(maxAbsDifference(raw.teacher, rawReference.teacher)).toBeLessThan(TOLERANCE);
     expect(maxAbsDifference(raw.student, rawReference.student)).toBeLessThan(TOLERANCE);
     expect([...raw.target]).toEqual([...rawReference.target]);
-    // A different video name draws different masks (the mask seed includes it), as in TF.js.
-    const other = await engine.predict(batch, 'other');
+    // Another test-time mask pass draws other masks, as in TF.js, and both engines agree on it.
+    const second = { index: 1, complementary: false };
+    const other = await engine.predict(batch, second);
     expect([...other.hidden]).not.toEqual([...reference.hidden]);
+    expect([...other.hidden]).toEqual([...predictBatch(model, batch, { pass: second }).hidden]);
     await engine.release();
     model.params.dispose();
   });

@@ -1,16 +1,15 @@
 // Scoring with onnxruntime instead of TF.js: the model is exported to ONNX in memory as the scoring graph
 // (export-onnx.ts with `scoring`: frames in, predictions and per-patch summaries out), loaded into an
 // onnxruntime-node CPU session, and each test batch goes through the same steps as model/inference.ts
-// (the test-time mask drawn from (seed, video, frame), the current frame as target, the per-patch means), so the
+// (the test-time mask drawn from (seed, frame, pass) by model/test-mask.ts, the current frame as target, the per-patch means), so the
 // scorer gets the same FrameOutputs from either engine. TF.js stays the reference; the parity test holds the two
 // together.
 import type { Plan } from '@vadc/dsl';
 import type { TestBatch } from '../data/types.ts';
 import type { MaskedAutoencoder } from '../model/autoencoder.ts';
 import { currentFrameTarget, type BatchPredictions, type FrameOutputs, type PatchErrors } from '../model/inference.ts';
-import { createTokenMask, maskingRegistry, type TokenMask } from '../model/masking.ts';
-import { patchMotion } from '../model/patches.ts';
-import { Random } from '../random.ts';
+import type { TokenMask } from '../model/masking.ts';
+import { FIRST_PASS, testTimeMask, type TestMaskPass } from '../model/test-mask.ts';
 import type { BatchInference } from '../score/score-video.ts';
 import { exportOnnx, ONNX_NAMES, onnxTokenGrid } from './export-onnx.ts';
 import { OnnxError } from './onnx-error.ts';
@@ -67,8 +66,8 @@ export interface OnnxInference {
    * takes); `predictions` false skips copying out the [B, L, V] teacher / student outputs.
    */
   run(frames: Float32Array, batch: number, mask: TokenMask, predictions?: boolean): Promise<OnnxOutputs>;
-  /** One test batch, as model/inference.ts `predictBatch` (video = the mask seed's video name). */
-  predict(batch: TestBatch, video?: string): Promise<BatchPredictions>;
+  /** One test batch, as model/inference.ts `predictBatch` (pass: which test-time mask, default the first). */
+  predict(batch: TestBatch, pass?: TestMaskPass): Promise<BatchPredictions>;
   /** One test batch summarised per patch, as model/inference.ts `inferBatch`: the scorer's BatchInference. */
   infer: BatchInference;
   /** Frees the session. */
@@ -85,18 +84,6 @@ export type OnnxScoringModel = Pick<MaskedAutoencoder, 'grid' | 'inputChannels' 
 export function onnxScoringModel(model: MaskedAutoencoder): OnnxScoringModel {
   const { grid, inputChannels, frameChannels, anomalyChannels, currentFrame, masking, seed } = model;
   return { grid, inputChannels, frameChannels, anomalyChannels, currentFrame, masking, seed, classifier: model.classifier !== null };
-}
-
-/** The test-time mask of a batch, drawn exactly as model/inference.ts `predictBatch` draws it. */
-export function testTimeMask(model: Pick<MaskedAutoencoder, 'grid' | 'masking'>, batch: TestBatch, seed: number, ratio: number, video: string): TokenMask {
-  const strategy = model.masking.strategy;
-  return createTokenMask(maskingRegistry[strategy], {
-    grid: model.grid,
-    batch: batch.size,
-    motion: strategy === 'motion' ? patchMotion(batch.motion, batch.size, model.grid, 'max') : null,
-    random: new Random(seed),
-    randomForSample: (sample) => Random.derive(seed, `score/${video}/${batch.frames[sample] ?? sample}`),
-  }, ratio);
 }
 
 const toInt64 = (indices: Int32Array): BigInt64Array => BigInt64Array.from(indices, (index) => BigInt(index));
@@ -168,16 +155,16 @@ export async function openOnnxScoring(bytes: Uint8Array, model: OnnxScoringModel
     };
   }
 
-  async function runBatch(batch: TestBatch, video: string, predictions: boolean): Promise<{ outputs: OnnxOutputs; mask: TokenMask; classifier: Float32Array | null }> {
+  async function runBatch(batch: TestBatch, pass: TestMaskPass, predictions: boolean): Promise<{ outputs: OnnxOutputs; mask: TokenMask; classifier: Float32Array | null }> {
     if (batch.height !== height || batch.width !== width) throw new OnnxError('ONNX_BAD_INPUT', `frames of ${batch.height}x${batch.width}; the model takes ${height}x${width}`);
-    const mask = testTimeMask(model, batch, seed, ratio, video);
+    const mask = testTimeMask(model, batch, seed, ratio, pass);
     const outputs = await run(batch.input, batch.size, mask, predictions);
     const classifier = outputs.classifierLogit === null ? null : outputs.classifierLogit.map((logit) => 1 / (1 + Math.exp(-logit)));
     return { outputs, mask, classifier };
   }
 
-  async function predict(batch: TestBatch, video = ''): Promise<BatchPredictions> {
-    const { outputs, mask, classifier } = await runBatch(batch, video, true);
+  async function predict(batch: TestBatch, pass: TestMaskPass = FIRST_PASS): Promise<BatchPredictions> {
+    const { outputs, mask, classifier } = await runBatch(batch, pass, true);
     return {
       batch: batch.size, grid: model.grid, frameChannels: model.frameChannels, anomalyChannels: model.anomalyChannels,
       target: currentFrameTarget(model, batch), teacher: outputs.teacher as Float32Array, student: outputs.student as Float32Array,
@@ -185,8 +172,8 @@ export async function openOnnxScoring(bytes: Uint8Array, model: OnnxScoringModel
     };
   }
 
-  async function infer(batch: TestBatch, video: string): Promise<FrameOutputs> {
-    const { outputs, mask, classifier } = await runBatch(batch, video, false);
+  async function infer(batch: TestBatch, pass: TestMaskPass): Promise<FrameOutputs> {
+    const { outputs, mask, classifier } = await runBatch(batch, pass, false);
     return {
       size: batch.size, frames: batch.frames, rows: model.grid.rows, cols: model.grid.cols, hidden: mask.hidden,
       ...outputs.summaries, classifier, teacher: null, student: null,

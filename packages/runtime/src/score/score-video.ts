@@ -3,10 +3,12 @@
 import { planPatchGrid, type Plan } from '@vadc/dsl';
 import type { TestBatch, TestVideo, VideoTruth } from '../data/types.ts';
 import type { FrameOutputs } from '../model/inference.ts';
+import type { TestMaskPass } from '../model/test-mask.ts';
 import { concatComponents, frameScoring, scoreOutputs, type FrameComponents, type ScoredFrames } from './components.ts';
+import { inferWithTestMasks } from './test-mask-passes.ts';
 
-/** Runs one test batch of a video through a trained model (TF.js or another engine). */
-export type BatchInference = (batch: TestBatch, video: string) => Promise<FrameOutputs>;
+/** Runs one test batch through a trained model (TF.js or another engine) under one test-time mask. */
+export type BatchInference = (batch: TestBatch, pass: TestMaskPass) => Promise<FrameOutputs>;
 
 /** The scores of one test video: its ScoredFrames (frame scores come from frameScores(video)) and where they lie. */
 export interface VideoScores extends ScoredFrames {
@@ -31,7 +33,7 @@ export async function scoreVideo(video: TestVideo, plan: Plan, infer: BatchInfer
   let expected = 0;
   for await (const batch of video.batches(plan.scoring.batch)) {
     if (batch.frames[0] !== expected) throw new Error(`video ${video.name}: batch starts at frame ${batch.frames[0]}, expected ${expected}`);
-    const outputs = await infer(batch, video.name);
+    const outputs = await inferWithTestMasks(infer, batch, plan.scoring);
     const scored = scoreOutputs(outputs, plan.scoring);
     parts.push(scored.components);
     patchMaps.set(scored.patchMaps, expected * rows * cols);

@@ -6,7 +6,8 @@ import { createAnomalyGenerator } from '../anomalies/registry.ts';
 import type { AnomalyGenerator, DonorSource } from '../anomalies/types.ts';
 import { heldOutProblem, heldOutVideoIds } from '../held-out.ts';
 import type { DatasetSource, TestVideo, TrainingBatch } from '../types.ts';
-import { PastedVideo } from '../validation/pasted-video.ts';
+import { heldOutLayout, PastedVideo } from '../validation/pasted-video.ts';
+import { ReplayedVideo } from '../validation/replayed-video.ts';
 import { DiskCache } from './disk-cache.ts';
 import { LruCache } from './lru-cache.ts';
 import { PipelineError } from './pipeline-error.ts';
@@ -37,7 +38,7 @@ export class DataPipeline {
   readonly test: VideoFrames[];
   private readonly shared: FrameStoreShared;
   private generator: AnomalyGenerator | null | undefined;
-  private pasted: Promise<PastedVideo[]> | undefined;
+  private pasted: Promise<Array<PastedVideo | ReplayedVideo>> | undefined;
 
   constructor(readonly source: DatasetSource, readonly plan: Plan, options: DataPipelineOptions = {}) {
     if (!plan.data.context.includes(0)) {
@@ -89,7 +90,7 @@ export class DataPipeline {
   }
 
   /**
-   * The held-out videos with the recipe's synthetic anomalies pasted in (see PastedVideo), as the scorer sees them,
+   * The held-out videos made abnormal as validation says (pasted anomalies, see PastedVideo, or replayed objects, see ReplayedVideo), as the scorer sees them,
    * with their truth (frame labels, masks at model resolution). Built once; empty without plan.validation.
    */
   async heldOutVideos(): Promise<TestVideo[]> {
@@ -97,11 +98,15 @@ export class DataPipeline {
     if (validation === null) return [];
     this.pasted ??= (async () => {
       const anomalies = this.plan.synthetic_anomalies;
+      const { size, motion } = this.plan.data;
       // validation.generator, else the recipe's own, even when training pastes nothing (probability 0).
       const name = validation.generator ?? anomalies.generator;
-      const generator = (name === anomalies.generator ? this.anomalyGenerator() : null) ?? createAnomalyGenerator(name, { options: anomalies.options, size: this.plan.data.size, donors: this.donors() });
-      const videos: PastedVideo[] = [];
-      for (const store of this.heldOut) videos.push(await PastedVideo.build(store, generator, validation, this.plan.data.size, this.plan.data.motion.step));
+      const generator = name === 'replay' ? null : (name === anomalies.generator ? this.anomalyGenerator() : null) ?? createAnomalyGenerator(name, { options: anomalies.options, size, donors: this.donors() });
+      const videos: Array<PastedVideo | ReplayedVideo> = [];
+      for (const [position, store] of this.heldOut.entries()) {
+        const layout = heldOutLayout(position, validation.anomalies);
+        videos.push(generator === null ? await ReplayedVideo.build(store, validation, size, motion.step, layout) : await PastedVideo.build(store, generator, validation, size, motion.step, layout));
+      }
       return videos;
     })();
     return (await this.pasted).map((video) => ({

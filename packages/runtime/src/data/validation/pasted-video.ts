@@ -20,14 +20,40 @@ export interface AnomalyStretch {
 }
 
 /**
+ * How a held-out video is made abnormal (validation.anomalies): `stretches` (the default), `whole` (abnormal in
+ * every frame) or `normal` (left as it is).
+ */
+export type HeldOutLayout = 'stretches' | 'whole' | 'normal';
+
+/**
+ * The layout of the held-out video at `position` in held-out order: the first `whole` are abnormal throughout,
+ * the next `normal` stay normal, the rest get stretches.
+ */
+export function heldOutLayout(position: number, anomalies: ValidationPlan['anomalies']): HeldOutLayout {
+  const whole = anomalies.whole ?? 0;
+  const normal = anomalies.normal ?? 0;
+  return position < whole ? 'whole' : position < whole + normal ? 'normal' : 'stretches';
+}
+
+/**
  * The anomalous stretches of a video of `frameCount` frames: the video is cut into `intervals` equal segments and
  * each gets one stretch of a share in `length` of the video (at least one frame, at most its segment), placed at a
- * seeded position inside its segment, so stretches never overlap.
+ * seeded position inside its segment, so stretches never overlap. Layout `whole`: the stretches tile the video,
+ * each as long as `length`'s upper share (so the video is abnormal wherever an object is in view); `normal`: none.
  */
-export function anomalyStretches(frameCount: number, anomalies: ValidationPlan['anomalies'], seed: number, video: string): AnomalyStretch[] {
+export function anomalyStretches(frameCount: number, anomalies: ValidationPlan['anomalies'], seed: number, video: string, layout: HeldOutLayout = 'stretches'): AnomalyStretch[] {
+  const stretches: AnomalyStretch[] = [];
+  if (layout === 'normal') return stretches;
+  if (layout === 'whole') {
+    const length = Math.max(1, Math.round(anomalies.length[1] * frameCount));
+    for (let first = 0, index = 0; first < frameCount; first += length, index++) {
+      const last = Math.min(frameCount - 1, first + length - 1);
+      stretches.push({ first, last, middle: Math.floor((first + last) / 2), label: `validation/${video}/whole-${index}` });
+    }
+    return stretches;
+  }
   const random = Random.derive(seed, `validation/${video}/stretches`);
   const segment = Math.floor(frameCount / anomalies.intervals);
-  const stretches: AnomalyStretch[] = [];
   for (let index = 0; index < anomalies.intervals && segment > 0; index++) {
     const length = Math.max(1, Math.min(segment, Math.round(random.uniform(anomalies.length[0], anomalies.length[1]) * frameCount)));
     const first = index * segment + random.integer(0, segment - length);
@@ -55,8 +81,8 @@ export class PastedVideo implements FrameStore {
   }
 
   /** Builds the pasted video of `clean` (one paste per anomalous frame, to learn the masks and labels). */
-  static async build(clean: VideoFrames, generator: AnomalyGenerator, validation: ValidationPlan, size: [number, number], step: number): Promise<PastedVideo> {
-    const stretches = anomalyStretches(clean.video.frameCount, validation.anomalies, validation.seed, clean.video.name);
+  static async build(clean: VideoFrames, generator: AnomalyGenerator, validation: ValidationPlan, size: [number, number], step: number, layout: HeldOutLayout = 'stretches'): Promise<PastedVideo> {
+    const stretches = anomalyStretches(clean.video.frameCount, validation.anomalies, validation.seed, clean.video.name, layout);
     const labels = new Array<number>(clean.video.frameCount).fill(0);
     const masks = new Map<number, Uint8Array>();
     const video = new PastedVideo(clean, generator, validation.seed, size, step, stretches, { labels, resolution: size, masks, regions: null });

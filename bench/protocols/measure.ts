@@ -1,0 +1,181 @@
+// How well does a validation protocol rank models the way real labels do? (issue 24, point 1)
+// For every trained cell under a runs folder (bench/protocols/train-cells.sh), each protocol makes the cell's
+// held-out training videos abnormal its own way (pasted generators, replayed objects, videos abnormal throughout
+// beside normal ones) and scores them with the cell's model; the test split's labels give the real metric. Each
+// training is read under several scorings (weights, top_patches), which re-weight stored components, so a training
+// makes several cells. Prints, per protocol, Spearman's rho between validation micro AUC and test micro AUC over
+// the cells, and writes every number to <runs>/protocols-<source>.json. Labels are only read to measure protocols.
+// Usage: node --conditions=source --import ./bench/register-ts.mjs bench/protocols/measure.ts <runs-folder> <source> [--masks]
+//   --masks: also the test-time mask curve (count 1 / 2 complementary / 4 / 8) under the default protocol, and the
+//   mask noise (the same cell under another mask seed).
+import { readdirSync, writeFileSync, existsSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Plan, ValidationPlan } from '../../packages/dsl/src/index.ts';
+import { createOnnxInference, DataPipeline, frameScores, openDataset, scoreVideo, selectBackend, type TestVideo, type VideoScores } from '../../packages/runtime/src/index.ts';
+import { evaluateRun } from '../../packages/cli/src/run/evaluate.ts';
+import { createInference } from '../../packages/cli/src/run/inference-engine.ts';
+import { readRun } from '../../packages/cli/src/run/run-folder.ts';
+import { decodeComponents, encodeComponents, PatchComponentCollector, videoScoresFromComponents } from '../../packages/cli/src/run/sweep-components.ts';
+import { loadTrainedModel, readRunPlan } from '../../packages/cli/src/run/trained-run.ts';
+import { spearman } from './rank-correlation.ts';
+
+/** A protocol: how the held-out videos are made abnormal (validation keys; hold_out and seed stay the cell's). */
+interface Protocol {
+  name: string;
+  validation: Partial<Pick<ValidationPlan, 'generator'>> & { whole?: number; normal?: number };
+}
+
+const PROTOCOLS: Protocol[] = [
+  { name: 'paste procedural', validation: { generator: 'procedural' } },
+  { name: 'paste foreground', validation: { generator: 'foreground' } },
+  { name: 'replay', validation: { generator: 'replay' } },
+  { name: 'paste procedural, whole + normal', validation: { generator: 'procedural', whole: 1, normal: 1 } },
+  { name: 'paste foreground, whole + normal', validation: { generator: 'foreground', whole: 1, normal: 1 } },
+  { name: 'replay, whole + normal', validation: { generator: 'replay', whole: 1, normal: 1 } },
+];
+
+/** Protocols that combine others: the mean of their validation values. */
+const COMBINATIONS: Array<{ name: string; of: string[] }> = [
+  { name: 'foreground + replay', of: ['paste foreground', 'replay'] },
+  { name: 'foreground + replay, whole + normal', of: ['paste foreground, whole + normal', 'replay, whole + normal'] },
+  { name: 'all pastes + replay, whole + normal', of: ['paste procedural, whole + normal', 'paste foreground, whole + normal', 'replay, whole + normal'] },
+];
+
+/** Scorings each training is read under (each is a cell). */
+const SCORINGS: Array<{ name: string; weights: Partial<Plan['scoring']['weights']>; top_patches: number | null }> = [
+  { name: 'paper', weights: { teacher: 0.5, discrepancy: 0.5, anomaly_map: 0.5 }, top_patches: null },
+  { name: 'teacher 0', weights: { teacher: 0, discrepancy: 0.5, anomaly_map: 0.5 }, top_patches: null },
+  { name: 'top 10', weights: { teacher: 0.5, discrepancy: 0.5, anomaly_map: 0.5 }, top_patches: 10 },
+];
+
+const [root, source, ...flags] = process.argv.slice(2);
+if (root === undefined || source === undefined) {
+  process.stderr.write('usage: measure.ts <runs-folder> <source> [--masks]\n');
+  process.exit(2);
+}
+const withMasks = flags.includes('--masks');
+
+function scoringPlan(plan: Plan, scoring: (typeof SCORINGS)[number], masks?: Plan['scoring']['test_masks']): Plan {
+  return { ...plan, scoring: { ...plan.scoring, weights: { ...plan.scoring.weights, ...scoring.weights }, top_patches: scoring.top_patches, ...(masks ? { test_masks: masks } : {}) } };
+}
+
+/** Scores videos once and returns a function giving their VideoScores under any scoring (stored components). */
+async function scoreOnce(videos: readonly TestVideo[], plan: Plan, infer: Awaited<ReturnType<typeof createInference>>['infer']): Promise<(variant: Plan) => VideoScores[]> {
+  const collector = new PatchComponentCollector(plan.scoring.errors);
+  const scored: VideoScores[] = [];
+  for (const video of videos) scored.push(await scoreVideo(video, plan, infer, { onBatch: (outputs) => collector.add(video.name, video.frameCount, outputs) }));
+  const stored = decodeComponents(encodeComponents(scored, collector, plan.scoring.errors));
+  const truth = new Map(videos.map((video) => [video.name, video.truth]));
+  return (variant) => videoScoresFromComponents(stored, variant, (name) => truth.get(name) ?? null);
+}
+
+const micro = (videos: VideoScores[], plan: Plan): number | null => evaluateRun(videos, { ...plan, eval: { ...plan.eval, metrics: ['micro_auc', 'macro_auc'] } }).micro_auc;
+
+interface CellResult {
+  cell: string;
+  training: string;
+  scoring: string;
+  test: { micro_auc: number | null; macro_auc: number | null };
+  validation: Record<string, number | null>;
+  masks?: Record<string, { validation: number | null; test: number | null; seconds: number }>;
+}
+
+const cells: CellResult[] = [];
+await selectBackend('cpu', { threads: 'auto' });
+const trainings = readdirSync(root).filter((name) => name.startsWith(`protocols-${source}-`)).sort();
+for (const training of trainings) {
+  const folders = readdirSync(join(root, training)).filter((name) => existsSync(join(root, training, name, 'run.json')));
+  const run = await readRun(join(root, training, folders.sort().at(-1) as string));
+  if (run === null || run.record.status !== 'finished') {
+    process.stderr.write(`${training}: not finished, skipped\n`);
+    continue;
+  }
+  const plan = await readRunPlan(run);
+  const model = await loadTrainedModel(run, plan);
+  const { infer, release } = await createInference('onnx', model, plan);
+  const started = performance.now();
+  const pipeline = new DataPipeline(await openDataset(plan), plan, { defaultCacheDir: join(root, '.vadc-cache') });
+  const testScores = await scoreOnce(pipeline.testVideos('test'), plan, infer);
+  const protocolScores = new Map<string, (variant: Plan) => VideoScores[]>();
+  for (const protocol of PROTOCOLS) {
+    const validation = plan.validation as ValidationPlan;
+    const variant: Plan = { ...plan, validation: { ...validation, generator: protocol.validation.generator ?? validation.generator, anomalies: { ...validation.anomalies, whole: protocol.validation.whole ?? 0, normal: protocol.validation.normal ?? 0 } } };
+    const protocolPipeline = new DataPipeline(await openDataset(variant), variant, { defaultCacheDir: join(root, '.vadc-cache') });
+    protocolScores.set(protocol.name, await scoreOnce(await protocolPipeline.heldOutVideos(), variant, infer));
+    await protocolPipeline.close();
+  }
+  // Unsupervised: the mean frame score of the clean held-out videos (lower is taken as better, so negated).
+  const cleanPlan: Plan = { ...plan, validation: { ...(plan.validation as ValidationPlan), anomalies: { ...(plan.validation as ValidationPlan).anomalies, whole: 0, normal: 99 } } };
+  const cleanPipeline = new DataPipeline(await openDataset(cleanPlan), cleanPlan, { defaultCacheDir: join(root, '.vadc-cache') });
+  const cleanScores = await scoreOnce(await cleanPipeline.heldOutVideos(), cleanPlan, infer);
+  await cleanPipeline.close();
+  for (const scoring of SCORINGS) {
+    const variant = scoringPlan(plan, scoring);
+    const tests = evaluateRun(testScores(variant), { ...variant, eval: { ...variant.eval, metrics: ['micro_auc', 'macro_auc'] } });
+    const validation: Record<string, number | null> = {};
+    for (const protocol of PROTOCOLS) validation[protocol.name] = micro((protocolScores.get(protocol.name) as (variant: Plan) => VideoScores[])(variant), variant);
+    for (const combination of COMBINATIONS) {
+      const values = combination.of.map((name) => validation[name]);
+      validation[combination.name] = values.every((value) => value != null) ? (values as number[]).reduce((sum, value) => sum + value, 0) / values.length : null;
+    }
+    const clean = cleanScores(variant);
+    let sum = 0, count = 0;
+    for (const video of clean) for (const value of frameScores(video)) { sum += value; count++; }
+    validation['clean held-out score (negated)'] = count === 0 ? null : -sum / count;
+    cells.push({ cell: `${training.replace(`protocols-${source}-`, '')} / ${scoring.name}`, training, scoring: scoring.name, test: { micro_auc: tests.micro_auc, macro_auc: tests.macro_auc }, validation });
+  }
+  process.stderr.write(`${training}: protocols scored in ${((performance.now() - started) / 1000).toFixed(0)} s\n`);
+  await release();
+
+  if (withMasks) {
+    const protocol = PROTOCOLS.find((entry) => entry.name === (process.env.DEFAULT_PROTOCOL ?? 'foreground + replay, whole + normal')) ?? null;
+    const masks: Record<string, { count: number; complementary: boolean; seed?: number }> = {
+      '1 mask': { count: 1, complementary: false },
+      '1 mask, another seed': { count: 1, complementary: false, seed: 1000 },
+      '2 complementary': { count: 2, complementary: true },
+      '4 masks': { count: 4, complementary: false },
+      '4 masks, another seed': { count: 4, complementary: false, seed: 1000 },
+    };
+    const chosen = protocol ?? PROTOCOLS[5] as Protocol;
+    for (const scoring of SCORINGS.slice(0, 1)) {
+      const result: NonNullable<CellResult['masks']> = {};
+      for (const [name, spec] of Object.entries(masks)) {
+        const variant = scoringPlan(plan, scoring, { count: spec.count, complementary: spec.complementary });
+        const engine = await createOnnxInference(model, variant, { seed: spec.seed });
+        const start = performance.now();
+        const validation = variant.validation as ValidationPlan;
+        const protocolPlan: Plan = { ...variant, validation: { ...validation, generator: chosen.validation.generator ?? null, anomalies: { ...validation.anomalies, whole: chosen.validation.whole ?? 0, normal: chosen.validation.normal ?? 0 } } };
+        const protocolPipeline = new DataPipeline(await openDataset(protocolPlan), protocolPlan, { defaultCacheDir: join(root, '.vadc-cache') });
+        const validationValue = micro((await scoreOnce(await protocolPipeline.heldOutVideos(), protocolPlan, engine.infer))(protocolPlan), protocolPlan);
+        const testValue = micro((await scoreOnce(pipeline.testVideos('test'), variant, engine.infer))(variant), variant);
+        result[name] = { validation: validationValue, test: testValue, seconds: (performance.now() - start) / 1000 };
+        await protocolPipeline.close();
+        await engine.release();
+      }
+      const cell = cells.find((entry) => entry.training === training && entry.scoring === scoring.name);
+      if (cell) cell.masks = result;
+    }
+    process.stderr.write(`${training}: masks done\n`);
+  }
+  await pipeline.close();
+  model.params.dispose();
+}
+
+const names = [...PROTOCOLS.map((protocol) => protocol.name), ...COMBINATIONS.map((combination) => combination.name), 'clean held-out score (negated)'];
+const tests = cells.map((cell) => cell.test.micro_auc ?? 0);
+const rows = names.map((name) => {
+  const values = cells.map((cell) => cell.validation[name] ?? 0);
+  return { name, rho: spearman(values, tests) };
+});
+const out = join(root, `protocols-${source}.json`);
+writeFileSync(out, `${JSON.stringify({ source, cells, spearman: Object.fromEntries(rows.map((row) => [row.name, row.rho])) }, null, 2)}\n`);
+const fmt = (value: number | null | undefined) => (value == null ? 'n/a' : value.toFixed(3));
+process.stdout.write(`source ${source}: ${cells.length} cells (${trainings.length} trainings x ${SCORINGS.length} scorings); Spearman rho of validation micro AUC against test micro AUC\n`);
+for (const row of rows) process.stdout.write(`| ${row.name} | ${fmt(row.rho)} |\n`);
+process.stdout.write(`\n| cell | test micro | ${names.join(' | ')} |\n`);
+for (const cell of cells) process.stdout.write(`| ${cell.cell} | ${fmt(cell.test.micro_auc)} | ${names.map((name) => fmt(cell.validation[name])).join(' | ')} |\n`);
+if (withMasks) {
+  process.stdout.write('\ntest-time masks (paper scoring):\n');
+  for (const cell of cells.filter((entry) => entry.masks)) process.stdout.write(`| ${cell.cell} | ${Object.entries(cell.masks!).map(([name, value]) => `${name}: val ${fmt(value.validation)} test ${fmt(value.test)} ${value.seconds.toFixed(0)} s`).join(' | ')} |\n`);
+}
+process.stdout.write(`\nwritten: ${out}\n`);

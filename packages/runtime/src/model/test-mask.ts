@@ -1,0 +1,65 @@
+// Test-time masks (issue 24 point 3). The official inference masks mask_ratio of the tokens at random at test time,
+// so a frame's score depends on the draw. vadc draws each frame's mask from runtime.seed and the frame's position in
+// its input (frame index), never from the input's name or transport: a file, an HTTP stream, stdin and a renamed
+// copy of the same frames get the same masks, hence the same scores and events. Batching changes nothing (each
+// sample has its own generator). A frame may be scored under several masks (plan.scoring.test_masks): independent
+// draws, or `complementary` passes that hide consecutive slices of one token order, so every patch is hidden once.
+import type { TestMasksPlan } from '@vadc/dsl';
+import type { TestBatch } from '../data/types.ts';
+import { Random } from '../random.ts';
+import type { MaskedAutoencoder } from './autoencoder.ts';
+import { createTokenMask, keptTokenCount, maskingRegistry, type MaskingStrategy, type TokenMask } from './masking.ts';
+import { patchMotion } from './patches.ts';
+
+/** One test-time mask of a frame: pass `index` of plan.scoring.test_masks. */
+export interface TestMaskPass {
+  index: number;
+  complementary: boolean;
+}
+
+/** The first (or only) pass: what one-mask scoring uses. */
+export const FIRST_PASS: TestMaskPass = { index: 0, complementary: false };
+
+/** plan.scoring.test_masks, with the one-mask default for plans written before the key existed. */
+export function testMasksOf(scoring: { test_masks?: TestMasksPlan }): TestMasksPlan {
+  return scoring.test_masks ?? { count: 1, complementary: false };
+}
+
+/** The passes a frame is scored with under `masks`. */
+export function testMaskPasses(masks: TestMasksPlan): TestMaskPass[] {
+  return Array.from({ length: masks.count }, (_, index) => ({ index, complementary: masks.complementary }));
+}
+
+/** The generator of frame `frame`'s token order: pass 0 and complementary passes share it. */
+function frameRandom(seed: number, frame: number, pass: TestMaskPass): Random {
+  return Random.derive(seed, pass.complementary || pass.index === 0 ? `score/frame-${frame}` : `score/frame-${frame}/pass-${pass.index}`);
+}
+
+/** `strategy`'s order rotated left by `shift`: its first K tokens are then the ones after the slice hidden before. */
+function rotated(strategy: MaskingStrategy, shift: number): MaskingStrategy {
+  return {
+    order(input, sample) {
+      const order = strategy.order(input, sample);
+      const by = shift % order.length;
+      return by === 0 ? order : [...order.slice(by), ...order.slice(0, by)];
+    },
+  };
+}
+
+/**
+ * The test-time mask of a batch for one pass: per sample, the masking strategy's order drawn from
+ * (seed, frame index[, pass]); a complementary pass k rotates one order by k x (tokens hidden), so the passes hide
+ * consecutive slices of it. The `motion` strategy draws nothing: every pass is its deterministic order.
+ */
+export function testTimeMask(model: Pick<MaskedAutoencoder, 'grid' | 'masking'>, batch: TestBatch, seed: number, ratio: number, pass: TestMaskPass = FIRST_PASS): TokenMask {
+  const name = model.masking.strategy;
+  const hiddenTokens = model.grid.rows * model.grid.cols - keptTokenCount(model.grid, ratio);
+  const strategy = pass.complementary && pass.index > 0 ? rotated(maskingRegistry[name], pass.index * hiddenTokens) : maskingRegistry[name];
+  return createTokenMask(strategy, {
+    grid: model.grid,
+    batch: batch.size,
+    motion: name === 'motion' ? patchMotion(batch.motion, batch.size, model.grid, 'max') : null,
+    random: new Random(seed),
+    randomForSample: (sample) => frameRandom(seed, batch.frames[sample] ?? sample, pass),
+  }, ratio);
+}
