@@ -6,8 +6,8 @@
 // makes several cells. Prints, per protocol, Spearman's rho between validation micro AUC and test micro AUC over
 // the cells, and writes every number to <runs>/protocols-<source>.json. Labels are only read to measure protocols.
 // Usage: node --conditions=source --import ./bench/register-ts.mjs bench/protocols/measure.ts <runs-folder> <source> [--masks]
-//   --masks: also the test-time mask curve (count 1 / 2 complementary / 4 / 8) under the default protocol, and the
-//   mask noise (the same cell under another mask seed).
+//   --masks: also the test-time mask curve (1 / 2 complementary / 4 masks) under one protocol (DEFAULT_PROTOCOL,
+//   a protocol name), and the mask noise: the same cell under another mask seed. --masks-only skips the protocols.
 import { readdirSync, writeFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Plan, ValidationPlan } from '../../packages/dsl/src/index.ts';
@@ -53,7 +53,8 @@ if (root === undefined || source === undefined) {
   process.stderr.write('usage: measure.ts <runs-folder> <source> [--masks]\n');
   process.exit(2);
 }
-const withMasks = flags.includes('--masks');
+const masksOnly = flags.includes('--masks-only');
+const withMasks = masksOnly || flags.includes('--masks');
 
 function scoringPlan(plan: Plan, scoring: (typeof SCORINGS)[number], masks?: Plan['scoring']['test_masks']): Plan {
   return { ...plan, scoring: { ...plan.scoring, weights: { ...plan.scoring.weights, ...scoring.weights }, top_patches: scoring.top_patches, ...(masks ? { test_masks: masks } : {}) } };
@@ -97,23 +98,20 @@ for (const training of trainings) {
   const pipeline = new DataPipeline(await openDataset(plan), plan, { defaultCacheDir: join(root, '.vadc-cache') });
   const testScores = await scoreOnce(pipeline.testVideos('test'), plan, infer);
   const protocolScores = new Map<string, (variant: Plan) => VideoScores[]>();
-  for (const protocol of PROTOCOLS) {
+  for (const protocol of masksOnly ? [] : PROTOCOLS) {
     const validation = plan.validation as ValidationPlan;
     const variant: Plan = { ...plan, validation: { ...validation, generator: protocol.validation.generator ?? validation.generator, anomalies: { ...validation.anomalies, whole: protocol.validation.whole ?? 0, normal: protocol.validation.normal ?? 0 } } };
     const protocolPipeline = new DataPipeline(await openDataset(variant), variant, { defaultCacheDir: join(root, '.vadc-cache') });
     protocolScores.set(protocol.name, await scoreOnce(await protocolPipeline.heldOutVideos(), variant, infer));
     await protocolPipeline.close();
   }
-  // Unsupervised: the mean frame score of the clean held-out videos (lower is taken as better, so negated).
-  const cleanPlan: Plan = { ...plan, validation: { ...(plan.validation as ValidationPlan), anomalies: { ...(plan.validation as ValidationPlan).anomalies, whole: 0, normal: 99 } } };
-  const cleanPipeline = new DataPipeline(await openDataset(cleanPlan), cleanPlan, { defaultCacheDir: join(root, '.vadc-cache') });
-  const cleanScores = await scoreOnce(await cleanPipeline.heldOutVideos(), cleanPlan, infer);
-  await cleanPipeline.close();
+  // Unsupervised: the mean frame score of the held-out video left normal by 'whole + normal' (lower taken as better, so negated).
+  const cleanScores = (variant: Plan): VideoScores[] => (protocolScores.get('paste foreground, whole + normal')?.(variant) ?? []).filter((video) => video.truth?.labels.every((label) => label === 0));
   for (const scoring of SCORINGS) {
     const variant = scoringPlan(plan, scoring);
     const tests = evaluateRun(testScores(variant), { ...variant, eval: { ...variant.eval, metrics: ['micro_auc', 'macro_auc'] } });
     const validation: Record<string, number | null> = {};
-    for (const protocol of PROTOCOLS) validation[protocol.name] = micro((protocolScores.get(protocol.name) as (variant: Plan) => VideoScores[])(variant), variant);
+    for (const protocol of masksOnly ? [] : PROTOCOLS) validation[protocol.name] = micro((protocolScores.get(protocol.name) as (variant: Plan) => VideoScores[])(variant), variant);
     for (const combination of COMBINATIONS) {
       const values = combination.of.map((name) => validation[name]);
       validation[combination.name] = values.every((value) => value != null) ? (values as number[]).reduce((sum, value) => sum + value, 0) / values.length : null;
@@ -128,32 +126,38 @@ for (const training of trainings) {
   await release();
 
   if (withMasks) {
-    const protocol = PROTOCOLS.find((entry) => entry.name === (process.env.DEFAULT_PROTOCOL ?? 'foreground + replay, whole + normal')) ?? null;
+    const protocol = PROTOCOLS.find((entry) => entry.name === (process.env.DEFAULT_PROTOCOL ?? 'paste foreground, whole + normal')) ?? null;
     const masks: Record<string, { count: number; complementary: boolean; seed?: number }> = {
       '1 mask': { count: 1, complementary: false },
       '1 mask, another seed': { count: 1, complementary: false, seed: 1000 },
       '2 complementary': { count: 2, complementary: true },
+      '2 complementary, another seed': { count: 2, complementary: true, seed: 1000 },
       '4 masks': { count: 4, complementary: false },
       '4 masks, another seed': { count: 4, complementary: false, seed: 1000 },
     };
-    const chosen = protocol ?? PROTOCOLS[5] as Protocol;
-    for (const scoring of SCORINGS.slice(0, 1)) {
-      const result: NonNullable<CellResult['masks']> = {};
-      for (const [name, spec] of Object.entries(masks)) {
-        const variant = scoringPlan(plan, scoring, { count: spec.count, complementary: spec.complementary });
-        const engine = await createOnnxInference(model, variant, { seed: spec.seed });
-        const start = performance.now();
-        const validation = variant.validation as ValidationPlan;
-        const protocolPlan: Plan = { ...variant, validation: { ...validation, generator: chosen.validation.generator ?? null, anomalies: { ...validation.anomalies, whole: chosen.validation.whole ?? 0, normal: chosen.validation.normal ?? 0 } } };
-        const protocolPipeline = new DataPipeline(await openDataset(protocolPlan), protocolPlan, { defaultCacheDir: join(root, '.vadc-cache') });
-        const validationValue = micro((await scoreOnce(await protocolPipeline.heldOutVideos(), protocolPlan, engine.infer))(protocolPlan), protocolPlan);
-        const testValue = micro((await scoreOnce(pipeline.testVideos('test'), variant, engine.infer))(variant), variant);
-        result[name] = { validation: validationValue, test: testValue, seconds: (performance.now() - start) / 1000 };
-        await protocolPipeline.close();
-        await engine.release();
+    const chosen = protocol ?? PROTOCOLS[4] as Protocol;
+    const results = new Map<string, NonNullable<CellResult['masks']>>(SCORINGS.map((scoring) => [scoring.name, {}]));
+    for (const [name, spec] of Object.entries(masks)) {
+      // One scoring pass per mask variant; the scorings re-weight its stored components.
+      const masked: Plan = { ...plan, scoring: { ...plan.scoring, test_masks: { count: spec.count, complementary: spec.complementary } } };
+      const engine = await createOnnxInference(model, masked, { seed: spec.seed });
+      const start = performance.now();
+      const validation = masked.validation as ValidationPlan;
+      const protocolPlan: Plan = { ...masked, validation: { ...validation, generator: chosen.validation.generator ?? null, anomalies: { ...validation.anomalies, whole: chosen.validation.whole ?? 0, normal: chosen.validation.normal ?? 0 } } };
+      const protocolPipeline = new DataPipeline(await openDataset(protocolPlan), protocolPlan, { defaultCacheDir: join(root, '.vadc-cache') });
+      const validationScores = await scoreOnce(await protocolPipeline.heldOutVideos(), protocolPlan, engine.infer);
+      const testScoresMasked = await scoreOnce(pipeline.testVideos('test'), masked, engine.infer);
+      const seconds = (performance.now() - start) / 1000;
+      for (const scoring of SCORINGS) {
+        const variant = scoringPlan(masked, scoring);
+        results.get(scoring.name)![name] = { validation: micro(validationScores(variant), variant), test: micro(testScoresMasked(variant), variant), seconds: seconds / SCORINGS.length };
       }
+      await protocolPipeline.close();
+      await engine.release();
+    }
+    for (const scoring of SCORINGS) {
       const cell = cells.find((entry) => entry.training === training && entry.scoring === scoring.name);
-      if (cell) cell.masks = result;
+      if (cell) cell.masks = results.get(scoring.name);
     }
     process.stderr.write(`${training}: masks done\n`);
   }
@@ -161,13 +165,13 @@ for (const training of trainings) {
   model.params.dispose();
 }
 
-const names = [...PROTOCOLS.map((protocol) => protocol.name), ...COMBINATIONS.map((combination) => combination.name), 'clean held-out score (negated)'];
+const names = masksOnly ? [] : [...PROTOCOLS.map((protocol) => protocol.name), ...COMBINATIONS.map((combination) => combination.name), 'clean held-out score (negated)'];
 const tests = cells.map((cell) => cell.test.micro_auc ?? 0);
 const rows = names.map((name) => {
   const values = cells.map((cell) => cell.validation[name] ?? 0);
   return { name, rho: spearman(values, tests) };
 });
-const out = join(root, `protocols-${source}.json`);
+const out = join(root, `protocols-${source}${masksOnly ? '-masks' : ''}.json`);
 writeFileSync(out, `${JSON.stringify({ source, cells, spearman: Object.fromEntries(rows.map((row) => [row.name, row.rho])) }, null, 2)}\n`);
 const fmt = (value: number | null | undefined) => (value == null ? 'n/a' : value.toFixed(3));
 process.stdout.write(`source ${source}: ${cells.length} cells (${trainings.length} trainings x ${SCORINGS.length} scorings); Spearman rho of validation micro AUC against test micro AUC\n`);
@@ -175,7 +179,19 @@ for (const row of rows) process.stdout.write(`| ${row.name} | ${fmt(row.rho)} |\
 process.stdout.write(`\n| cell | test micro | ${names.join(' | ')} |\n`);
 for (const cell of cells) process.stdout.write(`| ${cell.cell} | ${fmt(cell.test.micro_auc)} | ${names.map((name) => fmt(cell.validation[name])).join(' | ')} |\n`);
 if (withMasks) {
-  process.stdout.write('\ntest-time masks (paper scoring):\n');
+  const masked = cells.filter((entry) => entry.masks);
+  const variants = Object.keys(masked[0]?.masks ?? {});
+  process.stdout.write(`\ntest-time masks (all scorings, protocol ${process.env.DEFAULT_PROTOCOL ?? 'paste foreground, whole + normal'}), over ${masked.length} cells:\n| masks | Spearman val vs test | median |val - val at another seed| | median |test - test at another seed| | seconds (sum) |\n`);
+  const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor((values.length - 1) / 2)] ?? NaN;
+  for (const variant of variants.filter((name) => !name.endsWith('another seed'))) {
+    const pick = (cell: CellResult, name: string, what: 'validation' | 'test') => cell.masks![name]?.[what] ?? 0;
+    const rho = spearman(masked.map((cell) => pick(cell, variant, 'validation')), masked.map((cell) => pick(cell, variant, 'test')));
+    const other = `${variant}, another seed`;
+    const spread = (what: 'validation' | 'test') => variants.includes(other) ? median(masked.map((cell) => Math.abs(pick(cell, variant, what) - pick(cell, other, what)))).toFixed(3) : '-';
+    const seconds = masked.reduce((sum, cell) => sum + (cell.masks![variant]?.seconds ?? 0), 0);
+    process.stdout.write(`| ${variant} | ${rho.toFixed(3)} | ${spread('validation')} | ${spread('test')} | ${seconds.toFixed(0)} |\n`);
+  }
+  process.stdout.write('\nper cell:\n');
   for (const cell of cells.filter((entry) => entry.masks)) process.stdout.write(`| ${cell.cell} | ${Object.entries(cell.masks!).map(([name, value]) => `${name}: val ${fmt(value.validation)} test ${fmt(value.test)} ${value.seconds.toFixed(0)} s`).join(' | ')} |\n`);
 }
 process.stdout.write(`\nwritten: ${out}\n`);

@@ -29,7 +29,9 @@ export class UsageError extends Error {
 /** Error names of the libraries that mean "the input is wrong" (data, files, models), not "vadc is broken". */
 const INPUT_ERROR_NAMES = new Set(['DatasetError', 'NpyError', 'PipelineError', 'MetricsError', 'BackendError', 'ComponentsError', 'ImageSizeError',
   // A queue job that failed on a worker: its own error (shown) is about the job's input, as in a local command.
-  'QueueJobFailed']);
+  'QueueJobFailed',
+  // An official checkpoint that cannot be read, is refused (a pickle naming os.system...) or does not fit the recipe.
+  'PickleRefusedError', 'PickleFormatError', 'ZipFormatError', 'OfficialCheckpointError']);
 /** Node's codes for files that are missing or cannot be read. */
 const FILE_ERROR_CODES = new Set(['ENOENT', 'EACCES', 'ENOTDIR', 'EISDIR', 'EPERM', 'ENOSPC']);
 

@@ -89,3 +89,9 @@ export { Random, type RandomState } from './random.ts';
 export { buildModelPackage, checkModelManifest, openModelPackage, MODEL_PACKAGE_FORMAT, MODEL_PACKAGE_VERSION, type ModelManifest, type ModelPackageInput, type PackageThreshold } from './onnx/model-package.ts';
 export { ffmpegFrameStream, rawFrameStream, type FrameStream, type FrameStreamOptions, type ReceivedFrame } from './data/formats/frame-stream.ts';
 export { liveTestBatches, type LiveBatch } from './data/pipeline/live-batches.ts';
+
+// Official aed-mae checkpoints (torch.save zip files) read without Python and without running anything (issue 28).
+export { readPickle, isRefusedGlobal, PickleRefusedError, PickleFormatError, PyDict, PyTuple, PyGlobal, PyObject, type PickleOptions } from './import/pickle.ts';
+export { readZipEntries, ZipFormatError } from './import/zip-archive.ts';
+export { readTorchFile, recordFields, TorchTensor, type TorchDtype } from './import/torch-checkpoint.ts';
+export { readOfficialCheckpoint, mergeOfficialStateDicts, officialModelShape, officialWeights, OfficialCheckpointError, type OfficialCheckpoint, type OfficialModelShape } from './import/official-checkpoint.ts';

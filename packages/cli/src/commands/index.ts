@@ -4,6 +4,7 @@ import { calibrateCommand } from './calibrate.ts';
 import { compareCommand } from './compare.ts';
 import { evalCommand } from './eval.ts';
 import { exportCommand } from './export.ts';
+import { importCommand } from './import.ts';
 import { runCommand, trainCommand } from './run.ts';
 import { dataCommand } from './data-inspect.ts';
 import { metricsCommand } from './metrics.ts';
@@ -15,4 +16,4 @@ import { validateCommand } from './validate.ts';
 import { benchCommand } from './bench.ts';
 import { workerCommand } from './worker.ts';
 
-export const commands: Command[] = [runCommand, trainCommand, evalCommand, exportCommand, compareCommand, dataCommand, validateCommand, renderCommand, schemaCommand, metricsCommand, benchCommand, sweepCommand, scoreCommand, calibrateCommand, workerCommand];
+export const commands: Command[] = [runCommand, trainCommand, evalCommand, exportCommand, compareCommand, dataCommand, validateCommand, renderCommand, schemaCommand, metricsCommand, benchCommand, sweepCommand, scoreCommand, calibrateCommand, workerCommand, importCommand];

@@ -1,13 +1,14 @@
 // Scoring-time forward pass (official inference.py): the model runs in evaluation mode (BatchNorm running
 // statistics, no dropout) and, as the official code, still masks plan.masking.ratio of the tokens; teacher and
 // student both predict every patch. Each frame's mask is drawn from (seed, frame index, pass) by model/test-mask.ts,
-// so a frame's scores depend neither on how frames are batched nor on the input's name. Returned per patch, so the scorer can weight and combine components
-// (and re-weight them) without running the model again.
+// so a frame's scores depend neither on how frames are batched nor on the input's name. Returned per patch, so the
+// scorer can weight and combine components (and re-weight them) without running the model again.
 // Official identities (Avenue, L2): teacher score = mean over patches of (F * teacherError.l2 + A * anomalyError.l2)
 // / (F + A) (the target's anomaly channel is -1 at test time); student-teacher score = mean of discrepancy.l2.
 import * as tf from '@tensorflow/tfjs-core';
 import type { TestBatch } from '../data/types.ts';
 import { forward, type MaskedAutoencoder } from './autoencoder.ts';
+import type { TokenMask } from './masking.ts';
 import { joinPatchValues, patchify, unpatchifyPlanar, type PatchGrid } from './patches.ts';
 import { FIRST_PASS, testTimeMask, type TestMaskPass } from './test-mask.ts';
 
@@ -21,6 +22,8 @@ export interface InferenceOptions {
   ratio?: number;
   /** Also return the per-pixel teacher and student predictions [B, H, W, F + A]. */
   reconstructions?: boolean;
+  /** The batch's mask, given instead of drawn (e.g. the masks another implementation used, to compare outputs). */
+  mask?: TokenMask;
 }
 
 /** An L1 and an L2 value per patch, [B * L]. */
@@ -77,7 +80,7 @@ export interface BatchPredictions {
 export function predictBatch(model: MaskedAutoencoder, batch: TestBatch, options: InferenceOptions = {}): BatchPredictions {
   const { grid } = model;
   const tokens = grid.rows * grid.cols;
-  const mask = testTimeMask(model, batch, options.seed ?? model.seed, options.ratio ?? model.masking.ratio, options.pass ?? FIRST_PASS);
+  const mask = options.mask ?? testTimeMask(model, batch, options.seed ?? model.seed, options.ratio ?? model.masking.ratio, options.pass ?? FIRST_PASS);
   const context = { training: false, dropoutSeed: () => 0 };
   let teacher: Float32Array, student: Float32Array, classifier: Float32Array | null = null;
   tf.engine().startScope();

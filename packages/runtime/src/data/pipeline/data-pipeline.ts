@@ -104,7 +104,7 @@ export class DataPipeline {
       const generator = name === 'replay' ? null : (name === anomalies.generator ? this.anomalyGenerator() : null) ?? createAnomalyGenerator(name, { options: anomalies.options, size, donors: this.donors() });
       const videos: Array<PastedVideo | ReplayedVideo> = [];
       for (const [position, store] of this.heldOut.entries()) {
-        const layout = heldOutLayout(position, validation.anomalies);
+        const layout = heldOutLayout(position, this.heldOut.length, validation.anomalies);
         videos.push(generator === null ? await ReplayedVideo.build(store, validation, size, motion.step, layout) : await PastedVideo.build(store, generator, validation, size, motion.step, layout));
       }
       return videos;

@@ -26,12 +26,15 @@ export interface AnomalyStretch {
 export type HeldOutLayout = 'stretches' | 'whole' | 'normal';
 
 /**
- * The layout of the held-out video at `position` in held-out order: the first `whole` are abnormal throughout,
- * the next `normal` stay normal, the rest get stretches.
+ * The layout of the held-out video at `position` of `count` in held-out order: the first `whole` are abnormal
+ * throughout, the next `normal` stay normal, the rest get stretches. A single held-out video always gets stretches
+ * (alone, a video of one class has no frame AUC), and the last one does when every other is normal.
  */
-export function heldOutLayout(position: number, anomalies: ValidationPlan['anomalies']): HeldOutLayout {
-  const whole = anomalies.whole ?? 0;
-  const normal = anomalies.normal ?? 0;
+export function heldOutLayout(position: number, count: number, anomalies: ValidationPlan['anomalies']): HeldOutLayout {
+  if (count < 2) return 'stretches';
+  const whole = Math.min(anomalies.whole ?? 0, count);
+  const normal = Math.min(anomalies.normal ?? 0, count - whole);
+  if (whole === 0 && normal >= count - 1 && position === count - 1) return 'stretches';
   return position < whole ? 'whole' : position < whole + normal ? 'normal' : 'stretches';
 }
 
