@@ -1,5 +1,6 @@
-// The relative-import graph of the packages' source files (packages/*/src, non-test .ts), and its cycles. Type-only
-// imports count: a type owned by one file and imported back by its helper is the knot this check exists to catch.
+// The import graphs of the packages' source files (packages/*/src, non-test .ts): relative imports between files (and
+// their cycles), and imports of the workspace's packages by name (`@vadc/dsl`). Type-only imports count: a type
+// owned by one file and imported back by its helper is the knot the cycle check exists to catch.
 import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 
@@ -14,24 +15,42 @@ function sourceFiles(folder: string): string[] {
   });
 }
 
-/** Source file (relative to `root`) -> the source files it imports relatively. */
-export function importGraph(root: string): Map<string, string[]> {
+function packageSourceFiles(root: string): string[] {
   const packages = readdirSync(join(root, 'packages'), { withFileTypes: true }).filter((entry) => entry.isDirectory());
-  const files = packages.flatMap((entry) => {
+  return packages.flatMap((entry) => {
     try {
       return sourceFiles(join(root, 'packages', entry.name, 'src'));
     } catch {
       return [];
     }
   });
+}
+
+/** The import specifiers of a source file. */
+function specifiersOf(file: string): string[] {
+  // Comments are dropped first so that an example in a doc comment is not an import.
+  const text = readFileSync(file, 'utf8').replace(/\/\*[\s\S]*?\*\//g, '').replace(/(^|[^:'"`])\/\/.*$/gm, '$1');
+  return [...text.matchAll(SPECIFIER)].map((match) => match[1] ?? match[2] ?? match[3] ?? '');
+}
+
+/** Source file (relative to `root`) -> the workspace packages it imports by name (`@vadc/dsl` -> `dsl`). */
+export function packageImportGraph(root: string): Map<string, string[]> {
+  const graph = new Map<string, string[]>();
+  for (const file of packageSourceFiles(root)) {
+    const names = specifiersOf(file).flatMap((specifier) => /^@vadc\/([^/]+)/.exec(specifier)?.[1] ?? []);
+    graph.set(relative(root, file), [...new Set(names)].sort());
+  }
+  return graph;
+}
+
+/** Source file (relative to `root`) -> the source files it imports relatively. */
+export function importGraph(root: string): Map<string, string[]> {
+  const files = packageSourceFiles(root);
   const known = new Set(files);
   const graph = new Map<string, string[]>();
   for (const file of files) {
-    // Comments are dropped first so that an example in a doc comment is not an import.
-    const text = readFileSync(file, 'utf8').replace(/\/\*[\s\S]*?\*\//g, '').replace(/(^|[^:'"`])\/\/.*$/gm, '$1');
     const targets = new Set<string>();
-    for (const match of text.matchAll(SPECIFIER)) {
-      const specifier = match[1] ?? match[2] ?? match[3] ?? '';
+    for (const specifier of specifiersOf(file)) {
       if (!specifier.startsWith('.')) continue;
       const target = resolve(dirname(file), specifier.replace(/\.js$/, '.ts'));
       const candidates = [target, `${target}.ts`, join(target, 'index.ts')];

@@ -1,6 +1,6 @@
 // Test helpers: an in-memory project (a folder with `recipes/` and a `.git` marker) and a shorthand to resolve in it.
 import { createMemoryReader } from './reader.ts';
-import { resolveRecipe, type ResolveOptions, type ResolveResult } from './resolve/resolve-recipe.ts';
+import { resolveRecipe, type ResolveOptions, type ResolveResult } from './public-api.ts';
 
 /** The project root of in-memory test projects. */
 export const PROJECT = '/project';

@@ -1,6 +1,6 @@
-// Resolved Plans list their keys in the schema's order (the order of plan/types.ts), whatever order the recipes and
-// defaults were merged in, so rendered Plans read the same every time. (The hash does not depend on it.)
-import type { JsonSchema } from '../validate/schema.ts';
+// Resolved Plans list their keys in the schema's order (the order of plan/recipe-keys.ts), whatever order the
+// recipes and defaults were merged in, so rendered Plans read the same every time. (The hash does not depend on it.)
+import type { JsonSchema } from './json-schema.ts';
 
 /** A copy of `value` with object keys in the order `schema` declares them (unknown keys last, in their order). */
 export function orderBySchema(value: unknown, schema: JsonSchema | undefined): unknown {

@@ -4,7 +4,7 @@
 import type { Diagnostic } from '../diagnostics.ts';
 import { basenamePath } from '../reader.ts';
 import { childOf, cloneNode, mergeNodes, nodeFromValue, type MapNode, type RecipeNode } from '../parse/recipe-node.ts';
-import { STAGE_KINDS } from '../validate/schema.ts';
+import { STAGE_KINDS } from '../plan/recipe-keys.ts';
 import { calibrationDefaults, defaultStages, gaussianSmoothingDefaults, sectionDefaults, stageDefaults, syntheticDataDefaults, validationDefaults } from './defaults.ts';
 import { positionOf } from './positions.ts';
 

@@ -5,7 +5,11 @@
 //   smoothing: { gaussian: { range: 38, sigma: 11 } } -> smoothing: { kind: gaussian, range: 38, sigma: 11 }
 import type { KeySegment } from '../key-path.ts';
 import { childOf, mapNode, type MapNode, type RecipeNode } from '../parse/recipe-node.ts';
-import { OPTIMIZER_KINDS, SCHEDULE_KINDS, SMOOTHING_KINDS } from '../validate/schema.ts';
+import { taggedKeys } from '../plan/declare.ts';
+import { recipeKeys } from '../plan/recipe-keys.ts';
+
+/** The tagged objects of the recipe (`stages.*.optimizer`, `stages.*.schedule`, `scoring.smoothing`), from their declarations. */
+const TAGGED = taggedKeys(recipeKeys);
 
 /** The canonical form of a tagged object written in a short form, or the node unchanged. */
 export function expandTagged(node: RecipeNode, kinds: readonly string[]): RecipeNode {
@@ -27,9 +31,8 @@ export function expandTagged(node: RecipeNode, kinds: readonly string[]): Recipe
 
 /** The kinds of the tagged object at `path` (`stages.0.optimizer`, `scoring.smoothing`), or undefined for other keys. */
 export function taggedKindsAt(path: readonly KeySegment[]): readonly string[] | undefined {
-  if (path.length === 2 && path[0] === 'scoring' && path[1] === 'smoothing') return SMOOTHING_KINDS;
-  if (path.length === 3 && path[0] === 'stages') return path[2] === 'optimizer' ? OPTIMIZER_KINDS : path[2] === 'schedule' ? SCHEDULE_KINDS : undefined;
-  return undefined;
+  const matches = (pattern: string[]): boolean => pattern.length === path.length && pattern.every((segment, index) => (segment === '*' ? typeof path[index] === 'number' : segment === path[index]));
+  return TAGGED.find((tagged) => matches(tagged.path))?.kinds;
 }
 
 /**
@@ -47,21 +50,21 @@ export function writtenPath(tree: RecipeNode, path: readonly KeySegment[]): KeyS
   return written;
 }
 
-/** Rewrites the short forms of `stages[*].optimizer`, `stages[*].schedule` and `scoring.smoothing` in place. */
+/** Rewrites the short forms of every tagged object (`stages[*].optimizer`, `scoring.smoothing`, ...) in place. */
 export function expandShortForms(tree: MapNode): void {
-  const stages = tree.entries.get('stages');
-  if (stages?.kind === 'list') {
-    for (const stage of stages.items) {
-      if (stage.kind !== 'map') continue;
-      replaceChild(stage, 'optimizer', OPTIMIZER_KINDS);
-      replaceChild(stage, 'schedule', SCHEDULE_KINDS);
+  for (const { path, kinds } of TAGGED) {
+    for (const parent of nodesAt(tree, path.slice(0, -1))) {
+      const child = parent.entries.get(path[path.length - 1]!);
+      if (child !== undefined) parent.entries.set(path[path.length - 1]!, expandTagged(child, kinds));
     }
   }
-  const scoring = childOf(tree, 'scoring');
-  if (scoring?.kind === 'map') replaceChild(scoring, 'smoothing', SMOOTHING_KINDS);
 }
 
-function replaceChild(parent: MapNode, key: string, kinds: readonly string[]): void {
-  const child = parent.entries.get(key);
-  if (child !== undefined) parent.entries.set(key, expandTagged(child, kinds));
+/** The maps at a declared path (`*`: every item of a list). */
+function nodesAt(node: RecipeNode, path: readonly string[]): MapNode[] {
+  if (path.length === 0) return node.kind === 'map' ? [node] : [];
+  const [segment, ...rest] = path;
+  if (segment === '*') return node.kind === 'list' ? node.items.flatMap((item) => nodesAt(item, rest)) : [];
+  const child = childOf(node, segment!);
+  return child === undefined ? [] : nodesAt(child, rest);
 }

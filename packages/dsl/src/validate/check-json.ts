@@ -2,7 +2,7 @@
 // every problem as a JSON path with what was expected and what was found, instead of hand-written checks.
 import type { ErrorObject, ValidateFunction } from 'ajv';
 import { compileSchema } from './check-schema.ts';
-import type { JsonSchema } from './json-schema.ts';
+import type { JsonSchema } from '../plan/json-schema.ts';
 
 /** One problem of a JSON document: where (keys and indices from the root), what was expected, what was found. */
 export interface JsonIssue {

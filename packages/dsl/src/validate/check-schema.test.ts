@@ -38,6 +38,16 @@ describe('schema errors', () => {
     expect(errors[0]).toMatchObject({ code: 'BAD_ENUM', line: 5, column: 22, key: 'scoring.smoothing.kind', hint: 'did you mean `gaussian`?' });
   });
 
+  it('a misspelt kind of an optimizer, schedule or smoothing, written alone or as the tag of its fields, suggests the kind', async () => {
+    const errors = await check(`${SMALL}stages:\n  - name: teacher\n    optimizer: sgdd\n    schedule: { cosin: { min_lr: 0 } }\nscoring:\n  smoothing: gausian\n`);
+    expect(errors).toMatchObject([
+      { code: 'BAD_ENUM', file, line: 6, column: 16, key: 'stages.0.optimizer', message: '"sgdd" is not allowed here', expected: 'adamw | adam | sgd', found: '"sgdd"', hint: 'did you mean `sgd`?' },
+      { code: 'UNKNOWN_KEY', file, line: 7, column: 17, key: 'stages.0.schedule.cosin', hint: 'did you mean `cosine`?' },
+      { code: 'BAD_ENUM', file, line: 9, column: 14, key: 'scoring.smoothing', expected: 'none | gaussian', hint: 'did you mean `gaussian`?' },
+    ]);
+    expect(errors).toHaveLength(3);
+  });
+
   it('collects every error of a file at once, in line order', async () => {
     const errors = await check(`${SMALL}model:\n  patch: x\n  encoder: { hedas: 4 }\nrutime: { seed: 1 }\nstages:\n  - { name: teacher, epochs: -1 }\n`);
     expect(errors.map((error) => [error.code, error.line, error.key])).toEqual([

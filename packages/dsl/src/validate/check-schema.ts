@@ -3,7 +3,7 @@
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import { describeValue, errorAt, type Diagnostic } from '../diagnostics.ts';
 import { formatKey as formatWrittenKey, type KeySegment } from '../key-path.ts';
-import { writtenPath } from '../resolve/short-forms.ts';
+import { taggedKindsAt, writtenPath } from '../resolve/short-forms.ts';
 import type { RecipeNode } from '../parse/recipe-node.ts';
 import { positionAtPath } from '../resolve/positions.ts';
 import { didYouMean } from '../suggest.ts';
@@ -63,7 +63,8 @@ function toDiagnostic(error: ErrorObject, tree: RecipeNode, fallbackFile: string
     case 'additionalProperties': {
       const name = String(params.additionalProperty);
       const known = Object.keys((error.parentSchema?.properties as Record<string, unknown> | undefined) ?? {});
-      const hint = didYouMean(name, known);
+      // `schedule: { cosin: {...} }`: the short form's tag is a kind as well as a key.
+      const hint = didYouMean(name, [...known, ...(taggedKindsAt(path) ?? [])]);
       return errorAt(at([...path, name], true), 'UNKNOWN_KEY', formatKey([...path, name]), `unknown key \`${name}\``, {
         expected: known.length > 0 ? `one of ${known.join(', ')}` : 'no other keys', found: name, ...(hint ? { hint } : {}),
       });
@@ -81,6 +82,12 @@ function toDiagnostic(error: ErrorObject, tree: RecipeNode, fallbackFile: string
       return errorAt(at(path), 'REQUIRED', formatKey([...path, name]), `\`${name}\` is required here`, { hint: `add \`${name}:\`` });
     }
     case 'type': {
+      // `optimizer: sgdd`: a string where a tagged object may be written as its kind alone is a misspelt kind.
+      const kinds = taggedKindsAt(path);
+      if (kinds !== undefined && typeof error.data === 'string') {
+        const hint = didYouMean(error.data, kinds);
+        return errorAt(at(path), 'BAD_ENUM', key, `${found} is not allowed here`, { expected: kinds.join(' | '), found, ...(hint ? { hint } : {}) });
+      }
       const expected = Array.isArray(params.type) ? params.type.join(' or ') : String(params.type);
       return errorAt(at(path), 'WRONG_TYPE', key, `expected ${article(expected)}, found ${found}`, { expected, found });
     }

@@ -1,13 +1,13 @@
 // Sweeps: `sweep.grid` maps dotted keys to lists of values; every combination is one run, resolved like a recipe
 // with those values set (so each is validated on its own) and with `sweep` removed. Keys under `scoring.` and
 // `eval.` change no trained weight, so runs that differ only in them share one training hash (one trained model).
-import type { Diagnostic, SourcePosition } from '../diagnostics.ts';
-import { parseKey } from '../key-path.ts';
-import { nodeFromValue } from '../parse/recipe-node.ts';
-import { resolveWithOverrides, type PlanOrigins, type ResolveOptions, resolveRecipe } from '../resolve/resolve-recipe.ts';
-import { parseOverrides, type Override } from '../resolve/overrides.ts';
-import { isScoringOnlyKey, trainingHash } from './hash.ts';
-import type { Plan } from './types.ts';
+import type { Diagnostic, SourcePosition } from './diagnostics.ts';
+import { parseKey } from './key-path.ts';
+import { nodeFromValue } from './parse/recipe-node.ts';
+import { resolveWithOverrides, type PlanOrigins, type ResolveOptions, resolveRecipe } from './public-api.ts';
+import { parseOverrides, type Override } from './resolve/overrides.ts';
+import { isScoringOnlyKey, trainingHash } from './plan/hash.ts';
+import type { Plan } from './plan/types.ts';
 
 /** One combination of a sweep. */
 export interface SweepRun {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { errorsOf, planOf, resolveIn, SMALL } from '../test-recipes.ts';
-import { stageDefaults } from './defaults.ts';
+import { errorsOf, planOf, resolveIn, SMALL } from './test-recipes.ts';
+import { stageDefaults } from './resolve/defaults.ts';
 
 describe('resolveRecipe', () => {
   it('completes a short recipe with the paper defaults, keys in Plan order', async () => {

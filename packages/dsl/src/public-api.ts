@@ -1,23 +1,26 @@
-// The whole pipeline, file to Plan: load (+ extends, versions, short forms) -> --set -> defaults -> references ->
-// schema -> cross-field checks -> absolute paths -> Plan, hash and origins. Every stage adds diagnostics instead of
-// throwing; a stage runs only when the ones before it left no errors that would make its findings noise.
-import { SET_FILE, type Diagnostic, type SourcePosition } from '../diagnostics.ts';
-import { formatKey, type KeySegment } from '../key-path.ts';
-import { nodeAt, valueOfNode, walkNodes, type RecipeNode } from '../parse/recipe-node.ts';
-import { planHash } from '../plan/hash.ts';
-import { orderBySchema } from '../plan/order-keys.ts';
-import type { Plan } from '../plan/types.ts';
-import { dirnamePath, joinPath, normalizePath, type RecipeReader } from '../reader.ts';
-import { checkCrossFields } from '../validate/check-cross-fields.ts';
-import { checkResources } from '../validate/check-resources.ts';
-import { checkSchema } from '../validate/check-schema.ts';
-import { planJsonSchema } from '../validate/schema.ts';
-import { applyDefaults } from './apply-defaults.ts';
-import { interpolateTree } from './interpolate.ts';
-import { findProjectRoot, loadRecipe } from './load-recipe.ts';
-import { applyOverrides, parseOverrides, type Override } from './overrides.ts';
-import { renameKeyAliases } from './upgrade.ts';
-import { expandShortForms } from './short-forms.ts';
+// The driver: the whole pipeline, file to Plan: load (+ extends, versions, short forms) -> --set -> defaults ->
+// references -> schema -> cross-field checks -> absolute paths -> Plan, hash and origins. Every stage adds
+// diagnostics instead of throwing; a stage runs only when the ones before it left no errors that would make its
+// findings noise. Only this file (and sweep.ts, which runs it per grid cell) sees every stage: the stage folders
+// import downwards only (plan <- parse <- resolve <- validate; test/structure/layers.test.ts), like eemeli/yaml's
+// public-api.ts over compose/ and parse/.
+import { SET_FILE, type Diagnostic, type SourcePosition } from './diagnostics.ts';
+import { formatKey, type KeySegment } from './key-path.ts';
+import { dirnamePath, joinPath, normalizePath, type RecipeReader } from './reader.ts';
+import { planHash } from './plan/hash.ts';
+import { orderBySchema } from './plan/order-keys.ts';
+import type { Plan } from './plan/types.ts';
+import { nodeAt, valueOfNode, walkNodes, type RecipeNode } from './parse/recipe-node.ts';
+import { applyDefaults } from './resolve/apply-defaults.ts';
+import { interpolateTree } from './resolve/interpolate.ts';
+import { findProjectRoot, loadRecipe } from './resolve/load-recipe.ts';
+import { applyOverrides, parseOverrides, type Override } from './resolve/overrides.ts';
+import { expandShortForms } from './resolve/short-forms.ts';
+import { renameKeyAliases } from './resolve/upgrade.ts';
+import { checkCrossFields } from './validate/check-cross-fields.ts';
+import { checkResources } from './validate/check-resources.ts';
+import { checkSchema } from './validate/check-schema.ts';
+import { planJsonSchema } from './validate/schema.ts';
 
 /** Options of resolveRecipe. */
 export interface ResolveOptions {

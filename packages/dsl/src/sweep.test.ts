@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { projectReader, SMALL } from '../test-recipes.ts';
+import { projectReader, SMALL } from './test-recipes.ts';
 import { expandSweep } from './sweep.ts';
 
 const reader = (text: string) => projectReader({ 'recipes/s.yaml': text });
