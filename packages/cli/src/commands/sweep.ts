@@ -38,7 +38,10 @@ export const sweepCommand: Command = {
     if (backend !== null && !BACKENDS.includes(backend)) throw new UsageError(`--backend must be one of ${BACKENDS.join(', ')}, not "${backend}"`);
     const path = recipePath(io.cwd, recipe);
     if (!(await diskReader.exists(path))) throw new UsageError(`recipe not found: ${recipe}`);
-    const expanded = await expandSweep(path, resolveOptionsFrom(args.values, io));
+    const address = typeof args.values.queue === 'string' ? parseQueueUrl(args.values.queue) : null;
+    // Queued combinations run on the workers: the coordinator's memory bounds nothing (the absolute bound still holds).
+    const { memoryBytes, ...options } = resolveOptionsFrom(args.values, io);
+    const expanded = await expandSweep(path, address === null ? { ...options, memoryBytes } : options);
     for (const warning of expanded.warnings) io.stderr(`${formatErrorLine(warning, io.cwd)}\n`);
     if (!expanded.ok) {
       for (const error of expanded.errors) io.stderr(`${formatErrorLine(error, io.cwd)}\n`);
@@ -48,7 +51,6 @@ export const sweepCommand: Command = {
     // stdout carries only the table (or sweep.json); each training's progress and metrics are logs, on stderr.
     const progressIo: CommandIO = { ...io, stdout: io.stderr };
     const outRoot = resolve(io.cwd, typeof args.values.out === 'string' ? args.values.out : 'runs');
-    const address = typeof args.values.queue === 'string' ? parseQueueUrl(args.values.queue) : null;
     const sweepOptions = { recipePath: path, outRoot, backend, scoringOnlyKeys: expanded.scoringOnlyKeys, trainingKeys: expanded.trainingKeys };
     const { summary } = address === null ? await executeSweep(expanded.runs, sweepOptions, progressIo) : await queueSweep(expanded.runs, sweepOptions, address, io);
     io.stdout(args.values.json ? `${JSON.stringify(summary, null, 2)}\n` : sweepTable(summary));
