@@ -14,5 +14,6 @@ import { sweepCommand } from './sweep.ts';
 import { validateCommand } from './validate.ts';
 import { benchCommand } from './bench.ts';
 import { workerCommand } from './worker.ts';
+import { queueCommand } from './queue.ts';
 
-export const commands: Command[] = [runCommand, trainCommand, evalCommand, exportCommand, compareCommand, dataCommand, validateCommand, renderCommand, schemaCommand, metricsCommand, benchCommand, sweepCommand, scoreCommand, calibrateCommand, workerCommand];
+export const commands: Command[] = [runCommand, trainCommand, evalCommand, exportCommand, compareCommand, dataCommand, validateCommand, renderCommand, schemaCommand, metricsCommand, benchCommand, sweepCommand, scoreCommand, calibrateCommand, workerCommand, queueCommand];

@@ -1,7 +1,7 @@
 // `vadc worker --queue redis://host:port`: take vadc jobs (sweep trainings and evaluations, per-video scoring) from
 // a BullMQ queue on Redis until stopped. The queue code lives in ../queue/.
 import { UsageError, type Command } from '../command.ts';
-import { parseQueueUrl } from '../queue/connection.ts';
+import { checkQueue, parseQueueUrl } from '../queue/connection.ts';
 import { parsePathMaps } from '../queue/path-map.ts';
 import { runWorker } from '../queue/worker.ts';
 
@@ -44,8 +44,12 @@ export const workerCommand: Command = {
     if (args.positionals.length > 0) throw new UsageError(`vadc worker takes no positional arguments, found "${args.positionals[0]}"`);
     if (typeof args.values.queue !== 'string') throw new UsageError('give --queue redis://host:port');
     const pathMaps = parsePathMaps((args.values['path-map'] ?? []) as string[]);
+    const address = parseQueueUrl(args.values.queue, io.env);
+    // A refused password or a full Redis ends the worker (exit 2) instead of retrying forever; an unreachable one is
+    // waited for (Redis may start after its workers).
+    await checkQueue(address, { waitForServer: true, onWait: (cause) => io.stderr(`worker: ${cause}; waiting for Redis\n`) });
     return runWorker({
-      address: parseQueueUrl(args.values.queue),
+      address,
       concurrency: positiveInteger(args.values.concurrency, 'concurrency', 1),
       pathMaps,
       lockDuration: positiveInteger(args.values['lock-duration'], 'lock-duration', 30_000),

@@ -2,18 +2,21 @@
 // stays free to renew the job's lock while a training keeps this thread busy, and a kill -9 of the worker ends both.
 // A job is refused when a Plan does not hash to the hash it came with (a truncated or tampered job, or a worker of
 // another vadc version that resolves Plans differently).
+import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import { workerData } from 'node:worker_threads';
 import { UnrecoverableError, type SandboxedJob } from 'bullmq';
 import { planHash, trainingHash, type Plan, type SweepRun } from '@vadc/dsl';
 import { selectBackend, type MaskedAutoencoder } from '@vadc/runtime';
-import type { CommandIO } from '../command.ts';
+import type { CommandIO, TrainingStepReport } from '../command.ts';
+import { EXIT_INTERNAL } from '../command.ts';
+import { exitStatusOf } from '../exit-status.ts';
 import { openDetector, type Detector } from '../run/detector.ts';
 import { openInput } from '../run/open-input.ts';
 import { scoreInput } from '../run/score-input.ts';
 import { readRun } from '../run/run-folder.ts';
-import { scoresCsv } from '../run/scores-csv.ts';
+import { scoredInputFiles } from '../run/scored-files.ts';
 import { evaluateGroup, trainingFor } from '../run/sweep-run.ts';
 import { loadTrainedModel, readTrainedRun } from '../run/trained-run.ts';
 import type {
@@ -31,7 +34,14 @@ function jobIo(job: SandboxedJob): CommandIO {
     if (lines.at(-1) === '') lines.pop();
     for (const line of lines) process.stderr.write(`[${job.id}] ${line}\n`);
   };
-  return { stdout: write, stderr: write, isTerminal: false, cwd: process.cwd(), env: {} };
+  // Training progress becomes the job's progress (the coordinator shows epoch and frames/s), at most once a second.
+  let reportedAt = 0;
+  const onTrainingStep = (report: TrainingStepReport) => {
+    if (performance.now() - reportedAt < 1000) return;
+    reportedAt = performance.now();
+    void job.updateProgress({ ...report }).catch(() => undefined);
+  };
+  return { stdout: write, stderr: write, isTerminal: false, cwd: process.cwd(), env: {}, onTrainingStep };
 }
 
 /** Refuses a group whose Plans do not hash to the hashes the job carries; returns it with paths mapped. */
@@ -97,13 +107,29 @@ async function score(job: SandboxedJob<ScoreJobData>): Promise<ScoreJobResult> {
     opened.catch(() => detectors.delete(key));
   }
   const detector = await opened;
-  const video = await openInput(map(data.input), detector.cacheDir);
-  const scored = await scoreInput(detector, video, { threshold: null });
-  return { name: video.name, frames: scored.scores.frameCount, csv: scoresCsv([scored.scores], detector.plan), seconds: since(start) };
+  const input = map(data.input);
+  // The coordinator saw the input, so a worker that does not sees storage that is not (yet) shared: worth a retry.
+  if (!existsSync(input)) throw Object.assign(new Error(`${input} is not visible on this worker (the coordinator saw it: is the storage shared, is --path-map right?)`), { code: 'ENOENT' });
+  const video = await openInput(input, detector.cacheDir);
+  // The threshold and frame rate a local `vadc score` uses: the command's, else the run's calibration.
+  const scored = await scoreInput(detector, video, { threshold: data.threshold ?? detector.threshold?.value ?? null });
+  const files = scoredInputFiles(video.name, scored, detector.plan, data.fps ?? detector.threshold?.fps ?? 25);
+  return { name: video.name, frames: scored.scores.frameCount, files, seconds: since(start) };
 }
 
 /** BullMQ's entry point for a sandboxed processor. */
 export default async function processVadcJob(job: SandboxedJob<VadcJobData>): Promise<unknown> {
+  try {
+    return await processByKind(job);
+  } catch (error) {
+    // Errors of the job's own input (a broken video, a dataset with problems) fail it at once; anything else (a file
+    // not yet visible on shared storage, a lost connection) is retried up to the job's attempts, with backoff.
+    const ownInput = error instanceof Error && !(error instanceof UnrecoverableError) && typeof (error as { code?: unknown }).code !== 'string' && exitStatusOf(error) !== EXIT_INTERNAL;
+    throw ownInput ? new UnrecoverableError((error as Error).message) : error;
+  }
+}
+
+async function processByKind(job: SandboxedJob<VadcJobData>): Promise<unknown> {
   const data = job.data;
   switch (data.kind) {
     case 'train': return train(job as SandboxedJob<TrainJobData>);
