@@ -100,6 +100,23 @@ describe('UCSD reader and data.splits', () => {
   });
 });
 
+// Issue 26: a video folder whose name is not UTF-8 was silently dropped by data inspect, and run then failed with ENOENT.
+describe('UCSD reader and names that are not UTF-8', () => {
+  it('names the folder with its bytes instead of dropping it', async () => {
+    const folder = await temporaryFolder();
+    try {
+      await buildPed2(folder);
+      const train = join(folder, 'UCSDped2', 'Train');
+      await mkdir(Buffer.concat([Buffer.from(`${train}/Train00`), Buffer.from([0xe9])]));
+      await expect(readUcsd(plan(folder))).rejects.toMatchObject({
+        code: 'BAD_NAME', path: join(train, 'Train00\\xe9'), message: expect.stringContaining('the name "Train00\\xe9" is not UTF-8'),
+      });
+    } finally {
+      await rm(folder, { recursive: true, force: true });
+    }
+  });
+});
+
 describe('UCSD reader errors name the file', () => {
   async function broken(edit: (ped: string) => Promise<void>): Promise<string> {
     const folder = await temporaryFolder();
