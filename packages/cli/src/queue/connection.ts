@@ -139,6 +139,7 @@ export interface RedisCommands {
   zrevrange(key: string, start: number, stop: number): Promise<string[]>;
   zrem(key: string, member: string): Promise<unknown>;
   info(section: string): Promise<string>;
+  ping(): Promise<string>;
 }
 
 /** The ioredis client of a BullMQ queue, for plain commands. */

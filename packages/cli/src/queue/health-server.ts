@@ -3,7 +3,7 @@
 // 200 when Redis answers a PING within 2 s, else 503 with the cause: readiness.
 import { createServer, type Server } from 'node:http';
 import { Queue } from 'bullmq';
-import { QUEUE_NAME, type QueueAddress } from './connection.ts';
+import { QUEUE_NAME, redisOf, type QueueAddress } from './connection.ts';
 
 const PING_TIMEOUT_MS = 2000;
 
@@ -18,7 +18,7 @@ export async function startHealthServer(port: number, address: QueueAddress): Pr
   queue.on('error', () => undefined); // the worker itself reports connection errors
   const ping = async (): Promise<string | null> => {
     const timeout = new Promise<string>((done) => setTimeout(() => done(`Redis at ${address.display} did not answer within ${PING_TIMEOUT_MS} ms`), PING_TIMEOUT_MS).unref());
-    const answer = (async () => ((await (await queue.client).ping()) === 'PONG' ? null : 'Redis answered PING without PONG'))().catch((error: Error) => error.message);
+    const answer = (async () => ((await (await redisOf(queue)).ping()) === 'PONG' ? null : 'Redis answered PING without PONG'))().catch((error: Error) => error.message);
     return Promise.race([answer, timeout]);
   };
   const server: Server = createServer((request, response) => {
