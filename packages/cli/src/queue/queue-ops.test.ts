@@ -24,6 +24,7 @@ const FILES = ['scores.csv', 'decisions.csv', 'events.json', 'events.csv'];
 const batchOf = (stderr: string) => /as batch (\S+) /.exec(stderr)?.[1] ?? '';
 const metricsOf = (summary: SweepSummary) => summary.runs.map((entry) => [entry.index, entry.values, entry.metrics]);
 
+// Timeouts are generous: on a loaded shared machine a CLI process may take a minute to start.
 describe('a queue you can operate (built CLI, real Redis)', () => {
   const processes: CliProcess[] = [];
   const servers: TestRedis[] = [];
@@ -51,7 +52,7 @@ describe('a queue you can operate (built CLI, real Redis)', () => {
       }
       inputs.push(folder);
     }
-  }, 240_000);
+  }, 300_000);
 
   afterAll(async () => {
     await Promise.all(processes.map(stopWorker));
@@ -93,13 +94,13 @@ describe('a queue you can operate (built CLI, real Redis)', () => {
     const worker = await runCliProcess(['worker', '--queue', locked.url.replace('redis://', 'redis://:wrong@')], workspace);
     expect(worker.status).toBe(2);
     expect(worker.stderr).toMatch(/vadc worker: Redis at redis:\/\/:\*\*\*@127\.0\.0\.1:\d+\/0 refused the password/);
-  }, 120_000);
+  }, 300_000);
 
   it('says no worker is online; status lists the batch; cancel removes its jobs and the coordinator stops, naming it', async () => {
     const coordinator = startCli(['sweep', 'ops.yaml', '--out', 'cancelled', '--queue', redis.url], workspace);
     processes.push(coordinator);
-    await coordinator.waitFor(/no worker is online on redis:\/\/127\.0\.0\.1:\d+\/0/);
-    await coordinator.waitFor('t0 train: queued');
+    await coordinator.waitFor(/no worker is online on redis:\/\/127\.0\.0\.1:\d+\/0/, 180_000);
+    await coordinator.waitFor('t0 train: queued', 180_000);
     const id = batchOf(coordinator.stderr());
     expect(id).toMatch(/^sweep-ops-/);
     const status = await runCliProcess(['queue', 'status', '--queue', redis.url, '--json'], workspace);
@@ -119,12 +120,12 @@ describe('a queue you can operate (built CLI, real Redis)', () => {
     const unknown = await runCliProcess(['queue', 'attach', 'sweep-nope', '--queue', redis.url], workspace);
     expect(unknown.status).toBe(2);
     expect(unknown.stderr).toContain('no batch "sweep-nope" on redis://');
-  }, 60_000);
+  }, 300_000);
 
   it('Ctrl-C without a terminal leaves the jobs and says how to re-attach; attach finishes the sweep with its progress shown', async () => {
     const coordinator = startCli(['sweep', 'ops.yaml', '--out', 'attached', '--json', '--queue', redis.url], workspace);
     processes.push(coordinator);
-    await coordinator.waitFor('t0 train: queued'); // waiting: Ctrl-C is handled from here on
+    await coordinator.waitFor('t0 train: queued', 180_000); // waiting: Ctrl-C is handled from here on
     const id = batchOf(coordinator.stderr());
     coordinator.child.kill('SIGINT');
     expect(await coordinator.exited).toBe(130);
@@ -139,7 +140,7 @@ describe('a queue you can operate (built CLI, real Redis)', () => {
     // The worker's progress reached the coordinator: epoch and frames/s of the training.
     expect(attached.stderr).toMatch(/t0 train: teacher epoch [1-4]\/4, \d+\.\d frames\/s/);
     await stopWorker(worker);
-  }, 240_000);
+  }, 300_000);
 
   it('Ctrl-C on a terminal asks, and cancel cancels', async () => {
     // `script` gives the coordinator a terminal; ^C on it is SIGINT, then the answer.
@@ -147,7 +148,7 @@ describe('a queue you can operate (built CLI, real Redis)', () => {
     const terminal = startProcess('script', ['-qefc', command, '/dev/null'], workspace);
     processes.push(terminal);
     const output = () => terminal.stdout();
-    await until(() => /t0 train: queued/.test(output()), 60_000, `the coordinator to queue; it printed:\n${output()}`);
+    await until(() => /t0 train: queued/.test(output()), 180_000, `the coordinator to queue; it printed:\n${output()}`);
     const id = /as batch (\S+) /.exec(output())![1]!;
     terminal.child.stdin!.write('\x03');
     await until(() => /\[c\]ancel \/ \[l\]eave/.test(output()), 20_000, `the question; it printed:\n${output()}`);
@@ -158,7 +159,7 @@ describe('a queue you can operate (built CLI, real Redis)', () => {
     const states = (JSON.parse(status.stdout) as { batches: Array<{ cancelled?: string; states: Array<{ state: string }> }> }).batches[0]!;
     expect(states.cancelled).toBeDefined();
     expect(states.states.map((job) => job.state)).toEqual(['gone', 'gone', 'gone']);
-  }, 120_000);
+  }, 300_000);
 
   it('a score batch writes every input that succeeded, with the events and decisions files of a local score, and names the failed one', async () => {
     const worker = await startWorker(redis.url, workspace);
@@ -179,7 +180,7 @@ describe('a queue you can operate (built CLI, real Redis)', () => {
       }
     }
     await stopWorker(worker);
-  }, 120_000);
+  }, 300_000);
 
   it('retries a transient failure with backoff (--attempts): an input the worker sees only later', async () => {
     // The worker sees <workspace>/late as <workspace>/later, which appears after the first attempt failed.
@@ -200,5 +201,5 @@ describe('a queue you can operate (built CLI, real Redis)', () => {
     expect(once.status).toBe(2);
     expect(once.stderr).toMatch(/1 of 1 input failed .*clip: .*is not visible on this worker/);
     await stopWorker(worker);
-  }, 120_000);
+  }, 300_000);
 });
