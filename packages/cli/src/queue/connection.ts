@@ -62,9 +62,14 @@ export function isAuthError(error: unknown): boolean {
   return error instanceof Error && /^(WRONGPASS|NOAUTH)\b/.test(error.message);
 }
 
-/** Whether a Redis error is maxmemory reached under the noeviction policy BullMQ requires. */
+/**
+ * Whether a Redis error is maxmemory reached under the noeviction policy BullMQ requires; in a transaction (adding a
+ * flow) the OOM comes as EXECABORT, with the refused commands' errors in ioredis' `previousErrors`.
+ */
 export function isFullError(error: unknown): boolean {
-  return error instanceof Error && /^OOM\b/.test(error.message);
+  if (!(error instanceof Error)) return false;
+  const previous = (error as { previousErrors?: unknown }).previousErrors;
+  return /^OOM\b/.test(error.message) || (/^EXECABORT\b/.test(error.message) && Array.isArray(previous) && previous.some(isFullError));
 }
 
 /** A queue error in words, with its cause and what to do; null when it is not one of the known causes. */
