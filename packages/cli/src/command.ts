@@ -19,6 +19,17 @@ export interface CommandIO {
   isTerminal: boolean;
   cwd: string;
   env: Record<string, string | undefined>;
+  /** Called after each training step (a queue worker reports it as the job's progress: epoch, frames/s). */
+  onTrainingStep?: (report: TrainingStepReport) => void;
+}
+
+/** Where a training is, after one of its steps. */
+export interface TrainingStepReport {
+  stage: string;
+  /** 1-based epoch of the stage. */
+  epoch: number;
+  epochs: number;
+  framesPerSecond: number;
 }
 
 /** A usage or input error: printed as one line on stderr, exit status 2. */
@@ -31,7 +42,9 @@ const INPUT_ERROR_NAMES = new Set(['DatasetError', 'NpyError', 'PipelineError', 
   // A queue job that failed on a worker: its own error (shown) is about the job's input, as in a local command.
   'QueueJobFailed',
   // An official checkpoint that cannot be read, is refused (a pickle naming os.system...) or does not fit the recipe.
-  'PickleRefusedError', 'PickleFormatError', 'ZipFormatError', 'OfficialCheckpointError']);
+  'PickleRefusedError', 'PickleFormatError', 'ZipFormatError', 'OfficialCheckpointError',
+  // Redis that cannot take the work (unreachable, a refused password, full): the cause is named.
+  'QueueUnavailableError']);
 /** Node's codes for files that are missing or cannot be read. */
 const FILE_ERROR_CODES = new Set(['ENOENT', 'EACCES', 'ENOTDIR', 'EISDIR', 'EPERM', 'ENOSPC']);
 

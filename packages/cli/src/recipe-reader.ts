@@ -4,6 +4,7 @@ import { readdir, readFile, realpath, stat } from 'node:fs/promises';
 import { isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { resolveRecipe, type Diagnostic, type Plan, type PlanOrigins, type RecipeReader, type ResolveOptions } from '@vadc/dsl';
 import { UsageError, type CommandIO } from './command.ts';
+import { machineMemoryBytes } from './run/machine.ts';
 
 /** Recipe files read from the local disk (UTF-8). */
 export const diskReader: RecipeReader = {
@@ -63,6 +64,7 @@ export function resolveOptionsFrom(values: Record<string, unknown>, io: CommandI
     roots: optionList(values.root).map((root) => recipePath(io.cwd, root)),
     env: io.env,
     cwd: recipePath(io.cwd, '.'),
+    memoryBytes: machineMemoryBytes(),
   };
 }
 

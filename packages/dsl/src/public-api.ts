@@ -40,6 +40,8 @@ export interface ResolveOptions {
    * validate`: the recipe is checked, the value stays `${env:NAME}` and is not checked further).
    */
   unsetEnv?: 'error' | 'warning';
+  /** Bytes of memory of the machine that will run the Plan (the CLI: its memory or container limit); sizes are checked against it. */
+  memoryBytes?: number;
 }
 
 /** Where a resolved value came from: a file position, a built-in default, or the command line. */
@@ -93,7 +95,7 @@ export async function resolveWithOverrides(path: string, options: ResolveOptions
   const plan = value as Plan;
   diagnostics.push(...checked(checkCrossFields(plan, tree, path)));
   if (hasErrors(diagnostics)) return failure(diagnostics, context.files);
-  diagnostics.push(...checkResources(plan, tree, path));
+  diagnostics.push(...checkResources(plan, tree, path, options.memoryBytes ?? null));
   if (hasErrors(diagnostics)) return failure(diagnostics, context.files);
   return { ok: true, plan, hash: await planHash(plan), origins: originsOf(tree), warnings: diagnostics, files: context.files };
 }

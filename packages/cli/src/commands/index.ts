@@ -19,5 +19,6 @@ export const commands: CommandEntry[] = [
   { name: 'score', summary: 'Score a video file, frame folder or live stream with a trained run or model package; events at the calibrated threshold', load: async () => (await import('./score.ts')).scoreCommand },
   { name: 'calibrate', summary: 'Choose the operating threshold on normal footage (no test labels); vadc score decides with it', load: async () => (await import('./calibrate.ts')).calibrateCommand },
   { name: 'worker', summary: 'Take sweep and scoring jobs from a Redis queue (BullMQ) until stopped', load: async () => (await import('./worker.ts')).workerCommand },
+  { name: 'queue', summary: 'Operate the queue: status, cancel or attach to sweeps and score batches', load: async () => (await import('./queue.ts')).queueCommand },
   { name: 'import', summary: 'Import an official aed-mae checkpoint (.pth) as a run folder, ready for eval, export, calibrate and score', load: async () => (await import('./import.ts')).importCommand },
 ];

@@ -6,16 +6,17 @@ import { join, resolve } from 'node:path';
 import { EXIT_OK, UsageError, type Command } from '../command.ts';
 import { openDetector } from '../run/detector.ts';
 import { drawFrames, percentile } from '../run/draw-frames.ts';
-import { decisionsCsv, eventsCsv, eventsJson } from '../run/events-output.ts';
-import { writeFileAtomic, writeJsonAtomic } from '../run/files.ts';
+import { eventsJson } from '../run/events-output.ts';
+import { writeFileAtomic } from '../run/files.ts';
+import { scoredInputFiles, smoothingDescription } from '../run/scored-files.ts';
 import { openInput } from '../run/open-input.ts';
 import { startProgress } from '../run/progress.ts';
 import { scoreInput } from '../run/score-input.ts';
 import { isStreamInput, parseFrameSize, scoreStream } from '../run/score-stream.ts';
-import { scoresCsv } from '../run/scores-csv.ts';
 import { engineOption } from '../run/engine-choice.ts';
 import { parseQueueUrl } from '../queue/connection.ts';
-import { QUEUE_OPTION_HELP } from '../queue/option-help.ts';
+import { CoordinatorStopped, EXIT_INTERRUPTED } from '../queue/coordinator-interrupt.ts';
+import { ATTEMPTS_OPTION_HELP, attemptsOption, QUEUE_OPTION_HELP } from '../queue/option-help.ts';
 import { queueScore } from '../queue/score-queue.ts';
 
 const numberOption = (value: unknown, name: string, positive = false): number | null => {
@@ -26,11 +27,11 @@ const numberOption = (value: unknown, name: string, positive = false): number | 
 };
 
 export const scoreCommand: Command = {
-  usage: 'vadc score <run-folder-or-package> <video-file | frame-folder | rtsp://... | http://... | -> [--out dir] [--threshold t] [--draw] [--mp4] [--fps n] [--engine auto|tfjs|onnx] [--json]\n       vadc score <run-folder> <video-or-frame-folder>... --queue redis://host:port [--out dir] [--engine auto|tfjs|onnx] [--backend b] [--json]',
+  usage: 'vadc score <run-folder-or-package> <video-file | frame-folder | rtsp://... | http://... | -> [--out dir] [--threshold t] [--draw] [--mp4] [--fps n] [--engine auto|tfjs|onnx] [--json]\n       vadc score <run-folder> <video-or-frame-folder>... --queue redis://host:port [--attempts n] [--out dir] [--threshold t] [--fps n] [--engine auto|tfjs|onnx] [--backend b] [--json]',
   options: {
     out: { type: 'string' }, draw: { type: 'boolean' }, mp4: { type: 'boolean' }, threshold: { type: 'string' }, 'map-threshold': { type: 'string' },
     fps: { type: 'string' }, backend: { type: 'string' }, engine: { type: 'string' }, 'frame-size': { type: 'string' }, 'max-frames': { type: 'string' },
-    queue: { type: 'string' }, json: { type: 'boolean' },
+    queue: { type: 'string' }, attempts: { type: 'string' }, json: { type: 'boolean' },
   },
   help: {
     description: 'Scores every frame of the input with a run folder (on the run\'s runtime.engine, default auto; --engine overrides) or a model package ' +
@@ -52,7 +53,8 @@ export const scoreCommand: Command = {
       'frame-size': 'WIDTHxHEIGHT of the raw RGB24 frames read from stdin when the input is -',
       'max-frames': 'stop a stream after this many frames',
  json: 'print the result as one JSON object on stdout: the output folder, its files and events.json\'s content (with --draw / --mp4 also the regions boxed); a stream prints JSON lines with or without it',
-      queue: QUEUE_OPTION_HELP + ' (any number of video files or frame folders, one job per input; each scores.csv identical to a local vadc score of it; not with --draw / --mp4 or streams)',
+      queue: QUEUE_OPTION_HELP + ' (any number of video files or frame folders, one job per input; each input\'s scores.csv, decisions.csv and events files identical to a local vadc score of it; an input that fails is named and the others are still written, exit 2; not with --draw / --mp4 or streams)',
+      attempts: ATTEMPTS_OPTION_HELP,
     },
     examples: [
       'vadc score runs/quickstart/latest clip.mp4 --mp4',
@@ -69,10 +71,20 @@ export const scoreCommand: Command = {
       const backend = typeof args.values.backend === 'string' ? args.values.backend : null;
       const json = args.values.json === true;
       const engine = args.values.engine === undefined ? null : engineOption(args.values.engine);
-      const written = await queueScore({ folder: runFolder, inputs, out, backend, engine }, parseQueueUrl(args.values.queue), json ? { ...io, stdout: io.stderr } : io);
+      const threshold = numberOption(args.values.threshold, 'threshold');
+      const fps = numberOption(args.values.fps, 'fps', true);
+      const queue = { address: parseQueueUrl(args.values.queue, io.env), attempts: attemptsOption(args.values.attempts) };
+      let written: string[];
+      try {
+        written = await queueScore({ folder: runFolder, inputs, out, backend, engine, threshold, fps }, queue, json ? { ...io, stdout: io.stderr } : io);
+      } catch (error) {
+        if (error instanceof CoordinatorStopped) return EXIT_INTERRUPTED;
+        throw error;
+      }
       if (json) io.stdout(`${JSON.stringify({ scores: written }, null, 2)}\n`);
       return EXIT_OK;
     }
+    if (args.values.attempts !== undefined) throw new UsageError('--attempts needs --queue (a local score runs once)');
     const [model, input, ...extra] = args.positionals;
     if (model === undefined || input === undefined || extra.length > 0) throw new UsageError('give a run folder or model package, and one video file, frame folder or stream');
     const thresholdFlag = numberOption(args.values.threshold, 'threshold');
@@ -103,11 +115,8 @@ export const scoreCommand: Command = {
       const scored = await scoreInput(detector, source, { threshold, onBatch: (outputs) => bar.tick(outputs.size) });
       bar.done();
       const outDir = resolve(io.cwd, typeof args.values.out === 'string' ? args.values.out : join(detector.path, 'scored', source.name));
-      await writeFileAtomic(join(outDir, 'scores.csv'), scoresCsv([scored.scores], detector.plan));
-      await writeFileAtomic(join(outDir, 'decisions.csv'), decisionsCsv(scored));
-      const smoothing = detector.plan.scoring.smoothing.kind === 'gaussian' ? `gaussian range ${detector.plan.scoring.smoothing.range} sigma ${detector.plan.scoring.smoothing.sigma}` : 'none';
-      await writeJsonAtomic(join(outDir, 'events.json'), eventsJson(source.name, scored, fps, smoothing));
-      await writeFileAtomic(join(outDir, 'events.csv'), eventsCsv(source.name, scored, fps));
+      for (const [file, text] of Object.entries(scoredInputFiles(source.name, scored, detector.plan, fps))) await writeFileAtomic(join(outDir, file), text);
+      const smoothing = smoothingDescription(detector.plan);
       const abnormal = scored.decisions?.reduce((sum, value) => sum + value, 0) ?? 0;
       const json = args.values.json === true;
       const summary = `${outDir}: ${source.frameCount} frames scored` +

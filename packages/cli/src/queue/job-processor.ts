@@ -5,20 +5,23 @@
 // `--allow-root` folders (links resolved), with that path named. A run's writer holds the run's lease in Redis
 // (redis-lease.ts): a job whose run is held by a live holder waits for it, and a holder that lost its lease (Redis
 // away longer than the lease, or taken over) stops writing and waits to take the lease again.
+import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import { workerData } from 'node:worker_threads';
 import { UnrecoverableError, type SandboxedJob } from 'bullmq';
 import { planHash, trainingHash, type Plan, type SweepRun } from '@vadc/dsl';
 import { selectBackend, type MaskedAutoencoder } from '@vadc/runtime';
-import type { CommandIO } from '../command.ts';
+import type { CommandIO, TrainingStepReport } from '../command.ts';
+import { EXIT_INTERNAL } from '../command.ts';
+import { exitStatusOf } from '../exit-status.ts';
 import { openDetector, type Detector } from '../run/detector.ts';
 import { openInput } from '../run/open-input.ts';
 import { scoreInput } from '../run/score-input.ts';
 import { readRun } from '../run/run-folder.ts';
 import { LeaseLostError, type LeaseStoreFor } from '../run/run-lease.ts';
 import { runFolderPath } from '../run/run-state.ts';
-import { scoresCsv } from '../run/scores-csv.ts';
+import { scoredInputFiles } from '../run/scored-files.ts';
 import { evaluateGroup, trainingFor } from '../run/sweep-run.ts';
 import { loadTrainedModel, readTrainedRun } from '../run/trained-run.ts';
 import type {
@@ -84,7 +87,14 @@ function jobIo(job: SandboxedJob): CommandIO {
     if (lines.at(-1) === '') lines.pop();
     for (const line of lines) process.stderr.write(`[${job.id}] ${line}\n`);
   };
-  return { stdout: write, stderr: write, isTerminal: false, cwd: process.cwd(), env: {} };
+  // Training progress becomes the job's progress (the coordinator shows epoch and frames/s), at most once a second.
+  let reportedAt = 0;
+  const onTrainingStep = (report: TrainingStepReport) => {
+    if (performance.now() - reportedAt < 1000) return;
+    reportedAt = performance.now();
+    void job.updateProgress({ ...report }).catch(() => undefined);
+  };
+  return { stdout: write, stderr: write, isTerminal: false, cwd: process.cwd(), env: {}, onTrainingStep };
 }
 
 /** Refuses a group whose Plans do not hash to the hashes the job carries; returns it with paths mapped. */
@@ -152,7 +162,10 @@ async function score(job: SandboxedJob<ScoreJobData>): Promise<ScoreJobResult> {
   const start = performance.now();
   const { data } = job;
   const runDirectory = await allowed(map(data.run), 'run folder');
-  const input = await allowed(map(data.input), 'input');
+  const mapped = map(data.input);
+  // The coordinator saw the input, so a worker that does not sees storage that is not (yet) shared: worth a retry.
+  if (!existsSync(mapped)) throw Object.assign(new Error(`${mapped} is not visible on this worker (the coordinator saw it: is the storage shared, is --path-map right?)`), { code: 'ENOENT' });
+  const input = await allowed(mapped, 'input');
   const hash = await planHash(JSON.parse(await readFile(join(runDirectory, 'plan.json'), 'utf8')) as Plan);
   if (hash !== data.planHash) throw new UnrecoverableError(`refused: ${runDirectory}/plan.json hashes to ${hash.slice(0, 12)}, the job says ${data.planHash.slice(0, 12)}`);
   const key = JSON.stringify([runDirectory, data.engine ?? null, data.backend ?? null]);
@@ -166,12 +179,25 @@ async function score(job: SandboxedJob<ScoreJobData>): Promise<ScoreJobResult> {
   }
   const detector = await opened;
   const video = await openInput(input, detector.cacheDir);
-  const scored = await scoreInput(detector, video, { threshold: null });
-  return { name: video.name, frames: scored.scores.frameCount, csv: scoresCsv([scored.scores], detector.plan), seconds: since(start) };
+  // The threshold and frame rate a local `vadc score` uses: the command's, else the run's calibration.
+  const scored = await scoreInput(detector, video, { threshold: data.threshold ?? detector.threshold?.value ?? null });
+  const files = scoredInputFiles(video.name, scored, detector.plan, data.fps ?? detector.threshold?.fps ?? 25);
+  return { name: video.name, frames: scored.scores.frameCount, files, seconds: since(start) };
 }
 
 /** BullMQ's entry point for a sandboxed processor. */
 export default async function processVadcJob(job: SandboxedJob<VadcJobData>): Promise<unknown> {
+  try {
+    return await processByKind(job);
+  } catch (error) {
+    // Errors of the job's own input (a broken video, a dataset with problems) fail it at once; anything else (a file
+    // not yet visible on shared storage, a lost connection) is retried up to the job's attempts, with backoff.
+    const ownInput = error instanceof Error && !(error instanceof UnrecoverableError) && typeof (error as { code?: unknown }).code !== 'string' && exitStatusOf(error) !== EXIT_INTERNAL;
+    throw ownInput ? new UnrecoverableError((error as Error).message) : error;
+  }
+}
+
+async function processByKind(job: SandboxedJob<VadcJobData>): Promise<unknown> {
   const data = job.data;
   switch (data.kind) {
     case 'train': return train(job as SandboxedJob<TrainJobData>);

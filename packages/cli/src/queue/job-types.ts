@@ -58,13 +58,16 @@ export interface ScoreJobData {
   backend: string | null;
   /** --engine of the command; null: the run's runtime.engine, resolved on the worker as a local `vadc score` resolves it. */
   engine?: EngineName | null;
+  /** --threshold and --fps of the command; null: the run's calibration (else no decisions, 25 frames/s), as a local score. */
+  threshold?: number | null;
+  fps?: number | null;
 }
 
-/** The result of a score job: the video's name and its scores.csv text (what `vadc score` writes for it). */
+/** The result of a score job: the video's name and the files `vadc score` writes for it (run/scored-files.ts), as text. */
 export interface ScoreJobResult {
   name: string;
   frames: number;
-  csv: string;
+  files: Record<string, string>;
   seconds: number;
 }
 

@@ -104,7 +104,7 @@ describe('vadc sweep and score through the queue (two workers)', () => {
     await writeFile(join(broken, 'f0.png'), 'not a png');
     const queued = await runCliProcess(['score', runFolder, broken, '--queue', redis.url], workspace);
     expect(queued.status).toBe(2);
-    expect(queued.stderr).toMatch(/vadc score: broken failed: .+/);
+    expect(queued.stderr).toMatch(/vadc score: 1 of 1 input failed \(the others written\): broken: .+/);
     await new Promise((done) => setTimeout(done, 3000)); // longer than a stalled check: nothing takes it again
     const logs = workers.map((worker) => worker.stderr()).join('');
     expect(logs.match(/: failed after/g)).toHaveLength(1);

@@ -36,14 +36,17 @@ export interface TestRedis {
   close(): Promise<void>;
 }
 
-/** Starts redis-server on a free port; `persistent` keeps the data across a restart (append-only file, fsync always). */
-export async function startRedis(persistent: boolean): Promise<TestRedis> {
+/**
+ * Starts redis-server on a free port; `persistent` keeps the data across a restart (append-only file, fsync always);
+ * `extra` adds server options (`--requirepass x`, `--maxmemory 2mb`).
+ */
+export async function startRedis(persistent: boolean, extra: string[] = []): Promise<TestRedis> {
   const missing = redisMissing();
   if (missing !== null) throw new Error(missing);
   const dir = await mkdtemp(join(tmpdir(), 'vadc-redis-'));
   const port = await freePort();
   const args = ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--save', '', '--daemonize', 'no',
-    '--appendonly', persistent ? 'yes' : 'no', '--appendfsync', 'always'];
+    '--appendonly', persistent ? 'yes' : 'no', '--appendfsync', 'always', ...extra];
   let server: ChildProcess = await launch(args);
   return {
     url: `redis://127.0.0.1:${port}`,
@@ -92,7 +95,12 @@ export interface CliProcess {
 
 /** Starts `node dist/main.js ...args` in `cwd`. */
 export function startCli(args: string[], cwd: string): CliProcess {
-  const child = spawn(process.execPath, [CLI, ...args], { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+  return startProcess(process.execPath, [CLI, ...args], cwd);
+}
+
+/** Starts any command in `cwd` with its output collected (stdin a pipe, closed by the caller or at exit). */
+export function startProcess(command: string, args: string[], cwd: string): CliProcess {
+  const child = spawn(command, args, { cwd, stdio: ['pipe', 'pipe', 'pipe'] });
   let out = '';
   let err = '';
   child.stdout!.on('data', (chunk: Buffer) => void (out += chunk.toString()));

@@ -64,3 +64,12 @@ export async function machineInfo(): Promise<MachineInfo> {
     memoryGiB: Math.round(os.totalmem() / 2 ** 30),
   };
 }
+
+/**
+ * Bytes of memory this process may use: the machine's, or its container's limit when that is lower (a cgroup limit,
+ * which os.totalmem() does not see). Recipes' resource bounds are checked against it before anything runs.
+ */
+export function machineMemoryBytes(): number {
+  const limit = process.constrainedMemory?.() ?? 0;
+  return limit > 0 ? Math.min(limit, os.totalmem()) : os.totalmem();
+}

@@ -58,6 +58,7 @@ export async function trainModel(plan: Plan, model: MaskedAutoencoder, pipeline:
       trainedSamples += stage.batch;
       trainedSeconds += stage.batch / report.samplesPerSecond;
       log.add({ stage: report.stage, epoch: report.epoch, step: report.step, loss: report.loss, lr: report.learningRate, samples_per_second: report.samplesPerSecond, time: new Date().toISOString() });
+      io.onTrainingStep?.({ stage: stage.name, epoch: report.epoch + 1, epochs: stage.epochs, framesPerSecond: report.samplesPerSecond });
       if (report.step % 20 === 0) void log.flush();
     },
   });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { RecipeReader } from '../reader.ts';
 import { errorsOf, planOf, PROJECT, projectReader, resolveIn, SMALL } from '../test-recipes.ts';
-import { resolveRecipe } from './resolve-recipe.ts';
+import { resolveRecipe } from '../public-api.ts';
 import { packageSpec } from './package-target.ts';
 
 const PACKAGE = {

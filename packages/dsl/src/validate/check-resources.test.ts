@@ -2,6 +2,9 @@
 // of `${...}` references that doubles a string per step, and sizes / frame counts that no machine can hold.
 import { describe, expect, it } from 'vitest';
 import { errorsOf, planOf, resolveIn, SMALL } from '../test-recipes.ts';
+import { memoryEstimate } from './check-resources.ts';
+
+const GIB = 1024 ** 3;
 
 function aliasBomb(levels: number, width: number): string {
   const lines = ['vadc: 1', 'data: { dataset: synthetic }', `l0: &l0 [${Array(width).fill('x').join(', ')}]`];
@@ -40,5 +43,28 @@ describe('resource bounds of recipes', () => {
 
   it('accepts the defaults (the paper-sized model at 320x640, batch 100)', async () => {
     planOf(await resolveIn({ 'recipes/a.yaml': SMALL }, 'recipes/a.yaml'));
+    planOf(await resolveIn({ 'recipes/a.yaml': SMALL }, 'recipes/a.yaml', { memoryBytes: 8 * GIB }));
+  });
+
+  // Issue 26: each of these passed validation and then grew past 4 GB before failing with exit 3.
+  it.each([
+    ['model.encoder.dim=1000000', 'model.encoder.dim'],
+    ['model.encoder.dim=8192', 'model.encoder.dim'],
+    ['model.encoder.depth=100000', 'model.encoder.depth'],
+    ['data.synthetic.train_videos=1e8', 'data.synthetic.train_videos'],
+  ])('refuses %s against the machine\'s memory, naming the estimate and the memory', async (override, key) => {
+    const errors = errorsOf(await resolveIn({ 'recipes/a.yaml': SMALL }, 'recipes/a.yaml', { overrides: [override], memoryBytes: 16 * GIB }));
+    expect(errors.map((error) => [error.code, error.key])).toEqual([['TOO_LARGE', key]]);
+    expect(errors[0]!.message).toMatch(/needs? about [\d.e+]+ GiB .*about [\d.e+]+ GiB in all, this machine has 16\.0 GiB/);
+  });
+
+  it('holds the weights to the machine, and a training step only to the absolute bound (it may run on a larger GPU)', async () => {
+    // 4096 wide: about 12 GiB to train, over a 4 GiB machine, under a 16 GiB one.
+    const wide = { overrides: ['model.encoder.dim=4096'] };
+    expect(errorsOf(await resolveIn({ 'recipes/a.yaml': SMALL }, 'recipes/a.yaml', { ...wide, memoryBytes: 4 * GIB }))[0]!.key).toBe('model.encoder.dim');
+    planOf(await resolveIn({ 'recipes/a.yaml': SMALL }, 'recipes/a.yaml', { ...wide, memoryBytes: 16 * GIB }));
+    // The paper's batch 100 at 320x640 (about 96 GiB of activations) is valid on a 16 GiB machine.
+    const steps = memoryEstimate(planOf(await resolveIn({ 'recipes/a.yaml': SMALL }, 'recipes/a.yaml', { memoryBytes: 16 * GIB })).plan);
+    expect(steps.step.bytes).toBeGreaterThan(16 * GIB);
   });
 });

@@ -9,6 +9,7 @@ import { DatasetError, parsing } from './dataset-error.ts';
 import { cacheDirectory, datasetRoot, isDirectory, listFolder, requireDirectory, requireFile } from './files.ts';
 import { openVideoFile } from './sources.ts';
 import { TruthCache, checkMaskSize, labelsFromMasks, truthFromMasks } from './truth.ts';
+import { filesInSplit, refuseSplitList } from './split-list.ts';
 import { addVideo, requireVideos, wants, type ReaderOptions } from './reader.ts';
 import { matToMask, readMat } from '../formats/mat.ts';
 
@@ -44,9 +45,10 @@ export async function readAvenue(plan: Plan, options?: ReaderOptions): Promise<D
   const root = await datasetRoot(plan);
   const cacheDir = cacheDirectory(plan, root);
   const source: DatasetSource = { train: [], validation: [], test: [] };
+  refuseSplitList(plan, 'validation', 'Avenue', 'hold training videos out with validation.hold_out');
   if (wants(options, 'train')) {
     const folder = join(root, 'training_videos');
-    for (const file of await listVideoFiles(folder)) await addVideo(source.train, options, () => openVideoFile(basename(file, extname(file)), file, cacheDir, null));
+    for (const file of await filesInSplit(plan, 'train', await listVideoFiles(folder), folder, options)) await addVideo(source.train, options, () => openVideoFile(basename(file, extname(file)), file, cacheDir, null));
     requireVideos(source.train, 'train', folder);
   }
   if (wants(options, 'test')) {
@@ -56,7 +58,7 @@ export async function readAvenue(plan: Plan, options?: ReaderOptions): Promise<D
     for (const candidate of candidates) if (labelFolder === undefined && (await isDirectory(candidate))) labelFolder = candidate;
     if (labelFolder === undefined) throw new DatasetError('MISSING_FOLDER', 'missing ground truth folder ground_truth_demo/testing_label_mask', candidates[0]);
     const cache = new TruthCache(1); // one Avenue video's masks are hundreds of MB
-    for (const file of await listVideoFiles(folder)) {
+    for (const file of await filesInSplit(plan, 'test', await listVideoFiles(folder), folder, options)) {
       const name = basename(file, extname(file));
       const matFile = join(labelFolder, `${Number(name)}_label.mat`);
       await addVideo(source.test, options, async () => {

@@ -7,6 +7,7 @@ export type DatasetErrorCode =
   | 'MISSING_FOLDER'
   | 'MISSING_FILE'
   | 'BROKEN_LINK'
+  | 'BAD_NAME'
   | 'MISSING_TRUTH'
   | 'TRUNCATED_VIDEO'
   | 'EMPTY_SPLIT'

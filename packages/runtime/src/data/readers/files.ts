@@ -44,6 +44,7 @@ export async function listFolder(path: string): Promise<{ folders: string[]; fil
   } catch {
     throw new DatasetError('MISSING_FOLDER', 'missing or unreadable folder', path);
   }
+  await refuseNonUtf8Names(path, entries.map((entry) => entry.name));
   const folders: string[] = [];
   const files: string[] = [];
   for (const entry of entries) {
@@ -59,6 +60,20 @@ export async function listFolder(path: string): Promise<{ folders: string[]; fil
     if (kind === 'file') files.push(entry.name);
   }
   return { folders: folders.sort(naturalCompare), files: files.sort(naturalCompare) };
+}
+
+/**
+ * Node decodes file names as UTF-8 and replaces bytes that are not with U+FFFD, so a name written in another encoding
+ * (Latin-1 from an old archive) would be listed under a name that opens nothing. Such a name is a DatasetError
+ * BAD_NAME showing its bytes, never a video silently dropped or a misleading ENOENT later.
+ */
+async function refuseNonUtf8Names(path: string, names: readonly string[]): Promise<void> {
+  if (!names.some((name) => name.includes('\uFFFD'))) return;
+  for (const raw of await readdir(path, { encoding: 'buffer' })) {
+    if (Buffer.from(raw.toString('utf8'), 'utf8').equals(raw)) continue;
+    const shown = [...raw].map((byte) => (byte >= 0x20 && byte < 0x7f ? String.fromCharCode(byte) : `\\x${byte.toString(16).padStart(2, '0')}`)).join('');
+    throw new DatasetError('BAD_NAME', `the name "${shown}" is not UTF-8, so it cannot be opened by name here: rename it in UTF-8 (e.g. convmv -f latin1 -t utf8 -r --notest)`, join(path, shown));
+  }
 }
 
 /**

@@ -12,7 +12,7 @@ import { datasetRoot, isDirectory, isFile, listFolder, listFrameFiles, requireDi
 import { openImageSequence } from './sources.ts';
 import { TruthCache, checkLabels, maskFileTruth, pairMaskFiles } from './truth.ts';
 import { addVideo, requireVideos, wants, type ReaderOptions, type SplitName } from './reader.ts';
-import { readSplitList } from './split-list.ts';
+import { namesInSplit } from './split-list.ts';
 
 /** Parses a label file: one number per line (0 or 1; blank lines ignored). Throws DatasetError BAD_LABELS. */
 export function parseLabelText(text: string, path = ''): number[] {
@@ -43,14 +43,6 @@ async function openLabelledVideo(root: string, folder: string, video: string, ca
   return openImageSequence(video, frames, { cache, load: maskFileTruth(labels, maskFiles) });
 }
 
-async function videoNames(folder: string, list: string[] | null): Promise<string[]> {
-  const { folders } = await listFolder(folder);
-  if (list === null) return folders;
-  const missing = list.find((name) => !folders.includes(name));
-  if (missing !== undefined) throw new DatasetError('MISSING_FOLDER', `video ${missing} of the split list is not here`, join(folder, missing));
-  return list;
-}
-
 /** Reads the generic `frames` layout. */
 export async function readFrames(plan: Plan, options?: ReaderOptions): Promise<DatasetSource> {
   const root = await datasetRoot(plan);
@@ -61,7 +53,7 @@ export async function readFrames(plan: Plan, options?: ReaderOptions): Promise<D
     const folder = join(root, split);
     if (split === 'validation' && !(await isDirectory(folder))) continue;
     await requireDirectory(folder, `${split} split`);
-    const names = await videoNames(folder, await readSplitList(plan, split, options));
+    const names = await namesInSplit(plan, split, (await listFolder(folder)).folders, folder, options);
     for (const name of names) {
       await addVideo(source[split], options, async () =>
         split === 'train' ? openImageSequence(name, await listFrameFiles(join(folder, name)), null) : openLabelledVideo(root, folder, name, cache),

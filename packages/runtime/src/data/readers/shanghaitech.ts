@@ -10,6 +10,7 @@ import { DatasetError } from './dataset-error.ts';
 import { cacheDirectory, datasetRoot, isFile, listFolder, listFrameFiles, requireDirectory } from './files.ts';
 import { openImageSequence, openVideoFile } from './sources.ts';
 import { TruthCache, checkLabels, truthFromMasks } from './truth.ts';
+import { filesInSplit, namesInSplit, refuseSplitList } from './split-list.ts';
 import { addVideo, requireVideos, wants, type ReaderOptions } from './reader.ts';
 import { listVideoFiles } from './avenue.ts';
 import { NpyError, parseNpy, type NpyArray } from '../formats/npy.ts';
@@ -69,17 +70,18 @@ async function openTestVideo(testing: string, name: string, cache: TruthCache): 
 export async function readShanghaitech(plan: Plan, options?: ReaderOptions): Promise<DatasetSource> {
   const root = await datasetRoot(plan);
   const source: DatasetSource = { train: [], validation: [], test: [] };
+  refuseSplitList(plan, 'validation', 'ShanghaiTech', 'hold training videos out with validation.hold_out');
   if (wants(options, 'train')) {
     const folder = join(root, 'training', 'videos');
     const cacheDir = cacheDirectory(plan, root);
-    for (const file of await listVideoFiles(folder)) await addVideo(source.train, options, () => openVideoFile(basename(file, extname(file)), file, cacheDir, null));
+    for (const file of await filesInSplit(plan, 'train', await listVideoFiles(folder), folder, options)) await addVideo(source.train, options, () => openVideoFile(basename(file, extname(file)), file, cacheDir, null));
     requireVideos(source.train, 'train', folder);
   }
   if (wants(options, 'test')) {
     const testing = join(root, 'testing');
     await requireDirectory(join(testing, 'frames'), 'test frames');
     const cache = new TruthCache(1); // one long video's pixel masks are hundreds of MB
-    for (const name of (await listFolder(join(testing, 'frames'))).folders) await addVideo(source.test, options, () => openTestVideo(testing, name, cache));
+    for (const name of await namesInSplit(plan, 'test', (await listFolder(join(testing, 'frames'))).folders, join(testing, 'frames'), options)) await addVideo(source.test, options, () => openTestVideo(testing, name, cache));
     requireVideos(source.test, 'test', join(testing, 'frames'));
   }
   return source;

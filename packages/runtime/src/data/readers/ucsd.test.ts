@@ -76,6 +76,47 @@ describe('UCSD Ped2 reader', () => {
   });
 });
 
+// Issue 26: data.splits was silently ignored by the UCSD readers (the run used every video).
+describe('UCSD reader and data.splits', () => {
+  const withSplits = (splits: { train: string | null; validation: string | null; test: string | null }) =>
+    tinyPlan({ data: { dataset: 'ucsd-ped2', root, splits } });
+
+  it('reads only the listed videos, in the list\'s order', async () => {
+    await writeFile(join(root, 'train-list.txt'), 'Train002\n');
+    await writeFile(join(root, 'test-list.txt'), '# one video\nTest002\nTest001\n');
+    const source = await readUcsd(withSplits({ train: join(root, 'train-list.txt'), validation: null, test: join(root, 'test-list.txt') }));
+    expect(source.train.map((video) => video.name)).toEqual(['Train002']);
+    expect(source.test.map((video) => video.name)).toEqual(['Test002', 'Test001']);
+  });
+
+  it('names a listed video that is not there, and refuses a validation list it has no videos for', async () => {
+    await writeFile(join(root, 'missing-list.txt'), 'Test009\n');
+    await expect(readUcsd(withSplits({ train: null, validation: null, test: join(root, 'missing-list.txt') }))).rejects.toMatchObject({
+      code: 'MISSING_FOLDER', message: expect.stringContaining('video Test009 of the test split list is not here'), path: join(root, 'UCSDped2', 'Test', 'Test009'),
+    });
+    await expect(readUcsd(withSplits({ train: null, validation: join(root, 'train-list.txt'), test: null }))).rejects.toMatchObject({
+      code: 'BAD_SPLIT_LIST', message: expect.stringContaining('UCSDped2 has no validation videos for data.splits.validation to choose from'),
+    });
+  });
+});
+
+// Issue 26: a video folder whose name is not UTF-8 was silently dropped by data inspect, and run then failed with ENOENT.
+describe('UCSD reader and names that are not UTF-8', () => {
+  it('names the folder with its bytes instead of dropping it', async () => {
+    const folder = await temporaryFolder();
+    try {
+      await buildPed2(folder);
+      const train = join(folder, 'UCSDped2', 'Train');
+      await mkdir(Buffer.concat([Buffer.from(`${train}/Train00`), Buffer.from([0xe9])]));
+      await expect(readUcsd(plan(folder))).rejects.toMatchObject({
+        code: 'BAD_NAME', path: join(train, 'Train00\\xe9'), message: expect.stringContaining('the name "Train00\\xe9" is not UTF-8'),
+      });
+    } finally {
+      await rm(folder, { recursive: true, force: true });
+    }
+  });
+});
+
 describe('UCSD reader errors name the file', () => {
   async function broken(edit: (ped: string) => Promise<void>): Promise<string> {
     const folder = await temporaryFolder();

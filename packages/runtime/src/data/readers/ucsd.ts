@@ -10,6 +10,7 @@ import { datasetRoot, isDirectory, isFile, listFolder, listFrameFiles } from './
 import { openImageSequence } from './sources.ts';
 import { TruthCache, checkLabels, maskFileTruth, pairMaskFiles } from './truth.ts';
 import { addVideo, requireVideos, wants, type ReaderOptions } from './reader.ts';
+import { namesInSplit, refuseSplitList } from './split-list.ts';
 import { parseMatlabFrameLists } from '../formats/matlab-text.ts';
 import { isImageFile } from '../formats/image.ts';
 
@@ -46,9 +47,10 @@ export async function readUcsd(plan: Plan, options?: ReaderOptions): Promise<Dat
   const folderName = plan.data.dataset === 'ucsd-ped1' ? 'UCSDped1' : 'UCSDped2';
   const folder = await findDatasetFolder(await datasetRoot(plan), folderName);
   const source: DatasetSource = { train: [], validation: [], test: [] };
+  refuseSplitList(plan, 'validation', folderName, 'hold training videos out with validation.hold_out');
   if (wants(options, 'train')) {
     const trainFolder = join(folder, 'Train');
-    const names = (await listFolder(trainFolder)).folders.filter((name) => /^Train\d+$/.test(name));
+    const names = await namesInSplit(plan, 'train', (await listFolder(trainFolder)).folders.filter((name) => /^Train\d+$/.test(name)), trainFolder, options);
     for (const name of names) await addVideo(source.train, options, async () => openImageSequence(name, await listFrameFiles(join(trainFolder, name)), null));
     requireVideos(source.train, 'train', trainFolder);
   }
@@ -58,7 +60,7 @@ export async function readUcsd(plan: Plan, options?: ReaderOptions): Promise<Dat
     if (!(await isFile(gtFile))) throw new DatasetError('MISSING_FILE', `missing frame ground truth ${folderName}.m`, gtFile);
     const text = await readFile(gtFile, 'utf8');
     const { entries } = parsing(gtFile, () => parseMatlabFrameLists(text));
-    const names = (await listFolder(testFolder)).folders.filter((name) => /^Test\d+$/.test(name));
+    const names = await namesInSplit(plan, 'test', (await listFolder(testFolder)).folders.filter((name) => /^Test\d+$/.test(name)), testFolder, options);
     const cache = new TruthCache();
     for (const name of names) await addVideo(source.test, options, () => openTestVideo(testFolder, name, entries[Number(name.slice(4)) - 1], gtFile, cache));
     requireVideos(source.test, 'test', testFolder);
