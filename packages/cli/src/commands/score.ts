@@ -3,15 +3,16 @@
 // with the calibrated threshold (`vadc calibrate`) or --threshold, each frame is decided normal / abnormal and
 // abnormal frames are grouped into events. The work is run/score-input.ts (files) and run/score-stream.ts (streams).
 import { join, resolve } from 'node:path';
-import { EXIT_OK, UsageError, type Command } from '../command.ts';
+import { DatasetError } from '@vadc/runtime';
+import { EXIT_OK, InputError, UsageError, type Command } from '../command.ts';
 import { openDetector } from '../run/detector.ts';
 import { drawFrames, percentile } from '../run/draw-frames.ts';
 import { decisionsCsv, eventsCsv, eventsJson } from '../run/events-output.ts';
 import { writeFileAtomic, writeJsonAtomic } from '../run/files.ts';
 import { openInput } from '../run/open-input.ts';
 import { startProgress } from '../run/progress.ts';
-import { scoreInput } from '../run/score-input.ts';
-import { isStreamInput, parseFrameSize, scoreStream } from '../run/score-stream.ts';
+import { describeDecisionSmoothing, scoreInput } from '../run/score-input.ts';
+import { DEFAULT_RECONNECT, isStreamInput, parseFrameSize, scoreStream } from '../run/score-stream.ts';
 import { scoresCsv } from '../run/scores-csv.ts';
 import { engineOption } from '../run/engine-choice.ts';
 import { parseQueueUrl } from '../queue/connection.ts';
@@ -25,30 +26,46 @@ const numberOption = (value: unknown, name: string, positive = false): number | 
   return parsed;
 };
 
+/** The input's own problems (a damaged video, a stream that is gone, bytes that are not frames) as input errors: exit 2. */
+async function asInputError<T>(work: Promise<T>): Promise<T> {
+  try {
+    return await work;
+  } catch (error) {
+    throw error instanceof DatasetError ? new InputError(error.message) : error;
+  }
+}
+
 export const scoreCommand: Command = {
   name: 'score',
   summary: 'Score a video file, frame folder or live stream with a trained run or model package; events at the calibrated threshold',
-  usage: 'vadc score <run-folder-or-package> <video-file | frame-folder | rtsp://... | http://... | -> [--out dir] [--threshold t] [--draw] [--mp4] [--fps n] [--engine auto|tfjs|onnx] [--json]\n       vadc score <run-folder> <video-or-frame-folder>... --queue redis://host:port [--out dir] [--engine auto|tfjs|onnx] [--backend b] [--json]',
+  usage: 'vadc score <run-folder-or-package> <video-file | frame-folder | rtsp://... | http://... | -> [--out dir] [--threshold t] [--draw] [--mp4] [--fps n] [--reconnect n] [--reconnect-delay s] [--engine auto|tfjs|onnx] [--json]\n       vadc score <run-folder> <video-or-frame-folder>... --queue redis://host:port [--out dir] [--engine auto|tfjs|onnx] [--backend b] [--json]',
   options: {
     out: { type: 'string' }, draw: { type: 'boolean' }, mp4: { type: 'boolean' }, threshold: { type: 'string' }, 'map-threshold': { type: 'string' },
     fps: { type: 'string' }, backend: { type: 'string' }, engine: { type: 'string' }, 'frame-size': { type: 'string' }, 'max-frames': { type: 'string' },
-    queue: { type: 'string' }, json: { type: 'boolean' },
+    queue: { type: 'string' }, json: { type: 'boolean' }, reconnect: { type: 'string' }, 'reconnect-delay': { type: 'string' },
   },
   help: {
     description: 'Scores every frame of the input with a run folder (on the run\'s runtime.engine, default auto; --engine overrides) or a model package ' +
       '(vadc export; onnxruntime). Files and frame folders write scores.csv (raw components), decisions.csv (score, smoothed score, ' +
       'abnormal per frame), events.json and events.csv (runs of abnormal frames with start, end and peak) into --out. ' +
-      'Thresholds apply to frame scores smoothed with the recipe\'s scoring.smoothing, exactly as vadc eval smooths them; the ' +
-      'threshold is the calibrated one (vadc calibrate) unless --threshold gives one. A stream (rtsp://, http://, any URL ffmpeg ' +
+      'Thresholds apply to frame scores smoothed live: the recipe\'s scoring.smoothing made causal (past frames only, edges ' +
+      'renormalised, so the first frames can alarm; vadc eval keeps the official smoothing for its metrics); the ' +
+      'threshold is the calibrated one (vadc calibrate) unless --threshold gives one. Times are the input\'s own (its frame rate; ' +
+      'an input without a usable one needs --fps). A stream (rtsp://, http://, any URL ffmpeg ' +
       'reads, or - for raw RGB24 frames on stdin) is scored live: each event is printed to stdout as a JSON line when it starts ' +
-      'and when it ends, then a summary line with frames/s and latency. Progress goes to stderr.',
+      'and when it ends, then a summary line with frames/s and latency. A live stream that drops is reconnected; the frames lost ' +
+      'are a "gap" line, and when reconnecting gives up the command exits 2 naming the input and the last error. With --out a ' +
+      'stream appends each decision to decisions.csv and each line to events.jsonl as it happens. Progress goes to stderr. ' +
+      'Input errors (a damaged video, a stream that cannot be read, raw bytes that are not frames of --frame-size) exit 2.',
     options: {
-      out: 'output folder (default <run-or-package>/scored/<input name>)',
+      out: 'output folder (default <run-or-package>/scored/<input name>; a stream writes files only with --out)',
       threshold: 'operating threshold on smoothed frame scores (default: the calibrated one)',
       'map-threshold': 'patch-map value above which regions are boxed in abnormal frames (default: the calibrated one, else the 99th percentile of the input\'s map values)',
       draw: 'write frames/<n>.png: abnormal frames get a red border and boxes around their regions, normal frames stay as they are',
       mp4: 'write annotated.mp4 (H.264, the same drawing) with the bundled ffmpeg',
-      fps: 'frame rate for event times in seconds (default: the calibration\'s, else 25)',
+      fps: 'frame rate of the input, for event times in seconds: overrides the rate the input declares (needed for frame folders, raw frames on stdin and videos without a usable rate)',
+      reconnect: `attempts to reopen a live stream (rtsp://, http://, a device) after it drops, before giving up (default ${DEFAULT_RECONNECT.attempts}; 0: give up at once)`,
+      'reconnect-delay': `seconds before the first attempt, doubled for each next one up to 30 (default ${DEFAULT_RECONNECT.delaySeconds})`,
       engine: 'auto, tfjs (the reference) or onnx (onnxruntime); default for run folders: the run\'s runtime.engine (auto: TF.js on a GPU, else the fastest installed CPU engine); a package always uses onnx',
       backend: 'TF.js backend for --engine tfjs (default the recipe\'s runtime.backend)',
       'frame-size': 'WIDTHxHEIGHT of the raw RGB24 frames read from stdin when the input is -',
@@ -59,7 +76,8 @@ export const scoreCommand: Command = {
     examples: [
       'vadc score runs/quickstart/latest clip.mp4 --mp4',
       'vadc score runs/quickstart/latest/package http://127.0.0.1:8090/live',
-      'ffmpeg -i cam.mp4 -f rawvideo -pix_fmt rgb24 - | vadc score deploy/quickstart - --frame-size 144x96',
+      'vadc score deploy/quickstart rtsp://user:password@192.168.1.20/stream1 --reconnect 10 --out live/',
+      'ffmpeg -i cam.mp4 -f rawvideo -pix_fmt rgb24 - | vadc score deploy/quickstart - --frame-size 144x96 --fps 25',
     ],
   },
   async run(args, io) {
@@ -81,6 +99,9 @@ export const scoreCommand: Command = {
     const mapThresholdFlag = numberOption(args.values['map-threshold'], 'map-threshold');
     const fpsFlag = numberOption(args.values.fps, 'fps', true);
     const maxFrames = numberOption(args.values['max-frames'], 'max-frames', true);
+    const reconnectAttempts = numberOption(args.values.reconnect, 'reconnect');
+    if (reconnectAttempts !== null && !(Number.isInteger(reconnectAttempts) && reconnectAttempts >= 0)) throw new UsageError(`--reconnect must be a whole number of attempts (0 or more), not "${String(args.values.reconnect)}"`);
+    const reconnectDelay = numberOption(args.values['reconnect-delay'], 'reconnect-delay', true);
     const engine = args.values.engine === undefined ? null : engineOption(args.values.engine);
     const stream = isStreamInput(input);
     const frameSize = typeof args.values['frame-size'] === 'string' ? parseFrameSize(args.values['frame-size']) : null;
@@ -90,24 +111,30 @@ export const scoreCommand: Command = {
     try {
       log(`engine: ${detector.description}`);
       const threshold = thresholdFlag ?? detector.threshold?.value ?? null;
-      const fps = fpsFlag ?? detector.threshold?.fps ?? 25;
       log(threshold === null
         ? 'threshold: none (run vadc calibrate, or pass --threshold): scores only, no decisions'
         : `threshold: ${threshold.toPrecision(6)} on smoothed scores (${thresholdFlag !== null ? 'from --threshold' : detector.threshold?.chosen ?? ''})`);
       if (stream) {
         if (threshold === null) throw new UsageError('a stream needs a threshold: run vadc calibrate on the run, or pass --threshold');
-        await scoreStream(detector, input, { threshold, fps, frameSize, maxFrames, write: io.stdout, log });
+        const reconnect = { attempts: reconnectAttempts ?? DEFAULT_RECONNECT.attempts, delaySeconds: reconnectDelay ?? DEFAULT_RECONNECT.delaySeconds };
+        const out = typeof args.values.out === 'string' ? resolve(io.cwd, args.values.out) : null;
+        await asInputError(scoreStream(detector, input, { threshold, fps: fpsFlag, frameSize, maxFrames, reconnect, out, write: io.stdout, log }));
         return EXIT_OK;
       }
-      const source = await openInput(resolve(io.cwd, input), detector.cacheDir);
-      log(`input ${source.name}: ${source.frameCount} frames, ${source.resolution[1]}x${source.resolution[0]}`);
+      const source = await asInputError(openInput(resolve(io.cwd, input), detector.cacheDir));
+      const fps = fpsFlag ?? source.frameRate ?? null;
+      if (fps === null) {
+        const why = source.frameRate === null ? 'declares no usable frame rate' : 'is a frame folder, which has no frame rate';
+        throw new UsageError(`${input} ${why}: give --fps (frames per second of the footage)`);
+      }
+      log(`input ${source.name}: ${source.frameCount} frames, ${source.resolution[1]}x${source.resolution[0]}, ${fps} fps (${fpsFlag === null ? 'the input\'s' : '--fps'})`);
       const bar = startProgress('score', source.frameCount, { write: io.stderr, isTerminal: io.isTerminal, unit: 'frames' });
-      const scored = await scoreInput(detector, source, { threshold, onBatch: (outputs) => bar.tick(outputs.size) });
+      const scored = await asInputError(scoreInput(detector, source, { threshold, onBatch: (outputs) => bar.tick(outputs.size) }));
       bar.done();
       const outDir = resolve(io.cwd, typeof args.values.out === 'string' ? args.values.out : join(detector.path, 'scored', source.name));
       await writeFileAtomic(join(outDir, 'scores.csv'), scoresCsv([scored.scores], detector.plan));
       await writeFileAtomic(join(outDir, 'decisions.csv'), decisionsCsv(scored));
-      const smoothing = detector.plan.scoring.smoothing.kind === 'gaussian' ? `gaussian range ${detector.plan.scoring.smoothing.range} sigma ${detector.plan.scoring.smoothing.sigma}` : 'none';
+      const smoothing = describeDecisionSmoothing(detector.plan);
       await writeJsonAtomic(join(outDir, 'events.json'), eventsJson(source.name, scored, fps, smoothing));
       await writeFileAtomic(join(outDir, 'events.csv'), eventsCsv(source.name, scored, fps));
       const abnormal = scored.decisions?.reduce((sum, value) => sum + value, 0) ?? 0;

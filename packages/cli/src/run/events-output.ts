@@ -1,6 +1,7 @@
 // How `vadc score` writes decisions: events.json (threshold, smoothing, events), events.csv (one row per event) and
 // decisions.csv (per frame: score, smoothed score, abnormal). Live streams print the same event objects as JSON
-// lines. Frames are 0-based; seconds are frame / fps.
+// lines. Frames are 0-based; seconds are the input's time: frame / the input's frame rate for files (--fps
+// overrides), and for streams the time of the connection plus the gaps between connections (score-stream.ts).
 import type { AnomalyEvent } from '@vadc/metrics';
 import type { ScoredInput } from './score-input.ts';
 import { csvField } from './scores-csv.ts';
@@ -16,12 +17,17 @@ export interface EventRecord {
   end_seconds: number;
 }
 
-/** The written form of an event of `video` at `fps` (end_seconds is the end of the last frame). */
-export function eventRecord(video: string, event: AnomalyEvent, fps: number): EventRecord {
-  const seconds = (value: number) => Number(value.toFixed(3));
+/** Seconds rounded as outputs write them (milliseconds). */
+export const roundSeconds = (value: number): number => Number(value.toFixed(3));
+
+/**
+ * The written form of an event of `video` at `fps`; `startOf(frame)` is when a frame starts (default frame / fps),
+ * and end_seconds is the end of the last frame.
+ */
+export function eventRecord(video: string, event: AnomalyEvent, fps: number, startOf: (frame: number) => number = (frame) => frame / fps): EventRecord {
   return {
     video, start: event.start, end: event.end, peak: event.peak, peak_score: event.peakScore,
-    start_seconds: seconds(event.start / fps), end_seconds: seconds((event.end + 1) / fps),
+    start_seconds: roundSeconds(startOf(event.start)), end_seconds: roundSeconds(startOf(event.end) + 1 / fps),
   };
 }
 
