@@ -12,7 +12,7 @@ import { closeSync, fstatSync, mkdirSync, openSync, writeSync } from 'node:fs';
 import { basename, extname, join } from 'node:path';
 import { EventTracker, LiveSmoother, type AnomalyEvent } from '@vadc/metrics';
 import {
-  DatasetError, ffmpegFrameStream, frameScores, liveTestBatches, rawFrameStream, reconnectingFrameStream, scoreOutputs,
+  ffmpegFrameStream, frameScores, liveTestBatches, rawFrameStream, reconnectingFrameStream, scoreOutputs,
   type FrameStream, type ReceivedFrame, type StreamGap,
 } from '@vadc/runtime';
 import { UsageError } from '../command.ts';
@@ -117,9 +117,8 @@ export async function scoreStream(detector: Detector, input: string, options: St
   const video = streamName(input);
   const limits = { maxFrames: options.maxFrames ?? undefined };
   const live = isLiveInput(input);
-  const source: FrameStream = input === '-'
-    ? rawFrameStream(process.stdin, options.frameSize!, { ...limits, name: 'stdin' })
-    : live ? reconnectingFrameStream(input, { ...options.reconnect, log: options.log }, limits) : ffmpegFrameStream(input, limits);
+  const reconnecting = live ? reconnectingFrameStream(input, { ...options.reconnect, log: options.log }, limits) : null;
+  const source: FrameStream = reconnecting ?? (input === '-' ? rawFrameStream(process.stdin, options.frameSize!, { ...limits, name: 'stdin' }) : ffmpegFrameStream(input, limits));
   const smoother = new LiveSmoother(decisionSmoothing(plan));
   const tracker = new EventTracker(options.threshold);
   const lookahead = Math.max(0, plan.data.motion.step, ...plan.data.context);
@@ -231,23 +230,20 @@ export async function scoreStream(detector: Detector, input: string, options: St
     options.log(`stream ${input}: ${width}x${height} at ${fps} fps (${options.fps === null ? 'the input\'s' : '--fps'}), scored as "${video}"; ` +
       `a decision waits ${lookahead} + ${smoother.lag} frames (lookahead + smoothing: ${(lag / fps).toFixed(2)} s); smoothing ${describeDecisionSmoothing(plan)}` +
       (live ? `; reconnects ${options.reconnect.attempts} times after a drop` : ''));
-    try {
-      for await (const { batch, latestArrival } of liveTestBatches(timed, plan, options.maxBatch ?? plan.scoring.batch)) {
-        latest = latestArrival;
-        const outputs = await detector.infer(batch, video);
-        const scores = frameScores(scoreOutputs(outputs, plan.scoring));
-        for (const score of scores) {
-          pending.push(score);
-          decide(smoother.push(score));
-        }
-        if (Math.floor(decided / 100) > Math.floor((decided - batch.size) / 100)) options.log(`stream: ${decided} frames scored`);
+    for await (const { batch, latestArrival } of liveTestBatches(timed, plan, options.maxBatch ?? plan.scoring.batch)) {
+      latest = latestArrival;
+      const outputs = await detector.infer(batch, video);
+      const scores = frameScores(scoreOutputs(outputs, plan.scoring));
+      for (const score of scores) {
+        pending.push(score);
+        decide(smoother.push(score));
       }
-    } catch (error) {
-      if (!(error instanceof DatasetError && error.code === 'STREAM_LOST')) throw error;
-      lost = error;
-      ended = 'lost';
+      if (Math.floor(decided / 100) > Math.floor((decided - batch.size) / 100)) options.log(`stream: ${decided} frames scored`);
     }
-    if (ended !== 'lost' && options.maxFrames !== null && received >= options.maxFrames) ended = 'max-frames';
+    // A source gone for good still ends like a stream's end (every frame received is decided), then fails.
+    lost = reconnecting?.lost() ?? null;
+    if (lost !== null) ended = 'lost';
+    else if (options.maxFrames !== null && received >= options.maxFrames) ended = 'max-frames';
     finish();
   } finally {
     source.close();

@@ -166,7 +166,7 @@ export function rawFrameStream(source: Readable, resolution: [number, number], o
     const head = queue.count === 0 ? queue.head(12) : Buffer.alloc(0);
     const container = head.length >= 12 ? CONTAINER_MAGIC.find(([, matches]) => matches(head))?.[0] : undefined;
     if (container !== undefined) {
-      queue.finish(new DatasetError('RAW_FRAMES', `these bytes are a ${container} file, not raw RGB24 frames: give the file (or URL) itself as the input, or decode it first (ffmpeg -i FILE -f rawvideo -pix_fmt rgb24 -)`, name));
+      queue.finish(new DatasetError('RAW_FRAMES', `these bytes are not raw RGB24 frames but a file (${container}): give the file (or URL) itself as the input, or decode it first (ffmpeg -i FILE -f rawvideo -pix_fmt rgb24 -)`, name));
     }
   };
   source.on('data', () => check(false));
@@ -280,11 +280,11 @@ export interface ReconnectPolicy {
  * A live source (a camera: rtsp://, http://, a device) read by ffmpeg, reopened when it drops: an end before the
  * source's declared end (or any end, when it declares none) is a drop; the stream then reconnects after
  * delay, 2 delay, 4 delay, ... up to `attempts` times, and the first frame after the gap carries it (`gap`). When
- * every attempt fails, take() rejects with DatasetError STREAM_LOST naming the input, the attempts and the last
- * error. The first connection is not retried: an input that never opened is a wrong input, said at once.
+ * every attempt fails, the stream ends (take() returns null, so the frames received are all scored) and lost() is a
+ * DatasetError STREAM_LOST naming the input, the attempts and the last error. The first connection is not retried: an input that never opened is a wrong input, said at once.
  * Frames keep the resolution of the first connection; a source that comes back at another size is STREAM_LOST.
  */
-export function reconnectingFrameStream(url: string, policy: ReconnectPolicy, options: FrameStreamOptions = {}): FrameStream {
+export function reconnectingFrameStream(url: string, policy: ReconnectPolicy, options: FrameStreamOptions = {}): FrameStream & { lost(): DatasetError | null } {
   const maxFrames = options.maxFrames ?? Infinity;
   let current: Connection = ffmpegConnection(url, options);
   const first = current.resolution();
@@ -294,6 +294,7 @@ export function reconnectingFrameStream(url: string, policy: ReconnectPolicy, op
   let pendingGap: StreamGap | null = null;
   // Attempts since the last frame: a source that accepts connections but sends no frame still runs out of them.
   let failedAttempts = 0;
+  let lost: DatasetError | null = null;
   const sleep = (seconds: number) => new Promise((resolve) => setTimeout(resolve, seconds * 1000));
 
   const reconnect = async (reason: string): Promise<boolean> => {
@@ -302,7 +303,8 @@ export function reconnectingFrameStream(url: string, policy: ReconnectPolicy, op
     while (failedAttempts < policy.attempts && !closed) {
       const attempt = ++failedAttempts;
       const delay = Math.min(30, policy.delaySeconds * 2 ** (attempt - 1));
-      policy.log?.(`stream ${url}: dropped (${lastError}); reconnecting in ${delay} s (attempt ${attempt} of ${policy.attempts})`);
+      const what = attempt === 1 || lastError === reason ? `dropped (${lastError})` : `attempt ${attempt - 1} failed (${lastError})`;
+      policy.log?.(`stream ${url}: ${what}; reconnecting in ${delay} s (attempt ${attempt} of ${policy.attempts})`);
       await sleep(delay);
       if (closed) return false;
       const next = ffmpegConnection(url, { ...options, maxFrames: maxFrames - received });
@@ -310,10 +312,10 @@ export function reconnectingFrameStream(url: string, policy: ReconnectPolicy, op
         const [h, w] = await next.resolution();
         if (h !== height || w !== width) {
           next.close();
-          throw new DatasetError('STREAM_LOST', `the stream came back at ${w}x${h}, it was ${width}x${height}: restart vadc score for the new size`, url);
+          lost = new DatasetError('STREAM_LOST', `the stream came back at ${w}x${h}, it was ${width}x${height}: restart vadc score for the new size`, url);
+          return false;
         }
       } catch (error) {
-        if (error instanceof DatasetError && error.code === 'STREAM_LOST') throw error;
         lastError = error instanceof Error ? error.message.replace(`${url}: `, '') : String(error);
         continue;
       }
@@ -322,7 +324,8 @@ export function reconnectingFrameStream(url: string, policy: ReconnectPolicy, op
       return true;
     }
     if (closed) return false;
-    throw new DatasetError('STREAM_LOST', `the stream dropped after ${received} frames and ${policy.attempts} reconnection attempts failed; last error: ${lastError}`, url);
+    lost = new DatasetError('STREAM_LOST', `the stream dropped after ${received} frames and ${policy.attempts} reconnection attempts failed; last error: ${lastError}`, url);
+    return false;
   };
 
   return {
@@ -358,5 +361,6 @@ export function reconnectingFrameStream(url: string, policy: ReconnectPolicy, op
       closed = true;
       current.close();
     },
+    lost: () => lost,
   };
 }

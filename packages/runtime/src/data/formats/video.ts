@@ -78,8 +78,10 @@ const FFMPEG_ADVICE: Array<[RegExp, string]> = [
  * (ffmpeg's own hints, such as "add a trailing '?' to the map", are about its command line, not the user's).
  */
 export function ffmpegFailure(log: string): string {
-  const lines = log.replace(/\r/g, '\n').split('\n').map((line) => line.trim()).filter((line) => line !== '' && !line.startsWith('frame='));
-  const last = (lines.at(-1) ?? 'no output').replace(/\s*\(To ignore this, add a trailing '\?' to the map\.\)/, '');
+  // ffmpeg's hints about its own command line ("To ignore this, add a trailing '?' to the map.") are dropped.
+  const lines = log.replace(/\r/g, '\n').replace(/\(?To ignore this, add a trailing '\?' to the map\.\)?/g, '').split('\n')
+    .map((line) => line.trim()).filter((line) => line !== '' && !line.startsWith('frame='));
+  const last = lines.at(-1) ?? 'no output';
   const advice = FFMPEG_ADVICE.find(([pattern]) => pattern.test(log))?.[1];
   return advice === undefined ? last : `${last}: ${advice}`;
 }
