@@ -63,7 +63,7 @@ export const scoreCommand: Command = {
       'map-threshold': 'patch-map value above which regions are boxed in abnormal frames (default: the calibrated one, else the 99th percentile of the input\'s map values)',
       draw: 'write frames/<n>.png: abnormal frames get a red border and boxes around their regions, normal frames stay as they are',
       mp4: 'write annotated.mp4 (H.264, the same drawing) with the bundled ffmpeg',
-      fps: 'frame rate of the input, for event times in seconds: overrides the rate the input declares (needed for frame folders, raw frames on stdin and videos without a usable rate)',
+      fps: 'frame rate of the input, for event times in seconds: overrides the rate the input declares (needed for raw frames on stdin and videos without a usable rate; a frame folder without it has times in frames only, and --mp4 plays it at 25)',
       reconnect: `attempts to reopen a live stream (rtsp://, http://, a device) after it drops, before giving up (default ${DEFAULT_RECONNECT.attempts}; 0: give up at once)`,
       'reconnect-delay': `seconds before the first attempt, doubled for each next one up to 30 (default ${DEFAULT_RECONNECT.delaySeconds})`,
       engine: 'auto, tfjs (the reference) or onnx (onnxruntime); default for run folders: the run\'s runtime.engine (auto: TF.js on a GPU, else the fastest installed CPU engine); a package always uses onnx',
@@ -122,12 +122,11 @@ export const scoreCommand: Command = {
         return EXIT_OK;
       }
       const source = await asInputError(openInput(resolve(io.cwd, input), detector.cacheDir));
+      // A video's own rate; a video whose rate is unusable needs --fps; a frame folder without --fps has times in frames only.
+      if (source.frameRate === null && fpsFlag === null) throw new UsageError(`${input} declares no usable frame rate: give --fps (frames per second of the footage)`);
       const fps = fpsFlag ?? source.frameRate ?? null;
-      if (fps === null) {
-        const why = source.frameRate === null ? 'declares no usable frame rate' : 'is a frame folder, which has no frame rate';
-        throw new UsageError(`${input} ${why}: give --fps (frames per second of the footage)`);
-      }
-      log(`input ${source.name}: ${source.frameCount} frames, ${source.resolution[1]}x${source.resolution[0]}, ${fps} fps (${fpsFlag === null ? 'the input\'s' : '--fps'})`);
+      const rate = fps === null ? 'no frame rate (a frame folder: times in frames only; --fps gives seconds)' : `${fps} fps (${fpsFlag === null ? 'the input\'s' : '--fps'})`;
+      log(`input ${source.name}: ${source.frameCount} frames, ${source.resolution[1]}x${source.resolution[0]}, ${rate}`);
       const bar = startProgress('score', source.frameCount, { write: io.stderr, isTerminal: io.isTerminal, unit: 'frames' });
       const scored = await asInputError(scoreInput(detector, source, { threshold, onBatch: (outputs) => bar.tick(outputs.size) }));
       bar.done();
@@ -152,7 +151,7 @@ export const scoreCommand: Command = {
         if (threshold === null) throw new UsageError('--draw and --mp4 mark abnormal frames, which needs a threshold: run vadc calibrate, or pass --threshold');
         const mapThreshold = mapThresholdFlag ?? detector.threshold?.map_threshold ?? percentile(scored.scores.patchMaps, 0.99);
         const mp4 = args.values.mp4 === true ? join(outDir, 'annotated.mp4') : null;
-        const boxes = await drawFrames(source, scored, detector.plan, { outDir, mapThreshold, pngs: args.values.draw === true, mp4, fps });
+        const boxes = await drawFrames(source, scored, detector.plan, { outDir, mapThreshold, pngs: args.values.draw === true, mp4, fps: fps ?? 25 });
         const drawn = `${outDir}: ${boxes} regions boxed in abnormal frames (map threshold ${mapThreshold.toPrecision(6)})${args.values.draw === true ? '; frames/' : ''}${mp4 ? `; ${mp4}` : ''}\n`;
         if (json) io.stderr(drawn); else io.stdout(drawn);
         Object.assign(result, { regions_boxed: boxes, map_threshold: mapThreshold, frames_folder: args.values.draw === true ? join(outDir, 'frames') : null, mp4 });
