@@ -86,11 +86,6 @@ class FrameQueue {
     return this.partialBytes;
   }
 
-  /** The first bytes received (for checks of what the source sends), up to `length`. */
-  head(length: number): Buffer {
-    return Buffer.concat(this.partial).subarray(0, length);
-  }
-
   private add(chunk: Buffer): void {
     if (this.ended) return;
     this.partial.push(chunk);
@@ -158,20 +153,18 @@ export function rawFrameStream(source: Readable, resolution: [number, number], o
   const [height, width] = resolution;
   const frameBytes = height * width * 3;
   const name = options.name ?? 'stdin';
-  const queue = new FrameQueue(source, frameBytes, options.capacity ?? 64, options.maxFrames ?? Infinity, () => source.pause());
-  let checked = false;
-  const check = (ended: boolean) => {
-    if (checked || (!ended && queue.count === 0 && queue.trailingBytes < 12)) return;
-    checked = true;
-    const head = queue.count === 0 ? queue.head(12) : Buffer.alloc(0);
+  // The first bytes are checked before the queue cuts them into frames (this listener is registered first).
+  let head = Buffer.alloc(0);
+  source.on('data', (chunk) => {
+    if (head.length >= 12) return;
+    head = Buffer.concat([head, chunk]).subarray(0, 12);
     const container = head.length >= 12 ? CONTAINER_MAGIC.find(([, matches]) => matches(head))?.[0] : undefined;
     if (container !== undefined) {
       queue.finish(new DatasetError('RAW_FRAMES', `these bytes are not raw RGB24 frames but a file (${container}): give the file (or URL) itself as the input, or decode it first (ffmpeg -i FILE -f rawvideo -pix_fmt rgb24 -)`, name));
     }
-  };
-  source.on('data', () => check(false));
+  });
+  const queue = new FrameQueue(source, frameBytes, options.capacity ?? 64, options.maxFrames ?? Infinity, () => source.pause());
   source.on('end', () => {
-    check(true);
     const trailing = queue.trailingBytes;
     if (trailing > 0 && !queue.limited) {
       queue.finish(new DatasetError('RAW_FRAMES', `the input ended ${trailing} bytes into frame ${queue.count}: ${width}x${height} RGB24 frames are ${frameBytes} bytes each (is --frame-size right?)`, name));
