@@ -114,6 +114,10 @@ export const scoreCommand: Command = {
       log(threshold === null
         ? 'threshold: none (run vadc calibrate, or pass --threshold): scores only, no decisions'
         : `threshold: ${threshold.toPrecision(6)} on smoothed scores (${thresholdFlag !== null ? 'from --threshold' : detector.threshold?.chosen ?? ''})`);
+      const decisionSmoothing = describeDecisionSmoothing(detector.plan);
+      if (thresholdFlag === null && detector.threshold !== null && !detector.threshold.chosen.includes(decisionSmoothing)) {
+        log(`warning: the threshold was calibrated on scores smoothed otherwise than decisions now are (${decisionSmoothing}): rerun vadc calibrate`);
+      }
       if (stream) {
         if (threshold === null) throw new UsageError('a stream needs a threshold: run vadc calibrate on the run, or pass --threshold');
         const reconnect = { attempts: reconnectAttempts ?? DEFAULT_RECONNECT.attempts, delaySeconds: reconnectDelay ?? DEFAULT_RECONNECT.delaySeconds };
@@ -133,7 +137,7 @@ export const scoreCommand: Command = {
       const outDir = resolve(io.cwd, typeof args.values.out === 'string' ? args.values.out : join(detector.path, 'scored', source.name));
       await writeFileAtomic(join(outDir, 'scores.csv'), scoresCsv([scored.scores], detector.plan));
       await writeFileAtomic(join(outDir, 'decisions.csv'), decisionsCsv(scored));
-      const smoothing = describeDecisionSmoothing(detector.plan);
+      const smoothing = decisionSmoothing;
       await writeJsonAtomic(join(outDir, 'events.json'), eventsJson(source.name, scored, fps, smoothing));
       await writeFileAtomic(join(outDir, 'events.csv'), eventsCsv(source.name, scored, fps));
       const abnormal = scored.decisions?.reduce((sum, value) => sum + value, 0) ?? 0;

@@ -45,11 +45,11 @@ export async function readCalibration(runDirectory: string): Promise<Calibration
   }
 }
 
-/** A one-line account of a calibration: target, footage, fps. */
+/** A one-line account of a calibration: target, footage, fps and the smoothing of the scores it was chosen on. */
 export function describeCalibration(record: CalibrationRecord): string {
   const count = record.videos.length;
   const footage = `${record.source === 'held-out' ? 'held-out training' : 'normal'} video${count === 1 ? '' : 's'}`;
-  return `${record.target.kind} ${record.target.value} on ${count} ${footage} (${record.frames} frames at ${record.fps} fps)`;
+  return `${record.target.kind} ${record.target.value} on ${count} ${footage} (${record.frames} frames at ${record.fps} fps; smoothing ${record.smoothing})`;
 }
 
 /** The calibration as a package stores it. */
