@@ -1,5 +1,6 @@
 // `vadc score <run-or-package> <input>`: per-frame anomaly scores of a video file, a frame folder or a live stream,
-// with a trained run or a model package; no labels needed. Frame scores are smoothed as `eval` smooths them and,
+// with a trained run or a model package; no labels needed. Frame scores are smoothed as live decisions are (the
+// recipe's smoothing made causal, run/score-input.ts decisionSmoothing; `eval` keeps the official one) and,
 // with the calibrated threshold (`vadc calibrate`) or --threshold, each frame is decided normal / abnormal and
 // abnormal frames are grouped into events. The work is run/score-input.ts (files) and run/score-stream.ts (streams).
 import { join, resolve } from 'node:path';
