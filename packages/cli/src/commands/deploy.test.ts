@@ -178,7 +178,11 @@ describe('vadc export, calibrate and score from fresh processes', () => {
     const summary = lines.at(-1)!;
     expect(summary).toMatchObject({ type: 'summary', video: 'clip', frames: 14, events: expected.length, lag_frames: 3 + 0, ended: 'end', gaps: 0 });
     expect(summary.latency_ms.max).toBeGreaterThanOrEqual(summary.latency_ms.min);
-    const events = lines.filter((line) => line.type === 'event').map(({ type: _type, ...event }) => event);
+    // Stream events also say when each decision was made (wall_time); the rest is the file's events.
+    const events = lines.filter((line) => line.type === 'event').map(({ type: _type, wall_time: wall, ...event }) => {
+      expect(Number.isNaN(Date.parse(wall))).toBe(false);
+      return event;
+    });
     expect(events.map(({ peak_score: _score, ...event }) => event)).toEqual(expected.map(({ peak_score: _score, ...event }) => event));
     events.forEach((event, index) => expect(event.peak_score).toBeCloseTo(expected[index]!.peak_score as number, 5));
     // Each event was announced when it started, before it ended.

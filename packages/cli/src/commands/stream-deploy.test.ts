@@ -42,7 +42,7 @@ async function freePort(): Promise<number> {
 // ffmpeg's -listen 1 serves one client, so a probe connection would take its place: wait for the LISTEN socket instead.
 async function listening(port: number): Promise<void> {
   const hex = `:${port.toString(16).toUpperCase().padStart(4, '0')}`;
-  await until(`127.0.0.1:${port}`, async () => (await readFile('/proc/net/tcp', 'utf8')).split('\n').some((line) => line.includes(`0100007F${hex}`) && line.split(/\s+/)[4] === '0A'));
+  await until(`127.0.0.1:${port}`, async () => (await readFile('/proc/net/tcp', 'utf8')).split('\n').some((line) => line.includes(`0100007F${hex}`) && line.split(/\s+/)[4] === '0A'), 120_000);
 }
 
 // The built CLI as a running process whose output can be watched before it exits.
