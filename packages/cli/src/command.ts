@@ -37,8 +37,13 @@ export class UsageError extends Error {
   override name = 'UsageError';
 }
 
+/** An input that cannot be used (a damaged video, a stream that is gone): one line on stderr, exit status 2, no usage line. */
+export class InputError extends Error {
+  override name = 'InputError';
+}
+
 /** Error names of the libraries that mean "the input is wrong" (data, files, models), not "vadc is broken". */
-const INPUT_ERROR_NAMES = new Set(['DatasetError', 'NpyError', 'PipelineError', 'MetricsError', 'BackendError', 'ComponentsError', 'ImageSizeError',
+const INPUT_ERROR_NAMES = new Set(['InputError', 'DatasetError', 'NpyError', 'PipelineError', 'MetricsError', 'BackendError', 'ComponentsError', 'ImageSizeError',
   // A queue job that failed on a worker: its own error (shown) is about the job's input, as in a local command.
   'QueueJobFailed',
   // An official checkpoint that cannot be read, is refused (a pickle naming os.system...) or does not fit the recipe.

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { MetricsError } from './errors.ts';
-import { gaussianKernel, normalizeScores, resolveSmoothing, smoothScores } from './smoothing.ts';
+import { gaussianKernel, LiveSmoother, liveSmoothing, normalizeScores, resolveSmoothing, smoothLive, smoothScores } from './smoothing.ts';
 
 const scores = [0.1, 0.3, 0.2, 0.9, 0.8, 0.05, 0.4, 0.0, 0.7, 0.6, 0.2, 0.1];
 const gauss = (distance: number, sigma: number) => Math.exp(-0.5 * (distance / sigma) ** 2) / (sigma * Math.sqrt(2 * Math.PI));
@@ -95,5 +95,40 @@ describe('resolveSmoothing', () => {
   it('rejects unknown names and odd ranges', () => {
     expect(errorCode(() => resolveSmoothing('avenue'))).toBe('UNKNOWN_PRESET');
     expect(errorCode(() => resolveSmoothing({ range: 37, sigma: 11 }))).toBe('ODD_RANGE');
+  });
+});
+
+describe('live smoothing (causal, edges renormalised)', () => {
+  it('is the recipe\'s Gaussian over past frames only, renormalised: frame 0 is its own score', () => {
+    const live = liveSmoothing({ range: 8, sigma: 2 })!;
+    expect(live).toEqual({ sigma: 2, behind: 4, ahead: 0 });
+    const smoothed = smoothLive(scores, live);
+    expect(smoothed[0]).toBe(scores[0]);
+    // Frame 5: weights exp(-k^2 / 8) for k = -4..0 over frames 1..5.
+    const weights = [-4, -3, -2, -1, 0].map((k) => Math.exp(-0.5 * (k / 2) ** 2));
+    const expected = weights.reduce((sum, weight, index) => sum + weight * scores[1 + index]!, 0) / weights.reduce((a, b) => a + b, 0);
+    expect(smoothed[5]).toBeCloseTo(expected, 12);
+    // A constant input stays constant (no zero padding pulls its ends down), unlike the official filter.
+    const flat = smoothLive(new Array(10).fill(0.5), live);
+    flat.forEach((value) => expect(value).toBeCloseTo(0.5, 12));
+    expect(smoothScores(new Array(10).fill(0.5), { range: 8, sigma: 2 })[0]).toBeLessThan(0.4);
+  });
+
+  it('frame by frame equals the whole video, with a look-ahead that is the lag', () => {
+    for (const ahead of [0, 2, 4]) {
+      const live = liveSmoothing({ range: 8, sigma: 2 }, ahead)!;
+      const smoother = new LiveSmoother(live);
+      expect(smoother.lag).toBe(ahead);
+      const out: number[] = [];
+      scores.forEach((score, index) => {
+        const ready = smoother.push(score);
+        out.push(...ready);
+        expect(out.length).toBe(Math.max(0, index + 1 - ahead));
+      });
+      out.push(...smoother.end());
+      expect(out).toEqual([...smoothLive(scores, live)]);
+    }
+    expect(liveSmoothing(null)).toBeNull();
+    expect([...smoothLive(scores, null)]).toEqual(scores);
   });
 });

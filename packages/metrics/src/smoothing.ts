@@ -173,3 +173,106 @@ export class StreamingSmoother {
     if (keepFrom > first) this.window.splice(0, keepFrom - first);
   }
 }
+
+/**
+ * The smoothing of live decisions (`vadc score`, `vadc calibrate`): the recipe's Gaussian (its sigma, and its
+ * half-width `range / 2` of past frames), cut to at most `ahead` frames of look-ahead, with the weights renormalised
+ * over the frames that exist. So a decision waits for `ahead` frames (its latency), and a stream's first frames are
+ * their own scores rather than being pulled towards the zeros the official filter pads with: an alarm can fire at
+ * the start. `eval` keeps the official smoothing (smoothScores) for its metrics.
+ */
+export interface LiveSmoothing {
+  sigma: number;
+  /** Past frames in the window. */
+  behind: number;
+  /** Future frames in the window: the latency a decision adds, in frames. */
+  ahead: number;
+}
+
+/**
+ * Look-ahead of live decisions, in frames, chosen on the quickstart recipe's held-out validation video (false alarms
+ * against detection delay, docs/live-smoothing.md): 0, a one-sided window.
+ */
+export const LIVE_LOOKAHEAD = 0;
+
+/** The live smoothing of a recipe's smoothing (null: none, decisions on raw frame scores). */
+export function liveSmoothing(smoothing: GaussianSmoothing | null, ahead = LIVE_LOOKAHEAD): LiveSmoothing | null {
+  if (smoothing === null) return null;
+  gaussianKernel(smoothing); // the same checks as the official filter
+  const behind = smoothing.range / 2;
+  return { sigma: smoothing.sigma, behind, ahead: Math.min(ahead, behind) };
+}
+
+/** A one-line account of a live smoothing, as outputs state it. */
+export function describeLiveSmoothing(live: LiveSmoothing | null): string {
+  if (live === null) return 'none';
+  return `causal gaussian sigma ${live.sigma}, ${live.behind} frames back, ${live.ahead} ahead (latency ${live.ahead} frames), edges renormalised`;
+}
+
+/** Weight of offset k (from -behind to ahead) of a live window. */
+function liveWeights(live: LiveSmoothing): Float64Array {
+  const weights = new Float64Array(live.behind + live.ahead + 1);
+  for (let k = -live.behind; k <= live.ahead; k++) weights[k + live.behind] = Math.exp(-0.5 * (k / live.sigma) ** 2);
+  return weights;
+}
+
+// Output t of a live window over `at(i)` for the frames 0 <= i < length (renormalised over those).
+function liveOutput(weights: Float64Array, live: LiveSmoothing, t: number, length: number, at: (i: number) => number): number {
+  let sum = 0;
+  let total = 0;
+  const from = Math.max(-live.behind, -t);
+  const to = Math.min(live.ahead, length - 1 - t);
+  for (let k = from; k <= to; k++) {
+    const weight = weights[k + live.behind]!;
+    sum += at(t + k) * weight;
+    total += weight;
+  }
+  return sum / total;
+}
+
+/** Smooths a whole video's scores with a live smoothing (null: a copy); equals LiveSmoother fed frame by frame. */
+export function smoothLive(scores: ArrayLike<number>, live: LiveSmoothing | null): Float64Array {
+  if (live === null) return Float64Array.from(scores);
+  const weights = liveWeights(live);
+  return Float64Array.from({ length: scores.length }, (_, t) => liveOutput(weights, live, t, scores.length, (i) => scores[i]!));
+}
+
+/** smoothLive one frame at a time: push returns the outputs that became final (output t waits for t + ahead). */
+export class LiveSmoother {
+  /** Frames of input an output waits for. */
+  readonly lag: number;
+  private readonly weights: Float64Array | null;
+  private readonly window: number[] = [];
+  private seen = 0;
+  private emitted = 0;
+
+  constructor(private readonly live: LiveSmoothing | null) {
+    this.lag = live === null ? 0 : live.ahead;
+    this.weights = live === null ? null : liveWeights(live);
+  }
+
+  /** Adds the next frame's score; returns the smoothed scores that are now final, in frame order. */
+  push(score: number): number[] {
+    this.window.push(score);
+    this.seen++;
+    const out: number[] = [];
+    while (this.emitted + this.lag < this.seen) out.push(this.output(this.emitted++, Infinity));
+    const keepFrom = Math.max(0, this.emitted - (this.live?.behind ?? 0));
+    const first = this.seen - this.window.length;
+    if (keepFrom > first) this.window.splice(0, keepFrom - first);
+    return out;
+  }
+
+  /** Ends the stream: the remaining outputs, renormalised over the frames there are. */
+  end(): number[] {
+    const out: number[] = [];
+    while (this.emitted < this.seen) out.push(this.output(this.emitted++, this.seen));
+    return out;
+  }
+
+  private output(t: number, length: number): number {
+    const first = this.seen - this.window.length;
+    if (this.live === null || this.weights === null) return this.window[t - first]!;
+    return liveOutput(this.weights, this.live, t, length, (i) => this.window[i - first]!);
+  }
+}

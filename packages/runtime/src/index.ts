@@ -88,7 +88,9 @@ export { OnnxError, type OnnxErrorCode } from './onnx/onnx-error.ts';
 // Seeded random numbers (stepGradients takes one; `vadc bench` drives it directly) (issue 7, bench).
 export { Random, type RandomState } from './random.ts';
 export { buildModelPackage, checkModelManifest, openModelPackage, MODEL_PACKAGE_FORMAT, MODEL_PACKAGE_VERSION, type ModelManifest, type ModelPackageInput, type PackageThreshold } from './onnx/model-package.ts';
-export { ffmpegFrameStream, rawFrameStream, type FrameStream, type FrameStreamOptions, type ReceivedFrame } from './data/formats/frame-stream.ts';
+export {
+  ffmpegFrameStream, rawFrameStream, reconnectingFrameStream, type FrameStream, type FrameStreamOptions, type ReceivedFrame, type ReconnectPolicy, type StreamGap,
+} from './data/formats/frame-stream.ts';
 export { liveTestBatches, type LiveBatch } from './data/pipeline/live-batches.ts';
 
 // Official aed-mae checkpoints (torch.save zip files) read without Python and without running anything (issue 28).

@@ -2,8 +2,10 @@
 // stores it (the run's calibration.json, or the package's manifest); `vadc score` then decides with it.
 import { join } from 'node:path';
 import type { CalibrationTarget } from '@vadc/metrics';
-import { EXIT_OK, UsageError, type Command } from '../command.ts';
-import { calibrate, normalFootage } from '../run/calibrate-run.ts';
+import { DatasetError } from '@vadc/runtime';
+import { EXIT_OK, InputError, UsageError, type Command } from '../command.ts';
+import { calibrate, footageFrameRate, normalFootage } from '../run/calibrate-run.ts';
+import type { CalibrationRecord } from '../run/calibration-file.ts';
 import { CALIBRATION_FILE, packageThreshold } from '../run/calibration-file.ts';
 import { openDetector } from '../run/detector.ts';
 import { writeJsonAtomic } from '../run/files.ts';
@@ -30,17 +32,18 @@ export const calibrateCommand: Command = {
     percentile: { type: 'string' }, fps: { type: 'string' }, engine: { type: 'string' }, backend: { type: 'string' }, json: { type: 'boolean' },
   },
   help: {
-    description: 'Scores normal footage with the model, smooths the frame scores as vadc eval does, and chooses the lowest threshold ' +
+    description: 'Scores normal footage with the model, smooths the frame scores as vadc score decides (live smoothing), and chooses the lowest threshold ' +
       'that meets the target on it: the training videos the run held out of training (a recipe with a validation split), or the ' +
-      'videos and frame folders given with --normal (footage known to hold no anomaly). Test videos and labels are never read. ' +
+      'videos and frame folders given with --normal (footage known to hold no anomaly; a model package needs --normal). Test videos and labels are never read. ' +
       'The threshold goes into the run\'s calibration.json (or the package\'s vadc-model.json), with the target, the footage and ' +
-      'what the threshold gives on it; vadc export copies it into packages. The threshold is printed to stdout, progress to stderr.',
+      'what the threshold gives on it; vadc export copies it into packages. Footage too short for the target (1 false alarm per hour ' +
+      'needs hours of it) is a warning, and calibration.json states the finest rate the footage can show. The threshold is printed to stdout, progress to stderr.',
     options: {
-      normal: 'a video file or frame folder without anomalies (repeat for more); default: the run\'s held-out training videos',
+      normal: 'a video file or frame folder without anomalies (repeat for more); default for a run folder: its held-out training videos',
       'false-alarms-per-hour': 'at most this many false-alarm events (runs of abnormal frames) per hour of normal footage (default 1)',
       'false-alarms-per-frame': 'at most this share of normal frames abnormal, e.g. 0.001',
       percentile: 'the threshold is this percentile (0-100] of the normal frames\' smoothed scores, e.g. 99.9',
-      fps: 'frame rate of the footage, for rates per hour (default 25)',
+      fps: 'frame rate of the footage, for rates per hour (default: the footage\'s own; else a package\'s earlier calibration; else 25, said)',
       engine: 'auto, tfjs or onnx; default for run folders: the run\'s runtime.engine (auto: TF.js on a GPU, else the fastest installed CPU engine); a package always uses onnx',
       backend: 'TF.js backend for --engine tfjs (default the recipe\'s runtime.backend)',
       json: 'print the calibration record (threshold, target, footage, what it gives on it) and the file it went to as JSON on stdout',
@@ -55,16 +58,25 @@ export const calibrateCommand: Command = {
     const [model, ...extra] = args.positionals;
     if (model === undefined || extra.length > 0) throw new UsageError('give exactly one run folder or model package');
     const target = targetOption(args.values);
-    const fps = args.values.fps === undefined ? 25 : Number(args.values.fps);
-    if (!(fps > 0)) throw new UsageError(`--fps must be a positive number, not "${String(args.values.fps)}"`);
+    const fpsFlag = args.values.fps === undefined ? null : Number(args.values.fps);
+    if (fpsFlag !== null && !(fpsFlag > 0)) throw new UsageError(`--fps must be a positive number, not "${String(args.values.fps)}"`);
     const normal = Array.isArray(args.values.normal) ? args.values.normal.map(String) : [];
     const engine = args.values.engine === undefined ? null : engineOption(args.values.engine);
     const detector = await openDetector(model, io.cwd, { engine, backend: typeof args.values.backend === 'string' ? args.values.backend : null });
     try {
-      const footage = await normalFootage(detector, normal, io.cwd);
+      const footage = await normalFootage(detector, normal, io.cwd).catch((error: unknown) => {
+        throw error instanceof DatasetError ? new InputError(error.message) : error;
+      });
       const log = (text: string) => io.stderr(`${text}\n`);
       log(`engine: ${detector.description}`);
-      const record = await calibrate(detector, footage, target, fps, log);
+      // The footage's own rate, else the rate the package was calibrated at before, else 25 (said, and recorded as assumed).
+      const ownRate = footageFrameRate(footage);
+      const earlier = detector.kind === 'package' ? detector.threshold?.fps ?? null : null;
+      const [fps, fpsSource]: [number, NonNullable<CalibrationRecord['fps_source']>] = fpsFlag !== null ? [fpsFlag, 'given'] : ownRate !== null ? [ownRate, 'footage']
+        : earlier !== null ? [earlier, 'package'] : [25, 'assumed'];
+      if (fpsSource === 'assumed') log('calibrate: the footage declares no frame rate: 25 fps assumed for rates per hour (give --fps)');
+      else if (fpsSource !== 'given') log(`calibrate: ${fps} fps (${fpsSource === 'footage' ? 'the footage\'s own rate' : 'the package\'s earlier calibration'})`);
+      const record = await calibrate(detector, footage, target, fps, log, fpsSource);
       let where: string;
       if (detector.kind === 'run') {
         where = join(detector.path, CALIBRATION_FILE);
@@ -80,7 +92,8 @@ export const calibrateCommand: Command = {
       }
       const achieved = record.achieved;
       io.stdout(`threshold ${record.threshold.toPrecision(6)} (${target.kind} ${target.value}): on ${record.frames} normal frames ` +
-        `${achieved.abnormal_frames} abnormal in ${achieved.events} events (${achieved.false_alarms_per_hour.toFixed(2)} per hour at ${fps} fps); written to ${where}\n`);
+        `${achieved.abnormal_frames} abnormal in ${achieved.events} events (${achieved.false_alarms_per_hour.toFixed(2)} per hour at ${fps} fps); written to ${where}\n` +
+        (record.resolution?.warning ? `warning: ${record.resolution.warning}\n` : ''));
       return EXIT_OK;
     } finally {
       await detector.release();

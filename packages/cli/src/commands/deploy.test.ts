@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Plan } from '@vadc/dsl';
-import { smoothScores } from '@vadc/metrics';
+import { liveSmoothing, smoothLive } from '@vadc/metrics';
 import { encodeVideo, ffmpegPath, openDataset, probeVideo, type VideoSource } from '@vadc/runtime';
 import { runCli } from '../cli.ts';
 import { latestRunFile, runBuiltCli } from '../test-built-cli.ts';
@@ -113,7 +113,7 @@ describe('vadc export, calibrate and score from fresh processes', () => {
     expect(normalRgb.length).toBe(14 * 48 * 72 * 3);
   }, 120_000);
 
-  it.runIf(onnxInstalled)('scores from the package exactly as from the run folder on onnx, smoothed as eval smooths, with events', async () => {
+  it.runIf(onnxInstalled)('scores from the package exactly as from the run folder on onnx, smoothed live (causal), with events', async () => {
     const exported = await runBuiltCli(['export', run, '--json'], workspace);
     expect(exported.code, exported.stderr).toBe(0);
     const calibration = await readJson<{ threshold: number }>(join(run, 'calibration.json'));
@@ -140,7 +140,7 @@ describe('vadc export, calibrate and score from fresh processes', () => {
     }
     const rows = await csv(join(workspace, 'from-package', 'decisions.csv'));
     expect(rows).toHaveLength(14);
-    const expected = smoothScores(rows.map((row) => Number(row[1])), { range: 4, sigma: 1 });
+    const expected = smoothLive(rows.map((row) => Number(row[1])), liveSmoothing({ range: 4, sigma: 1 }));
     rows.forEach((row, frame) => {
       expect(Number(row[2])).toBeCloseTo(expected[frame]!, 6);
       expect(row[3]).toBe(Number(row[2]) > calibration.threshold ? '1' : '0');
@@ -176,9 +176,13 @@ describe('vadc export, calibrate and score from fresh processes', () => {
     expect(live.code, live.stderr).toBe(0);
     const lines = live.stdout.trim().split('\n').map((line) => JSON.parse(line) as Record<string, any>);
     const summary = lines.at(-1)!;
-    expect(summary).toMatchObject({ type: 'summary', video: 'clip', frames: 14, events: expected.length, lag_frames: 3 + 1 });
+    expect(summary).toMatchObject({ type: 'summary', video: 'clip', frames: 14, events: expected.length, lag_frames: 3 + 0, ended: 'end', gaps: 0 });
     expect(summary.latency_ms.max).toBeGreaterThanOrEqual(summary.latency_ms.min);
-    const events = lines.filter((line) => line.type === 'event').map(({ type: _type, ...event }) => event);
+    // Stream events also say when each decision was made (wall_time); the rest is the file's events.
+    const events = lines.filter((line) => line.type === 'event').map(({ type: _type, wall_time: wall, ...event }) => {
+      expect(Number.isNaN(Date.parse(wall))).toBe(false);
+      return event;
+    });
     expect(events.map(({ peak_score: _score, ...event }) => event)).toEqual(expected.map(({ peak_score: _score, ...event }) => event));
     events.forEach((event, index) => expect(event.peak_score).toBeCloseTo(expected[index]!.peak_score as number, 5));
     // Each event was announced when it started, before it ended.
@@ -189,7 +193,7 @@ describe('vadc export, calibrate and score from fresh processes', () => {
     const refused = await runBuiltCli(['score', join(run, 'package'), '-', '--threshold', '0'], workspace);
     expect(refused.code).toBe(2);
     expect(refused.stderr).toMatch(/--frame-size/);
-    const live = await runBuiltCli(['score', join(run, 'package'), '-', '--frame-size', '72x48', '--threshold', '1e9', '--max-frames', '10'], workspace, normalRgb);
+    const live = await runBuiltCli(['score', join(run, 'package'), '-', '--frame-size', '72x48', '--fps', '25', '--threshold', '1e9', '--max-frames', '10'], workspace, normalRgb);
     expect(live.code, live.stderr).toBe(0);
     const summary = JSON.parse(live.stdout.trim().split('\n').at(-1)!) as Record<string, unknown>;
     expect(summary).toMatchObject({ type: 'summary', video: 'stdin', frames: 10, events: 0 });

@@ -1,18 +1,20 @@
 // `vadc score <run-or-package> <input>`: per-frame anomaly scores of a video file, a frame folder or a live stream,
-// with a trained run or a model package; no labels needed. Frame scores are smoothed as `eval` smooths them and,
+// with a trained run or a model package; no labels needed. Frame scores are smoothed as live decisions are (the
+// recipe's smoothing made causal, run/score-input.ts decisionSmoothing; `eval` keeps the official one) and,
 // with the calibrated threshold (`vadc calibrate`) or --threshold, each frame is decided normal / abnormal and
 // abnormal frames are grouped into events. The work is run/score-input.ts (files) and run/score-stream.ts (streams).
 import { join, resolve } from 'node:path';
-import { EXIT_OK, UsageError, type Command } from '../command.ts';
+import { DatasetError } from '@vadc/runtime';
+import { EXIT_OK, InputError, UsageError, type Command } from '../command.ts';
 import { openDetector } from '../run/detector.ts';
 import { drawFrames, percentile } from '../run/draw-frames.ts';
 import { eventsJson } from '../run/events-output.ts';
 import { writeFileAtomic } from '../run/files.ts';
-import { scoredInputFiles, smoothingDescription } from '../run/scored-files.ts';
+import { scoredInputFiles } from '../run/scored-files.ts';
 import { openInput } from '../run/open-input.ts';
 import { startProgress } from '../run/progress.ts';
-import { scoreInput } from '../run/score-input.ts';
-import { isStreamInput, parseFrameSize, scoreStream } from '../run/score-stream.ts';
+import { describeDecisionSmoothing, scoreInput } from '../run/score-input.ts';
+import { DEFAULT_RECONNECT, isStreamInput, parseFrameSize, scoreStream } from '../run/score-stream.ts';
 import { engineOption } from '../run/engine-choice.ts';
 import { parseQueueUrl } from '../queue/connection.ts';
 import { CoordinatorStopped, EXIT_INTERRUPTED } from '../queue/coordinator-interrupt.ts';
@@ -26,28 +28,44 @@ const numberOption = (value: unknown, name: string, positive = false): number | 
   return parsed;
 };
 
+/** The input's own problems (a damaged video, a stream that is gone, bytes that are not frames) as input errors: exit 2. */
+async function asInputError<T>(work: Promise<T>): Promise<T> {
+  try {
+    return await work;
+  } catch (error) {
+    throw error instanceof DatasetError ? new InputError(error.message) : error;
+  }
+}
+
 export const scoreCommand: Command = {
-  usage: 'vadc score <run-folder-or-package> <video-file | frame-folder | rtsp://... | http://... | -> [--out dir] [--threshold t] [--draw] [--mp4] [--fps n] [--engine auto|tfjs|onnx] [--json]\n       vadc score <run-folder> <video-or-frame-folder>... --queue redis://host:port [--attempts n] [--out dir] [--threshold t] [--fps n] [--engine auto|tfjs|onnx] [--backend b] [--json]',
+  usage: 'vadc score <run-folder-or-package> <video-file | frame-folder | rtsp://... | http://... | -> [--out dir] [--threshold t] [--draw] [--mp4] [--fps n] [--reconnect n] [--reconnect-delay s] [--engine auto|tfjs|onnx] [--json]\n       vadc score <run-folder> <video-or-frame-folder>... --queue redis://host:port [--out dir] [--engine auto|tfjs|onnx] [--backend b] [--json]',
   options: {
     out: { type: 'string' }, draw: { type: 'boolean' }, mp4: { type: 'boolean' }, threshold: { type: 'string' }, 'map-threshold': { type: 'string' },
     fps: { type: 'string' }, backend: { type: 'string' }, engine: { type: 'string' }, 'frame-size': { type: 'string' }, 'max-frames': { type: 'string' },
-    queue: { type: 'string' }, attempts: { type: 'string' }, json: { type: 'boolean' },
+    queue: { type: 'string' }, attempts: { type: 'string' }, json: { type: 'boolean' }, reconnect: { type: 'string' }, 'reconnect-delay': { type: 'string' },
   },
   help: {
     description: 'Scores every frame of the input with a run folder (on the run\'s runtime.engine, default auto; --engine overrides) or a model package ' +
       '(vadc export; onnxruntime). Files and frame folders write scores.csv (raw components), decisions.csv (score, smoothed score, ' +
       'abnormal per frame), events.json and events.csv (runs of abnormal frames with start, end and peak) into --out. ' +
-      'Thresholds apply to frame scores smoothed with the recipe\'s scoring.smoothing, exactly as vadc eval smooths them; the ' +
-      'threshold is the calibrated one (vadc calibrate) unless --threshold gives one. A stream (rtsp://, http://, any URL ffmpeg ' +
+      'Thresholds apply to frame scores smoothed live: the recipe\'s scoring.smoothing made causal (past frames only, edges ' +
+      'renormalised, so the first frames can alarm; vadc eval keeps the official smoothing for its metrics); the ' +
+      'threshold is the calibrated one (vadc calibrate) unless --threshold gives one. Times are the input\'s own (its frame rate; ' +
+      'an input without a usable one needs --fps). A stream (rtsp://, http://, any URL ffmpeg ' +
       'reads, or - for raw RGB24 frames on stdin) is scored live: each event is printed to stdout as a JSON line when it starts ' +
-      'and when it ends, then a summary line with frames/s and latency. Progress goes to stderr.',
+      'and when it ends, then a summary line with frames/s and latency. A live stream that drops is reconnected; the frames lost ' +
+      'are a "gap" line, and when reconnecting gives up the command exits 2 naming the input and the last error. With --out a ' +
+      'stream appends each decision to decisions.csv and each line to events.jsonl as it happens. Progress goes to stderr. ' +
+      'Input errors (a damaged video, a stream that cannot be read, raw bytes that are not frames of --frame-size) exit 2.',
     options: {
-      out: 'output folder (default <run-or-package>/scored/<input name>)',
+      out: 'output folder (default <run-or-package>/scored/<input name>; a stream writes files only with --out)',
       threshold: 'operating threshold on smoothed frame scores (default: the calibrated one)',
       'map-threshold': 'patch-map value above which regions are boxed in abnormal frames (default: the calibrated one, else the 99th percentile of the input\'s map values)',
       draw: 'write frames/<n>.png: abnormal frames get a red border and boxes around their regions, normal frames stay as they are',
       mp4: 'write annotated.mp4 (H.264, the same drawing) with the bundled ffmpeg',
-      fps: 'frame rate for event times in seconds (default: the calibration\'s, else 25)',
+      fps: 'frame rate of the input, for event times in seconds: overrides the rate the input declares (needed for raw frames on stdin and videos without a usable rate; a frame folder without it has times in frames only, and --mp4 plays it at 25)',
+      reconnect: `attempts to reopen a live stream (rtsp://, http://, a device) after it drops, before giving up (default ${DEFAULT_RECONNECT.attempts}; 0: give up at once)`,
+      'reconnect-delay': `seconds before the first attempt, doubled for each next one up to 30 (default ${DEFAULT_RECONNECT.delaySeconds})`,
       engine: 'auto, tfjs (the reference) or onnx (onnxruntime); default for run folders: the run\'s runtime.engine (auto: TF.js on a GPU, else the fastest installed CPU engine); a package always uses onnx',
       backend: 'TF.js backend for --engine tfjs (default the recipe\'s runtime.backend)',
       'frame-size': 'WIDTHxHEIGHT of the raw RGB24 frames read from stdin when the input is -',
@@ -59,7 +77,8 @@ export const scoreCommand: Command = {
     examples: [
       'vadc score runs/quickstart/latest clip.mp4 --mp4',
       'vadc score runs/quickstart/latest/package http://127.0.0.1:8090/live',
-      'ffmpeg -i cam.mp4 -f rawvideo -pix_fmt rgb24 - | vadc score deploy/quickstart - --frame-size 144x96',
+      'vadc score deploy/quickstart rtsp://user:password@192.168.1.20/stream1 --reconnect 10 --out live/',
+      'ffmpeg -i cam.mp4 -f rawvideo -pix_fmt rgb24 - | vadc score deploy/quickstart - --frame-size 144x96 --fps 25',
     ],
   },
   async run(args, io) {
@@ -91,6 +110,9 @@ export const scoreCommand: Command = {
     const mapThresholdFlag = numberOption(args.values['map-threshold'], 'map-threshold');
     const fpsFlag = numberOption(args.values.fps, 'fps', true);
     const maxFrames = numberOption(args.values['max-frames'], 'max-frames', true);
+    const reconnectAttempts = numberOption(args.values.reconnect, 'reconnect');
+    if (reconnectAttempts !== null && !(Number.isInteger(reconnectAttempts) && reconnectAttempts >= 0)) throw new UsageError(`--reconnect must be a whole number of attempts (0 or more), not "${String(args.values.reconnect)}"`);
+    const reconnectDelay = numberOption(args.values['reconnect-delay'], 'reconnect-delay', true);
     const engine = args.values.engine === undefined ? null : engineOption(args.values.engine);
     const stream = isStreamInput(input);
     const frameSize = typeof args.values['frame-size'] === 'string' ? parseFrameSize(args.values['frame-size']) : null;
@@ -100,23 +122,32 @@ export const scoreCommand: Command = {
     try {
       log(`engine: ${detector.description}`);
       const threshold = thresholdFlag ?? detector.threshold?.value ?? null;
-      const fps = fpsFlag ?? detector.threshold?.fps ?? 25;
       log(threshold === null
         ? 'threshold: none (run vadc calibrate, or pass --threshold): scores only, no decisions'
         : `threshold: ${threshold.toPrecision(6)} on smoothed scores (${thresholdFlag !== null ? 'from --threshold' : detector.threshold?.chosen ?? ''})`);
+      const decisionSmoothing = describeDecisionSmoothing(detector.plan);
+      if (thresholdFlag === null && detector.threshold !== null && !detector.threshold.chosen.includes(decisionSmoothing)) {
+        log(`warning: the threshold was calibrated on scores smoothed otherwise than decisions now are (${decisionSmoothing}): rerun vadc calibrate`);
+      }
       if (stream) {
         if (threshold === null) throw new UsageError('a stream needs a threshold: run vadc calibrate on the run, or pass --threshold');
-        await scoreStream(detector, input, { threshold, fps, frameSize, maxFrames, write: io.stdout, log });
+        const reconnect = { attempts: reconnectAttempts ?? DEFAULT_RECONNECT.attempts, delaySeconds: reconnectDelay ?? DEFAULT_RECONNECT.delaySeconds };
+        const out = typeof args.values.out === 'string' ? resolve(io.cwd, args.values.out) : null;
+        await asInputError(scoreStream(detector, input, { threshold, fps: fpsFlag, frameSize, maxFrames, reconnect, out, write: io.stdout, log }));
         return EXIT_OK;
       }
-      const source = await openInput(resolve(io.cwd, input), detector.cacheDir);
-      log(`input ${source.name}: ${source.frameCount} frames, ${source.resolution[1]}x${source.resolution[0]}`);
+      const source = await asInputError(openInput(resolve(io.cwd, input), detector.cacheDir));
+      // A video's own rate; a video whose rate is unusable needs --fps; a frame folder without --fps has times in frames only.
+      if (source.frameRate === null && fpsFlag === null) throw new UsageError(`${input} declares no usable frame rate: give --fps (frames per second of the footage)`);
+      const fps = fpsFlag ?? source.frameRate ?? null;
+      const rate = fps === null ? 'no frame rate (a frame folder: times in frames only; --fps gives seconds)' : `${fps} fps (${fpsFlag === null ? 'the input\'s' : '--fps'})`;
+      log(`input ${source.name}: ${source.frameCount} frames, ${source.resolution[1]}x${source.resolution[0]}, ${rate}`);
       const bar = startProgress('score', source.frameCount, { write: io.stderr, isTerminal: io.isTerminal, unit: 'frames' });
-      const scored = await scoreInput(detector, source, { threshold, onBatch: (outputs) => bar.tick(outputs.size) });
+      const scored = await asInputError(scoreInput(detector, source, { threshold, onBatch: (outputs) => bar.tick(outputs.size) }));
       bar.done();
       const outDir = resolve(io.cwd, typeof args.values.out === 'string' ? args.values.out : join(detector.path, 'scored', source.name));
       for (const [file, text] of Object.entries(scoredInputFiles(source.name, scored, detector.plan, fps))) await writeFileAtomic(join(outDir, file), text);
-      const smoothing = smoothingDescription(detector.plan);
+      const smoothing = decisionSmoothing;
       const abnormal = scored.decisions?.reduce((sum, value) => sum + value, 0) ?? 0;
       const json = args.values.json === true;
       const summary = `${outDir}: ${source.frameCount} frames scored` +
@@ -132,7 +163,7 @@ export const scoreCommand: Command = {
         if (threshold === null) throw new UsageError('--draw and --mp4 mark abnormal frames, which needs a threshold: run vadc calibrate, or pass --threshold');
         const mapThreshold = mapThresholdFlag ?? detector.threshold?.map_threshold ?? percentile(scored.scores.patchMaps, 0.99);
         const mp4 = args.values.mp4 === true ? join(outDir, 'annotated.mp4') : null;
-        const boxes = await drawFrames(source, scored, detector.plan, { outDir, mapThreshold, pngs: args.values.draw === true, mp4, fps });
+        const boxes = await drawFrames(source, scored, detector.plan, { outDir, mapThreshold, pngs: args.values.draw === true, mp4, fps: fps ?? 25 });
         const drawn = `${outDir}: ${boxes} regions boxed in abnormal frames (map threshold ${mapThreshold.toPrecision(6)})${args.values.draw === true ? '; frames/' : ''}${mp4 ? `; ${mp4}` : ''}\n`;
         if (json) io.stderr(drawn); else io.stdout(drawn);
         Object.assign(result, { regions_boxed: boxes, map_threshold: mapThreshold, frames_folder: args.values.draw === true ? join(outDir, 'frames') : null, mp4 });

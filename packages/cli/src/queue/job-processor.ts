@@ -179,9 +179,10 @@ async function score(job: SandboxedJob<ScoreJobData>): Promise<ScoreJobResult> {
   }
   const detector = await opened;
   const video = await openInput(input, detector.cacheDir);
-  // The threshold and frame rate a local `vadc score` uses: the command's, else the run's calibration.
+  // The threshold a local `vadc score` uses: the command's, else the run's calibration.
   const scored = await scoreInput(detector, video, { threshold: data.threshold ?? detector.threshold?.value ?? null });
-  const files = scoredInputFiles(video.name, scored, detector.plan, data.fps ?? detector.threshold?.fps ?? 25);
+  // Event times as a local `vadc score` gives them: --fps, else the input's own rate (a frame folder: frames only).
+  const files = scoredInputFiles(video.name, scored, detector.plan, data.fps ?? video.frameRate ?? null);
   return { name: video.name, frames: scored.scores.frameCount, files, seconds: since(start) };
 }
 

@@ -15,10 +15,19 @@ export interface CalibrationRecord {
   map_threshold: number;
   target: CalibrationTarget;
   fps: number;
+  /** Where fps came from: --fps or the recipe (given), the footage's own rate, the model package's earlier calibration, or assumed (25). */
+  fps_source?: 'given' | 'footage' | 'package' | 'assumed';
   /** held-out: training videos the run did not train on; normal: footage named with --normal. */
   source: 'held-out' | 'normal';
   videos: Array<{ name: string; frames: number }>;
   frames: number;
+  /** Length of the footage at fps, seconds. */
+  footage_seconds?: number;
+  /**
+   * The finest rate the footage can show, in the target's unit (false alarms per hour: one event in all the footage),
+   * whether the target is at least that coarse, and else a warning saying how much footage the target needs.
+   */
+  resolution?: { finest: number; enough: boolean; warning: string | null };
   /** On that footage at the threshold. */
   achieved: { abnormal_frames: number; events: number; false_alarms_per_hour: number; false_alarms_per_frame: number };
   smoothing: string;
@@ -36,11 +45,11 @@ export async function readCalibration(runDirectory: string): Promise<Calibration
   }
 }
 
-/** A one-line account of a calibration: target, footage, fps. */
+/** A one-line account of a calibration: target, footage, fps and the smoothing of the scores it was chosen on. */
 export function describeCalibration(record: CalibrationRecord): string {
   const count = record.videos.length;
   const footage = `${record.source === 'held-out' ? 'held-out training' : 'normal'} video${count === 1 ? '' : 's'}`;
-  return `${record.target.kind} ${record.target.value} on ${count} ${footage} (${record.frames} frames at ${record.fps} fps)`;
+  return `${record.target.kind} ${record.target.value} on ${count} ${footage} (${record.frames} frames at ${record.fps} fps; smoothing ${record.smoothing})`;
 }
 
 /** The calibration as a package stores it. */

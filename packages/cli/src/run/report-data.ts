@@ -2,7 +2,7 @@
 // the training log, and for a few chosen frames the input, reconstructions and maps (one extra forward pass each).
 import { join } from 'node:path';
 import type { Plan } from '@vadc/dsl';
-import { operatingPoint, smoothScores } from '@vadc/metrics';
+import { operatingPoint, smoothLive, smoothScores } from '@vadc/metrics';
 import { frameScores, inferBatch, type DataPipeline, type MaskedAutoencoder, type VideoScores } from '@vadc/runtime';
 import { chooseDecisionFrames, chooseFrames, trainingCurvesFromLog } from '../report/report-inputs.ts';
 import { renderReport } from '../report/render-report.ts';
@@ -11,6 +11,7 @@ import { type ReportData, type ReportDecisions, type ReportFrame, type ReportMet
 import { describeCalibration, readCalibration, type CalibrationRecord } from './calibration-file.ts';
 import { percentile } from './draw-frames.ts';
 import { planSmoothing, scaleBox, type RunMetrics } from './evaluate.ts';
+import { decisionSmoothing } from './score-input.ts';
 import { describeFingerprint } from './dataset-fingerprint.ts';
 import type { RunSpeed } from './run-speed.ts';
 import type { RunFolder } from './run-folder.ts';
@@ -62,13 +63,14 @@ function patchHeatMap(values: Float32Array, offset: number, rows: number, cols: 
   return { width, height, values: heat };
 }
 
-async function reportFrames(inputs: ReportInputs, videos: ReportVideo[], threshold: number | null): Promise<ReportFrame[]> {
+// `decided`: the videos with the scores decisions use (the live smoothing), for the frames at the calibrated threshold.
+async function reportFrames(inputs: ReportInputs, videos: ReportVideo[], decided: ReportVideo[], threshold: number | null): Promise<ReportFrame[]> {
   const { plan, model, pipeline } = inputs;
   const [height, width] = plan.data.size;
   // The best detections, and at the calibrated threshold the worst false alarm and the worst miss beside them.
   const chosen: Array<{ video: string; frame: number; score: number; kind?: string }> = [
     ...chooseFrames(videos, inputs.frameCount ?? 3).map((choice) => ({ ...choice, kind: threshold === null ? undefined : 'best detection' })),
-    ...(threshold === null ? [] : chooseDecisionFrames(videos, threshold)),
+    ...(threshold === null ? [] : chooseDecisionFrames(decided, threshold)),
   ];
   const frames: ReportFrame[] = [];
   const testVideos = pipeline.testVideos('test');
@@ -120,9 +122,11 @@ function perVideoRows(videos: readonly VideoScores[], metrics: RunMetrics): Repo
 /** Score quantiles shown beside the calibrated threshold (chosen without labels). */
 const THRESHOLD_QUANTILES = [0.5, 0.9, 0.95, 0.99];
 
-// The operating points on the labelled test videos' smoothed scores: the calibrated threshold, then score quantiles.
-function decisionsView(videos: readonly ReportVideo[], calibration: CalibrationRecord | null): ReportDecisions | undefined {
-  const labelled = videos.flatMap((video) => (video.labels ? [{ labels: video.labels, scores: video.scores }] : []));
+// The operating points on the labelled test videos' scores smoothed as decisions are (the live smoothing the
+// threshold was calibrated on; the plots show the official smoothing): the calibrated threshold, then score quantiles.
+function decisionsView(videos: readonly VideoScores[], plan: Plan, calibration: CalibrationRecord | null): ReportDecisions | undefined {
+  const live = decisionSmoothing(plan);
+  const labelled = videos.flatMap((video) => (video.truth ? [{ labels: video.truth.labels, scores: smoothLive(frameScores(video), live) }] : []));
   if (labelled.length === 0) return undefined;
   const fps = calibration?.fps ?? 25;
   const all = Float32Array.from(labelled.flatMap((video) => Array.from(video.scores)));
@@ -146,7 +150,7 @@ export async function buildReport(inputs: ReportInputs): Promise<string> {
   const calibration = await readCalibration(run.directory);
   const data: ReportData = {
     perVideo: perVideoRows(inputs.videos, metrics),
-    decisions: decisionsView(videos, calibration),
+    decisions: decisionsView(inputs.videos, plan, calibration),
     run: {
       recipeName: plan.name, runId: record.id, planHash: record.hash, backend: record.backend ?? 'unknown',
       ...(record.datasetFingerprint ? { datasetFingerprint: describeFingerprint(record.datasetFingerprint) } : {}),
@@ -164,7 +168,7 @@ export async function buildReport(inputs: ReportInputs): Promise<string> {
         tbdc: { falsePositivesPerFrame: localization.false_positives_per_frame, detectionRate: localization.track_detection_rate },
       },
     } : {}),
-    frames: await reportFrames(inputs, videos, calibration?.threshold ?? null),
+    frames: await reportFrames(inputs, videos, videos.map((video, index) => ({ ...video, scores: smoothLive(frameScores(inputs.videos[index]!), decisionSmoothing(plan)) })), calibration?.threshold ?? null),
     speed: {
       backend: metrics.speed.backend, threads: metrics.speed.threads,
       trainEngine: engineText(metrics.speed.train_engine, record.machine.dependencies),

@@ -1,9 +1,10 @@
 // Scoring one input with a detector: the per-video work of `vadc score` (and of `vadc score --queue` jobs, which must
 // equal it), kept in one function. The input goes through the detector's own data pipeline (resize, context,
 // motion) as a one-video test split, so a test video of the run's dataset gets exactly the numbers `vadc eval`
-// gives it; frame scores are then smoothed exactly as `eval` smooths them, and with a threshold each frame is
-// decided normal / abnormal and abnormal frames are grouped into events.
-import { frameDecisions, frameEvents, smoothScores, type AnomalyEvent } from '@vadc/metrics';
+// gives it; frame scores are then smoothed as live decisions are (the recipe's Gaussian made causal, @vadc/metrics
+// liveSmoothing: a file gives the events a stream of it gives), and with a threshold each frame is decided normal /
+// abnormal and abnormal frames are grouped into events. `eval` keeps the official smoothing for its metrics.
+import { describeLiveSmoothing, frameDecisions, frameEvents, liveSmoothing, smoothLive, type AnomalyEvent, type LiveSmoothing } from '@vadc/metrics';
 import { DataPipeline, frameScores, scoreVideo, type FrameOutputs, type VideoScores, type VideoSource } from '@vadc/runtime';
 import type { Plan } from '@vadc/dsl';
 import type { Detector } from './detector.ts';
@@ -14,7 +15,7 @@ export interface ScoredInput {
   scores: VideoScores;
   /** Frame scores as scoring.top_patches pools them (unsmoothed; scores.csv's `score`). */
   frameScores: Float32Array;
-  /** Smoothed as the recipe's scoring.smoothing (what thresholds apply to). */
+  /** Smoothed for decisions (decisionSmoothing: what thresholds apply to). */
   smoothed: Float64Array;
   /** The threshold applied, or null (no calibration and none given). */
   threshold: number | null;
@@ -44,10 +45,20 @@ export async function scoreInput(detector: Detector, video: VideoSource, options
   }
 }
 
+/** The smoothing decisions use: the recipe's scoring.smoothing made live (causal, edges renormalised). */
+export function decisionSmoothing(plan: Plan): LiveSmoothing | null {
+  return liveSmoothing(planSmoothing(plan));
+}
+
+/** The decision smoothing in words (events.json, calibration.json, stream summaries). */
+export function describeDecisionSmoothing(plan: Plan): string {
+  return describeLiveSmoothing(decisionSmoothing(plan));
+}
+
 /** Smooths a scored video's frame scores and, given a threshold, decides its frames and finds its events. */
 export function decide(scores: VideoScores, plan: Plan, threshold: number | null): ScoredInput {
   const pooled = frameScores(scores);
-  const smoothed = smoothScores(pooled, planSmoothing(plan));
+  const smoothed = smoothLive(pooled, decisionSmoothing(plan));
   return {
     scores, frameScores: pooled, smoothed, threshold,
     decisions: threshold === null ? null : frameDecisions(smoothed, threshold),

@@ -3,20 +3,15 @@
 // them in its job result and the coordinator writes them, so both give the same bytes.
 import type { Plan } from '@vadc/dsl';
 import { decisionsCsv, eventsCsv, eventsJson } from './events-output.ts';
-import type { ScoredInput } from './score-input.ts';
+import { describeDecisionSmoothing, type ScoredInput } from './score-input.ts';
 import { scoresCsv } from './scores-csv.ts';
 
-/** The smoothing of a Plan in words, as events.json records it. */
-export function smoothingDescription(plan: Plan): string {
-  return plan.scoring.smoothing.kind === 'gaussian' ? `gaussian range ${plan.scoring.smoothing.range} sigma ${plan.scoring.smoothing.sigma}` : 'none';
-}
-
-/** scores.csv, decisions.csv, events.json and events.csv of one scored input (`fps`: for event times in seconds). */
-export function scoredInputFiles(name: string, scored: ScoredInput, plan: Plan, fps: number): Record<string, string> {
+/** scores.csv, decisions.csv, events.json and events.csv of one scored input (`fps`: for event times in seconds; null: times in frames only). */
+export function scoredInputFiles(name: string, scored: ScoredInput, plan: Plan, fps: number | null): Record<string, string> {
   return {
     'scores.csv': scoresCsv([scored.scores], plan),
     'decisions.csv': decisionsCsv(scored),
-    'events.json': `${JSON.stringify(eventsJson(name, scored, fps, smoothingDescription(plan)), null, 2)}\n`,
+    'events.json': `${JSON.stringify(eventsJson(name, scored, fps, describeDecisionSmoothing(plan)), null, 2)}\n`,
     'events.csv': eventsCsv(name, scored, fps),
   };
 }

@@ -60,6 +60,11 @@ export interface VideoSource {
   frameCount: number;
   /** Native [height, width]. */
   resolution: [number, number];
+  /**
+   * Frames per second a video file declares (null: it declares none usable, e.g. an AVI rate of 0); absent for
+   * sources without a rate of their own (frame folders, generated videos).
+   */
+  frameRate?: number | null;
   /** Frame `index` (0-based) as interleaved RGB uint8, height x width x 3, at native resolution. */
   readFrame(index: number): Promise<Uint8Array>;
   /** Ground truth (test videos of labelled datasets), else null. */

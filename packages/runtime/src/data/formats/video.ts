@@ -35,6 +35,55 @@ export interface VideoProbe {
   frameCount: number;
   /** [height, width]. */
   resolution: [number, number];
+  /** Frames per second its video stream declares; null when it declares none ffmpeg accepts (e.g. an AVI rate of 0). */
+  frameRate: number | null;
+}
+
+/**
+ * The frame rate ffmpeg found for an input's first video stream (its `fps`, else `tbr`), from ffmpeg's log; null when
+ * there is none, or when ffmpeg says it replaced an invalid one (an AVI whose rate is 0 is shown as 25 fps).
+ */
+export function inputFrameRate(log: string): number | null {
+  if (/scale\/rate is \d+\/\d+ which is invalid/.test(log)) return null;
+  const input = log.split(/\nOutput #0|\nStream mapping/)[0]!;
+  const stream = /Stream #\d+:\d+.*?: Video: .*/.exec(input)?.[0];
+  const rate = stream === undefined ? null : /, ([\d.]+)(k?) fps\b/.exec(stream) ?? /, ([\d.]+)(k?) tbr\b/.exec(stream);
+  const value = rate === null || rate === undefined ? NaN : Number(rate[1]) * (rate[2] === 'k' ? 1000 : 1);
+  return Number.isFinite(value) && value > 0 ? value : null;
+}
+
+/** The duration an input declares (`Duration: hh:mm:ss.ss` in ffmpeg's log), seconds; null for N/A (a live source). */
+export function inputDuration(log: string): number | null {
+  const match = /Duration: (\d+):(\d+):([\d.]+)/.exec(log);
+  return match === null ? null : Number(match[1]) * 3600 + Number(match[2]) * 60 + Number(match[3]);
+}
+
+// ffmpeg's messages, and what the user should do about each (the first that matches is said).
+const FFMPEG_ADVICE: Array<[RegExp, string]> = [
+  [/Connection refused/i, 'nothing answers at that address: is the camera or server up, and are the host and port right?'],
+  [/Connection timed out|timed out/i, 'the address did not answer in time: check the host, the port and the network'],
+  [/401 Unauthorized|authorization failed/i, 'the camera wants a user name and password: put them in the URL (rtsp://user:password@host/...)'],
+  [/403 Forbidden/i, 'the server refuses this stream: check the path and the credentials'],
+  [/404 Not Found|Server returned 4\d\d/i, 'the server has no stream at that path: check the URL'],
+  [/Server returned 5\d\d/i, 'the server failed (5XX): try again later or check the server'],
+  [/matches no streams|does not contain any stream|no video stream/i, 'ffmpeg found no video stream in it: is it a video? A container whose index sits at its end (an AVI, an MP4 without faststart) often cannot be read over HTTP: serve it as Matroska or MPEG-TS (ffmpeg -i in.avi -c copy -f matroska ...), or download it and score the file'],
+  [/Invalid data found when processing input|moov atom not found|EBML header parsing failed/i, 'this is not a video ffmpeg can read (damaged, cut short, or not a video): check the file or URL'],
+  [/Protocol not found|Unsupported protocol/i, 'ffmpeg does not read this kind of URL: use rtsp://, rtmp://, http(s)://, udp:// or a file'],
+  [/No such file or directory/i, 'there is no such file'],
+  [/Name or service not known|Temporary failure in name resolution|Failed to resolve hostname/i, 'the host name does not resolve: check the URL'],
+];
+
+/**
+ * ffmpeg's failure in words a user can act on: its last message, and what to do when the message is a known one
+ * (ffmpeg's own hints, such as "add a trailing '?' to the map", are about its command line, not the user's).
+ */
+export function ffmpegFailure(log: string): string {
+  // ffmpeg's hints about its own command line ("To ignore this, add a trailing '?' to the map.") are dropped.
+  const lines = log.replace(/\r/g, '\n').replace(/\(?To ignore this, add a trailing '\?' to the map\.\)?/g, '').split('\n')
+    .map((line) => line.trim()).filter((line) => line !== '' && !line.startsWith('frame='));
+  const last = lines.at(-1) ?? 'no output';
+  const advice = FFMPEG_ADVICE.find(([pattern]) => pattern.test(log))?.[1];
+  return advice === undefined ? last : `${last}: ${advice}`;
 }
 
 /** Probes a video's frame count and size. Throws DatasetError VIDEO_PROBE naming the file. */
@@ -42,14 +91,11 @@ export async function probeVideo(path: string): Promise<VideoProbe> {
   const { code, stderr } = await runFfmpeg(['-i', path, '-map', '0:v:0', '-c', 'copy', '-f', 'null', '-']);
   const stream = /Stream #\d+:\d+.*?: Video: .*?, (\d+)x(\d+)\b/.exec(stderr);
   const frames = [...stderr.matchAll(/frame=\s*(\d+)/g)].at(-1);
-  if (code !== 0 || !stream || !frames) {
-    const reason = stderr.trim().split('\n').at(-1) ?? 'no video stream';
-    throw new DatasetError('VIDEO_PROBE', `cannot read video (${reason})`, path);
-  }
+  if (code !== 0 || !stream || !frames) throw new DatasetError('VIDEO_PROBE', `cannot read video (${ffmpegFailure(stderr)})`, path);
   const frameCount = Number(frames[1]);
   if (frameCount === 0) throw new DatasetError('EMPTY_VIDEO', 'video has no frames', path);
   await checkDeclaredLength(path, frameCount);
-  return { frameCount, resolution: [Number(stream[2]), Number(stream[1])] };
+  return { frameCount, resolution: [Number(stream[2]), Number(stream[1])], frameRate: inputFrameRate(stderr) };
 }
 
 /** Throws DatasetError TRUNCATED_VIDEO when the file ends before the length its header declares. */
@@ -78,7 +124,7 @@ export async function decodeVideoToFile(path: string, probe: VideoProbe, target:
   if (code !== 0 || size !== expected) {
     await rm(partial, { force: true });
     const found = size < 0 ? 'nothing' : `${size / (height * width * 3)} frames`;
-    const reason = code !== 0 ? stderr.trim().split('\n').at(-1) : `decoded ${found}, expected ${probe.frameCount}`;
+    const reason = code !== 0 ? ffmpegFailure(stderr) : `decoded ${found}, expected ${probe.frameCount}`;
     throw new DatasetError('VIDEO_DECODE', `cannot decode video (${reason})`, path);
   }
   await rename(partial, target);

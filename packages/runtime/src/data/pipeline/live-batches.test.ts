@@ -13,6 +13,7 @@ function chunkedStream(frames: Uint8Array[], resolution: [number, number], chunk
   const stream = {
     served: 0,
     resolution: async () => resolution,
+    frameRate: async () => 25,
     take: async (): Promise<ReceivedFrame[] | null> => {
       if (next >= frames.length) return null;
       const size = chunks[chunk++ % chunks.length]!;

@@ -27,6 +27,8 @@ export type DatasetErrorCode =
   | 'BAD_SPLIT_LIST'
   | 'VIDEO_PROBE'
   | 'VIDEO_DECODE'
+  | 'RAW_FRAMES'
+  | 'STREAM_LOST'
   | 'FRAME_INDEX'
   | 'UNKNOWN_DATASET';
 

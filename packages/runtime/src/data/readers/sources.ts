@@ -95,5 +95,5 @@ export async function openVideoFile(name: string, path: string, cacheDir: string
       await handle.close();
     }
   };
-  return withTruth({ name, frameCount: probe.frameCount, resolution: probe.resolution, readFrame }, path, truth);
+  return withTruth({ name, frameCount: probe.frameCount, resolution: probe.resolution, frameRate: probe.frameRate, readFrame }, path, truth);
 }
