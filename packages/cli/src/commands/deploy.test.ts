@@ -5,7 +5,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -16,6 +15,7 @@ import { runCli } from '../cli.ts';
 import { latestRunFile, runBuiltCli } from '../test-built-cli.ts';
 import { onnxInstalled } from '../test-onnx.ts';
 import { tinyRecipe } from '../test-recipe.ts';
+import { freePort, listening } from '../test-stream-server.ts';
 
 const RECIPE = tinyRecipe({ name: 'deployed', dataSeed: 4, trainVideos: 2, frames: 14, walkers: [1, 2], scoring: '{ smoothing: { gaussian: { range: 4, sigma: 1 } }, batch: 4 }', metrics: ['micro_auc'] });
 
@@ -28,26 +28,6 @@ async function writeVideo(video: VideoSource, file: string): Promise<Uint8Array>
   for (let frame = 0; frame < video.frameCount; frame++) rgb.set(await video.readFrame(frame), frame * frameBytes);
   await encodeVideo(file, rgb, video.frameCount, video.resolution, 'png'); // lossless: decoding gives these bytes back
   return rgb;
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-// ffmpeg's -listen 1 serves one client, so a probe connection would take its place: wait for the LISTEN socket instead.
-async function listening(port: number): Promise<void> {
-  const hex = `:${port.toString(16).toUpperCase().padStart(4, '0')}`;
-  for (let attempt = 0; attempt < 200; attempt++) {
-    const table = await readFile('/proc/net/tcp', 'utf8');
-    if (table.split('\n').some((line) => line.includes(`0100007F${hex}`) && line.split(/\s+/)[4] === '0A')) return;
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  throw new Error(`nothing listens on 127.0.0.1:${port}`);
 }
 
 describe('vadc export, calibrate and score from fresh processes', () => {

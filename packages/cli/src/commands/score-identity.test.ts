@@ -4,7 +4,6 @@
 // name give identical scores and events (several masks per frame: model/test-mask.test.ts).
 import { spawn, type ChildProcess } from 'node:child_process';
 import { copyFile, mkdtemp, readFile, writeFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -12,6 +11,7 @@ import type { Plan } from '@vadc/dsl';
 import { encodeVideo, ffmpegPath, openDataset } from '@vadc/runtime';
 import { latestRunFile, runBuiltCli } from '../test-built-cli.ts';
 import { tinyRecipe } from '../test-recipe.ts';
+import { freePort, listening } from '../test-stream-server.ts';
 
 const RECIPE = tinyRecipe({ name: 'identity', dataSeed: 4, trainVideos: 2, frames: 14, walkers: [1, 2], scoring: '{ smoothing: { gaussian: { range: 4, sigma: 1 } }, batch: 4 }', metrics: ['micro_auc'], engine: null });
 
@@ -21,26 +21,6 @@ async function rawScores(path: string): Promise<string[]> {
   const column = header!.split(',').indexOf('score');
   expect(column).toBeGreaterThan(0);
   return rows.map((row) => row.split(',')[column] as string);
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-/** Waits for the LISTEN socket (ffmpeg's -listen 1 serves one client, so no probe connection). */
-async function listening(port: number): Promise<void> {
-  const hex = `:${port.toString(16).toUpperCase().padStart(4, '0')}`;
-  for (let attempt = 0; attempt < 200; attempt++) {
-    const table = await readFile('/proc/net/tcp', 'utf8');
-    if (table.split('\n').some((line) => line.includes(`0100007F${hex}`) && line.split(/\s+/)[4] === '0A')) return;
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  throw new Error(`nothing listens on 127.0.0.1:${port}`);
 }
 
 describe('scores that depend only on the frames and the model', () => {
@@ -85,10 +65,10 @@ describe('scores that depend only on the frames and the model', () => {
     const expected = (JSON.parse(await readFile(join(workspace, 'events', 'events.json'), 'utf8')) as { events: Array<Record<string, unknown>> }).events;
     expect(expected.length).toBeGreaterThan(0);
     const streamEvents = (stdout: string) => stdout.trim().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>)
-      .filter((line) => line.type === 'event').map(({ type: _type, video: _video, ...event }) => event);
+      .filter((line) => line.type === 'event').map(({ type: _type, video: _video, wall_time: _wall, ...event }) => event);
     const withoutVideo = expected.map(({ video: _video, ...event }) => event);
 
-    const stdin = await runBuiltCli(['score', run, '-', '--frame-size', '72x48', '--threshold', threshold], workspace, rgb);
+    const stdin = await runBuiltCli(['score', run, '-', '--frame-size', '72x48', '--fps', '25', '--threshold', threshold], workspace, rgb);
     expect(stdin.code, stdin.stderr).toBe(0);
     expect(streamEvents(stdin.stdout)).toEqual(withoutVideo);
 

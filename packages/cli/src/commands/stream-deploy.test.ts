@@ -5,7 +5,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -14,6 +13,7 @@ import { runCli } from '../cli.ts';
 import { BUILT_CLI, latestRunFile, runBuiltCli, type CliResult } from '../test-built-cli.ts';
 import { onnxInstalled } from '../test-onnx.ts';
 import { tinyRecipe } from '../test-recipe.ts';
+import { freePort, listening } from '../test-stream-server.ts';
 
 const RECIPE = tinyRecipe({ name: 'camera', dataSeed: 4, trainVideos: 2, frames: 14, walkers: [1, 2], scoring: '{ smoothing: { gaussian: { range: 4, sigma: 1 } }, batch: 4 }', metrics: ['micro_auc'] });
 
@@ -28,21 +28,6 @@ async function until(what: string, condition: () => Promise<boolean> | boolean, 
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await sleep(50);
   }
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-// ffmpeg's -listen 1 serves one client, so a probe connection would take its place: wait for the LISTEN socket instead.
-async function listening(port: number): Promise<void> {
-  const hex = `:${port.toString(16).toUpperCase().padStart(4, '0')}`;
-  await until(`127.0.0.1:${port}`, async () => (await readFile('/proc/net/tcp', 'utf8')).split('\n').some((line) => line.includes(`0100007F${hex}`) && line.split(/\s+/)[4] === '0A'), 120_000);
 }
 
 // The built CLI as a running process whose output can be watched before it exits.
@@ -63,7 +48,7 @@ describe.runIf(onnxInstalled)('vadc on a camera: streams that fail loudly, real 
   const serve = async (file: string, port: number, format = 'matroska'): Promise<ChildProcess> => {
     const server = spawn(ffmpegPath(), ['-v', 'error', '-re', '-i', join(workspace, file), '-c', 'copy', '-f', format, '-listen', '1', `http://127.0.0.1:${port}/cam.mkv`], { stdio: 'ignore' });
     servers.push(server);
-    await listening(port);
+    await listening(port, 120_000);
     return server;
   };
   const generate = async (target: string, filter: string, seconds: number, codec: string[]) => {
