@@ -10,14 +10,14 @@ import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Plan } from '@vadc/dsl';
-import { assignWeights, createModel, DataPipeline, inferBatch, loadCheckpoint, openDataset, scoreVideo, selectBackend } from '@vadc/runtime';
+import { assignWeights, createModel, DataPipeline, inferBatch, loadCheckpoint, openDataset, scoreVideo, selectBackend, type TestMaskPass } from '@vadc/runtime';
 import { tinyRecipe } from '../../packages/cli/src/test-recipe.ts';
 import { evaluateRun } from '../../packages/cli/src/run/evaluate.ts';
 import { evaluateValidation, scoreValidationVideos } from '../../packages/cli/src/run/validation.ts';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const CLI = join(ROOT, 'packages/cli/dist/main.js');
-const RECIPE = tinyRecipe({ name: 'validated', trainVideos: 3, teacherEpochs: 4, validation: '{ hold_out: 1, selection: best, seed: 2 }' });
+const RECIPE = tinyRecipe({ name: 'validated', trainVideos: 3, teacherEpochs: 4, validation: '{ hold_out: 1, selection: best, seed: 5 }' });
 
 interface ValidationLine { type: 'validation'; stage: string; epoch: number; micro_auc: number | null; value: number | null }
 interface Selection { mode: string; metric: string; stage: string; epoch: number; value: number; checkpoint: string }
@@ -65,7 +65,7 @@ describe('vadc run with validation (built CLI)', () => {
     const model = createModel(plan);
     assignWeights(model, (await loadCheckpoint(join(directory, 'checkpoints', 'best.ckpt'))).weights);
     const pipeline = new DataPipeline(await openDataset(plan), plan);
-    const infer = async (batch: Parameters<typeof inferBatch>[1], video: string) => inferBatch(model, batch, { video });
+    const infer = async (batch: Parameters<typeof inferBatch>[1], pass: TestMaskPass) => inferBatch(model, batch, { pass });
     const validation = evaluateValidation(await scoreValidationVideos(await pipeline.heldOutVideos(), plan, infer), plan);
     expect(validation.micro_auc).toBeCloseTo(record.selection.value, 6);
     // In this seeded recipe the best epoch is not the last, so the restore is visible: the last epoch's weights
@@ -73,7 +73,7 @@ describe('vadc run with validation (built CLI)', () => {
     expect(`${record.selection.stage} ${record.selection.epoch}`).not.toBe('student 0');
     const last = createModel(plan);
     assignWeights(last, (await loadCheckpoint(join(directory, 'checkpoints', 'model.ckpt'))).weights);
-    const lastInfer = async (batch: Parameters<typeof inferBatch>[1], video: string) => inferBatch(last, batch, { video });
+    const lastInfer = async (batch: Parameters<typeof inferBatch>[1], pass: TestMaskPass) => inferBatch(last, batch, { pass });
     expect(evaluateValidation(await scoreValidationVideos(await pipeline.heldOutVideos(), plan, lastInfer), plan).micro_auc).not.toBeCloseTo(record.selection.value, 3);
     const test = [];
     for (const video of pipeline.testVideos('test')) test.push(await scoreVideo(video, plan, infer));

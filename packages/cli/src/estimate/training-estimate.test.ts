@@ -19,12 +19,12 @@ async function plan(file: string, overrides: string[] = []) {
 describe('what a recipe costs', () => {
   it('counts the training work per stage', async () => {
     const work = trainingWork(await plan('quickstart.yaml'));
-    expect(work.framesPerEpoch).toBe(384);
-    expect(work.totalFrames).toBe(8 * 384);
-    // The quickstart holds one training video out for validation: which one is drawn from the data, so the line
+    expect(work.framesPerEpoch).toBe(448);
+    expect(work.totalFrames).toBe(8 * 448);
+    // The quickstart holds two training videos out for validation: which one is drawn from the data, so the line
     // gives an upper bound and says why.
-    expect(describeWork(work)).toBe('training: teacher 6 epochs + student 2 epochs over at most 384 frames per epoch (6 generated videos x 64 frames, less the 1 held-out validation video) = at most 3,072 frames through the model');
-    expect(describeWork(trainingWork(await plan('quickstart.yaml', ['~validation'])))).toBe('training: teacher 6 epochs + student 2 epochs over 384 frames per epoch (6 generated videos x 64 frames) = 3,072 frames through the model');
+    expect(describeWork(work)).toBe('training: teacher 6 epochs + student 2 epochs over at most 448 frames per epoch (7 generated videos x 64 frames, less the 2 held-out validation videos) = at most 3,584 frames through the model');
+    expect(describeWork(trainingWork(await plan('quickstart.yaml', ['~validation'])))).toBe('training: teacher 6 epochs + student 2 epochs over 448 frames per epoch (7 generated videos x 64 frames) = 3,584 frames through the model');
     expect(trainingWork(await plan('avenue.yaml')).totalFrames).toBe(200 * 15328);
   });
 
@@ -43,7 +43,7 @@ describe('what a recipe costs', () => {
     const estimate = await estimateTrainingTime(await plan('quickstart.yaml', ['data.size=[32,48]', 'model.encoder.dim=16', 'model.decoder.dim=16', 'runtime.backend=wasm', 'runtime.threads=1']));
     expect(estimate.batch).toBe(16);
     expect(estimate.framesPerSecond).toBeGreaterThan(0);
-    expect(estimate.seconds).toBeCloseTo(3072 / estimate.framesPerSecond, 6);
+    expect(estimate.seconds).toBeCloseTo(3584 / estimate.framesPerSecond, 6);
     expect(formatDuration(48)).toBe('48 s');
     expect(formatDuration(3 * 3600 + 12 * 60)).toBe('3 h 12 min');
     expect(formatDuration(40 * 86400)).toBe('40.0 days');

@@ -193,7 +193,8 @@ describe('a queue you can operate (built CLI, real Redis)', () => {
     await coordinator.waitFor(/clip: attempt 1 of 3 failed \(.*later\/clip is not visible on this worker.*\); retrying after a backoff/);
     await cp(late, join(workspace, 'later', 'clip'), { recursive: true });
     expect(await coordinator.exited, coordinator.stderr()).toBe(0);
-    expect(coordinator.stderr()).toMatch(/clip: running \(attempt 2 of 3\)/);
+    // The retry ran and succeeded (the coordinator polls, so a short second attempt may show only as done).
+    expect(coordinator.stderr()).toMatch(/clip: (running \(attempt 2 of 3\)|done)/);
     expect(existsSync(join(workspace, 'retried', 'events.json'))).toBe(true);
     // Without --attempts the same failure fails at once.
     await rm(join(workspace, 'later'), { recursive: true });

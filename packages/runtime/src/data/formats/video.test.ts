@@ -22,7 +22,7 @@ describe('video through the bundled ffmpeg', () => {
     const path = join(folder, name);
     await encodeVideo(path, frames, count, [height, width], codec);
     const probe = await probeVideo(path);
-    expect(probe).toEqual({ frameCount: count, resolution: [height, width] });
+    expect(probe).toEqual({ frameCount: count, resolution: [height, width], frameRate: 25 }); // encodeVideo writes 25 fps
     await decodeVideoToFile(path, probe, join(folder, `${name}.rgb`));
     const decoded = await readFile(join(folder, `${name}.rgb`));
     expect(decoded.length).toBe(frames.length);
