@@ -1,7 +1,7 @@
 // The content hash of a Plan: SHA-256 (WebCrypto, in Node, Deno and browsers alike) of its canonical JSON, with
 // object keys sorted at every level. Same meaning, same hash: key order, comments and how a recipe was split across
 // `extends` never reach the Plan, so they never change the hash.
-import type { Plan } from './types.ts';
+import type { Plan, ValidationPlan } from './types.ts';
 
 /** JSON with object keys sorted at every level and no whitespace; lists keep their order. */
 export function canonicalJson(value: unknown): string {
@@ -36,17 +36,21 @@ function hashedPlan(plan: Plan): Record<string, unknown> {
   const { calibration, test_masks: testMasks, ...scoring } = plan.scoring;
   const { validation, ...rest } = plan;
   // Keys added later count only when they differ from what plans before them meant, so old hashes hold.
-  const masksCount = testMasks !== undefined && (testMasks.count !== 1 || testMasks.complementary);
-  const { whole, normal, ...anomalies } = validation?.anomalies ?? { intervals: 0, length: [0, 0] };
-  // validation.tolerance only marks ties in a sweep's report: it changes no number, so it is not hashed.
-  const { tolerance: _tolerance, ...validationRest } = validation ?? { anomalies: null };
-  const validationHashed = validation == null ? null : { ...validationRest, anomalies: { ...anomalies, ...(whole ? { whole } : {}), ...(normal ? { normal } : {}) } };
+  const masksHashed = testMasks !== undefined && (testMasks.count !== 1 || testMasks.complementary);
   return {
     ...rest,
-    ...(validationHashed === null ? {} : { validation: validationHashed }),
-    scoring: { ...scoring, ...(calibration === undefined || calibration === null ? {} : { calibration }), ...(masksCount ? { test_masks: testMasks } : {}) },
+    ...(validation == null ? {} : { validation: hashedValidation(validation) }),
+    scoring: { ...scoring, ...(calibration === undefined || calibration === null ? {} : { calibration }), ...(masksHashed ? { test_masks: testMasks } : {}) },
     runtime: requested === 'tfjs' ? runtime : requested === 'onnx' ? { ...runtime, train_engine: 'onnx' } : { ...runtime, engine: requested },
   };
+}
+
+/**
+ * A validation section as hashed: `anomalies.whole` / `normal` only when set (plans before them meant 0), and
+ * `tolerance` never (it only marks ties in a sweep's report; it changes no number).
+ */
+function hashedValidation({ tolerance: _tolerance, anomalies: { whole, normal, ...anomalies }, ...rest }: ValidationPlan): Record<string, unknown> {
+  return { ...rest, anomalies: { ...anomalies, ...(whole ? { whole } : {}), ...(normal ? { normal } : {}) } };
 }
 
 /** The version of the rule below; run.json records it so resumes compare hashes made by the same rule. */

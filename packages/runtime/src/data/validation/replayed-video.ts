@@ -154,7 +154,8 @@ export class ReplayedVideo implements FrameStore {
         if (placed === null) continue;
         const truePlace = track.get(frame);
         const [py, px] = centroid(placed.pixels, width);
-        const displaced = truePlace === undefined ? Infinity : Math.hypot(py - centroid(truePlace, width)[0], px - centroid(truePlace, width)[1]);
+        const [ty, tx] = truePlace === undefined ? [Infinity, Infinity] : centroid(truePlace, width);
+        const displaced = Math.hypot(py - ty, px - tx);
         if (displaced < MIN_DISPLACEMENT) continue;
         const mask = new Uint8Array(height * width);
         for (const pixel of placed.pixels) mask[pixel] = 1;
