@@ -58,6 +58,18 @@ describe('hashing', () => {
     expect(await trainingHash({ ...plan, runtime: older as typeof plan.runtime })).toBe(base);
     expect(await trainingHash({ ...plan, runtime: { ...plan.runtime, seed: 9 } })).not.toBe(base);
   });
+  it('the synthetic benchmark\'s structure keys count only when they change the data, so older plans keep their hashes', async () => {
+    const plan = planOf(await resolveIn({ 'recipes/a.yaml': SMALL }, 'recipes/a.yaml')).plan;
+    const synthetic = plan.data.synthetic!;
+    expect(synthetic).toMatchObject({ scenes: 1, abnormal_throughout: 0, brief: 0 });
+    const { scenes: _scenes, abnormal_throughout: _throughout, brief: _brief, ...older } = synthetic;
+    const withSynthetic = (value: Record<string, unknown>) => ({ ...plan, data: { ...plan.data, synthetic: value } }) as typeof plan;
+    const base = await planHash(plan);
+    expect(await planHash(withSynthetic(older))).toBe(base);
+    const changed = [{ ...synthetic, scenes: 3 }, { ...synthetic, abnormal_throughout: 1 }, { ...synthetic, brief: 1 }];
+    const hashes = new Set([base, ...(await Promise.all(changed.map((value) => planHash(withSynthetic(value)))))]);
+    expect(hashes.size).toBe(4);
+  });
   it('both hashes count the requested engine: tfjs as the old default, onnx as the old train_engine key, auto as itself', async () => {
     const plan = planOf(await resolveIn({ 'recipes/a.yaml': SMALL }, 'recipes/a.yaml')).plan;
     expect(plan.runtime.engine).toBe('auto');

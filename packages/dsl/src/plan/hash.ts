@@ -1,7 +1,7 @@
 // The content hash of a Plan: SHA-256 (WebCrypto, in Node, Deno and browsers alike) of its canonical JSON, with
 // object keys sorted at every level. Same meaning, same hash: key order, comments and how a recipe was split across
 // `extends` never reach the Plan, so they never change the hash.
-import type { Plan, ValidationPlan } from './types.ts';
+import type { Plan, SyntheticDataPlan, ValidationPlan } from './types.ts';
 
 /** JSON with object keys sorted at every level and no whitespace; lists keep their order. */
 export function canonicalJson(value: unknown): string {
@@ -39,6 +39,7 @@ function hashedPlan(plan: Plan): Record<string, unknown> {
   const masksHashed = testMasks !== undefined && (testMasks.count !== 1 || testMasks.complementary);
   return {
     ...rest,
+    data: { ...rest.data, synthetic: rest.data.synthetic == null ? rest.data.synthetic : hashedSynthetic(rest.data.synthetic) },
     ...(validation == null ? {} : { validation: hashedValidation(validation) }),
     scoring: { ...scoring, ...(calibration === undefined || calibration === null ? {} : { calibration }), ...(masksHashed ? { test_masks: testMasks } : {}) },
     runtime: requested === 'tfjs' ? runtime : requested === 'onnx' ? { ...runtime, train_engine: 'onnx' } : { ...runtime, engine: requested },
@@ -51,6 +52,11 @@ function hashedPlan(plan: Plan): Record<string, unknown> {
  */
 function hashedValidation({ tolerance: _tolerance, anomalies: { whole, normal, ...anomalies }, ...rest }: ValidationPlan): Record<string, unknown> {
   return { ...rest, anomalies: { ...anomalies, ...(whole ? { whole } : {}), ...(normal ? { normal } : {}) } };
+}
+
+/** A synthetic benchmark's options as hashed: `scenes`, `abnormal_throughout` and `brief` only when they change the data. */
+function hashedSynthetic({ scenes, abnormal_throughout: throughout, brief, ...rest }: SyntheticDataPlan): Record<string, unknown> {
+  return { ...rest, ...(scenes !== undefined && scenes !== 1 ? { scenes } : {}), ...(throughout ? { abnormal_throughout: throughout } : {}), ...(brief ? { brief } : {}) };
 }
 
 /** The version of the rule below; run.json records it so resumes compare hashes made by the same rule. */

@@ -50,6 +50,9 @@ const syntheticData = section({
   resolution: pair(integer(1, item), { doc: 'Native [height, width] of the generated frames (data.size resizes from it, like real data).', default: [120, 160], source: 'vadc' }),
   walkers: pair(integer(0, item), { doc: '[min, max] number of normal walkers per video.', default: [2, 5], source: 'vadc' }),
   anomalies: list(oneOf(SYNTHETIC_DATA_ANOMALIES, item), { doc: 'Kinds of anomalies the test videos contain.', minItems: 1, unique: true, default: [...SYNTHETIC_DATA_ANOMALIES], source: 'vadc' }),
+  scenes: addedLater(integer(1, { doc: 'Number of scenes (cameras): video i of each split is filmed in scene i mod scenes, each scene with its own walkway and background, as a real benchmark mixes cameras.', default: 1, source: 'vadc: ShanghaiTech has 13 scenes, UCSD Ped1/Ped2 one each' })),
+  abnormal_throughout: addedLater(integer(0, { doc: 'How many test videos (the last ones) are abnormal in every frame: anomaly events follow each other so that one is always in view, as in four of the twelve UCSD Ped2 test videos. Micro AUC then rewards scores that are comparable between videos.', default: 0, source: 'vadc: UCSDped2.m, test videos abnormal from the first to the last frame' })),
+  brief: addedLater(integer(0, { doc: 'How many test videos (just before the abnormal_throughout ones) hold one small, short anomaly only: a thrown object when the list has it, else the next kind at half size, in view for at most 16 frames.', default: 0, source: 'vadc: UCSDped2.m, a test video with small, short anomalies' })),
 }, { doc: 'Options of the built-in synthetic benchmark (only with `dataset: synthetic`).' });
 
 const listFile = (doc: string) => nullable(string(item, 0), { doc, default: null, source: 'vadc: the dataset\'s own split' });

@@ -12,6 +12,14 @@ describe('cross-field checks', () => {
     expect(resolved.warnings.find((warning) => warning.key === 'runtime.workers')).toMatchObject({ severity: 'warning', line: 4, hint: 'drop runtime.workers' });
   });
 
+  it('the synthetic benchmark cannot have more abnormal-throughout and brief videos than test videos', async () => {
+    const [bad] = await check(`${SMALL}  synthetic: { test_videos: 3, abnormal_throughout: 2, brief: 2 }\n`);
+    expect(bad).toMatchObject({ key: 'data.synthetic.brief', line: 4 });
+    expect(bad!.message).toContain('more than the 3 test videos');
+    const fits = planOf(await resolveIn({ 'recipes/a.yaml': `${SMALL}  synthetic: { test_videos: 4, abnormal_throughout: 2, brief: 2, scenes: 3 }\n` }, 'recipes/a.yaml'));
+    expect(fits.plan.data.synthetic).toMatchObject({ abnormal_throughout: 2, brief: 2, scenes: 3 });
+  });
+
   it('runtime.train_engine is still read as runtime.engine, with a warning at it that names the new key', async () => {
     const resolved = planOf(await resolveIn({ 'recipes/a.yaml': `${SMALL}runtime: { train_engine: onnx }\n` }, 'recipes/a.yaml'));
     expect(resolved.plan.runtime).toMatchObject({ engine: 'onnx' });

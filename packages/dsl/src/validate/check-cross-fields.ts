@@ -39,6 +39,12 @@ export function checkCrossFields(plan: Plan, tree: RecipeNode, fallbackFile: str
   if (data.dataset === 'synthetic') {
     if (data.root !== null) warn(['data', 'root'], '`data.root` is ignored for the synthetic dataset');
     if (data.synthetic === null) fail(['data', 'synthetic'], 'the synthetic dataset needs its options', { hint: 'remove `synthetic: null` to use the defaults' });
+    else {
+      const { test_videos: testVideos, abnormal_throughout: throughout = 0, brief = 0 } = data.synthetic;
+      if (throughout + brief > testVideos) {
+        fail(['data', 'synthetic', 'brief'], `abnormal_throughout (${throughout}) and brief (${brief}) videos are more than the ${testVideos} test videos`, { expected: `abnormal_throughout + brief <= ${testVideos}` });
+      }
+    }
   } else {
     if (data.root === null) fail(['data', 'root'], `dataset ${data.dataset} needs \`data.root\``, { hint: 'set data.root to the dataset folder (e.g. root: ${env:VADC_DATA_ROOT})' });
     if (data.synthetic !== null) fail(['data', 'synthetic'], '`data.synthetic` options apply only to `dataset: synthetic`', { hint: 'remove them or set data.dataset: synthetic' });

@@ -38,9 +38,10 @@ function valueNoise(random: Random, height: number, width: number, cell: number)
   return out;
 }
 
-/** Builds the scene for a seed at a native resolution [height, width]. */
-export function buildScene(seed: number, height: number, width: number): Scene {
-  const random = Random.derive(seed, 'synthetic/scene');
+/** Builds scene number `index` (0 unless the benchmark has several cameras) for a seed at a native resolution [height, width]. */
+export function buildScene(seed: number, height: number, width: number, index = 0): Scene {
+  // Scene 0 keeps the stream it had before scenes existed, so one-scene benchmarks generate the same frames.
+  const random = Random.derive(seed, index === 0 ? 'synthetic/scene' : `synthetic/scene-${index}`);
   const walkwayTop = Math.round(height * random.uniform(0.38, 0.46));
   const walkwayBottom = Math.round(height * random.uniform(0.74, 0.82));
   const coarse = valueNoise(random, height, width, Math.max(4, Math.round(height / 6)));

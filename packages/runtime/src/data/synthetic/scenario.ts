@@ -3,8 +3,9 @@
 // actor with its own track id.
 import type { SyntheticDataPlan } from '@vadc/dsl';
 import { Random } from '../../random.ts';
-import type { Actor, ActorKind, Path } from './actors.ts';
+import { actorShapes, isAnomalousAt, type Actor, type ActorKind, type Path } from './actors.ts';
 import type { Scene } from './background.ts';
+import { rasterizeMask } from './shapes.ts';
 
 /** Anomaly kinds the benchmark can place (the recipe's `data.synthetic.anomalies`). */
 export type SyntheticAnomalyKind = SyntheticDataPlan['anomalies'][number];
@@ -118,16 +119,100 @@ export function anomalyActor(kind: SyntheticAnomalyKind, random: Random, scene: 
   }
 }
 
-/** The actors of one video; test videos (`eventKinds` non-empty) get one anomaly event per listed kind. */
-export function videoActors(seed: number, label: string, scene: Scene, plan: SyntheticDataPlan, eventKinds: SyntheticAnomalyKind[]): Actor[] {
+/** How a test video's anomalies are laid out: events spread over it, one in view in every frame, or one small short event. */
+export type TestVideoLayout = 'events' | 'throughout' | 'brief';
+
+/** Frames a brief anomaly stays in view (UCSD Ped2 has an anomaly of about this length at its frame rate). */
+const BRIEF_FRAMES = 16;
+
+/** The same actor `frames` frames earlier. */
+function earlier(actor: Actor, frames: number): Actor {
+  return {
+    ...actor,
+    path: { ...actor.path, start: actor.path.start - frames },
+    pause: actor.pause === null ? null : [actor.pause[0] - frames, actor.pause[1] - frames],
+    lifetime: [actor.lifetime[0] - frames, actor.lifetime[1] - frames],
+  };
+}
+
+/** Whether the actor is anomalous and has at least one pixel in the frame at `frame` (what the truth will rasterise). */
+function anomalyInView(actor: Actor, scene: Scene, frame: number, buffer: Uint8Array): boolean {
+  if (!isAnomalousAt(actor, frame)) return false;
+  const shapes = actorShapes(actor, frame);
+  if (shapes === null) return false;
+  buffer.fill(0);
+  rasterizeMask(shapes, scene.height, scene.width, buffer);
+  return buffer.includes(1);
+}
+
+/** The first frame from `from` (before `until`) in which the actor is an anomaly in view, or null. */
+function firstInView(actor: Actor, scene: Scene, from: number, until: number, buffer: Uint8Array): number | null {
+  for (let frame = Math.max(from, actor.lifetime[0]); frame < Math.min(until, actor.lifetime[1]); frame++) {
+    if (anomalyInView(actor, scene, frame, buffer)) return frame;
+  }
+  return null;
+}
+
+/**
+ * Anomaly events that follow each other so that one is in view in every frame: each event starts at the first frame
+ * no earlier event covers and is moved earlier until it is in view there (an actor walking in from the edge is
+ * already partly in the frame). Kinds rotate through the recipe's list.
+ */
+function eventsThroughout(random: Random, scene: Scene, frames: number, kinds: readonly SyntheticAnomalyKind[]): Actor[] {
+  const buffer = new Uint8Array(scene.height * scene.width);
+  const covered = new Uint8Array(frames);
+  // Actors are generated against a longer horizon, so none is cut short at the video's end and then moved earlier.
+  const horizon = 2 * frames;
+  const events: Actor[] = [];
+  let frame = 0;
+  let misses = 0;
+  while (frame < frames && misses < kinds.length) {
+    const kind = kinds[(events.length + misses) % kinds.length] as SyntheticAnomalyKind;
+    const actor = anomalyActor(kind, random, scene, frame, horizon, events.length + 1);
+    const first = firstInView(actor, scene, frame, horizon, buffer);
+    if (first === null) {
+      misses++;
+      continue;
+    }
+    misses = 0;
+    const placed = earlier(actor, first - frame);
+    events.push(placed);
+    for (let next = frame; next < frames; next++) if (anomalyInView(placed, scene, next, buffer)) covered[next] = 1;
+    while (frame < frames && covered[frame] === 1) frame++;
+  }
+  return events;
+}
+
+/** One small, short anomaly in the middle part of the video: a thrown object, or another kind at half size cut short. */
+function briefEvent(random: Random, scene: Scene, frames: number, kinds: readonly SyntheticAnomalyKind[], index: number): Actor {
+  const start = Math.floor(frames * random.uniform(0.3, 0.6));
+  if (kinds.includes('thrown-object')) return anomalyActor('thrown-object', random, scene, start, frames, 1);
+  const kind = kinds[index % kinds.length] as SyntheticAnomalyKind;
+  const actor = anomalyActor(kind, random, scene, start, 2 * frames, 1);
+  const small = { ...actor, size: actor.size * 0.5 };
+  const buffer = new Uint8Array(scene.height * scene.width);
+  const first = firstInView(small, scene, start, 2 * frames, buffer) ?? start;
+  const placed = earlier(small, first - start);
+  return { ...placed, lifetime: [placed.lifetime[0], Math.min(placed.lifetime[1], start + BRIEF_FRAMES)] };
+}
+
+/**
+ * The actors of one video. Test videos (`eventKinds` non-empty) get anomalies laid out as `layout` says: `events`,
+ * one event per listed kind spread over the video; `throughout`, events in view in every frame; `brief`, one small
+ * short event (`index` rotates its kind).
+ */
+export function videoActors(seed: number, label: string, scene: Scene, plan: SyntheticDataPlan, eventKinds: SyntheticAnomalyKind[], layout: TestVideoLayout = 'events', index = 0): Actor[] {
   const random = Random.derive(seed, `synthetic/${label}/actors`);
   const count = random.integer(plan.walkers[0], plan.walkers[1]);
   const actors = normalWalkers(random, scene, plan.frames, count);
+  if (eventKinds.length === 0) return actors;
+  if (layout === 'throughout') return [...actors, ...eventsThroughout(random, scene, plan.frames, eventKinds)];
+  if (layout === 'brief') return [...actors, briefEvent(random, scene, plan.frames, eventKinds, index)];
   // Events start spread over the video, leaving a normal stretch at its start.
-  eventKinds.forEach((kind, index) => {
+  eventKinds.forEach((kind, event) => {
     const slot = plan.frames / (eventKinds.length + 0.5);
-    const start = Math.floor(slot * (index + 0.35 + random.uniform(0, 0.3)));
-    actors.push(anomalyActor(kind, random, scene, start, plan.frames, index + 1));
+    const start = Math.floor(slot * (event + 0.35 + random.uniform(0, 0.3)));
+    actors.push(anomalyActor(kind, random, scene, start, plan.frames, event + 1));
   });
   return actors;
 }

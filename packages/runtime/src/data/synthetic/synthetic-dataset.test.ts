@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { describe, it, expect } from 'vitest';
 import type { SyntheticDataPlan } from '@vadc/dsl';
 import { frameDifferenceAuc } from './frame-difference-baseline.ts';
@@ -78,6 +79,66 @@ describe('syntheticDataset', () => {
     const auc = await frameDifferenceAuc(syntheticDataset({ ...plan, test_videos: 6, frames: 100, resolution: [60, 90], walkers: [2, 6] }));
     expect(auc).toBeGreaterThan(0.55);
     expect(auc).toBeLessThan(0.95);
+  });
+});
+
+describe('the benchmark\'s structure: scenes, videos abnormal throughout, brief anomalies', () => {
+  async function digest(source: ReturnType<typeof syntheticDataset>): Promise<string> {
+    const hash = createHash('sha256');
+    for (const video of [...source.train, ...source.test]) {
+      for (const frame of [0, 17, 40, 59]) hash.update(await video.readFrame(frame));
+      if (video.truth !== null) hash.update(JSON.stringify(video.truth.labels));
+    }
+    return hash.digest('hex').slice(0, 16);
+  }
+
+  it('generates the same frames and labels as before these options existed when they keep their defaults', async () => {
+    // The digest was taken on the generator before scenes / abnormal_throughout / brief were added.
+    expect(await digest(syntheticDataset(plan))).toBe('3e6803935f028bc2');
+    expect(await digest(syntheticDataset({ ...plan, scenes: 1, abnormal_throughout: 0, brief: 0 }))).toBe('3e6803935f028bc2');
+  });
+
+  it('films video i in scene i mod scenes: scene 0 unchanged, another scene another background', async () => {
+    const empty = { ...plan, walkers: [0, 0] as [number, number] };
+    const one = syntheticDataset(empty);
+    const two = syntheticDataset({ ...empty, scenes: 2 });
+    expect(await two.train[0]!.readFrame(5)).toEqual(await one.train[0]!.readFrame(5));
+    const [a, b] = [await one.train[1]!.readFrame(5), await two.train[1]!.readFrame(5)];
+    let difference = 0;
+    for (let index = 0; index < a.length; index += 3) difference += Math.abs(a[index]! - b[index]!);
+    expect(difference / (a.length / 3)).toBeGreaterThan(10);
+  });
+
+  it('makes the last abnormal_throughout test videos abnormal in every frame, with several tracks', () => {
+    for (const anomalies of [allKinds, ['thrown-object'], ['loitering', 'vehicle']] as Array<SyntheticDataPlan['anomalies']>) {
+      const source = syntheticDataset({ ...plan, anomalies, test_videos: 4, abnormal_throughout: 2 });
+      for (const video of source.test.slice(2)) {
+        const truth = video.truth!;
+        expect(truth.labels.every((label) => label === 1), `${anomalies.join('+')} ${video.name}`).toBe(true);
+        const tracks = new Set([...truth.regions!.values()].flat().map((region) => region.trackId));
+        expect(tracks.size).toBeGreaterThan(1);
+      }
+      // The videos before them keep the ordinary layout: normal frames at their start.
+      expect(source.test[0]!.truth!.labels[0]).toBe(0);
+    }
+  });
+
+  it('gives brief videos one small anomaly of at most 18 frames', () => {
+    for (const anomalies of [allKinds, ['running', 'vehicle']] as Array<SyntheticDataPlan['anomalies']>) {
+      const source = syntheticDataset({ ...plan, anomalies, test_videos: 3, brief: 1, abnormal_throughout: 1 });
+      const truth = source.test[1]!.truth!;
+      const abnormal = truth.labels.flatMap((label, frame) => (label === 1 ? [frame] : []));
+      expect(abnormal.length, anomalies.join('+')).toBeGreaterThan(0);
+      expect(abnormal.length).toBeLessThanOrEqual(18);
+      expect(abnormal[abnormal.length - 1]! - abnormal[0]! + 1).toBe(abnormal.length);
+      const tracks = new Set(abnormal.flatMap((frame) => truth.regions!.get(frame)!.map((region) => region.trackId)));
+      expect([...tracks]).toEqual([1]);
+      for (const frame of abnormal) {
+        const area = truth.masks!.get(frame)!.reduce((sum, value) => sum + value, 0);
+        expect(area / (48 * 64)).toBeLessThan(0.03);
+      }
+      expect(source.test[2]!.truth!.labels.every((label) => label === 1)).toBe(true);
+    }
   });
 });
 

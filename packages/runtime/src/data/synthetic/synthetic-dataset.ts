@@ -6,7 +6,7 @@ import { Random } from '../../random.ts';
 import type { DatasetSource, VideoSource, VideoTruth } from '../types.ts';
 import { actorShapes, isAnomalousAt, type Actor } from './actors.ts';
 import { buildScene, type Scene } from './background.ts';
-import { videoActors, type SyntheticAnomalyKind } from './scenario.ts';
+import { videoActors, type SyntheticAnomalyKind, type TestVideoLayout } from './scenario.ts';
 import { drawShapes, rasterizeMask } from './shapes.ts';
 
 /** Per-pixel sensor noise amplitude (uniform, grey levels) and per-frame global flicker amplitude. */
@@ -92,8 +92,8 @@ export function maskBox(mask: Uint8Array, height: number, width: number): [numbe
   return x2 < 0 ? null : [x1, y1, x2, y2];
 }
 
-function syntheticVideo(plan: SyntheticDataPlan, scene: Scene, label: string, kinds: SyntheticAnomalyKind[]): VideoSource {
-  const actors = drawOrder(videoActors(plan.seed, label, scene, plan, kinds));
+function syntheticVideo(plan: SyntheticDataPlan, scene: Scene, label: string, kinds: SyntheticAnomalyKind[], layout: TestVideoLayout = 'events', index = 0): VideoSource {
+  const actors = drawOrder(videoActors(plan.seed, label, scene, plan, kinds, layout, index));
   // Truth is rasterised on first access (a getter), so listing a dataset stays cheap.
   let truth: VideoTruth | null | undefined;
   return {
@@ -113,17 +113,33 @@ function syntheticVideo(plan: SyntheticDataPlan, scene: Scene, label: string, ki
   };
 }
 
-/** The synthetic benchmark as a dataset: `train_videos` normal videos and `test_videos` videos with anomaly events. */
+/** The layout of test video `index`: the last `abnormal_throughout` ones throughout, the `brief` ones just before them. */
+function testLayout(plan: SyntheticDataPlan, index: number): TestVideoLayout {
+  const throughout = plan.abnormal_throughout ?? 0;
+  const brief = plan.brief ?? 0;
+  if (index >= plan.test_videos - throughout) return 'throughout';
+  if (index >= plan.test_videos - throughout - brief) return 'brief';
+  return 'events';
+}
+
+/**
+ * The synthetic benchmark as a dataset: `train_videos` normal videos and `test_videos` videos with anomalies, video i
+ * of each split filmed in scene i mod `scenes`.
+ */
 export function syntheticDataset(plan: SyntheticDataPlan): DatasetSource {
   const [height, width] = plan.resolution;
-  const scene = buildScene(plan.seed, height, width);
+  const scenes = Array.from({ length: plan.scenes ?? 1 }, (_, index) => buildScene(plan.seed, height, width, index));
+  const sceneOf = (index: number) => scenes[index % scenes.length] as Scene;
   const pad = (index: number) => String(index + 1).padStart(3, '0');
-  const train = Array.from({ length: plan.train_videos }, (_, index) => syntheticVideo(plan, scene, `train-${pad(index)}`, []));
+  const train = Array.from({ length: plan.train_videos }, (_, index) => syntheticVideo(plan, sceneOf(index), `train-${pad(index)}`, []));
   const events = eventCount(plan.frames);
   const test = Array.from({ length: plan.test_videos }, (_, index) => {
     // Rotate through the recipe's kinds so every kind appears once there are enough events.
     const kinds = Array.from({ length: events }, (_, event) => plan.anomalies[(index * events + event) % plan.anomalies.length] as SyntheticAnomalyKind);
-    return syntheticVideo(plan, scene, `test-${pad(index)}`, plan.anomalies.length === 0 ? [] : kinds);
+    const layout = testLayout(plan, index);
+    // A throughout video cycles through every kind, starting where its events would have.
+    const videoKinds = layout === 'throughout' ? [...plan.anomalies.slice(index % plan.anomalies.length), ...plan.anomalies.slice(0, index % plan.anomalies.length)] : kinds;
+    return syntheticVideo(plan, sceneOf(index), `test-${pad(index)}`, plan.anomalies.length === 0 ? [] : videoKinds, layout, index);
   });
   return { train, validation: [], test };
 }
