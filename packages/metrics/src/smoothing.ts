@@ -118,25 +118,20 @@ export function normalizeScores(scores: ArrayLike<number>): Float64Array {
 }
 
 /**
- * `smoothScores` one frame at a time, for live streams: `push(score)` returns the smoothed values that became
- * final (output t needs input up to t + `lag`), `end()` the rest (the stream's end is the official zero padding).
- * Pushing a whole video and ending gives exactly `smoothScores` of it, sum order included; the memory held is the
- * filter's width.
+ * The bookkeeping of smoothing one frame at a time, shared by both smoothers: a window of the inputs that later
+ * outputs can still reach (`behind` frames before the next output on), and outputs that wait `lag` frames of input.
+ * `push(score)` returns the outputs that became final, `end()` the rest, computed over the frames there are.
  */
-export class StreamingSmoother {
-  /** Frames of input an output waits for (0 without smoothing). */
-  readonly lag: number;
-  private readonly kernel: Float64Array | null;
-  private readonly padding: number;
+abstract class WindowSmoother {
   private readonly window: number[] = [];
   private seen = 0;
   private emitted = 0;
 
-  constructor(smoothing: GaussianSmoothing | null) {
-    this.kernel = smoothing === null ? null : gaussianKernel(smoothing);
-    this.padding = this.kernel === null ? 0 : Math.floor(this.kernel.length / 2);
-    this.lag = this.kernel === null ? 0 : this.kernel.length - 1 - this.padding;
-  }
+  /** `lag`: frames of input an output waits for; `behind`: frames before an output that it reads. */
+  constructor(readonly lag: number, private readonly behind: number) {}
+
+  /** Output t from the inputs `at(i)`; `length` is where the inputs end (Infinity while the stream goes on). */
+  protected abstract value(t: number, length: number, at: (i: number) => number): number;
 
   /** Adds the next frame's score; returns the smoothed scores that are now final, in frame order. */
   push(score: number): number[] {
@@ -144,33 +139,50 @@ export class StreamingSmoother {
     this.seen++;
     const out: number[] = [];
     while (this.emitted + this.lag < this.seen) out.push(this.output(this.emitted++, Infinity));
-    this.trim();
+    const first = this.seen - this.window.length;
+    const keepFrom = Math.max(0, this.emitted - this.behind);
+    if (keepFrom > first) this.window.splice(0, keepFrom - first);
     return out;
   }
 
-  /** Ends the stream: the remaining smoothed scores (zeros stand for the frames after the last). */
+  /** Ends the stream: the remaining smoothed scores. */
   end(): number[] {
     const out: number[] = [];
     while (this.emitted < this.seen) out.push(this.output(this.emitted++, this.seen));
     return out;
   }
 
-  // Output t over the window, which holds inputs from index `seen - window.length` on; inputs at or past `length` are 0.
   private output(t: number, length: number): number {
     const first = this.seen - this.window.length;
-    if (this.kernel === null) return this.window[t - first]!;
+    return this.value(t, length, (i) => this.window[i - first]!);
+  }
+}
+
+/**
+ * `smoothScores` one frame at a time, for live streams: output t needs input up to t + `lag`, and the stream's end
+ * is the official zero padding. Pushing a whole video and ending gives exactly `smoothScores` of it, sum order
+ * included; the memory held is the filter's width.
+ */
+export class StreamingSmoother extends WindowSmoother {
+  private readonly kernel: Float64Array | null;
+  private readonly padding: number;
+
+  constructor(smoothing: GaussianSmoothing | null) {
+    const kernel = smoothing === null ? null : gaussianKernel(smoothing);
+    const padding = kernel === null ? 0 : Math.floor(kernel.length / 2);
+    super(kernel === null ? 0 : kernel.length - 1 - padding, padding);
+    this.kernel = kernel;
+    this.padding = padding;
+  }
+
+  // Inputs at or past `length` are the zeros the official filter pads with.
+  protected value(t: number, length: number, at: (i: number) => number): number {
+    if (this.kernel === null) return at(t);
     let sum = 0;
     const from = Math.max(0, this.padding - t);
     const to = Math.min(this.kernel.length, length + this.padding - t);
-    for (let i = from; i < to; i++) sum += this.window[t + i - this.padding - first]! * this.kernel[i]!;
+    for (let i = from; i < to; i++) sum += at(t + i - this.padding) * this.kernel[i]!;
     return sum;
-  }
-
-  // Keeps the inputs the next outputs can still reach: from emitted - padding on.
-  private trim(): void {
-    const first = this.seen - this.window.length;
-    const keepFrom = Math.max(0, this.emitted - this.padding);
-    if (keepFrom > first) this.window.splice(0, keepFrom - first);
   }
 }
 
@@ -238,41 +250,17 @@ export function smoothLive(scores: ArrayLike<number>, live: LiveSmoothing | null
 }
 
 /** smoothLive one frame at a time: push returns the outputs that became final (output t waits for t + ahead). */
-export class LiveSmoother {
-  /** Frames of input an output waits for. */
-  readonly lag: number;
+export class LiveSmoother extends WindowSmoother {
   private readonly weights: Float64Array | null;
-  private readonly window: number[] = [];
-  private seen = 0;
-  private emitted = 0;
 
   constructor(private readonly live: LiveSmoothing | null) {
-    this.lag = live === null ? 0 : live.ahead;
+    super(live === null ? 0 : live.ahead, live === null ? 0 : live.behind);
     this.weights = live === null ? null : liveWeights(live);
   }
 
-  /** Adds the next frame's score; returns the smoothed scores that are now final, in frame order. */
-  push(score: number): number[] {
-    this.window.push(score);
-    this.seen++;
-    const out: number[] = [];
-    while (this.emitted + this.lag < this.seen) out.push(this.output(this.emitted++, Infinity));
-    const keepFrom = Math.max(0, this.emitted - (this.live?.behind ?? 0));
-    const first = this.seen - this.window.length;
-    if (keepFrom > first) this.window.splice(0, keepFrom - first);
-    return out;
-  }
-
-  /** Ends the stream: the remaining outputs, renormalised over the frames there are. */
-  end(): number[] {
-    const out: number[] = [];
-    while (this.emitted < this.seen) out.push(this.output(this.emitted++, this.seen));
-    return out;
-  }
-
-  private output(t: number, length: number): number {
-    const first = this.seen - this.window.length;
-    if (this.live === null || this.weights === null) return this.window[t - first]!;
-    return liveOutput(this.weights, this.live, t, length, (i) => this.window[i - first]!);
+  // Renormalised over the frames there are.
+  protected value(t: number, length: number, at: (i: number) => number): number {
+    if (this.live === null || this.weights === null) return at(t);
+    return liveOutput(this.weights, this.live, t, length, at);
   }
 }
