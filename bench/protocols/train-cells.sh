@@ -28,6 +28,12 @@ case "$source" in
       "short|stages.0.epochs=2 stages.1.epochs=1"
       "ratio75|masking.ratio=0.75"
       "small-input|data.size=[48,72] model.patch=6"
+      "wide|model.encoder.dim=64 model.decoder.dim=64"
+      "long|stages.0.epochs=12"
+      "ratio30|masking.ratio=0.3"
+      "slow-lr|stages.0.optimizer.lr=3e-4 stages.1.optimizer.lr=3e-4"
+      "foreground-narrow|synthetic_anomalies.generator=foreground model.encoder.dim=16 model.decoder.dim=16"
+      "foreground-long|synthetic_anomalies.generator=foreground stages.0.epochs=12"
     ) ;;
   *) echo "unknown source $source" >&2; exit 2 ;;
 esac
