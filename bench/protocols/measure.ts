@@ -54,6 +54,8 @@ if (root === undefined || source === undefined) {
   process.exit(2);
 }
 const masksOnly = flags.includes('--masks-only');
+/** The protocol of the test-time mask curve: vadc's default (procedural pastes in stretches), or $DEFAULT_PROTOCOL. */
+const DEFAULT_PROTOCOL = process.env.DEFAULT_PROTOCOL ?? 'paste procedural';
 const withMasks = masksOnly || flags.includes('--masks');
 
 function scoringPlan(plan: Plan, scoring: (typeof SCORINGS)[number], masks?: Plan['scoring']['test_masks']): Plan {
@@ -126,7 +128,7 @@ for (const training of trainings) {
   await release();
 
   if (withMasks) {
-    const protocol = PROTOCOLS.find((entry) => entry.name === (process.env.DEFAULT_PROTOCOL ?? 'paste foreground, whole + normal')) ?? null;
+    const protocol = PROTOCOLS.find((entry) => entry.name === DEFAULT_PROTOCOL) ?? null;
     const masks: Record<string, { count: number; complementary: boolean; seed?: number }> = {
       '1 mask': { count: 1, complementary: false },
       '1 mask, another seed': { count: 1, complementary: false, seed: 1000 },
@@ -181,7 +183,7 @@ for (const cell of cells) process.stdout.write(`| ${cell.cell} | ${fmt(cell.test
 if (withMasks) {
   const masked = cells.filter((entry) => entry.masks);
   const variants = Object.keys(masked[0]?.masks ?? {});
-  process.stdout.write(`\ntest-time masks (all scorings, protocol ${process.env.DEFAULT_PROTOCOL ?? 'paste foreground, whole + normal'}), over ${masked.length} cells:\n| masks | Spearman val vs test | median |val - val at another seed| | median |test - test at another seed| | seconds (sum) |\n`);
+  process.stdout.write(`\ntest-time masks (all scorings, protocol ${DEFAULT_PROTOCOL}), over ${masked.length} cells:\n| masks | Spearman val vs test | median |val - val at another seed| | median |test - test at another seed| | seconds (sum) |\n`);
   const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor((values.length - 1) / 2)] ?? NaN;
   for (const variant of variants.filter((name) => !name.endsWith('another seed'))) {
     const pick = (cell: CellResult, name: string, what: 'validation' | 'test') => cell.masks![name]?.[what] ?? 0;
