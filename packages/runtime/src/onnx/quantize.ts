@@ -29,10 +29,11 @@ export interface QuantizeSummary {
 }
 
 // ModelProto.graph 7; GraphProto node 1, initializer 5; NodeProto input 1, output 2, name 3, op_type 4,
-// attribute 5, domain 7; AttributeProto name 1, f 2, i 3; TensorProto dims 1, data_type 2, name 8, raw_data 9.
+// attribute 5, domain 7; ValueInfoProto name 1; AttributeProto name 1, f 2, i 3; TensorProto dims 1, data_type 2, name 8, raw_data 9.
 const MODEL_GRAPH = 7;
 const GRAPH_NODE = 1;
 const GRAPH_INITIALIZER = 5;
+const GRAPH_OUTPUT = 12;
 
 interface ReadNode {
   op: string;
@@ -122,15 +123,20 @@ function floatsOf(raw: Uint8Array): Float32Array {
   return new Float32Array(raw.slice().buffer);
 }
 
-/** Why a MatMul / Gemm cannot take the int8 path, or null when it can. */
-function unsupported(node: ReadNode, weight: ReadTensor | undefined): string | null {
-  if (weight === undefined) return 'its weight is computed, not a constant initializer';
-  if (weight.type !== OnnxType.float || weight.raw === null) return 'its weight is not raw float32 data';
-  if (weight.dims.length !== 2) return `its weight has rank ${weight.dims.length}, not 2`;
+/** Why a MatMul / Gemm cannot take the int8 path whatever its weight, or null. */
+function unsupportedNode(node: ReadNode): string | null {
   if (node.op === 'Gemm') {
     if ((node.numbers.get('transA') ?? 0) !== 0) return 'Gemm with transA';
     if ((node.numbers.get('alpha') ?? 1) !== 1 || (node.numbers.get('beta') ?? 1) !== 1) return 'Gemm with alpha or beta other than 1';
   }
+  return null;
+}
+
+/** Why a weight cannot take the int8 path, or null when it can. */
+function unsupportedWeight(weight: ReadTensor | undefined): string | null {
+  if (weight === undefined) return 'its weight is computed, not a constant initializer';
+  if (weight.type !== OnnxType.float || weight.raw === null) return 'its weight is not raw float32 data';
+  if (weight.dims.length !== 2) return `its weight has rank ${weight.dims.length}, not 2`;
   return null;
 }
 
@@ -168,6 +174,29 @@ export function quantizeInt8(model: Uint8Array): { bytes: Uint8Array; summary: Q
     return name;
   };
 
+  // A weight joined from initializers in the graph (the prediction head's frame and anomaly columns) is folded here,
+  // as onnxruntime's constant folding would, so that its product takes the integer path too.
+  const producers = new Map<string, { field: ProtoField; node: ReadNode }>();
+  for (const [field, node] of nodes) for (const output of node.outputs) producers.set(output, { field, node });
+  const folded = new Set<ProtoField>();
+  const constantWeight = (name: string): ReadTensor | undefined => {
+    const initializer = tensors.get(name);
+    if (initializer !== undefined) return initializer;
+    const producer = producers.get(name);
+    if (producer === undefined || producer.node.op !== 'Concat' || producer.node.domain !== '') return undefined;
+    const parts = producer.node.inputs.map((input) => tensors.get(input));
+    if (parts.some((part) => part === undefined || part.type !== OnnxType.float || part.raw === null || part.dims.length !== 2)) return undefined;
+    const matrices = parts as (ReadTensor & { raw: Uint8Array })[];
+    const axis = producer.node.numbers.get('axis') ?? 0;
+    const joined = concatMatrices(matrices.map((part) => ({ values: floatsOf(part.raw), rows: part.dims[0] ?? 0, columns: part.dims[1] ?? 0 })), axis < 0 ? axis + 2 : axis);
+    if (joined === null) return undefined;
+    if ((uses.get(name) ?? 0) === 1) {
+      folded.add(producer.field); // its only reader is the product: the join and its float inputs go with it
+      for (const input of producer.node.inputs) uses.set(input, (uses.get(input) ?? 0) - 1);
+    }
+    return { name, type: OnnxType.float, dims: [joined.rows, joined.columns], raw: new Uint8Array(joined.values.buffer) };
+  };
+
   const summary: QuantizeSummary = { quantized: [], kept: [] };
   const added: ProtoWriter[] = [];
   const quantizedWeights = new Map<string, { values: string; scales: string }>();
@@ -175,8 +204,9 @@ export function quantizeInt8(model: Uint8Array): { bytes: Uint8Array; summary: Q
   for (const [field, node] of nodes) {
     if (node.domain !== '' || (node.op !== 'MatMul' && node.op !== 'Gemm')) continue;
     const weightName = node.inputs[1] ?? '';
-    const weight = tensors.get(weightName);
-    const reason = unsupported(node, weight);
+    const nodeReason = unsupportedNode(node);
+    const weight = nodeReason === null ? constantWeight(weightName) : undefined;
+    const reason = nodeReason ?? unsupportedWeight(weight);
     if (reason !== null || weight === undefined || weight.raw === null) {
       summary.kept.push({ node: node.name, reason: reason ?? '' });
       continue;
@@ -214,13 +244,20 @@ export function quantizeInt8(model: Uint8Array): { bytes: Uint8Array; summary: Q
     summary.quantized.push(node.name);
   }
 
+  const replacedFloats = (field: ProtoField): boolean => {
+    const tensor = tensors.get(readTensor(fieldBytes(field)).name);
+    return tensor !== undefined && tensor.type === OnnxType.float && tensor.dims.length === 2 && (uses.get(tensor.name) ?? 0) <= 0 && !graphOutputs.has(tensor.name);
+  };
+  const graphOutputs = new Set(graphFields.filter((field) => field.field === GRAPH_OUTPUT).map((field) => fieldText(readFields(fieldBytes(field)).find((part) => part.field === 1) as ProtoField)));
   const graph = new ProtoWriter();
   for (const field of graphFields) {
     const steps = replaced.get(field);
     if (steps !== undefined) {
       for (const step of steps) graph.message(GRAPH_NODE, encodeNode(step));
-    } else if (field.field === GRAPH_INITIALIZER && (uses.get(readTensor(fieldBytes(field)).name) ?? 0) <= 0 && quantizedWeights.size > 0 && isQuantizedWeight(field, quantizedWeights)) {
-      // a float weight every use of which now reads its int8 copy: dropped
+    } else if (folded.has(field)) {
+      // a join of weights folded into an int8 weight: dropped
+    } else if (field.field === GRAPH_INITIALIZER && replacedFloats(field)) {
+      // a float weight every reader of which now reads its int8 copy: dropped
     } else graph.raw(field.raw);
   }
   for (const tensor of added) graph.message(GRAPH_INITIALIZER, tensor);
@@ -232,9 +269,31 @@ export function quantizeInt8(model: Uint8Array): { bytes: Uint8Array; summary: Q
   return { bytes: out.finish(), summary };
 }
 
-function isQuantizedWeight(field: ProtoField, quantized: Map<string, unknown>): boolean {
-  const name = readTensor(fieldBytes(field)).name;
-  return quantized.has(`${name}:false`) || quantized.has(`${name}:true`);
+/** Row-major matrices joined along rows (axis 0) or columns (axis 1); null when their other sides differ. */
+function concatMatrices(parts: { values: Float32Array; rows: number; columns: number }[], axis: number): { values: Float32Array; rows: number; columns: number } | null {
+  if (parts.length === 0 || (axis !== 0 && axis !== 1)) return null;
+  const first = parts[0] as (typeof parts)[number];
+  if (axis === 0) {
+    if (parts.some((part) => part.columns !== first.columns)) return null;
+    const values = new Float32Array(parts.reduce((total, part) => total + part.values.length, 0));
+    let offset = 0;
+    for (const part of parts) {
+      values.set(part.values, offset);
+      offset += part.values.length;
+    }
+    return { values, rows: values.length / first.columns, columns: first.columns };
+  }
+  if (parts.some((part) => part.rows !== first.rows)) return null;
+  const columns = parts.reduce((total, part) => total + part.columns, 0);
+  const values = new Float32Array(first.rows * columns);
+  for (let row = 0; row < first.rows; row++) {
+    let offset = row * columns;
+    for (const part of parts) {
+      values.set(part.values.subarray(row * part.columns, (row + 1) * part.columns), offset);
+      offset += part.columns;
+    }
+  }
+  return { values, rows: first.rows, columns };
 }
 
 function transpose(values: Float32Array, rows: number, columns: number): Float32Array {
