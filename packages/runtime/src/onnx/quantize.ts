@@ -179,6 +179,8 @@ export function quantizeInt8(model: Uint8Array): { bytes: Uint8Array; summary: Q
   const producers = new Map<string, { field: ProtoField; node: ReadNode }>();
   for (const [field, node] of nodes) for (const output of node.outputs) producers.set(output, { field, node });
   const folded = new Set<ProtoField>();
+  /** Float initializers a replaced product or folded join read: dropped once nothing else reads them. */
+  const released = new Set<string>();
   const constantWeight = (name: string): ReadTensor | undefined => {
     const initializer = tensors.get(name);
     if (initializer !== undefined) return initializer;
@@ -192,7 +194,10 @@ export function quantizeInt8(model: Uint8Array): { bytes: Uint8Array; summary: Q
     if (joined === null) return undefined;
     if ((uses.get(name) ?? 0) === 1) {
       folded.add(producer.field); // its only reader is the product: the join and its float inputs go with it
-      for (const input of producer.node.inputs) uses.set(input, (uses.get(input) ?? 0) - 1);
+      for (const input of producer.node.inputs) {
+        uses.set(input, (uses.get(input) ?? 0) - 1);
+        released.add(input);
+      }
     }
     return { name, type: OnnxType.float, dims: [joined.rows, joined.columns], raw: new Uint8Array(joined.values.buffer) };
   };
@@ -224,6 +229,7 @@ export function quantizeInt8(model: Uint8Array): { bytes: Uint8Array; summary: Q
       quantizedWeights.set(`${weightName}:${transposed}`, quantized);
     }
     uses.set(weightName, (uses.get(weightName) ?? 0) - 1);
+    released.add(weightName);
     const output = node.outputs[0] ?? '';
     const value = (suffix: string): string => fresh(`${output}/int8/${suffix}`);
     const step = (op: string, inputs: string[], outputs: string[], attributes: Record<string, OnnxAttribute> = {}): OnnxNode =>
@@ -244,11 +250,11 @@ export function quantizeInt8(model: Uint8Array): { bytes: Uint8Array; summary: Q
     summary.quantized.push(node.name);
   }
 
-  const replacedFloats = (field: ProtoField): boolean => {
-    const tensor = tensors.get(readTensor(fieldBytes(field)).name);
-    return tensor !== undefined && tensor.type === OnnxType.float && tensor.dims.length === 2 && (uses.get(tensor.name) ?? 0) <= 0 && !graphOutputs.has(tensor.name);
-  };
   const graphOutputs = new Set(graphFields.filter((field) => field.field === GRAPH_OUTPUT).map((field) => fieldText(readFields(fieldBytes(field)).find((part) => part.field === 1) as ProtoField)));
+  const replacedFloats = (field: ProtoField): boolean => {
+    const name = readTensor(fieldBytes(field)).name;
+    return released.has(name) && (uses.get(name) ?? 0) <= 0 && !graphOutputs.has(name);
+  };
   const graph = new ProtoWriter();
   for (const field of graphFields) {
     const steps = replaced.get(field);
