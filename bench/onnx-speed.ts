@@ -10,7 +10,9 @@
 // Usage (from the repository root):
 //   node --conditions=source --import ./bench/register-ts.mjs bench/onnx-speed.ts \
 //     [--sizes 160x320,320x640] [--batch 8] [--threads 2] [--repeats 5] [--engines onnx,wasm] [--wasm-infer]
-//     [--spinning] [--portable-attention] [--json]
+//     [--spinning] [--portable-attention] [--precision fp32,int8] [--json]
+// --precision: the onnx engine at each precision (runtime.precision; int8 = packages/runtime/src/onnx/quantize.ts),
+// measured size by size in the same process, so their ratio is comparable even on a busy machine.
 import { createRequire } from 'node:module';
 import { availableParallelism, loadavg } from 'node:os';
 import {
@@ -35,6 +37,7 @@ const engines = option('engines', 'onnx,wasm').split(',');
 const json = process.argv.includes('--json');
 const spinning = process.argv.includes('--spinning');
 const portable = process.argv.includes('--portable-attention');
+const precisions = option('precision', 'fp32').split(',') as ('fp32' | 'int8')[];
 
 function paperPlan(size: [number, number]) {
   const stack = { depth: 3, heads: 4, mlp_ratio: 2, block: 'cvt-pointwise', qkv: 'dwconv-bn' } as const;
@@ -89,10 +92,13 @@ for (const size of sizes) {
   const model = createModel(plan);
   const { frames, patches, mask, tokens, width, testBatch } = inputs(model, size, 1);
   if (engines.includes('onnx')) {
-    const engine = await createOnnxInference(model, plan, { threads, spinning, fusedAttention: !portable });
-    await measure('onnx model', size, async () => { await engine.run(frames, batch, mask, true); });
-    await measure('onnx infer', size, async () => { await engine.infer(testBatch, 'bench'); });
-    await engine.release();
+    for (const precision of precisions) {
+      const engine = await createOnnxInference(model, plan, { threads, spinning, fusedAttention: !portable, precision });
+      const label = precision === 'fp32' ? 'onnx' : `onnx-${precision}`;
+      await measure(`${label} model`, size, async () => { await engine.run(frames, batch, mask, true); });
+      await measure(`${label} infer`, size, async () => { await engine.infer(testBatch, 'bench'); });
+      await engine.release();
+    }
   }
   if (engines.includes('wasm')) {
     const context = { training: false, dropoutSeed: () => 0 };

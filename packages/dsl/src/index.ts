@@ -33,7 +33,7 @@ export type { KeySegment } from './key-path.ts';
 
 // JSON Schemas, and the value lists of recipe keys (each the one list its type is made of).
 export { recipeJsonSchema, planJsonSchema } from './validate/schema.ts';
-export { BACKEND_NAMES, BLOCK_KINDS, DATASET_KINDS, ENGINE_NAMES, MODEL_PARTS, QKV_PROJECTIONS, STAGE_KINDS, VALIDATION_METRIC_NAMES } from './plan/recipe-keys.ts';
+export { BACKEND_NAMES, BLOCK_KINDS, DATASET_KINDS, ENGINE_NAMES, MODEL_PARTS, PRECISION_NAMES, QKV_PROJECTIONS, STAGE_KINDS, VALIDATION_METRIC_NAMES } from './plan/recipe-keys.ts';
 export { checkRecipeFileSchema } from './validate/check-schema.ts';
 export { checkJson, describeJsonValue, formatJsonPath, type JsonIssue } from './validate/check-json.ts';
 export { parseRecipeData, parseRecipeText } from './parse/parse-yaml.ts';

@@ -78,6 +78,7 @@ export { GradientWorkers } from './train/gradient-workers.ts';
 // ONNX: export the model as an ONNX graph, score and train with onnxruntime-node (optional dependency) (issue 7).
 export { exportOnnx, onnxTokenGrid, ONNX_NAMES, type OnnxExportOptions, type OnnxTokenGrid } from './onnx/export-onnx.ts';
 export { SCORING_NAMES } from './onnx/scoring-graph.ts';
+export { countOps, quantizeInt8, quantizeColumns, type QuantizeSummary, type ScoringPrecision } from './onnx/quantize.ts';
 export { createOnnxInference, openOnnxScoring, onnxScoringModel, type OnnxScoringModel, type OnnxInference, type OnnxInferenceOptions, type OnnxOutputs, type OnnxPatchSummaries } from './onnx/onnx-inference.ts';
 export { loadOnnxRuntime, onnxRuntimeAvailable } from './onnx/onnxruntime.ts';
 export { chooseEngine, describeEngine, onnxRuntimeProblem, tfjsGpuProblem, type EngineChoice, type EngineProbes, type EngineRoute, type EngineSkipped } from './backend/choose-engine.ts';

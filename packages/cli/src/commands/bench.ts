@@ -2,7 +2,7 @@
 // needed), with peak memory and the per-frame time split across data decode, motion, model and scoring (issue 7).
 import { loadavg } from 'node:os';
 import { describeBackend, selectBackend } from '@vadc/runtime';
-import type { Plan } from '@vadc/dsl';
+import { PRECISION_NAMES, type Plan } from '@vadc/dsl';
 import { EXIT_FAILED, EXIT_OK, UsageError, type Command, type CommandIO, type ParsedArguments } from '../command.ts';
 import { formatBench } from '../bench/format-bench.ts';
 import { runBench, type BenchOptions } from '../bench/run-bench.ts';
@@ -37,10 +37,13 @@ async function bench(args: ParsedArguments, io: CommandIO): Promise<number> {
   // Generated inputs need no dataset: an unset ${env:...} (data.root) is a warning, unless --data reads the dataset.
   const loaded = await loadRecipe(recipe, values, io, options.data ? 'error' : 'warning');
   if (loaded === null) return EXIT_FAILED;
-  const { plan } = loaded;
+  // --precision is runtime.precision for this measurement (int8: the quantized scoring graph, onnx engine only).
+  const precision = optionChoice('precision', values.precision, PRECISION_NAMES, loaded.plan.runtime.precision ?? 'fp32');
+  const plan: Plan = { ...loaded.plan, runtime: { ...loaded.plan.runtime, precision } };
   // What `vadc run` would use: the recipe's runtime.engine resolved here, unless --engine names one.
   const engineChoice = await resolveEngine(plan, engineFlag, backendName === 'auto' ? null : backendName, io);
   options.engine = engineChoice.engine;
+  if (precision === 'int8' && engineChoice.engine !== 'onnx') throw new UsageError(`precision int8 scores on the onnx engine only; the engine here is ${engineChoice.engine} (add --engine onnx)`);
   const backend = await selectBackend((backendName === 'auto' ? plan.runtime.backend : backendName) as Plan['runtime']['backend'], { threads: plan.runtime.threads });
   const json = values.json === true;
   if (!json) options.onPhase = (phase) => io.stderr(`bench: ${phase}...\n`);
@@ -49,13 +52,13 @@ async function bench(args: ParsedArguments, io: CommandIO): Promise<number> {
   const result = await runBench(plan, options);
   const context = {
     recipe: displayPath(io.cwd, loaded.path), name: plan.name, hash: loaded.hash, date: started.toISOString(),
-    backend: describeBackend(backend), backend_name: backend.backend, threads: backend.threads, engine_choice: engineChoice,
+    backend: describeBackend(backend), backend_name: backend.backend, threads: backend.threads, engine_choice: engineChoice, precision,
     load_average: load.map((value) => Number(value.toFixed(2))),
   };
   if (json) {
     io.stdout(`${JSON.stringify({ ...context, ...result }, null, 2)}\n`);
   } else {
-    const header = `bench ${plan.name} (${context.recipe}): ${plan.data.size[0]}x${plan.data.size[1]}, ${context.backend}, ${engines(result)}, ` +
+    const header = `bench ${plan.name} (${context.recipe}): ${plan.data.size[0]}x${plan.data.size[1]}, ${context.backend}, ${engines(result)} (${precision}), ` +
       `load ${context.load_average.join(' ')}, ${context.date}`;
     io.stdout(formatBench(result, header));
   }
@@ -73,13 +76,14 @@ function engines(result: { engine: string; train_engine: string | null; infer: u
 /** `vadc bench`: model speed (frames/s), peak memory and time split for a recipe's shapes. */
 export const benchCommand: Command = {
   usage: 'vadc bench <recipe> [--set key=value ...] [--mode train|infer|both] [--batch n] [--backend auto|wasm|cpu|tensorflow|tensorflow-gpu]\n' +
-    '                  [--engine auto|tfjs|onnx] [--warmup n] [--repeats n] [--steps n] [--data] [--json]',
+    '                  [--engine auto|tfjs|onnx] [--precision fp32|int8] [--warmup n] [--repeats n] [--steps n] [--data] [--json]',
   options: {
     ...recipeOptions,
     mode: { type: 'string' },
     batch: { type: 'string' },
     backend: { type: 'string' },
     engine: { type: 'string' },
+    precision: { type: 'string' },
     warmup: { type: 'string' },
     repeats: { type: 'string' },
     steps: { type: 'string' },
@@ -94,13 +98,14 @@ export const benchCommand: Command = {
       batch: 'batch size (default: the recipe\'s stage / scoring batch)',
       backend: 'TF.js backend: auto, tensorflow-gpu, tensorflow, wasm or cpu',
       engine: 'auto, tfjs or onnx: the engine of training and inference (default: the recipe\'s runtime.engine, resolved as `vadc run` resolves it)',
+      precision: 'fp32 or int8: the scoring graph\'s arithmetic on the onnx engine (default: the recipe\'s runtime.precision); training is always fp32',
       warmup: 'untimed steps before timing (default 1)',
       repeats: 'timed repeats; the median is reported (default 3)',
       steps: 'steps per repeat',
       data: 'also time reading and decoding the recipe\'s dataset',
       json: 'print the result as JSON on stdout',
     },
-    examples: ['vadc bench recipes/quickstart.yaml --mode train', 'vadc bench recipes/avenue-cpu.yaml --engine onnx --repeats 5 --json'],
+    examples: ['vadc bench recipes/quickstart.yaml --mode train', 'vadc bench recipes/avenue-cpu.yaml --engine onnx --repeats 5 --json', 'vadc bench recipes/ucsd-ped2.yaml --mode infer --engine onnx --precision int8'],
   },
   run: bench,
 };

@@ -2,16 +2,17 @@
 // per-patch summaries out, opset 17) and vadc-model.json (input size, context, motion, masking, scoring weights,
 // smoothing, the calibrated threshold, recipe hash, dataset fingerprint). `vadc score <package> ...` runs it.
 import { join, resolve } from 'node:path';
-import type { Plan } from '@vadc/dsl';
+import { PRECISION_NAMES, type Plan } from '@vadc/dsl';
 import { buildModelPackage, describeBackend, selectBackend } from '@vadc/runtime';
 import { EXIT_OK, UsageError, type Command } from '../command.ts';
+import { optionChoice } from '../option-choice.ts';
 import { packageThreshold, readCalibration } from '../run/calibration-file.ts';
 import { MANIFEST_FILE, writeModelPackage } from '../run/model-package.ts';
 import { loadTrainedModel, readTrainedRun } from '../run/trained-run.ts';
 
 export const exportCommand: Command = {
-  usage: 'vadc export <run-folder> [--format onnx] [--out folder] [--portable] [--backend b] [--json]',
-  options: { format: { type: 'string' }, out: { type: 'string' }, portable: { type: 'boolean' }, backend: { type: 'string' }, json: { type: 'boolean' } },
+  usage: 'vadc export <run-folder> [--format onnx] [--out folder] [--portable] [--precision fp32|int8] [--backend b] [--json]',
+  options: { format: { type: 'string' }, out: { type: 'string' }, portable: { type: 'boolean' }, precision: { type: 'string' }, backend: { type: 'string' }, json: { type: 'boolean' } },
   help: {
     description: 'Writes the run\'s trained model as a model package folder: model.onnx, the scoring graph (frames in, per-patch ' +
       'errors and anomaly map out, ONNX opset 17), and vadc-model.json, everything needed around it (input size, context ' +
@@ -22,6 +23,7 @@ export const exportCommand: Command = {
       format: 'onnx (the only format, and the default)',
       out: 'the package folder to write (default <run-folder>/package)',
       portable: 'attention as standard ONNX ops, for runtimes other than onnxruntime (default: onnxruntime\'s fused attention, faster)',
+      precision: 'fp32 or int8: the graph\'s arithmetic (int8: every weight product on the CPU\'s integer units, standard ONNX ops; the manifest records it); default: the run\'s runtime.precision',
       backend: 'TF.js backend that loads the checkpoint (default the recipe\'s runtime.backend)',
       json: 'print the result as JSON on stdout: package folder, graph file and size, manifest file, threshold, recipe hash, dataset fingerprint',
     },
@@ -43,18 +45,19 @@ export const exportCommand: Command = {
       datasetFingerprint: run.record.datasetFingerprint?.digest ?? null,
       threshold: packageThreshold(calibration),
       fusedAttention: args.values.portable !== true,
+      precision: optionChoice('precision', args.values.precision, PRECISION_NAMES, plan.runtime.precision ?? 'fp32'),
     });
     const out = resolve(io.cwd, typeof args.values.out === 'string' ? args.values.out : join(run.directory, 'package'));
     await writeModelPackage(out, graph, manifest);
     if (calibration === null) io.stderr('note: the run has no calibration (vadc calibrate), so the package carries no threshold\n');
     if (args.values.json === true) {
       io.stdout(`${JSON.stringify({
-        package: out, graph: join(out, manifest.graph), graph_bytes: graph.length, manifest: join(out, MANIFEST_FILE), opset: 17,
+        package: out, graph: join(out, manifest.graph), graph_bytes: graph.length, precision: manifest.precision, manifest: join(out, MANIFEST_FILE), opset: 17,
         threshold: manifest.threshold?.value ?? null, recipe_hash: run.record.hash, dataset_fingerprint: manifest.dataset_fingerprint ?? null,
       }, null, 2)}\n`);
       return EXIT_OK;
     }
-    io.stdout(`${out}: ${manifest.graph} (${graph.length} bytes, ONNX opset 17, input frames [B, ${plan.data.size.join(', ')}, ${manifest.model.inputChannels}]) + ${MANIFEST_FILE}` +
+    io.stdout(`${out}: ${manifest.graph} (${graph.length} bytes, ONNX opset 17, ${manifest.precision ?? 'fp32'}, input frames [B, ${plan.data.size.join(', ')}, ${manifest.model.inputChannels}]) + ${MANIFEST_FILE}` +
       `${manifest.threshold ? ` (threshold ${manifest.threshold.value.toPrecision(6)})` : ''}\n`);
     return EXIT_OK;
   },

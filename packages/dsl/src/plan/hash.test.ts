@@ -70,6 +70,21 @@ describe('hashing', () => {
     const hashes = new Set([base, ...(await Promise.all(changed.map((value) => planHash(withSynthetic(value)))))]);
     expect(hashes.size).toBe(4);
   });
+  it('runtime.precision: int8 changes the experiment hash (scores change) but not the training hash; fp32 is what older plans meant', async () => {
+    const plan = planOf(await resolveIn({ 'recipes/a.yaml': SMALL }, 'recipes/a.yaml')).plan;
+    expect(plan.runtime.precision).toBe('fp32');
+    const withPrecision = (precision: 'fp32' | 'int8') => ({ ...plan, runtime: { ...plan.runtime, precision } });
+    const { precision: _precision, ...older } = plan.runtime;
+    const beforeTheKey = { ...plan, runtime: older as typeof plan.runtime };
+    for (const hash of [planHash, legacyPlanHash]) {
+      expect(await hash(withPrecision('fp32'))).toBe(await hash(beforeTheKey));
+      expect(await hash(withPrecision('int8'))).not.toBe(await hash(withPrecision('fp32')));
+    }
+    expect(await trainingHash(withPrecision('int8'))).toBe(await trainingHash(withPrecision('fp32')));
+    // A sweep over it re-uses one trained model.
+    expect(isScoringOnlyKey('runtime.precision')).toBe(true);
+    expect(isScoringOnlyKey('runtime.seed')).toBe(false);
+  });
   it('both hashes count the requested engine: tfjs as the old default, onnx as the old train_engine key, auto as itself', async () => {
     const plan = planOf(await resolveIn({ 'recipes/a.yaml': SMALL }, 'recipes/a.yaml')).plan;
     expect(plan.runtime.engine).toBe('auto');

@@ -28,10 +28,12 @@ export async function sha256Hex(text: string): Promise<string> {
  * run.json records that): `tfjs` is left out (the old default), `onnx` is hashed as `train_engine: onnx` (the key's
  * old name, so run folders trained with `runtime.train_engine: onnx` keep their hashes) and `auto` as `engine: auto`.
  * Plans read from older plan.json files carry `train_engine` instead of `engine`; both are read. `runtime.spin_wait`
- * (added later, speed only) is left out. Rule 2 starts from it.
+ * (added later, speed only) is left out; `runtime.precision` counts only when it is int8. Rule 2 starts from it.
  */
 function hashedPlan(plan: Plan): Record<string, unknown> {
-  const { engine, train_engine: legacyEngine, spin_wait: _spinWait, ...runtime } = plan.runtime as Plan['runtime'] & { train_engine?: string };
+  const { engine, train_engine: legacyEngine, spin_wait: _spinWait, precision, ...kept } = plan.runtime as Plan['runtime'] & { train_engine?: string };
+  // int8 scoring changes scores, so it counts; fp32 (or no key) is what every plan before the key meant.
+  const runtime = precision === undefined || precision === 'fp32' ? kept : { ...kept, precision };
   const requested = engine ?? legacyEngine ?? 'tfjs';
   const { calibration, test_masks: testMasks, ...scoring } = plan.scoring;
   const { validation, ...rest } = plan;
@@ -105,15 +107,20 @@ export const SCORING_ONLY_SECTIONS = ['scoring', 'eval'] as const;
 /** Whether a dotted key names a scoring-only value: runs differing only in those can share one trained model. */
 export function isScoringOnlyKey(key: string): boolean {
   const head = key.split(/[.[]/)[0];
-  return (SCORING_ONLY_SECTIONS as readonly string[]).includes(head ?? '');
+  return (SCORING_ONLY_SECTIONS as readonly string[]).includes(head ?? '') || (SCORING_ONLY_KEYS as readonly string[]).includes(key);
 }
 
+/** Keys outside those sections that only change how a trained model scores (int8 scoring reads the fp32 weights). */
+export const SCORING_ONLY_KEYS = ['runtime.precision'] as const;
+
 /**
- * Hash of what determines the trained model: the experiment Plan (rule 2) without `scoring`, `eval` and `sweep`.
+ * Hash of what determines the trained model: the experiment Plan (rule 2) without `scoring`, `eval`, `sweep` and
+ * SCORING_ONLY_KEYS.
  * Two Plans with the same training hash can share checkpoints. It is always recomputed from plan.json, never stored,
  * so changing its rule changes no stored value.
  */
 export function trainingHash(plan: Plan): Promise<string> {
   const { scoring: _scoring, eval: _eval, sweep: _sweep, ...training } = experimentPlan(plan);
-  return sha256Hex(canonicalJson(training));
+  const { precision: _precision, ...runtime } = training.runtime as Record<string, unknown>;
+  return sha256Hex(canonicalJson({ ...training, runtime }));
 }

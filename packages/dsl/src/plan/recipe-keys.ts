@@ -26,6 +26,8 @@ export const SMOOTHING_KINDS = ['none', 'gaussian'] as const;
 export const BACKEND_NAMES = ['auto', 'tensorflow-gpu', 'tensorflow', 'wasm', 'cpu'] as const;
 /** The engines a recipe may request; `auto` is resolved per command (the resolved one is recorded in run.json). */
 export const ENGINE_NAMES = ['auto', 'tfjs', 'onnx'] as const;
+/** Arithmetic of the onnxruntime scoring graph: float32 as trained, or its weight products in int8. */
+export const PRECISION_NAMES = ['fp32', 'int8'] as const;
 export const STAGE_KINDS = ['teacher', 'student'] as const;
 export const ERROR_KINDS = ['l2', 'l1'] as const;
 /** Metrics a validation split is scored by (frame AUCs and pixel AUC of its pasted anomalies). */
@@ -216,6 +218,7 @@ const runtime = section({
   workers: integer(1, { doc: 'Worker threads computing a step\'s micro-batches (same result as one: masks and dropout seeds are drawn, and gradients summed, in micro-batch order). Not part of the experiment hash.', default: 1, source: 'vadc' }),
   spin_wait: boolean({ doc: 'onnxruntime threads spin-wait between operators: faster on cores of their own, slower on a shared machine (set false there). Not part of the experiment hash.', default: true, source: 'onnxruntime\'s own default' }),
   engine: oneOf(ENGINE_NAMES, { doc: engineDoc, default: 'auto', source: 'vadc' }),
+  precision: addedLater(oneOf(PRECISION_NAMES, { doc: 'Arithmetic of scoring on the onnx engine: fp32 (as trained) or int8 (every weight product on the CPU\'s integer units: weights quantized per output column, activations per batch; see packages/runtime/src/onnx/quantize.ts). Changes scores slightly, so it is part of the experiment hash (int8 only: fp32 keeps the hashes of plans before the key) but not of the training hash. TF.js always scores in fp32. `vadc export` bakes it into the package graph.', default: 'fp32', source: 'vadc: fp32 until validation shows int8 loses nothing beyond test-time mask noise (bench/RESULTS.md "int8 scoring")' })),
   train_engine: recipeOnly(oneOf(ENGINE_NAMES, { doc: 'Old name of runtime.engine (it chose the training engine only): still read as runtime.engine, with a warning; write runtime.engine. Default: unset (runtime.engine applies).' })),
 }, { doc: 'Where and how the computation runs.' });
 

@@ -8,6 +8,7 @@ import type { MaskedAutoencoder } from '../model/autoencoder.ts';
 import { exportOnnx, ONNX_NAMES, onnxTokenGrid } from './export-onnx.ts';
 import { OnnxError } from './onnx-error.ts';
 import { onnxScoringModel, openOnnxScoring, type OnnxInference, type OnnxInferenceOptions, type OnnxScoringModel } from './onnx-inference.ts';
+import { quantizeInt8, type ScoringPrecision } from './quantize.ts';
 import { SCORING_NAMES } from './scoring-graph.ts';
 
 /** The manifest's format name and version. */
@@ -51,6 +52,11 @@ export interface ModelManifest {
   scoring: Pick<Plan['scoring'], 'weights' | 'errors' | 'top_patches' | 'smoothing' | 'normalize' | 'maps'>;
   threshold: PackageThreshold | null;
   graph_io: { inputs: string[]; outputs: string[]; fused_attention: boolean };
+  /**
+   * The graph's arithmetic: fp32, or int8 weight products (onnx/quantize.ts: DynamicQuantizeLinear + MatMulInteger,
+   * standard ops). Absent in packages written before int8 existed (fp32).
+   */
+  precision?: ScoringPrecision;
   /** The whole resolved recipe (the data pipeline of `vadc score` is built from it). */
   plan: Plan;
 }
@@ -62,12 +68,17 @@ export interface ModelPackageInput {
   threshold: PackageThreshold | null;
   /** onnxruntime's fused attention (faster, needs onnxruntime) instead of standard ops (any runtime); default true. */
   fusedAttention?: boolean;
+  /** The graph's arithmetic (default: the plan's runtime.precision); the manifest's plan records it. */
+  precision?: ScoringPrecision;
 }
 
 /** The scoring graph and manifest of `model` (trained weights) under `plan`. */
-export function buildModelPackage(model: MaskedAutoencoder, plan: Plan, input: ModelPackageInput): { graph: Uint8Array; manifest: ModelManifest } {
+export function buildModelPackage(model: MaskedAutoencoder, recipePlan: Plan, input: ModelPackageInput): { graph: Uint8Array; manifest: ModelManifest } {
   const fused = input.fusedAttention ?? true;
-  const graph = exportOnnx(model, plan, { fusedAttention: fused, scoring: true });
+  const precision = input.precision ?? recipePlan.runtime.precision ?? 'fp32';
+  const plan: Plan = { ...recipePlan, runtime: { ...recipePlan.runtime, precision } };
+  const built = exportOnnx(model, plan, { fusedAttention: fused, scoring: true });
+  const graph = precision === 'int8' ? quantizeInt8(built).bytes : built;
   const grid = onnxTokenGrid(model, model.masking.ratio);
   const spec = onnxScoringModel(model);
   const summaries: string[] = [SCORING_NAMES.teacherErrorL1, SCORING_NAMES.teacherErrorL2, SCORING_NAMES.discrepancyL1, SCORING_NAMES.discrepancyL2];
@@ -94,6 +105,7 @@ export function buildModelPackage(model: MaskedAutoencoder, plan: Plan, input: M
       outputs: [ONNX_NAMES.teacher, ONNX_NAMES.student, ...summaries, ...(spec.classifier ? [ONNX_NAMES.classifierLogit] : [])],
       fused_attention: fused,
     },
+    precision,
     plan,
   };
   return { graph, manifest };

@@ -10,7 +10,7 @@ export const ONNX_OPSET = 17;
 export const ONNX_IR_VERSION = 8;
 
 /** ONNX TensorProto.DataType values used here. */
-export const OnnxType = { float: 1, int64: 7 } as const;
+export const OnnxType = { float: 1, uint8: 2, int8: 3, int32: 6, int64: 7 } as const;
 /** An element type of a graph value. */
 export type OnnxElementType = (typeof OnnxType)[keyof typeof OnnxType];
 
@@ -28,7 +28,8 @@ export const ints = (value: readonly number[]): OnnxAttribute => ({ kind: 'ints'
 /** A dimension of a graph input / output: a fixed size or a symbolic name (e.g. 'batch'). */
 export type OnnxDimension = number | string;
 
-interface Node {
+/** A node as NodeProto holds it. */
+export interface OnnxNode {
   op: string;
   /** '' for the standard ops, 'com.microsoft' for onnxruntime's contrib ops. */
   domain: string;
@@ -38,7 +39,8 @@ interface Node {
   attributes: Record<string, OnnxAttribute>;
 }
 
-interface Initializer {
+/** An initializer as TensorProto holds it (raw little-endian bytes). */
+export interface OnnxInitializer {
   name: string;
   type: OnnxElementType;
   dims: readonly number[];
@@ -53,8 +55,8 @@ interface ValueInfo {
 
 /** A graph being built: inputs, initializers, nodes and outputs. */
 export class OnnxGraph {
-  private readonly nodes: Node[] = [];
-  private readonly initializers: Initializer[] = [];
+  private readonly nodes: OnnxNode[] = [];
+  private readonly initializers: OnnxInitializer[] = [];
   private readonly inputs: ValueInfo[] = [];
   private readonly outputs: ValueInfo[] = [];
   private readonly used = new Set<string>();
@@ -156,7 +158,8 @@ export class OnnxGraph {
   }
 }
 
-function encodeNode(node: Node): ProtoWriter {
+/** NodeProto of a node. */
+export function encodeNode(node: OnnxNode): ProtoWriter {
   const out = new ProtoWriter();
   for (const input of node.inputs) out.string(1, input);
   for (const output of node.outputs) out.string(2, output);
@@ -181,7 +184,8 @@ function encodeAttribute(name: string, attribute: OnnxAttribute): ProtoWriter {
 }
 
 // TensorProto: dims 1, data_type 2, name 8, raw_data 9.
-function encodeTensor(tensor: Initializer): ProtoWriter {
+/** TensorProto of an initializer. */
+export function encodeTensor(tensor: OnnxInitializer): ProtoWriter {
   const out = new ProtoWriter();
   for (const dim of tensor.dims) out.varint(1, dim);
   return out.varint(2, tensor.type).string(8, tensor.name).bytes(9, tensor.raw);

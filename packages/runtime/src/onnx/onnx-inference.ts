@@ -15,6 +15,7 @@ import { exportOnnx, ONNX_NAMES, onnxTokenGrid } from './export-onnx.ts';
 import { OnnxError } from './onnx-error.ts';
 import { resolveThreads } from '../backend/select-backend.ts';
 import { createCpuSession, loadOnnxRuntime, type OrtTensor } from './onnxruntime.ts';
+import { quantizeInt8, type ScoringPrecision } from './quantize.ts';
 import { SCORING_NAMES } from './scoring-graph.ts';
 
 /** Options of createOnnxInference. */
@@ -35,6 +36,8 @@ export interface OnnxInferenceOptions {
   spinning?: boolean;
   /** onnxruntime's graph optimisation level (default 'all': fused LayerNorm, GELU, MatMul + bias, ...). */
   optimization?: 'disabled' | 'basic' | 'extended' | 'all';
+  /** fp32, or int8 weight products (quantize.ts); default: the plan's runtime.precision (fp32 for plans older than the key). */
+  precision?: ScoringPrecision;
 }
 
 /** Per-patch summaries [B * L] as FrameOutputs holds them (anomaly fields null without an anomaly channel). */
@@ -94,7 +97,8 @@ const toInt64 = (indices: Int32Array): BigInt64Array => BigInt64Array.from(indic
  */
 export async function createOnnxInference(model: MaskedAutoencoder, plan: Plan, options: OnnxInferenceOptions = {}): Promise<OnnxInference> {
   const ratio = options.ratio ?? model.masking.ratio;
-  const bytes = exportOnnx(model, plan, { ratio, fusedAttention: options.fusedAttention ?? true, scoring: true });
+  const graph = exportOnnx(model, plan, { ratio, fusedAttention: options.fusedAttention ?? true, scoring: true });
+  const bytes = (options.precision ?? plan.runtime.precision ?? 'fp32') === 'int8' ? quantizeInt8(graph).bytes : graph;
   return openOnnxScoring(bytes, onnxScoringModel(model), plan, options);
 }
 

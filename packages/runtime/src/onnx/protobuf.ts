@@ -48,6 +48,12 @@ export class ProtoWriter {
     return this.bytes(field, message.finish());
   }
 
+  /** Bytes that are already whole encoded fields (tag included), copied as they are: a pass's untouched fields. */
+  raw(fields: Uint8Array): this {
+    this.push(fields);
+    return this;
+  }
+
   /** The encoded message. */
   finish(): Uint8Array {
     const out = new Uint8Array(this.byteLength);
