@@ -7,6 +7,7 @@ import { buildModelPackage, describeBackend, selectBackend } from '@vadc/runtime
 import { EXIT_OK, UsageError, type Command } from '../command.ts';
 import { packageThreshold, readCalibration } from '../run/calibration-file.ts';
 import { MANIFEST_FILE, writeModelPackage } from '../run/model-package.ts';
+import { decisionSmoothing, describeDecisionSmoothing } from '../run/score-input.ts';
 import { loadTrainedModel, readTrainedRun } from '../run/trained-run.ts';
 
 export const exportCommand: Command = {
@@ -43,6 +44,7 @@ export const exportCommand: Command = {
       datasetFingerprint: run.record.datasetFingerprint?.digest ?? null,
       threshold: packageThreshold(calibration),
       fusedAttention: args.values.portable !== true,
+      decisionSmoothing: { live: decisionSmoothing(plan), description: describeDecisionSmoothing(plan) },
     });
     const out = resolve(io.cwd, typeof args.values.out === 'string' ? args.values.out : join(run.directory, 'package'));
     await writeModelPackage(out, graph, manifest);

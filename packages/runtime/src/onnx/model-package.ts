@@ -2,17 +2,21 @@
 // manifest with everything a deployer must reproduce around it: the input size and context offsets, how values are
 // scaled, the motion step and test-time masking, the scoring weights and pooling, the smoothing and the calibrated
 // threshold, and the recipe's hash. `vadc score` runs a package with exactly the numbers of the run it came from
-// (same graph, same masks), without TF.js.
+// (same graph, same masks), without TF.js. Format 2 adds `steps` (package-manifest.ts): each step around the graph
+// stated exactly (docs/model-package.md), so a scorer written elsewhere reproduces `vadc score`.
 import type { Plan } from '@vadc/dsl';
 import type { MaskedAutoencoder } from '../model/autoencoder.ts';
 import { exportOnnx, ONNX_NAMES, onnxTokenGrid } from './export-onnx.ts';
 import { OnnxError } from './onnx-error.ts';
 import { onnxScoringModel, openOnnxScoring, type OnnxInference, type OnnxInferenceOptions, type OnnxScoringModel } from './onnx-inference.ts';
+import { packageSteps, type PackageDecisionSmoothing, type PackageSteps } from './package-manifest.ts';
 import { SCORING_NAMES } from './scoring-graph.ts';
 
 /** The manifest's format name and version. */
 export const MODEL_PACKAGE_FORMAT = 'vadc-model-package';
-export const MODEL_PACKAGE_VERSION = 1;
+export const MODEL_PACKAGE_VERSION = 2;
+/** Versions `vadc score` still runs (version 1 has no `steps`; vadc runs it from its plan). */
+const READABLE_VERSIONS: readonly number[] = [1, MODEL_PACKAGE_VERSION];
 
 /** An operating threshold on smoothed frame scores, as calibration chose it (see the run's calibration.json). */
 export interface PackageThreshold {
@@ -29,6 +33,8 @@ export interface PackageThreshold {
 export interface ModelManifest {
   format: typeof MODEL_PACKAGE_FORMAT;
   version: typeof MODEL_PACKAGE_VERSION;
+  /** Every step around the graph, exactly (docs/model-package.md); absent in version 1 packages. */
+  steps?: PackageSteps;
   /** The graph's file name beside the manifest. */
   graph: string;
   recipe: { name: string; hash: string };
@@ -62,6 +68,8 @@ export interface ModelPackageInput {
   threshold: PackageThreshold | null;
   /** onnxruntime's fused attention (faster, needs onnxruntime) instead of standard ops (any runtime); default true. */
   fusedAttention?: boolean;
+  /** The smoothing live decisions use (the CLI's decisionSmoothing of the plan). */
+  decisionSmoothing: PackageDecisionSmoothing;
 }
 
 /** The scoring graph and manifest of `model` (trained weights) under `plan`. */
@@ -76,6 +84,7 @@ export function buildModelPackage(model: MaskedAutoencoder, plan: Plan, input: M
   const manifest: ModelManifest = {
     format: MODEL_PACKAGE_FORMAT,
     version: MODEL_PACKAGE_VERSION,
+    steps: packageSteps(plan, spec, grid, input.decisionSmoothing),
     graph: 'model.onnx',
     recipe: { name: plan.name, hash: input.recipeHash },
     dataset_fingerprint: input.datasetFingerprint,
@@ -105,8 +114,8 @@ export function checkModelManifest(value: unknown): ModelManifest {
   if (manifest === null || typeof manifest !== 'object' || manifest.format !== MODEL_PACKAGE_FORMAT) {
     throw new OnnxError('ONNX_BAD_INPUT', `not a vadc model package manifest (format is not "${MODEL_PACKAGE_FORMAT}")`);
   }
-  if (manifest.version !== MODEL_PACKAGE_VERSION) {
-    throw new OnnxError('ONNX_BAD_INPUT', `model package version ${String(manifest.version)}; this vadc reads version ${MODEL_PACKAGE_VERSION}`);
+  if (!READABLE_VERSIONS.includes(manifest.version as number)) {
+    throw new OnnxError('ONNX_BAD_INPUT', `model package version ${String(manifest.version)}; this vadc reads versions ${READABLE_VERSIONS.join(' and ')}`);
   }
   if (manifest.plan === undefined || manifest.model === undefined) throw new OnnxError('ONNX_BAD_INPUT', 'the manifest has no plan or model section');
   return manifest as ModelManifest;
