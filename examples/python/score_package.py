@@ -62,13 +62,13 @@ def natural_key(name):
     return [(0, int(part), '') if part.isdigit() else (1, 0, part.lower()) for part in re.split(r'(\d+)', name)]
 
 
-def decode_folder(ffmpeg, path):
+def decode_folder(ffmpeg, path, decode):
     """The images of a frame folder in natural name order, each decoded to RGB24 by ffmpeg (exact for PNG and BMP)."""
-    names = sorted((f for f in os.listdir(path) if Path(f).suffix.lower() in ('.png', '.bmp', '.jpg', '.jpeg', '.tif', '.tiff')), key=natural_key)
+    extensions = decode['frame_folder']['extensions']
+    names = sorted((f for f in os.listdir(path) if Path(f).suffix.lower() in extensions), key=natural_key)
     if not names:
-        sys.exit(f'{path} holds no image files')
-    frames = [decode_file(ffmpeg, Path(path) / name, {'ffmpeg_args': ['-v', 'error', '-i', '{input}', '-f', 'rawvideo', '-pix_fmt', 'rgb24', '{output}']})[0][0] for name in names]
-    return np.stack(frames), None
+        sys.exit(f'{path} holds no image files ({" ".join(extensions)})')
+    return np.stack([decode_file(ffmpeg, Path(path) / name, decode)[0][0] for name in names]), None
 
 
 # ---- resize: bilinear, bit-exact with OpenCV's INTER_LINEAR on uint8 (steps.resize) ----
@@ -236,11 +236,15 @@ def fold(passes):
     return folded
 
 
-def score_frames(package, frames, runtime):
-    """Per-frame components and scores of a decoded video [T, H, W, 3]."""
+def read_manifest(package):
     manifest = json.loads((package / 'vadc-model.json').read_text())
     if manifest.get('format') != 'vadc-model-package' or manifest.get('version') != 2 or 'steps' not in manifest:
         sys.exit(f'{package}: not a vadc model package of format 2 (vadc export writes one)')
+    return manifest
+
+
+def score_frames(package, manifest, frames, runtime):
+    """Per-frame components and scores of a decoded video [T, H, W, 3]: returns the graph engine's name and the scores."""
     steps = manifest['steps']
     engine, run = open_graph(package / manifest['graph'], runtime)
     size, bits = steps['resize']['to'], steps['resize']['fixed_point_bits']
@@ -293,7 +297,7 @@ def score_frames(package, frames, runtime):
         score = top.sum(axis=1) / pooling['top_patches'] + classifier_term
     c['score'] = score.astype(np.float32)
     c['with_classifier'] = outputs['classifier_logit'] is not None
-    return manifest, engine, c
+    return engine, c
 
 
 def smooth_live(scores, live):
@@ -392,15 +396,15 @@ def main():
     parser.add_argument('--runtime', choices=['auto', 'onnxruntime', 'reference', 'numpy'], default='auto',
                         help='graph engine (default auto: onnxruntime, else onnx.reference, else numpy_onnx.py)')
     args = parser.parse_args()
+    manifest = read_manifest(args.package)
+    steps = manifest['steps']
     if args.input.is_dir():
-        frames, rate = decode_folder(args.ffmpeg, args.input)
+        frames, rate = decode_folder(args.ffmpeg, args.input, steps['decode'])
         name = args.input.name
     else:
-        manifest = json.loads((args.package / 'vadc-model.json').read_text())
-        frames, rate = decode_file(args.ffmpeg, args.input, manifest['steps']['decode'])
+        frames, rate = decode_file(args.ffmpeg, args.input, steps['decode'])
         name = args.input.stem
-    manifest, engine, c = score_frames(args.package, frames, args.runtime)
-    steps = manifest['steps']
+    engine, c = score_frames(args.package, manifest, frames, args.runtime)
     threshold = args.threshold if args.threshold is not None else (manifest['threshold'] or {}).get('value')
     fps = args.fps or rate
     smoothed = smooth_live(c['score'], steps['smoothing']['live'])

@@ -5,6 +5,7 @@
 // (same graph, same masks), without TF.js. Format 2 adds `steps` (package-manifest.ts): each step around the graph
 // stated exactly (docs/model-package.md), so a scorer written elsewhere reproduces `vadc score`.
 import type { Plan } from '@vadc/dsl';
+import { PIXEL_SCALING } from '../data/pipeline/frames.ts';
 import type { MaskedAutoencoder } from '../model/autoencoder.ts';
 import { exportOnnx, ONNX_NAMES, onnxTokenGrid } from './export-onnx.ts';
 import { OnnxError } from './onnx-error.ts';
@@ -91,7 +92,7 @@ export function buildModelPackage(model: MaskedAutoencoder, plan: Plan, input: M
     input: {
       size: plan.data.size,
       context: plan.data.context,
-      layout: `frames [B, ${plan.data.size[0]}, ${plan.data.size[1]}, ${spec.inputChannels}] float32: RGB of each context frame in context order, (v - 127.5) / 127.5`,
+      layout: `frames [B, ${plan.data.size[0]}, ${plan.data.size[1]}, ${spec.inputChannels}] float32: RGB of each context frame in context order, (v - ${PIXEL_SCALING.offset}) / ${PIXEL_SCALING.divisor}`,
     },
     motion: { step: plan.data.motion.step },
     masking: { strategy: plan.masking.strategy, ratio: model.masking.ratio, seed: model.seed, kept_tokens: grid.keep, tokens: grid.tokens },

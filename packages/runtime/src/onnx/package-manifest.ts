@@ -5,6 +5,7 @@
 // code does another.
 import type { Plan } from '@vadc/dsl';
 import type { LiveSmoothing } from '@vadc/metrics';
+import { IMAGE_EXTENSIONS } from '../data/formats/image.ts';
 import { rawDecodeArgs, RAW_PIXEL_FORMAT } from '../data/formats/video.ts';
 import { OUTSIDE_VIDEO, PIXEL_SCALING } from '../data/pipeline/frames.ts';
 import { RESIZE_METHOD } from '../data/pipeline/resize.ts';
@@ -26,8 +27,8 @@ export interface PackageDecisionSmoothing {
 /** The `steps` section: from a video file or frame folder to per-frame scores, decisions and events. */
 export interface PackageSteps {
   specification: string;
-  /** Video files: ffmpeg with these arguments ({input}, {output}) gives [T, H, W, 3] uint8; frame folders: images in natural name order. */
-  decode: { pixel_format: string; ffmpeg_args: string[]; frame_folder: string };
+  /** Video files: ffmpeg with these arguments ({input}, {output}) gives [T, H, W, 3] uint8; frame folders: each image decoded so, in natural name order. */
+  decode: { pixel_format: string; ffmpeg_args: string[]; frame_folder: { extensions: string[]; order: string } };
   /** Each decoded frame (and motion image) resized to `to` [height, width]. */
   resize: typeof RESIZE_METHOD & { to: [number, number] };
   /** Pixel values to model values: (v - offset) / divisor, as float32. */
@@ -74,7 +75,7 @@ export function packageSteps(plan: Plan, model: OnnxScoringModel, grid: OnnxToke
     decode: {
       pixel_format: RAW_PIXEL_FORMAT,
       ffmpeg_args: rawDecodeArgs('{input}', '{output}'),
-      frame_folder: 'image files (.png .bmp .jpg ...) in natural name order, each decoded to RGB24',
+      frame_folder: { extensions: [...IMAGE_EXTENSIONS], order: 'natural: runs of digits compare as numbers, letters case-insensitively' },
     },
     resize: { ...RESIZE_METHOD, to: plan.data.size },
     scale: PIXEL_SCALING,
