@@ -17,7 +17,9 @@ export const exportCommand: Command = {
     description: 'Writes the run\'s trained model as a model package folder: model.onnx, the scoring graph (frames in, per-patch ' +
       'errors and anomaly map out, ONNX opset 17), and vadc-model.json, everything needed around it (input size, context ' +
       'offsets, value scaling, motion step, test-time masking, scoring weights and pooling, smoothing, the calibrated ' +
-      'threshold of `vadc calibrate`, recipe hash, dataset fingerprint). `vadc score <package> <input>` scores with it on ' +
+      'threshold of `vadc calibrate`, recipe hash, dataset fingerprint) and, under `steps`, each step around the graph stated ' +
+      'exactly (docs/model-package.md), so a scorer without vadc (examples/python/score_package.py) reproduces its scores. ' +
+      '`vadc score <package> <input>` scores with it on ' +
       'onnxruntime with the same numbers as `vadc score <run> <input> --engine onnx`. The package path goes to stdout.',
     options: {
       format: 'onnx (the only format, and the default)',
