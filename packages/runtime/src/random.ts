@@ -2,6 +2,18 @@
 // masking, initialisation) draws from a `Random`, so a recipe + seed gives the same run, and its state goes into
 // checkpoints so a resumed run continues the same sequence.
 
+/**
+ * The generator as a model package's manifest names it, so that another implementation draws the same numbers
+ * (docs/model-package.md "masks" spells each step out): the state seeded by four splitmix32 outputs, `derive` seeding
+ * with seed XOR the FNV-1a hash of the label's UTF-16 code units, next() = nextUint32() / 2^32.
+ */
+export const RANDOM_ALGORITHM = {
+  generator: 'xoshiro128**',
+  seeding: 'splitmix32 x4',
+  derive: 'seed xor fnv1a32(label as UTF-16 code units)',
+  uniform: 'nextUint32() / 2^32',
+} as const;
+
 /** Serializable generator state (four 32-bit words of xoshiro128**). */
 export type RandomState = [number, number, number, number];
 

@@ -61,7 +61,7 @@ describe('vadc export, calibrate and score from fresh processes', () => {
     const manifest = await readJson<Record<string, any>>(join(run, 'package', 'vadc-model.json'));
     const record = await readJson<{ hash: string; datasetFingerprint: { digest: string } }>(join(run, 'run.json'));
     expect(manifest).toMatchObject({
-      format: 'vadc-model-package', version: 1, graph: 'model.onnx', recipe: { name: 'deployed', hash: record.hash },
+      format: 'vadc-model-package', version: 2, graph: 'model.onnx', recipe: { name: 'deployed', hash: record.hash },
       input: { size: [32, 48], context: [-3, 0, 3] }, motion: { step: 1 }, masking: { strategy: 'random', ratio: 0.5, seed: 5 },
       scoring: { smoothing: { kind: 'gaussian', range: 4, sigma: 1 } }, threshold: null,
     });

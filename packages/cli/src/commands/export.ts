@@ -8,6 +8,7 @@ import { EXIT_OK, UsageError, type Command } from '../command.ts';
 import { optionChoice } from '../option-choice.ts';
 import { packageThreshold, readCalibration } from '../run/calibration-file.ts';
 import { MANIFEST_FILE, writeModelPackage } from '../run/model-package.ts';
+import { decisionSmoothing, describeDecisionSmoothing } from '../run/score-input.ts';
 import { loadTrainedModel, readTrainedRun } from '../run/trained-run.ts';
 
 export const exportCommand: Command = {
@@ -17,7 +18,9 @@ export const exportCommand: Command = {
     description: 'Writes the run\'s trained model as a model package folder: model.onnx, the scoring graph (frames in, per-patch ' +
       'errors and anomaly map out, ONNX opset 17), and vadc-model.json, everything needed around it (input size, context ' +
       'offsets, value scaling, motion step, test-time masking, scoring weights and pooling, smoothing, the calibrated ' +
-      'threshold of `vadc calibrate`, recipe hash, dataset fingerprint). `vadc score <package> <input>` scores with it on ' +
+      'threshold of `vadc calibrate`, recipe hash, dataset fingerprint) and, under `steps`, each step around the graph stated ' +
+      'exactly (docs/model-package.md), so a scorer without vadc (examples/python/score_package.py) reproduces its scores. ' +
+      '`vadc score <package> <input>` scores with it on ' +
       'onnxruntime with the same numbers as `vadc score <run> <input> --engine onnx`. The package path goes to stdout.',
     options: {
       format: 'onnx (the only format, and the default)',
@@ -46,6 +49,7 @@ export const exportCommand: Command = {
       threshold: packageThreshold(calibration),
       fusedAttention: args.values.portable !== true,
       precision: optionChoice('precision', args.values.precision, PRECISION_NAMES, plan.runtime.precision ?? 'fp32'),
+      decisionSmoothing: { live: decisionSmoothing(plan), description: describeDecisionSmoothing(plan) },
     });
     const out = resolve(io.cwd, typeof args.values.out === 'string' ? args.values.out : join(run.directory, 'package'));
     await writeModelPackage(out, graph, manifest);

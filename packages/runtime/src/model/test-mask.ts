@@ -30,9 +30,16 @@ export function testMaskPasses(masks: TestMasksPlan): TestMaskPass[] {
   return Array.from({ length: masks.count }, (_, index) => ({ index, complementary: masks.complementary }));
 }
 
-/** The generator of frame `frame`'s token order: pass 0 and complementary passes share it. */
+/**
+ * The labels (Random.derive) of a frame's token order, `{frame}` and `{pass}` filled in: pass 0 and complementary
+ * passes share the first, other independent passes use the second (a model package states them).
+ */
+export const TEST_MASK_LABELS = { shared: 'score/frame-{frame}', independent: 'score/frame-{frame}/pass-{pass}' } as const;
+
+/** The generator of frame `frame`'s token order under `pass` (TEST_MASK_LABELS). */
 function frameRandom(seed: number, frame: number, pass: TestMaskPass): Random {
-  return Random.derive(seed, pass.complementary || pass.index === 0 ? `score/frame-${frame}` : `score/frame-${frame}/pass-${pass.index}`);
+  const template = pass.complementary || pass.index === 0 ? TEST_MASK_LABELS.shared : TEST_MASK_LABELS.independent;
+  return Random.derive(seed, template.replace('{frame}', String(frame)).replace('{pass}', String(pass.index)));
 }
 
 /** `strategy`'s order rotated left by `shift`: its first K tokens are then the ones after the slice hidden before. */

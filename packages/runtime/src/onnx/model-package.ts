@@ -2,18 +2,23 @@
 // manifest with everything a deployer must reproduce around it: the input size and context offsets, how values are
 // scaled, the motion step and test-time masking, the scoring weights and pooling, the smoothing and the calibrated
 // threshold, and the recipe's hash. `vadc score` runs a package with exactly the numbers of the run it came from
-// (same graph, same masks), without TF.js.
+// (same graph, same masks), without TF.js. Format 2 adds `steps` (package-manifest.ts): each step around the graph
+// stated exactly (docs/model-package.md), so a scorer written elsewhere reproduces `vadc score`.
 import type { Plan } from '@vadc/dsl';
+import { PIXEL_SCALING } from '../data/pipeline/frames.ts';
 import type { MaskedAutoencoder } from '../model/autoencoder.ts';
 import { exportOnnx, ONNX_NAMES, onnxTokenGrid } from './export-onnx.ts';
 import { OnnxError } from './onnx-error.ts';
 import { onnxScoringModel, openOnnxScoring, type OnnxInference, type OnnxInferenceOptions, type OnnxScoringModel } from './onnx-inference.ts';
 import { quantizeInt8, type ScoringPrecision } from './quantize.ts';
+import { packageSteps, type PackageDecisionSmoothing, type PackageSteps } from './package-manifest.ts';
 import { SCORING_NAMES } from './scoring-graph.ts';
 
 /** The manifest's format name and version. */
 export const MODEL_PACKAGE_FORMAT = 'vadc-model-package';
-export const MODEL_PACKAGE_VERSION = 1;
+export const MODEL_PACKAGE_VERSION = 2;
+/** Versions `vadc score` still runs (version 1 has no `steps`; vadc runs it from its plan). */
+const READABLE_VERSIONS: readonly number[] = [1, MODEL_PACKAGE_VERSION];
 
 /** An operating threshold on smoothed frame scores, as calibration chose it (see the run's calibration.json). */
 export interface PackageThreshold {
@@ -30,6 +35,8 @@ export interface PackageThreshold {
 export interface ModelManifest {
   format: typeof MODEL_PACKAGE_FORMAT;
   version: typeof MODEL_PACKAGE_VERSION;
+  /** Every step around the graph, exactly (docs/model-package.md); absent in version 1 packages. */
+  steps?: PackageSteps;
   /** The graph's file name beside the manifest. */
   graph: string;
   recipe: { name: string; hash: string };
@@ -70,6 +77,8 @@ export interface ModelPackageInput {
   fusedAttention?: boolean;
   /** The graph's arithmetic (default: the plan's runtime.precision); the manifest's plan records it. */
   precision?: ScoringPrecision;
+  /** The smoothing live decisions use (the CLI's decisionSmoothing of the plan). */
+  decisionSmoothing: PackageDecisionSmoothing;
 }
 
 /** The scoring graph and manifest of `model` (trained weights) under `plan`. */
@@ -87,13 +96,14 @@ export function buildModelPackage(model: MaskedAutoencoder, recipePlan: Plan, in
   const manifest: ModelManifest = {
     format: MODEL_PACKAGE_FORMAT,
     version: MODEL_PACKAGE_VERSION,
+    steps: packageSteps(plan, spec, grid, input.decisionSmoothing),
     graph: 'model.onnx',
     recipe: { name: plan.name, hash: input.recipeHash },
     dataset_fingerprint: input.datasetFingerprint,
     input: {
       size: plan.data.size,
       context: plan.data.context,
-      layout: `frames [B, ${plan.data.size[0]}, ${plan.data.size[1]}, ${spec.inputChannels}] float32: RGB of each context frame in context order, (v - 127.5) / 127.5`,
+      layout: `frames [B, ${plan.data.size[0]}, ${plan.data.size[1]}, ${spec.inputChannels}] float32: RGB of each context frame in context order, (v - ${PIXEL_SCALING.offset}) / ${PIXEL_SCALING.divisor}`,
     },
     motion: { step: plan.data.motion.step },
     masking: { strategy: plan.masking.strategy, ratio: model.masking.ratio, seed: model.seed, kept_tokens: grid.keep, tokens: grid.tokens },
@@ -117,8 +127,8 @@ export function checkModelManifest(value: unknown): ModelManifest {
   if (manifest === null || typeof manifest !== 'object' || manifest.format !== MODEL_PACKAGE_FORMAT) {
     throw new OnnxError('ONNX_BAD_INPUT', `not a vadc model package manifest (format is not "${MODEL_PACKAGE_FORMAT}")`);
   }
-  if (manifest.version !== MODEL_PACKAGE_VERSION) {
-    throw new OnnxError('ONNX_BAD_INPUT', `model package version ${String(manifest.version)}; this vadc reads version ${MODEL_PACKAGE_VERSION}`);
+  if (!READABLE_VERSIONS.includes(manifest.version as number)) {
+    throw new OnnxError('ONNX_BAD_INPUT', `model package version ${String(manifest.version)}; this vadc reads versions ${READABLE_VERSIONS.join(' and ')}`);
   }
   if (manifest.plan === undefined || manifest.model === undefined) throw new OnnxError('ONNX_BAD_INPUT', 'the manifest has no plan or model section');
   return manifest as ModelManifest;

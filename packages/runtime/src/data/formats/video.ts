@@ -110,14 +110,25 @@ async function checkDeclaredLength(path: string, probedFrames: number): Promise<
   }
 }
 
+/** The pixel format frames are decoded to: interleaved 8-bit R, G, B, rows top to bottom. */
+export const RAW_PIXEL_FORMAT = 'rgb24';
+
+/**
+ * ffmpeg's arguments that decode the first video stream of `input` to raw RGB24 frames in `output`, every frame as
+ * stored (-vsync 0: none duplicated or dropped to match a nominal rate). The one decode of video files; a model
+ * package's manifest states it (with placeholders) so that another scorer decodes the same frames.
+ */
+export function rawDecodeArgs(input: string, output: string): string[] {
+  return ['-v', 'error', '-i', input, '-map', '0:v:0', '-vsync', '0', '-f', 'rawvideo', '-pix_fmt', RAW_PIXEL_FORMAT, '-y', output];
+}
+
 /**
  * Decodes every frame of `path` to `target` as raw RGB24 ([T, H, W, 3] bytes), writing a `.partial` file first so
  * an interrupted decode never leaves a file that looks complete. Checks the byte count against the probe.
  */
 export async function decodeVideoToFile(path: string, probe: VideoProbe, target: string): Promise<void> {
   const partial = `${target}.partial`;
-  // -vsync 0 passes frames through as stored: no duplicated or dropped frames to match a nominal frame rate.
-  const { code, stderr } = await runFfmpeg(['-v', 'error', '-i', path, '-map', '0:v:0', '-vsync', '0', '-f', 'rawvideo', '-pix_fmt', 'rgb24', '-y', partial]);
+  const { code, stderr } = await runFfmpeg(rawDecodeArgs(path, partial));
   const [height, width] = probe.resolution;
   const expected = probe.frameCount * height * width * 3;
   const size = await stat(partial).then((info) => info.size, () => -1);

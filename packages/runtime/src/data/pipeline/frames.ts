@@ -36,24 +36,35 @@ export function absoluteDifference(previous: Uint8Array, next: Uint8Array): Uint
   return out;
 }
 
-/** Writes uint8 values scaled to [-1, 1] as (v - 127.5) / 127.5 into `out` at `offset` (the official scaling). */
+/** The official value scaling of frames: (v - offset) / divisor, uint8 to [-1, 1] (a model package states it). */
+export const PIXEL_SCALING = { offset: 127.5, divisor: 127.5 } as const;
+
+/**
+ * What contextIndices and motionNeighbours do with a frame outside the video: take the current frame instead (a
+ * model package states it).
+ */
+export const OUTSIDE_VIDEO = 'current-frame';
+
+/** Writes uint8 values scaled to [-1, 1] by PIXEL_SCALING into `out` at `offset` (the official scaling). */
 export function writeScaled(values: Uint8Array, out: Float32Array, offset: number): void {
-  for (let index = 0; index < values.length; index++) out[offset + index] = ((values[index] as number) - 127.5) / 127.5;
+  const { offset: centre, divisor } = PIXEL_SCALING;
+  for (let index = 0; index < values.length; index++) out[offset + index] = ((values[index] as number) - centre) / divisor;
 }
 
 /**
  * Interleaves `frames` (each H x W x 3 uint8) channel-wise into `out` at `offset` as one [H, W, 3 * frames.length]
- * sample scaled to [-1, 1]: the model's input stack in context order.
+ * sample scaled to [-1, 1] (PIXEL_SCALING): the model's input stack in context order.
  */
 export function writeStack(frames: readonly Uint8Array[], pixels: number, out: Float32Array, offset: number): void {
   const channels = frames.length * 3;
+  const { offset: centre, divisor } = PIXEL_SCALING;
   frames.forEach((frame, slot) => {
     for (let pixel = 0; pixel < pixels; pixel++) {
       const target = offset + pixel * channels + slot * 3;
       const source = pixel * 3;
-      out[target] = ((frame[source] as number) - 127.5) / 127.5;
-      out[target + 1] = ((frame[source + 1] as number) - 127.5) / 127.5;
-      out[target + 2] = ((frame[source + 2] as number) - 127.5) / 127.5;
+      out[target] = ((frame[source] as number) - centre) / divisor;
+      out[target + 1] = ((frame[source + 1] as number) - centre) / divisor;
+      out[target + 2] = ((frame[source + 2] as number) - centre) / divisor;
     }
   });
 }

@@ -7,6 +7,9 @@
 const BITS = 11;
 const ONE = 1 << BITS;
 
+/** What this resize is, as a model package's manifest states it (docs/model-package.md "resize" spells out the arithmetic). */
+export const RESIZE_METHOD = { method: 'bilinear', exact_as: 'OpenCV cv2.resize INTER_LINEAR on uint8', fixed_point_bits: BITS } as const;
+
 interface Axis {
   /** Lower and upper source index per destination index. */
   low: Int32Array;
