@@ -17,11 +17,20 @@ What it writes to DIR:
   teacher.npy, student.npy [B, L, p*p*4]            pred_teacher / pred_stud of forward_decoder_TS (eval mode, train_TS)
   scores_l2.npy, scores_l1.npy [2, B]               abnormal_score_TS with L2 / L1: [student-teacher, teacher]
   manifest.json                                     the configuration and the official per-frame score of inference.py
+  video/test/clip/<n>.png, video/labels/clip.txt    a short video in vadc's frames layout (the same PNG files, in the
+                                                    official layout, go through data/test_dataset.py and
+                                                    extract_gradients.py), for `vadc eval` / `vadc score` in fresh
+                                                    processes (packages/cli/src/import/official-parity-cli.test.ts)
+  video_order.npy [T, L] int32                      each frame's mask in the official inference over that video
+  video_teacher.npy, video_student.npy [T, L, p*p*4] its teacher / student predictions
+  video_scores.npy [2, T]                           inference.py's abnormal_score_TS (L2, Avenue): [student-teacher, teacher]
 """
 import argparse
 import json
 import os
+import shutil
 import sys
+import tempfile
 from functools import partial
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -147,6 +156,7 @@ def main():
     npy("student", outputs["student"])
     npy("scores_l2", torch.stack(outputs["L2"]))
     npy("scores_l1", torch.stack(outputs["L1"]))
+    video = write_video(model, args, config, options.seed, options.out)
     # inference.py, Avenue: predictions = teacher + student-teacher (L2), per frame, before the temporal filter.
     avenue_score = (outputs["L2"][0] + outputs["L2"][1]).numpy()
     with open(os.path.join(options.out, "manifest.json"), "w") as f:
@@ -157,8 +167,91 @@ def main():
             "mask_ratio": args.mask_ratio, "batch": batch, "avenue_frame_score": avenue_score.tolist(),
             # evaluate_model's temporal filter of those scores, as if the batch were one video (Avenue: 38, 11).
             "avenue_filtered_score": filt(avenue_score.astype(np.float64), range=38, mu=11).tolist(),
+            "video": video,
         }, f, indent=2)
         f.write("\n")
+
+
+VIDEO_NAME = "clip"
+VIDEO_FRAMES = 8
+VIDEO_LABELS = [0, 0, 0, 1, 1, 1, 0, 0]
+VIDEO_BATCH = 3  # not a divisor of the frame count, so the last batch is short
+
+
+def write_video(model, args, config, seed, out):
+    """A short video of random colour frames through the official test path, as main.py's inference runs it: the PNGs
+    in the official layout (test/frames/<video>, the gradients of extract_gradients.py, the gt labels), the official
+    AbnormalDatasetGradientsTest (cv2.imread: BGR), a DataLoader in order, and model(...) as inference.py calls it.
+    The same PNG files are written in vadc's frames layout under out/video; each frame's mask is recorded."""
+    import numpy as np
+    import torch
+    from PIL import Image
+    from data.test_dataset import AbnormalDatasetGradientsTest
+    from extract_gradients import compute_gradients
+    from util.abnormal_utils import filt
+
+    height, width = config["size"]
+    official = tempfile.mkdtemp(prefix="aed-mae-video-")
+    frames_folder = os.path.join(official, "test", "frames", VIDEO_NAME)
+    gt_folder = os.path.join(official, "gt")
+    vadc_folder = os.path.join(out, "video", "test", VIDEO_NAME)
+    shutil.rmtree(os.path.join(out, "video"), ignore_errors=True)
+    for folder in (frames_folder, gt_folder, vadc_folder, os.path.join(out, "video", "labels")):
+        os.makedirs(folder, exist_ok=True)
+    generator = np.random.default_rng(seed)
+    for index in range(VIDEO_FRAMES):
+        rgb = generator.integers(0, 256, (height, width, 3), dtype=np.uint8)
+        Image.fromarray(rgb).save(os.path.join(vadc_folder, f"{index}.png"))
+        shutil.copyfile(os.path.join(vadc_folder, f"{index}.png"), os.path.join(frames_folder, f"{index}.png"))
+    np.savetxt(os.path.join(gt_folder, f"{VIDEO_NAME}.txt"), VIDEO_LABELS)
+    with open(os.path.join(out, "video", "labels", f"{VIDEO_NAME}.txt"), "w") as f:
+        f.write("".join(f"{label}\n" for label in VIDEO_LABELS))
+    compute_gradients(official, 1, "test")
+    args.avenue_path, args.avenue_gt_path, args.dataset = official, gt_folder, "avenue"
+    loader = torch.utils.data.DataLoader(AbnormalDatasetGradientsTest(args), batch_size=VIDEO_BATCH, shuffle=False)
+
+    orders, students = [], []
+    masking, decoder = model.masking, model.forward_decoder_TS
+
+    def recorded_masking(x, mask_ratio, grad_mask):
+        x_masked, mask, ids_restore = masking(x, mask_ratio, grad_mask)
+        orders.append(torch.argsort(ids_restore, dim=1))
+        return x_masked, mask, ids_restore
+
+    def recorded_decoder(latent, ids_restore):
+        pred_stud, pred_teacher = decoder(latent, ids_restore)
+        students.append(pred_stud)
+        return pred_stud, pred_teacher
+
+    model.masking, model.forward_decoder_TS = recorded_masking, recorded_decoder
+    teachers, scores, names = [], [[], []], []
+    torch.manual_seed(seed + 2)
+    with torch.no_grad():
+        for samples, grads, targets, _label, _video, frame_names in loader:
+            model.train_TS = True
+            model.abnormal_score_func_TS = "L2"  # inference.py, Avenue
+            _, pred_teacher, _, recon_error_st_tc = model(samples, targets=targets, grad_mask=grads, mask_ratio=args.mask_ratio)
+            teachers.append(pred_teacher)
+            scores[0] += recon_error_st_tc[0].tolist()
+            scores[1] += recon_error_st_tc[1].tolist()
+            names += [os.path.basename(name) for name in frame_names]
+    model.masking, model.forward_decoder_TS = masking, decoder
+    shutil.rmtree(official)
+    assert names == [f"{index}.png" for index in range(VIDEO_FRAMES)], names
+
+    def npy(name, tensor, dtype=np.float32):
+        np.save(os.path.join(out, f"{name}.npy"), np.asarray(tensor, dtype=dtype))
+
+    npy("video_order", torch.cat(orders).numpy(), np.int32)
+    npy("video_teacher", torch.cat(teachers).numpy())
+    npy("video_student", torch.cat(students).numpy())
+    npy("video_scores", scores)
+    frame_score = np.array(scores[0]) + np.array(scores[1])
+    return {
+        "name": VIDEO_NAME, "frames": VIDEO_FRAMES, "labels": VIDEO_LABELS, "batch": VIDEO_BATCH, "mask_seed": seed + 2,
+        # inference.py, Avenue: teacher + student-teacher per frame, then evaluate_model's filt (range 38, mu 11).
+        "frame_score": frame_score.tolist(), "filtered_score": filt(frame_score, range=38, mu=11).tolist(),
+    }
 
 
 if __name__ == "__main__":

@@ -48,6 +48,8 @@ const INPUT_ERROR_NAMES = new Set(['InputError', 'DatasetError', 'NpyError', 'Pi
   'QueueJobFailed',
   // An official checkpoint that cannot be read, is refused (a pickle naming os.system...) or does not fit the recipe.
   'PickleRefusedError', 'PickleFormatError', 'ZipFormatError', 'OfficialCheckpointError',
+  // A --test-masks file that is not JSON of the format, or does not fit the model or the videos.
+  'TestMasksError',
   // Redis that cannot take the work (unreachable, a refused password, full): the cause is named.
   'QueueUnavailableError']);
 /** Node's codes for files that are missing or cannot be read. */

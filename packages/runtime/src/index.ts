@@ -58,6 +58,7 @@ export { projectionRegistry, type ProjectionDefinition } from './model/attention
 export { inferBatch, predictBatch, type InferenceOptions, type FrameOutputs, type PatchErrors, type BatchPredictions } from './model/inference.ts';
 export { testTimeMask, testMasksOf, testMaskPasses, FIRST_PASS, type TestMaskPass } from './model/test-mask.ts';
 export { inferWithTestMasks, foldPasses } from './score/test-mask-passes.ts';
+export { readGivenTestMasks, parseGivenTestMasks, givenMaskPasses, givenMasksVideo, planTestMaskShape, TestMasksError, TEST_MASKS_FORMAT, type GivenTestMasks, type TestMaskShape } from './score/given-test-masks.ts';
 export { blockRegistry, type BlockDefinition } from './model/blocks.ts';
 export { maskingRegistry, createTokenMask, type TokenMask, type MaskingStrategy, type MaskingInput } from './model/masking.ts';
 export { patchGrid, patchify, unpatchify, unpatchifyPlanar, joinPatchValues, patchMotion, reconstructionTarget, type PatchGrid } from './model/patches.ts';

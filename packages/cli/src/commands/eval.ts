@@ -11,18 +11,20 @@ import { moveRun, trainingFinished } from '../run/run-state.ts';
 import { ioForJson, runResultJson } from '../run/run-result.ts';
 import { loadTrainedModel, readTrainedRun } from '../run/trained-run.ts';
 import { engineOption, resolveEngine } from '../run/engine-choice.ts';
+import { TEST_MASKS_OPTION_HELP, testMasksOption } from './test-masks-option.ts';
 
 export const evalCommand: Command = {
-  usage: 'vadc eval <run-folder> [--backend b] [--engine auto|tfjs|onnx] [--json]',
-  options: { backend: { type: 'string' }, engine: { type: 'string' }, json: { type: 'boolean' } },
+  usage: 'vadc eval <run-folder> [--backend b] [--engine auto|tfjs|onnx] [--test-masks file.json] [--json]',
+  options: { backend: { type: 'string' }, engine: { type: 'string' }, 'test-masks': { type: 'string' }, json: { type: 'boolean' } },
   help: {
     description: 'Scores the test split again with a run\'s trained model and rewrites scores.csv, components.bin, metrics.json and report.html in the run folder. Progress goes to stderr; the metrics summary (or --json) to stdout.',
     options: {
       backend: 'TF.js backend: auto, tensorflow-gpu, tensorflow, wasm or cpu (default: the recipe\'s runtime.backend)',
       engine: 'scoring engine: auto, tfjs (the reference) or onnx (onnxruntime-node, optional package); default: the run\'s runtime.engine (auto: TF.js on a GPU, else the fastest installed CPU engine)',
+      'test-masks': `${TEST_MASKS_OPTION_HELP}; the file and its sha256 are recorded in metrics.json`,
       json: 'print the result (run folder and metrics) as JSON on stdout',
     },
-    examples: ['vadc eval runs/quickstart/latest', 'vadc eval runs/quickstart/latest --engine onnx --json'],
+    examples: ['vadc eval runs/quickstart/latest', 'vadc eval runs/quickstart/latest --engine onnx --json', 'vadc eval runs/imported/latest --test-masks official-masks.json'],
   },
   async run(args, io) {
     const [folder, ...extra] = args.positionals;
@@ -42,12 +44,13 @@ export const evalCommand: Command = {
       io = ioForJson(io, json);
       const backendFlag = typeof args.values.backend === 'string' ? args.values.backend : null;
       const engine = await resolveEngine(plan, engineOption(args.values.engine), backendFlag, io);
+      const testMasks = await testMasksOption(args.values['test-masks'], plan, io.cwd, (line) => io.stderr(`${line}\n`));
       await moveRun(run, 'scoring');
       try {
         const backend = await startBackend(run, plan, backendFlag, io);
         const pipeline = await openRunData(run, plan, dirname(dirname(run.directory)), io);
         const model = await loadTrainedModel(run, plan);
-        await scoreEvaluateReport({ run, plan, model, pipeline, backend, engine }, io);
+        await scoreEvaluateReport({ run, plan, model, pipeline, backend, engine, testMasks }, io);
         await pipeline.close();
         await moveRun(run, 'finished');
       } catch (error) {

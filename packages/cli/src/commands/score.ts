@@ -20,6 +20,7 @@ import { parseQueueUrl } from '../queue/connection.ts';
 import { CoordinatorStopped, EXIT_INTERRUPTED } from '../queue/coordinator-interrupt.ts';
 import { ATTEMPTS_OPTION_HELP, attemptsOption, QUEUE_OPTION_HELP } from '../queue/option-help.ts';
 import { queueScore } from '../queue/score-queue.ts';
+import { TEST_MASKS_OPTION_HELP, testMasksOption } from './test-masks-option.ts';
 
 const numberOption = (value: unknown, name: string, positive = false): number | null => {
   if (value === undefined) return null;
@@ -38,11 +39,12 @@ async function asInputError<T>(work: Promise<T>): Promise<T> {
 }
 
 export const scoreCommand: Command = {
-  usage: 'vadc score <run-folder-or-package> <video-file | frame-folder | rtsp://... | http://... | -> [--out dir] [--threshold t] [--draw] [--mp4] [--fps n] [--reconnect n] [--reconnect-delay s] [--engine auto|tfjs|onnx] [--json]\n       vadc score <run-folder> <video-or-frame-folder>... --queue redis://host:port [--out dir] [--engine auto|tfjs|onnx] [--backend b] [--json]',
+  usage: 'vadc score <run-folder-or-package> <video-file | frame-folder | rtsp://... | http://... | -> [--out dir] [--threshold t] [--draw] [--mp4] [--fps n] [--reconnect n] [--reconnect-delay s] [--engine auto|tfjs|onnx] [--test-masks file.json] [--json]\n       vadc score <run-folder> <video-or-frame-folder>... --queue redis://host:port [--out dir] [--engine auto|tfjs|onnx] [--backend b] [--json]',
   options: {
     out: { type: 'string' }, draw: { type: 'boolean' }, mp4: { type: 'boolean' }, threshold: { type: 'string' }, 'map-threshold': { type: 'string' },
     fps: { type: 'string' }, backend: { type: 'string' }, engine: { type: 'string' }, 'frame-size': { type: 'string' }, 'max-frames': { type: 'string' },
     queue: { type: 'string' }, attempts: { type: 'string' }, json: { type: 'boolean' }, reconnect: { type: 'string' }, 'reconnect-delay': { type: 'string' },
+    'test-masks': { type: 'string' },
   },
   help: {
     description: 'Scores every frame of the input with a run folder (on the run\'s runtime.engine, default auto; --engine overrides) or a model package ' +
@@ -70,6 +72,7 @@ export const scoreCommand: Command = {
       backend: 'TF.js backend for --engine tfjs (default the recipe\'s runtime.backend)',
       'frame-size': 'WIDTHxHEIGHT of the raw RGB24 frames read from stdin when the input is -',
       'max-frames': 'stop a stream after this many frames',
+      'test-masks': `${TEST_MASKS_OPTION_HELP} (a video file or frame folder: its masks are the video of the input's name, or the file's only video; not for streams)`,
  json: 'print the result as one JSON object on stdout: the output folder, its files and events.json\'s content (with --draw / --mp4 also the regions boxed); a stream prints JSON lines with or without it',
       queue: QUEUE_OPTION_HELP + ' (any number of video files or frame folders, one job per input; each input\'s scores.csv, decisions.csv and events files identical to a local vadc score of it; an input that fails is named and the others are still written, exit 2; not with --draw / --mp4 or streams)',
       attempts: ATTEMPTS_OPTION_HELP,
@@ -86,6 +89,7 @@ export const scoreCommand: Command = {
       const [runFolder, ...inputs] = args.positionals;
       if (runFolder === undefined || inputs.length === 0) throw new UsageError('give a run folder and at least one video file or frame folder');
       if (args.values.draw || args.values.mp4) throw new UsageError('--draw and --mp4 are not available with --queue: score the videos to draw locally');
+      if (args.values['test-masks'] !== undefined) throw new UsageError('--test-masks is not available with --queue: score the videos locally');
       const out = typeof args.values.out === 'string' ? args.values.out : null;
       const backend = typeof args.values.backend === 'string' ? args.values.backend : null;
       const json = args.values.json === true;
@@ -117,6 +121,7 @@ export const scoreCommand: Command = {
     const stream = isStreamInput(input);
     const frameSize = typeof args.values['frame-size'] === 'string' ? parseFrameSize(args.values['frame-size']) : null;
     if (input === '-' && frameSize === null) throw new UsageError('reading raw frames from stdin (-) needs --frame-size WIDTHxHEIGHT');
+    if (stream && args.values['test-masks'] !== undefined) throw new UsageError('--test-masks takes a video file or frame folder, not a stream (its masks are listed per frame of a known video)');
     const detector = await openDetector(model, io.cwd, { engine, backend: typeof args.values.backend === 'string' ? args.values.backend : null });
     const log = (text: string) => io.stderr(`${text}\n`);
     try {
@@ -142,8 +147,9 @@ export const scoreCommand: Command = {
       const fps = fpsFlag ?? source.frameRate ?? null;
       const rate = fps === null ? 'no frame rate (a frame folder: times in frames only; --fps gives seconds)' : `${fps} fps (${fpsFlag === null ? 'the input\'s' : '--fps'})`;
       log(`input ${source.name}: ${source.frameCount} frames, ${source.resolution[1]}x${source.resolution[0]}, ${rate}`);
+      const testMasks = await testMasksOption(args.values['test-masks'], detector.plan, io.cwd, log);
       const bar = startProgress('score', source.frameCount, { write: io.stderr, isTerminal: io.isTerminal, unit: 'frames' });
-      const scored = await asInputError(scoreInput(detector, source, { threshold, onBatch: (outputs) => bar.tick(outputs.size) }));
+      const scored = await asInputError(scoreInput(detector, source, { threshold, testMasks, onBatch: (outputs) => bar.tick(outputs.size) }));
       bar.done();
       const outDir = resolve(io.cwd, typeof args.values.out === 'string' ? args.values.out : join(detector.path, 'scored', source.name));
       for (const [file, text] of Object.entries(scoredInputFiles(source.name, scored, detector.plan, fps))) await writeFileAtomic(join(outDir, file), text);

@@ -45,8 +45,9 @@ describe.runIf(onnxInstalled)('vadc on a camera: streams that fail loudly, real 
   let workspace = '';
   let pkg = '';
   const servers: ChildProcess[] = [];
-  const serve = async (file: string, port: number, format = 'matroska'): Promise<ChildProcess> => {
-    const server = spawn(ffmpegPath(), ['-v', 'error', '-re', '-i', join(workspace, file), '-c', 'copy', '-f', format, '-listen', '1', `http://127.0.0.1:${port}/cam.mkv`], { stdio: 'ignore' });
+  // `from`: seconds into the file where the server starts (a restreamer restarted at the current time of its file).
+  const serve = async (file: string, port: number, format = 'matroska', from = 0): Promise<ChildProcess> => {
+    const server = spawn(ffmpegPath(), ['-v', 'error', ...(from > 0 ? ['-ss', from.toFixed(1)] : []), '-re', '-i', join(workspace, file), '-c', 'copy', '-f', format, '-listen', '1', `http://127.0.0.1:${port}/cam.mkv`], { stdio: 'ignore' });
     servers.push(server);
     await listening(port, 120_000);
     return server;
@@ -68,6 +69,7 @@ describe.runIf(onnxInstalled)('vadc on a camera: streams that fail loudly, real 
     // A 10 fps camera clip (20 s, 200 frames: longer than the 64 frames the reader queues, so a server killed after a
     // few decisions is killed mid-stream) in Matroska for serving, an 18 s 10 fps mjpeg AVI, and that AVI with its rate set to 0.
     await generate('cam.mkv', 'testsrc=size=72x48:rate=10', 20, ['-c:v', 'png']);
+    await generate('live.mkv', 'testsrc=size=72x48:rate=10', 60, ['-c:v', 'png']);
     await generate('ten.avi', 'testsrc=size=72x48:rate=10', 18, ['-c:v', 'mjpeg', '-q:v', '2']);
     const avi = Buffer.from(await readFile(join(workspace, 'ten.avi')));
     const strh = avi.indexOf('strh');
@@ -118,6 +120,36 @@ describe.runIf(onnxInstalled)('vadc on a camera: streams that fail loudly, real 
     expect(rows.every((row) => !Number.isNaN(Date.parse(row[2]!)))).toBe(true);
     expect(existsSync(join(out, 'events.jsonl'))).toBe(true);
   }, 240_000);
+
+  it('a live server restarted twice where its file had got to (declaring the whole file each time): two gap lines, the file\'s end is a clean end, exit 0', async () => {
+    const port = await freePort();
+    let server = await serve('live.mkv', port);
+    const out = join(workspace, 'resumed');
+    const decisions = join(out, 'decisions.csv');
+    const cli = startBuiltCli(['score', pkg, `http://127.0.0.1:${port}/cam.mkv`, '--threshold=-1', '--reconnect', '5', '--reconnect-delay', '0.2', '--out', out], workspace);
+    // The server's file time runs from when its client connected (-listen waits for it): vadc says so once it reads.
+    await until('the stream opened', () => / at 10 fps /.test(cli.stderr()), 120_000);
+    const started = Date.now();
+    for (const drop of [1, 2]) {
+      const before = (await csvRows(decisions)).length;
+      await until(`decisions after drop ${drop - 1}`, async () => (await csvRows(decisions)).length >= before + 5, 120_000);
+      server.kill('SIGKILL');
+      await until(`drop ${drop} noticed`, () => (cli.stderr().match(/dropped \(/g) ?? []).length >= drop, 120_000);
+      // Restarted at the current time of the 60 s file, as a camera's restreamer comes back (at most 45 s in, so that
+      // a slow machine still leaves it frames to send); it declares the whole file's duration.
+      server = await serve('live.mkv', port, 'matroska', Math.min(45, (Date.now() - started) / 1000));
+    }
+    const result = await cli.exited;
+    expect(result.code, result.stderr).toBe(0);
+    const lines = jsonLines(result.stdout);
+    expect(lines.filter((line) => line.type === 'gap')).toHaveLength(2);
+    expect(lines.at(-1)).toMatchObject({ type: 'summary', gaps: 2, ended: 'end', fps: 10 });
+    // The last frame is the file's end in stream time (the gaps counted by the wall clock): about 60 s.
+    const rows = await csvRows(decisions);
+    expect(rows.length).toBe(lines.at(-1)!.frames);
+    expect(Number(rows.at(-1)![1])).toBeGreaterThan(55);
+    expect(Number(rows.at(-1)![1])).toBeLessThan(65);
+  }, 300_000);
 
   it('a stream whose server is killed for good exits 2 after the reconnect attempts, naming the input and the last error', async () => {
     const port = await freePort();

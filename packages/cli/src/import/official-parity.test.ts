@@ -12,76 +12,21 @@
 // - vadc's anomaly map component is the predicted anomaly channel mapped to [0, 1], (v + 1) / 2; the official
 //   model has no such score (its process_result map is only drawn), so the test compares it with the official
 //   prediction's anomaly channel mapped alike.
-import { readFileSync } from 'node:fs';
+// - Colour order: see test-official-fixtures.ts (the import reverses the colour channels in the weights).
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { smoothScores } from '@vadc/metrics';
 import {
-  createOnnxInference, createTokenMask, inferBatch, parseNpy, predictBatch, Random, selectBackend,
+  createOnnxInference, createTokenMask, inferBatch, predictBatch, Random, selectBackend,
   type FrameOutputs, type MaskedAutoencoder, type MaskingStrategy, type TestBatch, type TokenMask,
 } from '@vadc/runtime';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadTrainedModel, readTrainedRun } from '../run/trained-run.ts';
 import { runBuiltCli } from '../test-built-cli.ts';
 import { onnxInstalled } from '../test-onnx.ts';
+import { channelsLast, FIXTURES, manifest, maxDifference, npy, officialAnomalyMap, perFrame, planar, TOLERANCE } from './test-official-fixtures.ts';
 import type { Plan } from '@vadc/dsl';
-
-const FIXTURES = process.env.VADC_PARITY_FIXTURES ?? resolve(import.meta.dirname, '../../../../test/fixtures/aed-mae/small');
-const TOLERANCE = 1e-4;
-
-interface Manifest {
-  size: [number, number];
-  patch: number;
-  encoder: { heads: number };
-  decoder: { heads: number };
-  mask_ratio: number;
-  batch: number;
-  avenue_frame_score: number[];
-  avenue_filtered_score: number[];
-}
-
-const npy = (name: string) => parseNpy(new Uint8Array(readFileSync(join(FIXTURES, `${name}.npy`))));
-const manifest = JSON.parse(readFileSync(join(FIXTURES, 'manifest.json'), 'utf8')) as Manifest;
-
-/** NCHW -> NHWC. */
-function channelsLast(values: ArrayLike<number>, [batch, channels, height, width]: readonly number[]): Float32Array {
-  const out = new Float32Array(values.length);
-  for (let b = 0; b < batch!; b++) for (let c = 0; c < channels!; c++) for (let y = 0; y < height!; y++) for (let x = 0; x < width!; x++) {
-    out[((b * height! + y) * width! + x) * channels! + c] = values[((b * channels! + c) * height! + y) * width! + x]!;
-  }
-  return out;
-}
-
-/** Official predictions [B, L, p*p*4] (channel innermost) -> vadc's planar [B, L, p*p*3 | p*p*1]. */
-function planar(values: ArrayLike<number>, pixels: number): Float32Array {
-  const out = new Float32Array(values.length);
-  for (let patch = 0; patch < values.length / (pixels * 4); patch++) {
-    const base = patch * pixels * 4;
-    for (let pixel = 0; pixel < pixels; pixel++) {
-      for (let c = 0; c < 3; c++) out[base + pixel * 3 + c] = values[base + pixel * 4 + c]!;
-      out[base + pixels * 3 + pixel] = values[base + pixel * 4 + 3]!;
-    }
-  }
-  return out;
-}
-
-function maxDifference(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  expect(a.length).toBe(b.length);
-  let max = 0;
-  for (let index = 0; index < a.length; index++) max = Math.max(max, Math.abs(a[index]! - b[index]!));
-  return max;
-}
-
-/** Per-frame means of per-patch values. */
-function perFrame(values: ArrayLike<number>, frames: number): number[] {
-  const tokens = values.length / frames;
-  return Array.from({ length: frames }, (_, frame) => {
-    let sum = 0;
-    for (let index = frame * tokens; index < (frame + 1) * tokens; index++) sum += values[index]!;
-    return sum / tokens;
-  });
-}
 
 /** The official abnormal_score_TS of vadc's per-patch summaries: [student-teacher, teacher] per frame. */
 function officialScores(outputs: Pick<FrameOutputs, 'teacherError' | 'anomalyError' | 'discrepancy'>, kind: 'l1' | 'l2', frames: number): [number[], number[]] {
@@ -147,11 +92,7 @@ runtime: { backend: wasm, threads: 1, engine: tfjs }
   function check(engine: string, predictions: { teacher: Float32Array; student: Float32Array }, outputs: Pick<FrameOutputs, 'teacherError' | 'anomalyError' | 'discrepancy' | 'anomalyMap'>): void {
     const frames = manifest.batch;
     const pixels = manifest.patch ** 2;
-    const officialMap = Float32Array.from({ length: official.teacher.length / (pixels * 4) }, (_, patch) => {
-      let sum = 0;
-      for (let pixel = 0; pixel < pixels; pixel++) sum += (official.teacher[patch * pixels * 4 + pixels * 3 + pixel]! + 1) / 2;
-      return sum / pixels;
-    });
+    const officialMap = officialAnomalyMap(official.teacher, pixels);
     const [l2Discrepancy, l2Teacher] = officialScores(outputs, 'l2', frames);
     const [l1Discrepancy, l1Teacher] = officialScores(outputs, 'l1', frames);
     const avenue = l2Discrepancy.map((value, frame) => value + l2Teacher[frame]!);

@@ -2,7 +2,7 @@
 // metrics.json and report.html, and print the metrics. execute-run.ts calls it after training.
 import { join } from 'node:path';
 import type { Plan } from '@vadc/dsl';
-import { scoreVideo, type BackendReport, type DataPipeline, type EngineChoice, type MaskedAutoencoder, type VideoScores } from '@vadc/runtime';
+import { givenMaskPasses, scoreVideo, type BackendReport, type GivenTestMasks, type DataPipeline, type EngineChoice, type MaskedAutoencoder, type VideoScores } from '@vadc/runtime';
 import type { CommandIO } from '../command.ts';
 import { metricsJson, RESULT_METRIC_NAMES } from '../metrics-result.ts';
 import { seconds } from './elapsed.ts';
@@ -27,6 +27,8 @@ export interface TrainedRun {
   backend: BackendReport;
   /** Scoring engine and why (default: tfjs, the reference). */
   engine?: EngineChoice;
+  /** Test-time masks given instead of drawn (`vadc eval --test-masks`); recorded in metrics.json. */
+  testMasks?: GivenTestMasks | null;
 }
 
 /** Scores the test split, writes scores.csv, components.bin, metrics.json and report.html, and records the timings. */
@@ -38,7 +40,8 @@ export async function scoreEvaluateReport(trained: TrainedRun, io: CommandIO): P
   const say = (text: string) => io.stdout(`${text}\n`);
   const scoreStart = performance.now();
   const collector = new PatchComponentCollector(plan.scoring.errors);
-  const videos = await scoreTestVideos(plan, model, pipeline, io, collector, engine);
+  const testMasks = trained.testMasks ?? null;
+  const videos = await scoreTestVideos(plan, model, pipeline, io, collector, engine, testMasks);
   const scoringSeconds = seconds(scoreStart);
   run.record.timings.score = scoringSeconds;
   await writeFileAtomic(join(run.directory, 'scores.csv'), scoresCsv(videos, plan));
@@ -53,7 +56,9 @@ export async function scoreEvaluateReport(trained: TrainedRun, io: CommandIO): P
     backend: backend.backend, threads: backend.threads, train_batch: plan.stages[0]?.batch ?? null, infer_batch: plan.scoring.batch,
   };
   const validation = await validationSummary(run, plan, pipeline);
-  const metrics: RunMetrics & { speed: RunSpeed; validation?: ValidationSummary } = { ...evaluateRun(videos, plan), speed, ...(validation ? { validation } : {}) };
+  const metrics: RunMetrics & { speed: RunSpeed; validation?: ValidationSummary } = {
+    ...evaluateRun(videos, plan), speed, ...(validation ? { validation } : {}), ...(testMasks ? { test_masks: { given: testMasks.file, sha256: testMasks.sha256 } } : {}),
+  };
   await writeFileAtomic(join(run.directory, 'metrics.json'), metricsJson(metrics));
   run.record.timings.evaluate = seconds(evaluateStart);
   printMetrics(metrics, say);
@@ -66,15 +71,18 @@ export async function scoreEvaluateReport(trained: TrainedRun, io: CommandIO): P
   return metrics;
 }
 
-/** Scores every test video with the TF.js model, with one progress bar over all test frames. */
-export async function scoreTestVideos(plan: Plan, model: MaskedAutoencoder, pipeline: DataPipeline, io: CommandIO, collector?: PatchComponentCollector, engine: InferenceEngine = 'tfjs'): Promise<VideoScores[]> {
-  const { infer, release } = await createInference(engine, model, plan);
+/** Scores every test video with the TF.js model, with one progress bar over all test frames (under `testMasks` when given). */
+export async function scoreTestVideos(plan: Plan, model: MaskedAutoencoder, pipeline: DataPipeline, io: CommandIO, collector?: PatchComponentCollector, engine: InferenceEngine = 'tfjs', testMasks: GivenTestMasks | null = null): Promise<VideoScores[]> {
   const videos = pipeline.testVideos('test');
+  // Every video's masks are checked before any is scored.
+  const given = new Map(videos.map((video) => [video.name, testMasks === null ? undefined : givenMaskPasses(testMasks, video.name, video.frameCount)]));
+  const { infer, release } = await createInference(engine, model, plan);
   const total = videos.reduce((sum, video) => sum + video.frameCount, 0);
   const bar = startProgress('score', total, { write: io.stderr, isTerminal: io.isTerminal, unit: 'frames' });
   const scores: VideoScores[] = [];
   for (const video of videos) {
     scores.push(await scoreVideo(video, plan, infer, {
+      testMasks: given.get(video.name),
       onBatch: (outputs) => {
         bar.tick(outputs.size);
         collector?.add(video.name, video.frameCount, outputs);

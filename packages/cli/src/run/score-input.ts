@@ -5,7 +5,7 @@
 // liveSmoothing: a file gives the events a stream of it gives), and with a threshold each frame is decided normal /
 // abnormal and abnormal frames are grouped into events. `eval` keeps the official smoothing for its metrics.
 import { describeLiveSmoothing, frameDecisions, frameEvents, liveSmoothing, smoothLive, type AnomalyEvent, type LiveSmoothing } from '@vadc/metrics';
-import { DataPipeline, frameScores, scoreVideo, type FrameOutputs, type VideoScores, type VideoSource } from '@vadc/runtime';
+import { DataPipeline, frameScores, givenMaskPasses, scoreVideo, type FrameOutputs, type GivenTestMasks, type VideoScores, type VideoSource } from '@vadc/runtime';
 import type { Plan } from '@vadc/dsl';
 import type { Detector } from './detector.ts';
 import { planSmoothing } from './evaluate.ts';
@@ -30,6 +30,8 @@ export interface ScoreInputOptions {
   threshold?: number | null;
   /** Called after each batch (progress). */
   onBatch?: (outputs: FrameOutputs) => void;
+  /** Test-time masks given instead of drawn (`vadc score --test-masks`). */
+  testMasks?: GivenTestMasks | null;
 }
 
 /** Scores every frame of `video` with `detector`: scores, smoothed scores, decisions and events. */
@@ -38,7 +40,8 @@ export async function scoreInput(detector: Detector, video: VideoSource, options
   const pipeline = new DataPipeline({ train: [], validation: [], test: [video] }, plan, { defaultCacheDir: detector.cacheDir });
   try {
     const [testVideo] = pipeline.testVideos('test');
-    const scores = await scoreVideo(testVideo!, plan, detector.infer, { onBatch: options.onBatch });
+    const testMasks = options.testMasks ? givenMaskPasses(options.testMasks, testVideo!.name, testVideo!.frameCount) : undefined;
+    const scores = await scoreVideo(testVideo!, plan, detector.infer, { onBatch: options.onBatch, testMasks });
     return decide(scores, plan, options.threshold ?? detector.threshold?.value ?? null);
   } finally {
     await pipeline.close();

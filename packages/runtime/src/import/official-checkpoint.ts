@@ -6,6 +6,10 @@
 //   - officialWeights maps every vadc variable to its official tensor, in vadc's layout (linears [in, out], the
 //     conv patch embedding as a linear on patchified input, depthwise filters [3, 3, D, 1], head rows split into the
 //     planar frame / anomaly columns), and names every key whose shape does not fit, or that has no counterpart.
+// Colour order: the official code reads frames with OpenCV (cv2.imread: blue, green, red), vadc reads them red, green,
+// blue. officialWeights reverses the colour channels of each frame the patch embedding takes and of the frame head's
+// outputs (the anomaly channel stays), so vadc given an image file computes what the official code computes from the
+// same file, its predictions in RGB; scores are means over channels, hence the same numbers (official-parity tests).
 // Teacher and student: main.py's inference loads checkpoint-best.pth and overwrites the keys containing `student`
 // with those of checkpoint-best-student.pth; mergeOfficialStateDicts does the same.
 import type { MaskedAutoencoder } from '../model/autoencoder.ts';
@@ -187,6 +191,11 @@ function officialShape(layout: Layout, shape: readonly number[], model: Pick<Mas
   }
 }
 
+// The official (BGR) channel of vadc's (RGB) channel `channel` of a stack of colour frames (see the header).
+function bgrChannel(channel: number): number {
+  return channel - (channel % 3) + 2 - (channel % 3);
+}
+
 // Converts official values to vadc's layout (`shape` is the vadc variable's).
 function convert(layout: Layout, values: Float32Array, shape: readonly number[], model: Pick<MaskedAutoencoder, 'grid' | 'frameChannels' | 'anomalyChannels' | 'inputChannels'>): Float32Array {
   const out = new Float32Array(shape.reduce((a, b) => a * b, 1));
@@ -209,7 +218,8 @@ function convert(layout: Layout, values: Float32Array, shape: readonly number[],
       const c = model.inputChannels;
       for (let d = 0; d < dim; d++) {
         for (let channel = 0; channel < c; channel++) {
-          for (let pixel = 0; pixel < pixels; pixel++) out[(pixel * c + channel) * dim + d] = values[(d * c + channel) * pixels + pixel] as number;
+          const official = bgrChannel(channel);
+          for (let pixel = 0; pixel < pixels; pixel++) out[(pixel * c + channel) * dim + d] = values[(d * c + official) * pixels + pixel] as number;
         }
       }
       return out;
@@ -224,7 +234,7 @@ function convert(layout: Layout, values: Float32Array, shape: readonly number[],
       const columns = pixels * width;
       for (let pixel = 0; pixel < pixels; pixel++) {
         for (let c = 0; c < width; c++) {
-          const row = pixel * channels + first + c;
+          const row = pixel * channels + first + (anomaly ? c : bgrChannel(c));
           for (let k = 0; k < dim; k++) out[k * columns + pixel * width + c] = values[row * dim + k] as number;
         }
       }

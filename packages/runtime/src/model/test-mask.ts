@@ -15,6 +15,8 @@ import { patchMotion } from './patches.ts';
 export interface TestMaskPass {
   index: number;
   complementary: boolean;
+  /** Masks given instead of drawn (score/given-test-masks.ts): frame index -> its kept patches, in encoder order. */
+  given?: (frame: number) => ArrayLike<number>;
 }
 
 /** The first (or only) pass: what one-mask scoring uses. */
@@ -53,12 +55,25 @@ function rotated(strategy: MaskingStrategy, shift: number): MaskingStrategy {
   };
 }
 
+/** Given masks as a strategy: the frame's kept patches in their order, then the hidden ones in ascending order. */
+function givenOrder(given: (frame: number) => ArrayLike<number>, batch: TestBatch): MaskingStrategy {
+  return {
+    order(input, sample) {
+      const kept = Array.from(given(batch.frames[sample] ?? sample));
+      const keptSet = new Set(kept);
+      const hidden = Array.from({ length: input.grid.rows * input.grid.cols }, (_, token) => token).filter((token) => !keptSet.has(token));
+      return [...kept, ...hidden];
+    },
+  };
+}
+
 /**
  * The test-time mask of a batch for one pass: per sample, the masking strategy's order drawn from
  * (seed, frame index[, pass]); a complementary pass k rotates one order by k x (tokens hidden), so the passes hide
  * consecutive slices of it. The `motion` strategy draws nothing: every pass is its deterministic order.
  */
 export function testTimeMask(model: Pick<MaskedAutoencoder, 'grid' | 'masking'>, batch: TestBatch, seed: number, ratio: number, pass: TestMaskPass = FIRST_PASS): TokenMask {
+  if (pass.given !== undefined) return createTokenMask(givenOrder(pass.given, batch), { grid: model.grid, batch: batch.size, motion: null, random: new Random(seed) }, ratio);
   const name = model.masking.strategy;
   const hiddenTokens = model.grid.rows * model.grid.cols - keptTokenCount(model.grid, ratio);
   const strategy = pass.complementary && pass.index > 0 ? rotated(maskingRegistry[name], pass.index * hiddenTokens) : maskingRegistry[name];

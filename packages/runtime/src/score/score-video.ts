@@ -3,6 +3,7 @@
 import { planPatchGrid, type Plan } from '@vadc/dsl';
 import type { TestBatch, TestVideo, VideoTruth } from '../data/types.ts';
 import type { FrameOutputs } from '../model/inference.ts';
+import type { TestMaskPass } from '../model/test-mask.ts';
 import type { BatchInference } from './batch-inference.ts';
 import { concatComponents, frameScoring, scoreOutputs, type FrameComponents, type ScoredFrames } from './components.ts';
 import { inferWithTestMasks } from './test-mask-passes.ts';
@@ -22,6 +23,8 @@ export interface VideoScores extends ScoredFrames {
 export interface ScoreVideoOptions {
   /** Called after each batch with its outputs (e.g. to keep reconstructions of chosen frames) . */
   onBatch?: (outputs: FrameOutputs, batch: TestBatch) => void;
+  /** Test-time masks given instead of drawn from plan.scoring.test_masks (score/given-test-masks.ts givenMaskPasses). */
+  testMasks?: readonly TestMaskPass[];
 }
 
 /** Scores every frame of `video` with `infer`, in batches of plan.scoring.batch. */
@@ -32,7 +35,7 @@ export async function scoreVideo(video: TestVideo, plan: Plan, infer: BatchInfer
   let expected = 0;
   for await (const batch of video.batches(plan.scoring.batch)) {
     if (batch.frames[0] !== expected) throw new Error(`video ${video.name}: batch starts at frame ${batch.frames[0]}, expected ${expected}`);
-    const outputs = await inferWithTestMasks(infer, batch, plan.scoring);
+    const outputs = await inferWithTestMasks(infer, batch, plan.scoring, options.testMasks);
     const scored = scoreOutputs(outputs, plan.scoring);
     parts.push(scored.components);
     patchMaps.set(scored.patchMaps, expected * rows * cols);

@@ -5,12 +5,15 @@
 import type { TestMasksPlan } from '@vadc/dsl';
 import type { TestBatch } from '../data/types.ts';
 import type { FrameOutputs, PatchErrors } from '../model/inference.ts';
-import { testMaskPasses, testMasksOf } from '../model/test-mask.ts';
+import { testMaskPasses, testMasksOf, type TestMaskPass } from '../model/test-mask.ts';
 import type { BatchInference } from './batch-inference.ts';
 
-/** Runs `batch` under each test-time mask of `scoring.test_masks` and folds the outputs (see above). */
-export async function inferWithTestMasks(infer: BatchInference, batch: TestBatch, scoring: { test_masks?: TestMasksPlan }): Promise<FrameOutputs> {
-  const passes = testMaskPasses(testMasksOf(scoring));
+/**
+ * Runs `batch` under each test-time mask of `scoring.test_masks` (or under `given`, masks given instead of drawn:
+ * score/given-test-masks.ts) and folds the outputs (see above).
+ */
+export async function inferWithTestMasks(infer: BatchInference, batch: TestBatch, scoring: { test_masks?: TestMasksPlan }, given?: readonly TestMaskPass[]): Promise<FrameOutputs> {
+  const passes = given ?? testMaskPasses(testMasksOf(scoring));
   const outputs: FrameOutputs[] = [];
   for (const pass of passes) outputs.push(await infer(batch, pass));
   return outputs.length === 1 ? (outputs[0] as FrameOutputs) : foldPasses(outputs);

@@ -6,7 +6,11 @@
 //
 // A live source that stops is not a clean end: reconnectingFrameStream opens it again with backoff and marks the
 // first frame after the gap. What counts as an end: a source that declares a duration (a file, or a file served over
-// HTTP or RTSP) ends cleanly once that many frames came; a source without one (a camera) never ends by itself.
+// HTTP or RTSP) ends cleanly once that many frames came; a source without one (a camera) never ends by itself. A
+// source that comes back after a drop either starts its file again (its first frame comes again: the frames of that
+// connection count) or goes on where its timeline got to while it was gone (a file served live, restarted at the
+// current time: it declares the whole duration but sends the rest), and then the frames before the drop and those
+// the gap lost, by the wall clock, count too.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { DatasetError } from '../readers/dataset-error.ts';
 import { ffmpegFailure, ffmpegPath, inputDuration, inputFrameRate } from './video.ts';
@@ -180,8 +184,11 @@ interface ConnectionEnd {
 }
 
 interface Connection extends FrameStream {
-  /** Known once take() has returned null. */
-  end(): ConnectionEnd;
+  /**
+   * Known once take() has returned null; `before`: frames of the source's timeline that passed before this connection
+   * (earlier connections' and the gaps'; 0 for the first connection and for one that started the source again).
+   */
+  end(before?: number): ConnectionEnd;
 }
 
 // One ffmpeg process reading `url`.
@@ -239,13 +246,18 @@ function ffmpegConnection(url: string, options: FrameStreamOptions): Connection 
       queue?.finish(null);
       child.kill('SIGTERM');
     },
-    end: () => {
+    end: (before = 0) => {
       const received = queue?.count ?? 0;
       if (closed || queue?.limited) return { clean: true, reason: 'stopped' };
       const expected = duration !== null && rate !== null ? Math.round(duration * rate) : null;
       const why = exitCode !== 0 && exitCode !== null && exitCode !== 255 ? ffmpegFailure(stderr) : 'the source stopped sending';
       // A declared duration reached (within a frame) is the source's end; without one (a camera) any end is a drop.
       if (expected !== null && received >= expected - 1) return { clean: true, reason: 'end of the input' };
+      // A source that went on while it was gone reaches its end with the frames before it (within a second of frames:
+      // the gaps are measured by the wall clock).
+      if (expected !== null && before > 0 && before + received >= expected - Math.max(1, Math.round(rate ?? 1))) {
+        return { clean: true, reason: 'end of the input (with the frames before the drops and those the gaps lost)' };
+      }
       const declared = expected === null ? 'it declares no end' : `${expected} declared`;
       return { clean: false, reason: `${why} after ${received} frames (${declared})` };
     },
@@ -269,6 +281,10 @@ export interface ReconnectPolicy {
   log?: (text: string) => void;
 }
 
+function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
+  return a.length === b.length && Buffer.from(a.buffer, a.byteOffset, a.length).equals(Buffer.from(b.buffer, b.byteOffset, b.length));
+}
+
 /**
  * A live source (a camera: rtsp://, http://, a device) read by ffmpeg, reopened when it drops: an end before the
  * source's declared end (or any end, when it declares none) is a drop; the stream then reconnects after
@@ -285,6 +301,11 @@ export function reconnectingFrameStream(url: string, policy: ReconnectPolicy, op
   let lastArrival = 0;
   let closed = false;
   let pendingGap: StreamGap | null = null;
+  // The source's timeline (see the header): frames before the current connection, the current one's, and the
+  // stream's first frame, which a source that starts its file again sends again.
+  let before = 0;
+  let connectionFrames = 0;
+  let firstFrame: Uint8Array | null = null;
   // Attempts since the last frame: a source that accepts connections but sends no frame still runs out of them.
   let failedAttempts = 0;
   let lost: DatasetError | null = null;
@@ -336,7 +357,15 @@ export function reconnectingFrameStream(url: string, policy: ReconnectPolicy, op
           failure = error instanceof Error ? error.message.replace(`${url}: `, '') : String(error);
         }
         if (frames !== null) {
-          if (pendingGap !== null) frames[0]!.gap = pendingGap;
+          if (pendingGap !== null) {
+            frames[0]!.gap = pendingGap;
+            const rate = await current.frameRate();
+            const lost = rate === null ? 0 : Math.max(0, Math.round(((frames[0]!.arrived - pendingGap.lastArrival) / 1000) * rate) - 1);
+            before = firstFrame !== null && sameBytes(frames[0]!.rgb, firstFrame) ? 0 : before + connectionFrames + lost;
+            connectionFrames = 0;
+          }
+          firstFrame ??= frames[0]!.rgb.slice();
+          connectionFrames += frames.length;
           pendingGap = null;
           failedAttempts = 0;
           received += frames.length;
@@ -344,7 +373,7 @@ export function reconnectingFrameStream(url: string, policy: ReconnectPolicy, op
           return frames;
         }
         if (closed || received >= maxFrames) return null;
-        const end = current.end();
+        const end = current.end(before);
         if (failure === null && end.clean) return null;
         // A connection that opened but gave no frame keeps the gap open: the attempts go on counting from it.
         if (!(await reconnect(failure ?? end.reason))) return null;
