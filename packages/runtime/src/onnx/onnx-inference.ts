@@ -10,7 +10,7 @@ import type { MaskedAutoencoder } from '../model/autoencoder.ts';
 import { currentFrameTarget, type BatchPredictions, type FrameOutputs, type PatchErrors } from '../model/inference.ts';
 import type { TokenMask } from '../model/masking.ts';
 import { FIRST_PASS, testTimeMask, type TestMaskPass } from '../model/test-mask.ts';
-import type { BatchInference } from '../score/score-video.ts';
+import type { BatchInference } from '../engine/engine.ts';
 import { exportOnnx, ONNX_NAMES, onnxTokenGrid } from './export-onnx.ts';
 import { OnnxError } from './onnx-error.ts';
 import { resolveThreads } from '../backend/select-backend.ts';
