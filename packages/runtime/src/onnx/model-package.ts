@@ -9,6 +9,7 @@ import { exportOnnx, ONNX_NAMES, onnxTokenGrid } from './export-onnx.ts';
 import { OnnxError } from './onnx-error.ts';
 import { onnxScoringModel, openOnnxScoring, type OnnxInference, type OnnxInferenceOptions, type OnnxScoringModel } from './onnx-inference.ts';
 import { SCORING_NAMES } from './scoring-graph.ts';
+import { patchSummaryOutputs } from '../model/patch-summaries.ts';
 
 /** The manifest's format name and version. */
 export const MODEL_PACKAGE_FORMAT = 'vadc-model-package';
@@ -70,8 +71,7 @@ export function buildModelPackage(model: MaskedAutoencoder, plan: Plan, input: M
   const graph = exportOnnx(model, plan, { fusedAttention: fused, scoring: true });
   const grid = onnxTokenGrid(model, model.masking.ratio);
   const spec = onnxScoringModel(model);
-  const summaries: string[] = [SCORING_NAMES.teacherErrorL1, SCORING_NAMES.teacherErrorL2, SCORING_NAMES.discrepancyL1, SCORING_NAMES.discrepancyL2];
-  if (spec.anomalyChannels > 0) summaries.push(SCORING_NAMES.anomalyErrorL1, SCORING_NAMES.anomalyErrorL2, SCORING_NAMES.anomalyMap);
+  const summaries = patchSummaryOutputs(spec.anomalyChannels);
   const { weights, errors, top_patches, smoothing, normalize, maps } = plan.scoring;
   const manifest: ModelManifest = {
     format: MODEL_PACKAGE_FORMAT,

@@ -105,8 +105,13 @@ export function accumulateGradients(sums: Map<string, tf.Tensor>, next: Map<stri
  * engine: masks and dropout seeds drawn in micro-batch order, losses summed in that order, then clipping.
  */
 export interface MicroBatchRunner {
-  /** Runs one micro-batch and adds its gradients into the engine's running sums; returns its share of the batch loss. */
-  run(micro: MicroBatch, fullBatch: number): Promise<number>;
+  /** Sees all of the step's micro-batches before the first runs (gradient workers start computing them side by side). */
+  start?(parts: readonly MicroBatch[], fullBatch: number): void;
+  /**
+   * Runs micro-batch `index` (in order) and adds its gradients into the engine's running sums (and moves the BatchNorm
+   * running statistics); returns its share of the batch loss.
+   */
+  run(micro: MicroBatch, fullBatch: number, index: number): Promise<number>;
   /** The summed gradients by parameter name, after the last micro-batch. */
   sums(): Map<string, tf.Tensor>;
 }
@@ -115,8 +120,10 @@ export interface MicroBatchRunner {
 export async function runStep(
   plan: Plan, stage: StagePlan, model: MaskedAutoencoder, batch: TrainingBatch, random: Random, runner: MicroBatchRunner,
 ): Promise<StepGradients> {
+  const parts = microBatches(plan, stage, model, batch, random);
+  runner.start?.(parts, batch.size);
   let loss = 0;
-  for (const micro of microBatches(plan, stage, model, batch, random)) loss += await runner.run(micro, batch.size);
+  for (const [index, micro] of parts.entries()) loss += await runner.run(micro, batch.size, index);
   const gradients = runner.sums();
   if (stage.clip_grad !== null) clipGlobalNorm(gradients, stage.clip_grad);
   return { loss, gradients };
