@@ -146,7 +146,7 @@ export function stepGradients(
 
 /** TF.js in this thread as a GradientSource (`stepGradients` per step; nothing to close). */
 export const inThreadGradients: GradientSource = {
-  stepGradients(plan, stageIndex, model, batch, trainable, random) {
+  async stepGradients(plan, stageIndex, model, batch, trainable, random) {
     const stage = plan.stages[stageIndex];
     if (stage === undefined) throw new Error(`plan has no stage ${stageIndex}`);
     return stepGradients(plan, stage, model, batch, trainable, random);
