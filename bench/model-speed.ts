@@ -43,11 +43,11 @@ function avenuePlan(size: [number, number], batch: number): Plan {
 
 // Seconds per call: wall clock, and CPU time of this process (all threads). On a shared machine the CPU time is
 // the steadier number: frames / CPU-seconds is what each fully used core delivers.
-async function time(run: () => void, count: number): Promise<{ wall: number; cpu: number }> {
-  run(); // warm-up (kernel set-up, first allocations)
+async function time(run: () => void | Promise<void>, count: number): Promise<{ wall: number; cpu: number }> {
+  await run(); // warm-up (kernel set-up, first allocations)
   const started = performance.now();
   const cpuStart = process.cpuUsage();
-  for (let index = 0; index < count; index++) run();
+  for (let index = 0; index < count; index++) await run();
   const cpu = process.cpuUsage(cpuStart);
   return { wall: (performance.now() - started) / 1000 / count, cpu: (cpu.user + cpu.system) / 1e6 / count };
 }
@@ -65,8 +65,8 @@ for (const size of sizes) {
   const random = new Random(1);
   const testBatch = asTestBatch(squaresBatch(plan, 8, 2));
   const inferSeconds = await time(() => { predictBatch(model, testBatch); }, steps);
-  const trainSeconds = await time(() => {
-    const { gradients } = stepGradients(plan, stage, model, batch, trainable, random);
+  const trainSeconds = await time(async () => {
+    const { gradients } = await stepGradients(plan, stage, model, batch, trainable, random);
     optimizer.apply(gradients, stage.optimizer.lr);
     for (const gradient of gradients.values()) gradient.dispose();
   }, steps);

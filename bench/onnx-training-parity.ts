@@ -29,7 +29,7 @@ for (const [stageIndex, stage] of plan.stages.entries()) {
   const trainable = (model: MaskedAutoencoder) => model.params.list().filter((p) => p.trainable && !stage.freeze.includes(p.part));
   const batch = benchTrainingBatch(plan, stage.batch);
   let started = performance.now();
-  const expected = stepGradients(plan, stage, reference, batch, trainable(reference), new Random(9));
+  const expected = await stepGradients(plan, stage, reference, batch, trainable(reference), new Random(9));
   const tfjsSeconds = (performance.now() - started) / 1000;
   const trainer = await OnnxTrainer.start(plan);
   started = performance.now();

@@ -36,12 +36,12 @@ const trainable = model.params.list().filter((p) => p.trainable && !stage.freeze
 const optimizer = optimizerRegistry[stage.optimizer.kind](stage.optimizer, trainable);
 const batch = benchTrainingBatch(plan, batchSize);
 const random = new Random(1);
-const step = () => {
-  const { gradients } = stepGradients(plan, stage, model, batch, trainable, new Random(random.nextUint32()));
+const step = async () => {
+  const { gradients } = await stepGradients(plan, stage, model, batch, trainable, new Random(random.nextUint32()));
   optimizer.apply(gradients, stage.optimizer.lr);
   for (const gradient of gradients.values()) gradient.dispose();
 };
-step(); // warm-up: kernel set-up, first allocations
+await step(); // warm-up: kernel set-up, first allocations
 const byKernel = new Map<string, { ms: number; calls: number }>();
 const byShape = new Map<string, { ms: number; calls: number }>(); // kernel + input shapes: which products / convs
 const started = performance.now();

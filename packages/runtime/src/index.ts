@@ -64,7 +64,7 @@ export { maskingRegistry, createTokenMask, type TokenMask, type MaskingStrategy,
 export { patchGrid, patchify, unpatchify, unpatchifyPlanar, joinPatchValues, patchMotion, reconstructionTarget, type PatchGrid } from './model/patches.ts';
 export { ParameterStore, type ParameterInfo, type Initializer } from './model/parameters.ts';
 export type { InitStyle } from './model/layers.ts';
-export { trainStage, train, startGradientSource, TrainingError, type TrainStageOptions, type TrainOptions, type StageResult, type StepReport, type EpochReport } from './train/train-stage.ts';
+export { trainStage, train, TrainingError, type TrainStageOptions, type TrainOptions, type StageResult, type StepReport, type EpochReport } from './train/train-stage.ts';
 export { lossRegistry, reconstructionWeights, tfjsLoss, type LossContext, type LossDefinition, type LossKind, type LossSettings, type LossDataContext } from './train/losses.ts';
 export { optimizerRegistry, type Optimizer, type OptimizerFactory, type OptimizerSnapshot, type NamedArray } from './train/optimizers.ts';
 export { scheduleRegistry, learningRate, type Schedule } from './train/schedule.ts';
@@ -73,7 +73,7 @@ export { writeCheckpointFile, readCheckpointFile, type CheckpointFile } from './
 export { IntegrityError, openSealed, sealBytes, Sealer, SEAL_BYTES, type IntegrityErrorCode, type OpenedFile } from './integrity/sealed-file.ts';
 export { processAlive, removeOrphanTemporaries } from './integrity/orphan-temporaries.ts';
 export { FileWriteError } from './integrity/write-error.ts';
-export { stepGradients, microBatches, microBatchGradients, accumulateGradients, sliceBatch, trainingMask, clipGlobalNorm, type StepGradients, type MicroBatch, type GradientSource } from './train/step.ts';
+export { stepGradients, runStep, inThreadGradients, microBatches, microBatchGradients, accumulateGradients, sliceBatch, trainingMask, clipGlobalNorm, type StepGradients, type MicroBatch, type MicroBatchRunner, type GradientSource } from './train/step.ts';
 export { GradientWorkers } from './train/gradient-workers.ts';
 
 // ONNX: export the model as an ONNX graph, score and train with onnxruntime-node (optional dependency) (issue 7).
@@ -82,7 +82,9 @@ export { SCORING_NAMES } from './onnx/scoring-graph.ts';
 export { countOps, quantizeInt8, quantizeColumns, type QuantizeSummary, type ScoringPrecision } from './onnx/quantize.ts';
 export { createOnnxInference, openOnnxScoring, onnxScoringModel, type OnnxScoringModel, type OnnxInference, type OnnxInferenceOptions, type OnnxOutputs, type OnnxPatchSummaries } from './onnx/onnx-inference.ts';
 export { loadOnnxRuntime, onnxRuntimeAvailable } from './onnx/onnxruntime.ts';
-export { chooseEngine, describeEngine, onnxRuntimeProblem, tfjsGpuProblem, type EngineChoice, type EngineProbes, type EngineRoute, type EngineSkipped } from './backend/choose-engine.ts';
+export { chooseEngine, describeEngine, onnxRuntimeProblem, tfjsGpuProblem, type EngineChoice, type EngineProbes, type EngineRoute, type EngineSkipped } from './engines/choose-engine.ts';
+export { createEngine } from './engines/create-engine.ts';
+export type { Engine, EngineInference } from './engine/engine.ts';
 export { OnnxTrainer, dropoutMask, type OnnxTrainerOptions } from './onnx/onnx-training.ts';
 export { buildTrainingGraph, TRAINING_NAMES, type TrainingGraph, type TrainingGraphSpec, type DropoutSite } from './onnx/training-graph.ts';
 export { OnnxError, type OnnxErrorCode } from './onnx/onnx-error.ts';

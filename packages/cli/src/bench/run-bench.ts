@@ -4,7 +4,7 @@
 import type { Plan } from '@vadc/dsl';
 import {
   absoluteDifference, combinePatchMaps, createModel, createOnnxInference, createResizer, DataPipeline, FIRST_PASS, frameComponents, inferBatch,
-  openDataset, optimizerRegistry, patchComponents, Random, resolveThreads, startGradientSource, stepGradients, type FrameOutputs, type MaskedAutoencoder,
+  openDataset, optimizerRegistry, patchComponents, Random, resolveThreads, createEngine, type Engine, type FrameOutputs, type MaskedAutoencoder,
 } from '@vadc/runtime';
 import { benchTestBatch, benchTrainingBatch, seededUniform } from './bench-inputs.ts';
 import { liveTensors, medianSeconds, peakRssBytes, spread, timeRepeats, wasmHeapBytes, type RepeatPlan, type RepeatTimes, type Spread } from './timing.ts';
@@ -77,39 +77,37 @@ function teacherStage(plan: Plan): Plan['stages'][number] {
 }
 
 /** Timing of the teacher stage's training step alone at `batch` (what the training-time estimate measures). */
-export async function benchTrainingStep(plan: Plan, batch: number, repeats: RepeatPlan): Promise<ModeResult> {
+export async function benchTrainingStep(plan: Plan, batch: number, engine: Engine, repeats: RepeatPlan): Promise<ModeResult> {
   const model = createModel(plan);
   try {
-    return await benchTrain(plan, model, batch, repeats);
+    return await benchTrain(plan, model, engine, batch, repeats);
   } finally {
     model.params.dispose();
   }
 }
 
 // One optimizer step of the teacher stage, exactly as train/train-stage.ts runs it: summed micro-batch gradients
-// (from onnxruntime with train_engine onnx, over gradient workers when runtime.workers > 1), then the optimizer's
+// (from the engine: onnxruntime, or TF.js here or over gradient workers when runtime.workers > 1), then the optimizer's
 // update at the stage's base learning rate.
-async function benchTrain(plan: Plan, model: MaskedAutoencoder, batchSize: number, repeats: RepeatPlan): Promise<ModeResult> {
+async function benchTrain(plan: Plan, model: MaskedAutoencoder, engine: Engine, batchSize: number, repeats: RepeatPlan): Promise<ModeResult> {
   const stage = teacherStage(plan);
   const trainable = model.params.list().filter((p) => p.trainable && !stage.freeze.includes(p.part));
   const optimizer = optimizerRegistry[stage.optimizer.kind](stage.optimizer, trainable);
   const batch = benchTrainingBatch(plan, batchSize);
   const random = new Random(plan.runtime.seed);
-  const source = await startGradientSource(plan);
+  const source = await engine.startTraining(plan);
   const stageIndex = plan.stages.indexOf(stage);
   try {
     const times = await timeRepeats(async () => {
       const stepRandom = new Random(random.nextUint32());
-      const { gradients } = source
-        ? await source.stepGradients(plan, stageIndex, model, batch, trainable, stepRandom)
-        : stepGradients(plan, stage, model, batch, trainable, stepRandom);
+      const { gradients } = await source.stepGradients(plan, stageIndex, model, batch, trainable, stepRandom);
       optimizer.apply(gradients, stage.optimizer.lr);
       for (const gradient of gradients.values()) gradient.dispose();
     }, repeats);
     return modeResult(batchSize, times);
   } finally {
     optimizer.dispose();
-    await source?.close();
+    await source.close();
   }
 }
 
@@ -190,8 +188,7 @@ export async function runBench(plan: Plan, options: BenchOptions): Promise<Bench
   try {
     if (options.mode !== 'infer') {
       options.onPhase?.(`train (${trainEngine})`);
-      const trainPlan = { ...plan, runtime: { ...plan.runtime, engine: trainEngine } };
-      train = await benchTrain(trainPlan, model, options.batch ?? teacherStage(plan).batch, repeats);
+      train = await benchTrain(plan, model, createEngine(trainEngine), options.batch ?? teacherStage(plan).batch, repeats);
     }
     if (options.mode !== 'train') {
       options.onPhase?.(`infer (${inferEngine})`);

@@ -3,6 +3,7 @@
 // A run whose training has not run to its end is refused (its checkpoint is an older epoch: numbers that no recipe
 // describes, and a `finished` that would stop --resume); eval takes the run's lease like any writer.
 import { dirname } from 'node:path';
+import { createEngine } from '@vadc/runtime';
 import { EXIT_OK, UsageError, type Command } from '../command.ts';
 import { CheckFailedError } from '../exit-status.ts';
 import { openRunData, recordFailure, scoreEvaluateReport, startBackend } from '../run/execute-run.ts';
@@ -50,7 +51,7 @@ export const evalCommand: Command = {
         const backend = await startBackend(run, plan, backendFlag, io);
         const pipeline = await openRunData(run, plan, dirname(dirname(run.directory)), io);
         const model = await loadTrainedModel(run, plan);
-        await scoreEvaluateReport({ run, plan, model, pipeline, backend, engine, testMasks }, io);
+        await scoreEvaluateReport({ run, plan, model, pipeline, backend, engine, testMasks, scoringEngine: createEngine(engine.engine) }, io);
         await pipeline.close();
         await moveRun(run, 'finished');
       } catch (error) {

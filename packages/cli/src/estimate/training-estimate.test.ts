@@ -2,7 +2,7 @@ import { readdir, readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { resolveRecipe } from '@vadc/dsl';
-import { selectBackend } from '@vadc/runtime';
+import { createEngine, selectBackend } from '@vadc/runtime';
 import { describe, expect, it } from 'vitest';
 import { diskReader } from '../recipe-reader.ts';
 import { describeWork, estimateTrainingTime, formatDuration, trainingWork } from './training-estimate.ts';
@@ -40,7 +40,7 @@ describe('what a recipe costs', () => {
 
   it('times a training step on this machine and turns the work into a duration', async () => {
     await selectBackend('wasm', { threads: 1 });
-    const estimate = await estimateTrainingTime(await plan('quickstart.yaml', ['data.size=[32,48]', 'model.encoder.dim=16', 'model.decoder.dim=16', 'runtime.backend=wasm', 'runtime.threads=1']));
+    const estimate = await estimateTrainingTime(await plan('quickstart.yaml', ['data.size=[32,48]', 'model.encoder.dim=16', 'model.decoder.dim=16', 'runtime.backend=wasm', 'runtime.threads=1']), createEngine('tfjs'));
     expect(estimate.batch).toBe(16);
     expect(estimate.framesPerSecond).toBeGreaterThan(0);
     expect(estimate.seconds).toBeCloseTo(3584 / estimate.framesPerSecond, 6);

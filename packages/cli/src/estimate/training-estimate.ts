@@ -7,9 +7,9 @@
 // dataset's usual size only where it is not.
 import { access } from 'node:fs/promises';
 import { basename, dirname, extname, join } from 'node:path';
-import { planOnEngine, resolveEngine } from '../run/engine-choice.ts';
+import { resolveEngine } from '../run/engine-choice.ts';
 import type { Plan } from '@vadc/dsl';
-import { DatasetError, describeBackend, openDataset, selectBackend } from '@vadc/runtime';
+import { createEngine, DatasetError, describeBackend, openDataset, selectBackend, type Engine } from '@vadc/runtime';
 import { benchTrainingStep } from '../bench/run-bench.ts';
 
 /** Training frames of the real datasets' standard splits (their papers' counts), for recipes whose data is absent. */
@@ -94,7 +94,7 @@ export function describeWork(work: TrainingWork): string {
  * Times the teacher step (at its batch, at most 32 frames of 128x224 where per-step overhead no longer dominates:
  * 1 warm-up + 1 timed step on TF.js, 3 + 2 on onnxruntime) and turns the work into a duration on this machine.
  */
-export async function estimateTrainingTime(plan: Plan): Promise<{ work: TrainingWork; framesPerSecond: number; batch: number; seconds: number | null }> {
+export async function estimateTrainingTime(plan: Plan, engine: Engine): Promise<{ work: TrainingWork; framesPerSecond: number; batch: number; seconds: number | null }> {
   const work = trainingWork(plan, plan.data.synthetic === null ? await trainingFramesOnDisk(plan) : undefined);
   const teacher = plan.stages.find((stage) => stage.loss === 'reconstruction') ?? plan.stages[0];
   // 32 frames of 128x224 at most per timed step (4 at the paper's 320x640), so the timing stays short.
@@ -102,7 +102,7 @@ export async function estimateTrainingTime(plan: Plan): Promise<{ work: Training
   const batch = Math.max(1, Math.min(teacher?.batch ?? 32, 32, Math.floor((32 * 128 * 224) / (height * width))));
   // onnxruntime's first steps of a new graph grow its memory arena, and V8 compiles the JS side over the first few:
   // timed after one warm-up step, the Ped2 recipe's step ran at 43 frames/s where its training then ran at 150.
-  const timing = await benchTrainingStep(plan, batch, plan.runtime.engine === 'onnx' ? { warmup: 3, repeats: 1, steps: 2 } : { warmup: 1, repeats: 1, steps: 1 });
+  const timing = await benchTrainingStep(plan, batch, engine, engine.name === 'onnx' ? { warmup: 3, repeats: 1, steps: 2 } : { warmup: 1, repeats: 1, steps: 1 });
   const framesPerSecond = timing.frames_per_second.median;
   return { work, framesPerSecond, batch, seconds: work.totalFrames === null ? null : work.totalFrames / framesPerSecond };
 }
@@ -122,13 +122,13 @@ const PAPER_SIZED_SECONDS = 86400;
  * The estimate as log lines (the work, then the timed duration). `cpuRecipe`, the recipe sized for a CPU beside this
  * one (see cpuSizedSibling), is named when the training would take more than a day here.
  */
-export async function estimateLines(plan: Plan, backend: string, cpuRecipe?: string): Promise<string[]> {
-  const { work, framesPerSecond, batch, seconds } = await estimateTrainingTime(plan);
+export async function estimateLines(plan: Plan, backend: string, engine: Engine, cpuRecipe?: string): Promise<string[]> {
+  const { work, framesPerSecond, batch, seconds } = await estimateTrainingTime(plan, engine);
   const time = seconds === null ? 'a duration once the number of training frames is known' : `about ${formatDuration(seconds)}`;
   const paperSized = seconds !== null && seconds > PAPER_SIZED_SECONDS && cpuRecipe !== undefined;
   return [
     describeWork(work),
-    `estimate on this machine: ${time} (the teacher step timed at ${framesPerSecond.toFixed(1)} frames/s, batch ${batch}, ${backend.split(';')[0]}, ${plan.runtime.engine} engine; the student stage is faster, a busy machine slower)`,
+    `estimate on this machine: ${time} (the teacher step timed at ${framesPerSecond.toFixed(1)} frames/s, batch ${batch}, ${backend.split(';')[0]}, ${engine.name} engine; the student stage is faster, a busy machine slower)`,
     ...(paperSized ? [`this recipe is sized for a GPU; ${cpuRecipe} trains the same data on a CPU (vadc render ${cpuRecipe} --estimate)`] : []),
   ];
 }
@@ -147,5 +147,5 @@ export async function cpuSizedSibling(recipe: string): Promise<string | undefine
 export async function estimateWithRecipeBackend(plan: Plan, cpuRecipe?: string): Promise<string[]> {
   const engine = await resolveEngine(plan, null, null, null);
   const backend = await selectBackend(plan.runtime.backend, { threads: plan.runtime.threads });
-  return estimateLines(planOnEngine(plan, engine), describeBackend(backend), cpuRecipe);
+  return estimateLines(plan, describeBackend(backend), createEngine(engine.engine), cpuRecipe);
 }

@@ -4,17 +4,16 @@
 // calibrate the finished run.
 import { join } from 'node:path';
 import type { Plan } from '@vadc/dsl';
-import type { MaskedAutoencoder } from '@vadc/runtime';
+import type { Engine, MaskedAutoencoder } from '@vadc/runtime';
 import { UsageError, type CommandIO } from '../command.ts';
 import { calibrate, normalFootage } from './calibrate-run.ts';
 import { CALIBRATION_FILE, describeCalibration } from './calibration-file.ts';
 import { detectorFromModel } from './detector.ts';
-import type { InferenceEngine } from './inference-engine.ts';
 import { writeJsonAtomic } from './files.ts';
 import type { RunFolder } from './run-folder.ts';
 
 /** Calibrates the trained model when the plan asks for it; writes calibration.json. */
-export async function calibrateAfterTraining(run: RunFolder, plan: Plan, model: MaskedAutoencoder, engine: InferenceEngine, backend: string, io: CommandIO): Promise<void> {
+export async function calibrateAfterTraining(run: RunFolder, plan: Plan, model: MaskedAutoencoder, engine: Engine, backend: string, io: CommandIO): Promise<void> {
   const wanted = plan.scoring.calibration ?? null;
   if (wanted === null) return;
   const detector = await detectorFromModel(run, plan, model, engine, backend);

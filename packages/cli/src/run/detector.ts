@@ -4,10 +4,10 @@
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import type { EngineName, Plan } from '@vadc/dsl';
-import { describeBackend, describeEngine, openModelPackage, selectBackend, type BatchInference, type MaskedAutoencoder, type PackageThreshold } from '@vadc/runtime';
+import { createEngine, describeBackend, describeEngine, openModelPackage, selectBackend, type BatchInference, type Engine, type MaskedAutoencoder, type PackageThreshold } from '@vadc/runtime';
 import { UsageError } from '../command.ts';
 import { readCalibration, packageThreshold } from './calibration-file.ts';
-import { createInference, type InferenceEngine } from './inference-engine.ts';
+import type { InferenceEngine } from './inference-engine.ts';
 import { resolveEngine } from './engine-choice.ts';
 import { isModelPackage, readModelPackage } from './model-package.ts';
 import type { RunFolder } from './run-folder.ts';
@@ -60,16 +60,16 @@ export async function openDetector(path: string, cwd: string, options: DetectorO
   const requested = (options.backend ?? plan.runtime.backend) as Plan['runtime']['backend'];
   const backend = await selectBackend(requested, { threads: plan.runtime.threads });
   const engine = await resolveEngine(plan, options.engine ?? null, options.backend ?? null, null);
-  const detector = await detectorFromModel(run, plan, await loadTrainedModel(run, plan), engine.engine, describeBackend(backend));
+  const detector = await detectorFromModel(run, plan, await loadTrainedModel(run, plan), createEngine(engine.engine), describeBackend(backend));
   return { ...detector, description: `${detector.description} (${describeEngine(engine)})` };
 }
 
 /** A detector on a model already in memory (`vadc run` calibrating right after training). */
-export async function detectorFromModel(run: RunFolder, plan: Plan, model: MaskedAutoencoder, engine: InferenceEngine, backend: string): Promise<Detector> {
-  const { infer, release } = await createInference(engine, model, plan);
+export async function detectorFromModel(run: RunFolder, plan: Plan, model: MaskedAutoencoder, engine: Engine, backend: string): Promise<Detector> {
+  const { infer, release } = await engine.openInference(model, plan);
   return {
     kind: 'run', path: run.directory, run, plan, recipeHash: run.record.hash, threshold: packageThreshold(await readCalibration(run.directory)),
-    engine, description: `${engine}${engine === 'tfjs' ? ` on ${backend}` : ''}, run ${run.directory}`,
+    engine: engine.name, description: `${engine.name}${engine.name === 'tfjs' ? ` on ${backend}` : ''}, run ${run.directory}`,
     cacheDir: join(dirname(dirname(run.directory)), '.vadc-cache'), infer, release,
   };
 }

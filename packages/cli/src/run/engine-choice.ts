@@ -60,8 +60,3 @@ export async function engineOfResumedRun(choice: EngineChoice, started: EngineCh
 export function trainedEngine(record: RunRecord, plan: Plan): 'tfjs' | 'onnx' {
   return record.engine?.train?.engine ?? (requestedEngine(plan) === 'onnx' ? 'onnx' : 'tfjs');
 }
-
-/** The plan as the training and scoring code reads it: runtime.engine set to the engine that runs. */
-export function planOnEngine(plan: Plan, choice: EngineChoice): Plan {
-  return { ...plan, runtime: { ...plan.runtime, engine: choice.engine } };
-}

@@ -3,7 +3,7 @@
 // the state after each step, and Ctrl-C marks the run interrupted, leaving the last epoch's checkpoint to resume.
 import { join } from 'node:path';
 import { HASH_RULE, renderPlanYaml, type Plan } from '@vadc/dsl';
-import { DataPipeline, checkTestTruth, createModel, describeBackend, openDataset, selectBackend, type BackendReport, type EngineChoice } from '@vadc/runtime';
+import { DataPipeline, checkTestTruth, createEngine, createModel, describeBackend, openDataset, selectBackend, type BackendReport, type EngineChoice } from '@vadc/runtime';
 import type { CommandIO } from '../command.ts';
 import { estimateLines } from '../estimate/training-estimate.ts';
 import type { LoadedRecipe } from '../recipe-reader.ts';
@@ -11,8 +11,7 @@ import { calibrateAfterTraining } from './calibrate-after-training.ts';
 import { fingerprintDataset, recordFingerprint } from './dataset-fingerprint.ts';
 import { seconds } from './elapsed.ts';
 import { writeFileAtomic, writeJsonAtomic } from './files.ts';
-import { createInference } from './inference-engine.ts';
-import { planOnEngine, resolveEngine } from './engine-choice.ts';
+import { resolveEngine } from './engine-choice.ts';
 import { machineInfo } from './machine.ts';
 import { readRun, runIdFromDate, type RunFolder } from './run-folder.ts';
 import { fileLeaseStore, LeaseLostError, removeRunTemporaries, takeLease, type LeaseStoreFor, type LeaseWait } from './run-lease.ts';
@@ -58,7 +57,8 @@ export type { RunSpeed };
 export async function executeRun(recipe: LoadedRecipe, options: RunOptions, io: CommandIO): Promise<RunFolder> {
   const { hash } = recipe;
   const engine = options.engine ?? (await resolveEngine(recipe.plan, null, options.backend, io));
-  const plan = planOnEngine(recipe.plan, engine);
+  const plan = recipe.plan;
+  const runEngine = createEngine(engine.engine);
   const say = (text: string) => io.stderr(`${text}\n`);
   const created = options.resumeFrom ?? (await createRun(options.outRoot, {
     name: plan.name, id: options.runId ?? runIdFromDate(new Date()), hash, hashRule: HASH_RULE, seed: plan.runtime.seed, backend: null, machine: await machineInfo(),
@@ -82,13 +82,13 @@ export async function executeRun(recipe: LoadedRecipe, options: RunOptions, io: 
     if (alreadyTrained) await saveRunRecord(run);
     else await moveRun(run, 'training');
     const backend = await startBackend(run, plan, options.backend, io);
-    for (const line of await estimateLines(plan, run.record.backend ?? '')) say(line);
+    for (const line of await estimateLines(plan, run.record.backend ?? '', runEngine)) say(line);
     const pipeline = await openRunData(run, plan, options.outRoot, io, options.deep);
 
     const model = createModel(plan);
-    const validator = await Validator.create(run, plan, pipeline, model, () => createInference(engine.engine, model, plan), log, io);
+    const validator = await Validator.create(run, plan, pipeline, model, () => runEngine.openInference(model, plan), log, io);
     const trainStart = performance.now();
-    const trainSpeed = await trainModel(plan, model, pipeline, run, io, log, validator);
+    const trainSpeed = await trainModel(plan, model, runEngine, pipeline, run, io, log, validator);
     await restoreSelectedEpoch(run, plan, model, io);
     if (!alreadyTrained) {
       run.record.timings.train = seconds(trainStart);
@@ -101,8 +101,8 @@ export async function executeRun(recipe: LoadedRecipe, options: RunOptions, io: 
     }
 
     await moveRun(run, 'scoring');
-    await calibrateAfterTraining(run, plan, model, engine.engine, describeBackend(backend), io);
-    await scoreEvaluateReport({ run, plan, model, pipeline, backend, engine }, io);
+    await calibrateAfterTraining(run, plan, model, runEngine, describeBackend(backend), io);
+    await scoreEvaluateReport({ run, plan, model, pipeline, backend, engine, scoringEngine: runEngine }, io);
     await pipeline.close();
     await moveRun(run, 'finished');
     return run;

@@ -1,16 +1,12 @@
-// The engines that score a trained model: TF.js (the reference) and onnxruntime (the model exported to ONNX in
-// memory), behind one BatchInference.
+// The engines that score a trained model, by name (run.json and metrics.json record it). A command creates its one
+// Engine with @vadc/runtime's createEngine and hands it on; `createInference` is the same for scripts that hold a name.
 import type { Plan } from '@vadc/dsl';
-import { createOnnxInference, inferBatch, type BatchInference, type MaskedAutoencoder } from '@vadc/runtime';
+import { createEngine, type EngineInference, type MaskedAutoencoder } from '@vadc/runtime';
 
 /** Engines that can score a trained model. */
 export type InferenceEngine = 'tfjs' | 'onnx';
 
 /** The batch inference of an engine; release() frees what the engine holds. */
-export async function createInference(engine: InferenceEngine, model: MaskedAutoencoder, plan: Plan): Promise<{ infer: BatchInference; release: () => Promise<void> }> {
-  if (engine === 'onnx') {
-    const onnx = await createOnnxInference(model, plan, { threads: plan.runtime.threads === 'auto' ? undefined : plan.runtime.threads });
-    return { infer: onnx.infer, release: onnx.release };
-  }
-  return { infer: async (batch, pass) => inferBatch(model, batch, { pass }), release: async () => {} };
+export async function createInference(engine: InferenceEngine, model: MaskedAutoencoder, plan: Plan): Promise<EngineInference> {
+  return createEngine(engine).openInference(model, plan);
 }

@@ -2,14 +2,13 @@
 // metrics.json and report.html, and print the metrics. execute-run.ts calls it after training.
 import { join } from 'node:path';
 import type { Plan } from '@vadc/dsl';
-import { givenMaskPasses, scoreVideo, type BackendReport, type GivenTestMasks, type DataPipeline, type EngineChoice, type MaskedAutoencoder, type VideoScores } from '@vadc/runtime';
+import { createEngine, givenMaskPasses, scoreVideo, type BackendReport, type DataPipeline, type Engine, type EngineChoice, type GivenTestMasks, type MaskedAutoencoder, type VideoScores } from '@vadc/runtime';
 import type { CommandIO } from '../command.ts';
 import { metricsJson, RESULT_METRIC_NAMES } from '../metrics-result.ts';
 import { seconds } from './elapsed.ts';
 import { evaluateRun, type RunMetrics } from './evaluate.ts';
 import { writeFileAtomic } from './files.ts';
 import { trainedEngine } from './engine-choice.ts';
-import { createInference, type InferenceEngine } from './inference-engine.ts';
 import { startProgress } from './progress.ts';
 import { buildReport } from './report-data.ts';
 import type { RunFolder } from './run-folder.ts';
@@ -29,25 +28,28 @@ export interface TrainedRun {
   engine?: EngineChoice;
   /** Test-time masks given instead of drawn (`vadc eval --test-masks`); recorded in metrics.json. */
   testMasks?: GivenTestMasks | null;
+  /** The engine that scores (the command's one Engine; default: created from `engine`). */
+  scoringEngine?: Engine;
 }
 
 /** Scores the test split, writes scores.csv, components.bin, metrics.json and report.html, and records the timings. */
 export async function scoreEvaluateReport(trained: TrainedRun, io: CommandIO): Promise<RunMetrics & { speed: RunSpeed; validation?: ValidationSummary }> {
   const { run, plan, model, pipeline, backend } = trained;
-  const engine = trained.engine?.engine ?? 'tfjs';
+  const scoring = trained.scoringEngine ?? createEngine(trained.engine?.engine ?? 'tfjs');
+  const engine = scoring.name;
   if (trained.engine !== undefined) run.record.engine = { ...run.record.engine, score: trained.engine };
   const trainSpeed = run.record.trainFramesPerSecond ?? null;
   const say = (text: string) => io.stdout(`${text}\n`);
   const scoreStart = performance.now();
   const collector = new PatchComponentCollector(plan.scoring.errors);
   const testMasks = trained.testMasks ?? null;
-  const videos = await scoreTestVideos(plan, model, pipeline, io, collector, engine, testMasks);
+  const videos = await scoreTestVideos(plan, model, pipeline, io, collector, scoring, testMasks);
   const scoringSeconds = seconds(scoreStart);
   run.record.timings.score = scoringSeconds;
   await writeFileAtomic(join(run.directory, 'scores.csv'), scoresCsv(videos, plan));
   // Per-frame and per-patch components: `vadc sweep` re-evaluates scoring-only changes from them.
   await writeComponents(join(run.directory, COMPONENTS_FILE), videos, collector, plan.scoring.errors);
-  await writeValidationComponents(run, plan, pipeline, () => createInference(engine, model, plan));
+  await writeValidationComponents(run, plan, pipeline, () => scoring.openInference(model, plan));
 
   const evaluateStart = performance.now();
   const frames = videos.reduce((sum, video) => sum + video.frameCount, 0);
@@ -71,12 +73,12 @@ export async function scoreEvaluateReport(trained: TrainedRun, io: CommandIO): P
   return metrics;
 }
 
-/** Scores every test video with the TF.js model, with one progress bar over all test frames (under `testMasks` when given). */
-export async function scoreTestVideos(plan: Plan, model: MaskedAutoencoder, pipeline: DataPipeline, io: CommandIO, collector?: PatchComponentCollector, engine: InferenceEngine = 'tfjs', testMasks: GivenTestMasks | null = null): Promise<VideoScores[]> {
+/** Scores every test video with the run's engine, with one progress bar over all test frames (under `testMasks` when given). */
+export async function scoreTestVideos(plan: Plan, model: MaskedAutoencoder, pipeline: DataPipeline, io: CommandIO, collector?: PatchComponentCollector, engine: Engine = createEngine('tfjs'), testMasks: GivenTestMasks | null = null): Promise<VideoScores[]> {
   const videos = pipeline.testVideos('test');
   // Every video's masks are checked before any is scored.
   const given = new Map(videos.map((video) => [video.name, testMasks === null ? undefined : givenMaskPasses(testMasks, video.name, video.frameCount)]));
-  const { infer, release } = await createInference(engine, model, plan);
+  const { infer, release } = await engine.openInference(model, plan);
   const total = videos.reduce((sum, video) => sum + video.frameCount, 0);
   const bar = startProgress('score', total, { write: io.stderr, isTerminal: io.isTerminal, unit: 'frames' });
   const scores: VideoScores[] = [];

@@ -11,7 +11,7 @@ import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import { trainingHash, type Plan, type SweepRun } from '@vadc/dsl';
-import { DataPipeline, openDataset, selectBackend, type VideoTruth } from '@vadc/runtime';
+import { createEngine, DataPipeline, openDataset, selectBackend, type VideoTruth } from '@vadc/runtime';
 import type { CommandIO } from '../command.ts';
 import { REPORT_METRIC_NAMES, type ReportMetricName } from '../report/types.ts';
 import { executeRun, scoreTestVideos, type RunOptions } from './execute-run.ts';
@@ -158,7 +158,7 @@ async function componentsFor(folder: RunFolder, plan: Plan, options: SweepOption
   try {
     const collector = new PatchComponentCollector(plan.scoring.errors);
     const engine = await resolveEngine(plan, null, options.backend ?? null, io);
-    const videos = await scoreTestVideos(plan, model, pipeline, io, collector, engine.engine);
+    const videos = await scoreTestVideos(plan, model, pipeline, io, collector, createEngine(engine.engine));
     await writeComponents(path, videos, collector, plan.scoring.errors);
   } finally {
     await pipeline.close();

@@ -2,7 +2,7 @@
 // run interrupted on Ctrl-C. execute-run.ts calls it before scoring (score-evaluate.ts).
 import { existsSync } from 'node:fs';
 import type { Plan } from '@vadc/dsl';
-import { loadCheckpoint, train as trainPlan, type DataPipeline, type MaskedAutoencoder } from '@vadc/runtime';
+import { loadCheckpoint, train as trainPlan, type DataPipeline, type Engine, type MaskedAutoencoder } from '@vadc/runtime';
 import type { CommandIO } from '../command.ts';
 import { startProgress } from './progress.ts';
 import { checkpointPath, type RunFolder } from './run-folder.ts';
@@ -12,7 +12,7 @@ import { trimTrainLog, type TrainLog } from './train-log.ts';
 import type { Validator } from './validation.ts';
 
 /** Trains every stage (resuming from the run's checkpoint when there is one); returns mean training frames/s. */
-export async function trainModel(plan: Plan, model: MaskedAutoencoder, pipeline: DataPipeline, run: RunFolder, io: CommandIO, log: TrainLog, validator: Validator | null): Promise<number | null> {
+export async function trainModel(plan: Plan, model: MaskedAutoencoder, engine: Engine, pipeline: DataPipeline, run: RunFolder, io: CommandIO, log: TrainLog, validator: Validator | null): Promise<number | null> {
   const checkpoint = existsSync(checkpointPath(run)) ? await loadCheckpoint(checkpointPath(run)) : null;
   await trimTrainLog(log.path, plan.stages.map((stage) => stage.name), checkpoint?.progress ?? null);
   const samples = pipeline.trainingSampleCount();
@@ -23,6 +23,7 @@ export async function trainModel(plan: Plan, model: MaskedAutoencoder, pipeline:
   await trainPlan({
     plan,
     model,
+    engine,
     checkpointPath: checkpointPath(run),
     resume: true,
     // A holder that lost its lease stops before it writes a checkpoint the new holder may be writing too.

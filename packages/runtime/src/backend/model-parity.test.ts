@@ -39,7 +39,7 @@ async function trainOn(backend: string): Promise<Trace> {
     const trainable = model.params.list().filter((p) => p.trainable && !stage.freeze.includes(p.part));
     const optimizer = optimizerRegistry[stage.optimizer.kind](stage.optimizer, trainable);
     for (let step = 0; step < steps; step++) {
-      const { loss, gradients } = stepGradients(plan, stage, model, batch, trainable, new Random(100 + step));
+      const { loss, gradients } = await stepGradients(plan, stage, model, batch, trainable, new Random(100 + step));
       if (stageIndex === 0) trace.losses.push(loss);
       else trace.studentLoss = loss;
       if (stageIndex === 0 && step === 0) for (const [name, g] of gradients) trace.gradients.set(name, g.dataSync() as Float32Array);

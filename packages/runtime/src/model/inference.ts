@@ -10,6 +10,7 @@ import type { TestBatch } from '../data/types.ts';
 import { forward, type MaskedAutoencoder } from './autoencoder.ts';
 import type { TokenMask } from './masking.ts';
 import { joinPatchValues, patchify, unpatchifyPlanar, type PatchGrid } from './patches.ts';
+import { patchSummaries, summaryFields, type PatchErrors, type PatchSummary, type PatchSummaryFields } from './patch-summaries.ts';
 import { FIRST_PASS, testTimeMask, type TestMaskPass } from './test-mask.ts';
 
 /** Options of inferBatch. */
@@ -26,14 +27,10 @@ export interface InferenceOptions {
   mask?: TokenMask;
 }
 
-/** An L1 and an L2 value per patch, [B * L]. */
-export interface PatchErrors {
-  l1: Float32Array;
-  l2: Float32Array;
-}
+export type { PatchErrors };
 
 /** The model's outputs for a batch of test frames, per patch ([B * L], patches row by row) unless noted. */
-export interface FrameOutputs {
+export interface FrameOutputs extends PatchSummaryFields {
   size: number;
   frames: number[];
   /** Patch grid: L = rows * cols. */
@@ -41,14 +38,6 @@ export interface FrameOutputs {
   cols: number;
   /** 1 where the patch was hidden from the encoder. */
   hidden: Float32Array;
-  /** Teacher prediction vs the current frame, mean over the patch's pixels and frame channels. */
-  teacherError: PatchErrors;
-  /** Teacher's anomaly channels vs -1 ("no anomaly"), mean over pixels; null without an anomaly-map head. */
-  anomalyError: PatchErrors | null;
-  /** Teacher - student, mean over pixels and all output channels. */
-  discrepancy: PatchErrors;
-  /** Predicted anomaly map mapped to [0, 1] ((v + 1) / 2), mean over the patch; null without the head. */
-  anomalyMap: Float32Array | null;
   /** [B] probability that the frame holds an anomaly; null without the classifier head. */
   classifier: Float32Array | null;
   /** [B, H, W, F + A] teacher / student predictions (frame channels in [-1, 1]) when asked for, else null. */
@@ -102,48 +91,12 @@ export function predictBatch(model: MaskedAutoencoder, batch: TestBatch, options
 /** Runs a batch of test frames through the model and summarises its outputs per patch (see FrameOutputs). */
 export function inferBatch(model: MaskedAutoencoder, batch: TestBatch, options: InferenceOptions = {}): FrameOutputs {
   const { grid } = model;
-  const tokens = grid.rows * grid.cols;
   const { teacher, student, target, classifier, hidden } = predictBatch(model, batch, options);
-  const mask = { hidden };
-  const channels = model.frameChannels + model.anomalyChannels;
-  const pixels = grid.patch * grid.patch;
   const result: FrameOutputs = {
-    size: batch.size, frames: batch.frames, rows: grid.rows, cols: grid.cols, hidden: mask.hidden,
-    teacherError: errors(batch.size * tokens), anomalyError: model.anomalyChannels > 0 ? errors(batch.size * tokens) : null,
-    discrepancy: errors(batch.size * tokens), anomalyMap: model.anomalyChannels > 0 ? new Float32Array(batch.size * tokens) : null,
+    size: batch.size, frames: batch.frames, rows: grid.rows, cols: grid.cols, hidden,
+    ...summarisePatches(model, batch.size * grid.rows * grid.cols, teacher, student, target),
     classifier, teacher: null, student: null,
   };
-  const share = { frame: pixels * model.frameChannels, all: pixels * channels, anomaly: pixels * model.anomalyChannels };
-  const frameValues = pixels * model.frameChannels;
-  for (let patch = 0; patch < batch.size * tokens; patch++) {
-    const sums = new Float64Array(7); // discrepancy l1, l2; teacher l1, l2; anomaly l1, l2, map
-    for (let value = 0; value < pixels * channels; value++) {
-      const at = patch * pixels * channels + value;
-      const t = teacher[at] ?? 0;
-      const gap = t - (student[at] ?? 0);
-      sums[0]! += Math.abs(gap);
-      sums[1]! += gap * gap;
-      if (value < frameValues) {
-        const e = t - (target[at] ?? 0);
-        sums[2]! += Math.abs(e);
-        sums[3]! += e * e;
-      } else {
-        sums[4]! += Math.abs(t + 1);
-        sums[5]! += (t + 1) * (t + 1);
-        sums[6]! += (t + 1) / 2;
-      }
-    }
-    const [d1 = 0, d2 = 0, t1 = 0, t2 = 0, a1 = 0, a2 = 0, map = 0] = sums;
-    result.discrepancy.l1[patch] = d1 / share.all;
-    result.discrepancy.l2[patch] = d2 / share.all;
-    result.teacherError.l1[patch] = t1 / share.frame;
-    result.teacherError.l2[patch] = t2 / share.frame;
-    if (result.anomalyError !== null && result.anomalyMap !== null) {
-      result.anomalyError.l1[patch] = a1 / share.anomaly;
-      result.anomalyError.l2[patch] = a2 / share.anomaly;
-      result.anomalyMap[patch] = map / share.anomaly;
-    }
-  }
   if (options.reconstructions) {
     result.teacher = unpatchifyPlanar(teacher, batch.size, grid, model.frameChannels, model.anomalyChannels);
     result.student = unpatchifyPlanar(student, batch.size, grid, model.frameChannels, model.anomalyChannels);
@@ -151,8 +104,41 @@ export function inferBatch(model: MaskedAutoencoder, batch: TestBatch, options: 
   return result;
 }
 
-function errors(count: number): PatchErrors {
-  return { l1: new Float32Array(count), l2: new Float32Array(count) };
+/** The per-patch summaries of model/patch-summaries.ts, summed in JS over planar predictions [B * L, p*p*(F+A)]. */
+function summarisePatches(
+  model: Pick<MaskedAutoencoder, 'grid' | 'frameChannels' | 'anomalyChannels'>, patches: number, teacher: Float32Array, student: Float32Array, target: Float32Array,
+): PatchSummaryFields {
+  const pixels = model.grid.patch * model.grid.patch;
+  const frameValues = pixels * model.frameChannels;
+  const perPatch = pixels * (model.frameChannels + model.anomalyChannels);
+  const ranges = { frame: [0, frameValues], all: [0, perPatch], anomaly: [frameValues, perPatch] } as const;
+  const filled = new Map<PatchSummary['field'], PatchErrors | Float32Array>();
+  for (const summary of patchSummaries(model.anomalyChannels)) {
+    const [from, to] = ranges[summary.values];
+    const count = to - from;
+    const errors = summary.reduce === 'errors';
+    const other = summary.term === 'teacherError' ? target : student; // what the teacher is compared with
+    const l1 = new Float32Array(patches); // the mean of |term| (errors) or of term / 2 (half-mean)
+    const l2 = new Float32Array(errors ? patches : 0);
+    for (let patch = 0; patch < patches; patch++) {
+      let absolute = 0;
+      let square = 0;
+      for (let at = patch * perPatch + from, end = patch * perPatch + to; at < end; at++) {
+        const t = teacher[at] ?? 0;
+        const term = summary.term === 'anomaly' ? t + 1 : t - (other[at] ?? 0);
+        if (errors) {
+          absolute += Math.abs(term);
+          square += term * term;
+        } else {
+          absolute += term / 2;
+        }
+      }
+      l1[patch] = absolute / count;
+      if (errors) l2[patch] = square / count;
+    }
+    filled.set(summary.field, errors ? { l1, l2 } : l1);
+  }
+  return summaryFields(filled);
 }
 
 // The current frame of the input as a target [B, L, p*p*F | p*p*A]: F channels of context offset 0, anomaly values -1

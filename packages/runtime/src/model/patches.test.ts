@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { TrainingBatch } from '../data/types.ts';
-import { joinPatchValues, patchify, patchGrid, reconstructionTarget } from './patches.ts';
+import { joinPatchValues, PATCH_AXES, patchify, patchGrid, patchSplit, reconstructionTarget, unpatchify, type PatchGrid } from './patches.ts';
 
 function batchOf(size: number, height: number, width: number, target: (pixel: number, channel: number) => number, mask: (pixel: number) => number): TrainingBatch {
   const pixels = size * height * width;
@@ -32,5 +32,33 @@ describe('reconstructionTarget', () => {
     const anomaly = Float32Array.from({ length: pixels * 2 }, (_, i) => 2 * (batch.anomalyMask[Math.floor(i / 2)] as number) - 1); // A = 2
     const expected = joinPatchValues(patchify(frame, 2, grid, 1), 16, patchify(anomaly, 2, grid, 2), 32);
     expect(reconstructionTarget(batch, grid, 1, 2)).toEqual(expected);
+  });
+});
+
+describe('the patch layout', () => {
+  // The declaration read generically: [B, ...patchSplit] reordered by PATCH_AXES (a plain N-D transpose).
+  function transposeByLayout(images: Float32Array, batch: number, grid: PatchGrid, channels: number): Float32Array {
+    const dims = [batch, ...patchSplit(grid, channels)];
+    const strides = dims.map((_, axis) => dims.slice(axis + 1).reduce((a, b) => a * b, 1));
+    const outDims = PATCH_AXES.map((axis) => dims[axis]!);
+    const out = new Float32Array(images.length);
+    const index = new Array<number>(6).fill(0);
+    for (let o = 0; o < out.length; o++) {
+      let rest = o;
+      for (let axis = 5; axis >= 0; axis--) {
+        index[axis] = rest % outDims[axis]!;
+        rest = Math.floor(rest / outDims[axis]!);
+      }
+      out[o] = images[PATCH_AXES.reduce<number>((at, from, axis) => at + index[axis]! * strides[from]!, 0)] as number;
+    }
+    return out;
+  }
+
+  it('patchify walks the declared layout, and unpatchify undoes it', () => {
+    const grid = patchGrid(8, 12, 4);
+    const images = Float32Array.from({ length: 2 * 8 * 12 * 3 }, (_, i) => i);
+    const patches = patchify(images, 2, grid, 3);
+    expect(patches).toEqual(transposeByLayout(images, 2, grid, 3));
+    expect(unpatchify(patches, 2, grid, 3)).toEqual(images);
   });
 });

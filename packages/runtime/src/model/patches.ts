@@ -14,8 +14,21 @@ export function patchGrid(height: number, width: number, patch: number): PatchGr
 }
 
 /**
- * [B, H, W, C] -> [B, L, p * p * C], each patch's pixels row by row, channels innermost (the official patchify);
- * into `out` when given (as many values as `images`).
+ * The patch layout, declared once (the official patchify): a batch [B, H, W, C] seen as [B, rows, p, cols, p, C]
+ * (`patchSplit`), its axes reordered by PATCH_AXES to [B, rows, cols, p, p, C], read as [B, L, p * p * C]: each patch's
+ * pixels row by row, channels innermost. `patchify` / `unpatchify` below walk it with loops (a generic transpose is
+ * slower where a training step spends milliseconds); onnx/scoring-graph.ts `framesInput` writes it as
+ * Reshape / Transpose / Reshape; patches.test.ts holds the loops to the declaration.
+ */
+export const PATCH_AXES = [0, 1, 3, 2, 4, 5] as const;
+
+/** The 6-D view [rows, p, cols, p, C] of an image batch (after its batch axis) that PATCH_AXES reorders. */
+export function patchSplit(grid: PatchGrid, channels: number): [number, number, number, number, number] {
+  return [grid.rows, grid.patch, grid.cols, grid.patch, channels];
+}
+
+/**
+ * [B, H, W, C] -> [B, L, p * p * C] in the patch layout above; into `out` when given (as many values as `images`).
  */
 export function patchify(images: Float32Array, batch: number, grid: PatchGrid, channels: number, out: Float32Array = new Float32Array(images.length)): Float32Array {
   // Element loops, not out.set(images.subarray(...)): a subarray per patch row made the paper's 160x320 batch of 8

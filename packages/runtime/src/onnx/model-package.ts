@@ -13,6 +13,7 @@ import { onnxScoringModel, openOnnxScoring, type OnnxInference, type OnnxInferen
 import { quantizeInt8, type ScoringPrecision } from './quantize.ts';
 import { packageSteps, type PackageDecisionSmoothing, type PackageSteps } from './package-manifest.ts';
 import { SCORING_NAMES } from './scoring-graph.ts';
+import { patchSummaryOutputs } from '../model/patch-summaries.ts';
 
 /** The manifest's format name and version. */
 export const MODEL_PACKAGE_FORMAT = 'vadc-model-package';
@@ -90,8 +91,7 @@ export function buildModelPackage(model: MaskedAutoencoder, recipePlan: Plan, in
   const graph = precision === 'int8' ? quantizeInt8(built).bytes : built;
   const grid = onnxTokenGrid(model, model.masking.ratio);
   const spec = onnxScoringModel(model);
-  const summaries: string[] = [SCORING_NAMES.teacherErrorL1, SCORING_NAMES.teacherErrorL2, SCORING_NAMES.discrepancyL1, SCORING_NAMES.discrepancyL2];
-  if (spec.anomalyChannels > 0) summaries.push(SCORING_NAMES.anomalyErrorL1, SCORING_NAMES.anomalyErrorL2, SCORING_NAMES.anomalyMap);
+  const summaries = patchSummaryOutputs(spec.anomalyChannels);
   const { weights, errors, top_patches, smoothing, normalize, maps } = plan.scoring;
   const manifest: ModelManifest = {
     format: MODEL_PACKAGE_FORMAT,

@@ -10,13 +10,14 @@ import type { MaskedAutoencoder } from '../model/autoencoder.ts';
 import { currentFrameTarget, type BatchPredictions, type FrameOutputs, type PatchErrors } from '../model/inference.ts';
 import type { TokenMask } from '../model/masking.ts';
 import { FIRST_PASS, testTimeMask, type TestMaskPass } from '../model/test-mask.ts';
-import type { BatchInference } from '../score/score-video.ts';
+import type { BatchInference } from '../engine/engine.ts';
 import { exportOnnx, ONNX_NAMES, onnxTokenGrid } from './export-onnx.ts';
 import { OnnxError } from './onnx-error.ts';
 import { resolveThreads } from '../backend/select-backend.ts';
 import { createCpuSession, loadOnnxRuntime, type OrtTensor } from './onnxruntime.ts';
 import { quantizeInt8, type ScoringPrecision } from './quantize.ts';
 import { SCORING_NAMES } from './scoring-graph.ts';
+import { patchSummaries, patchSummaryOutputs, summaryFields, type PatchSummary, type PatchSummaryFields } from '../model/patch-summaries.ts';
 
 /** Options of createOnnxInference. */
 export interface OnnxInferenceOptions {
@@ -41,12 +42,7 @@ export interface OnnxInferenceOptions {
 }
 
 /** Per-patch summaries [B * L] as FrameOutputs holds them (anomaly fields null without an anomaly channel). */
-export interface OnnxPatchSummaries {
-  teacherError: PatchErrors;
-  discrepancy: PatchErrors;
-  anomalyError: PatchErrors | null;
-  anomalyMap: Float32Array | null;
-}
+export type OnnxPatchSummaries = PatchSummaryFields;
 
 /** The outputs of one run. */
 export interface OnnxOutputs {
@@ -115,12 +111,7 @@ export async function openOnnxScoring(bytes: Uint8Array, model: OnnxScoringModel
   const grid = onnxTokenGrid(model, ratio);
   const session = await createCpuSession(ort, bytes, 'the exported graph', { threads, optimization: options.optimization, spinning: options.spinning ?? plan.runtime.spin_wait === true });
   const [height, width] = plan.data.size;
-  const withAnomaly = model.anomalyChannels > 0;
-  const summaryNames = [
-    SCORING_NAMES.teacherErrorL1, SCORING_NAMES.teacherErrorL2, SCORING_NAMES.discrepancyL1, SCORING_NAMES.discrepancyL2,
-    ...(withAnomaly ? [SCORING_NAMES.anomalyErrorL1, SCORING_NAMES.anomalyErrorL2, SCORING_NAMES.anomalyMap] : []),
-    ...(model.classifier ? [ONNX_NAMES.classifierLogit] : []),
-  ];
+  const summaryNames = [...patchSummaryOutputs(model.anomalyChannels), ...(model.classifier ? [ONNX_NAMES.classifierLogit] : [])];
 
   async function run(frames: Float32Array, batch: number, mask: TokenMask, predictions = true): Promise<OnnxOutputs> {
     if (mask.keep !== grid.keep || mask.tokens !== grid.tokens || mask.batch !== batch) {
@@ -146,16 +137,17 @@ export async function openOnnxScoring(bytes: Uint8Array, model: OnnxScoringModel
       if (values === null) throw new OnnxError('ONNX_SESSION_FAILED', `the session returned no ${name} output`);
       return values;
     };
+    // Each summary's outputs into its FrameOutputs field, as model/patch-summaries.ts declares them.
+    const filled = new Map<PatchSummary['field'], PatchErrors | Float32Array>();
+    for (const summary of patchSummaries(model.anomalyChannels)) {
+      const [first, second] = summary.outputs as [string, string?];
+      filled.set(summary.field, summary.reduce === 'errors' ? { l1: required(first), l2: required(second as string) } : required(first));
+    }
     return {
       teacher: predictions ? required(ONNX_NAMES.teacher) : null,
       student: predictions ? required(ONNX_NAMES.student) : null,
       classifierLogit: floats(ONNX_NAMES.classifierLogit),
-      summaries: {
-        teacherError: { l1: required(SCORING_NAMES.teacherErrorL1), l2: required(SCORING_NAMES.teacherErrorL2) },
-        discrepancy: { l1: required(SCORING_NAMES.discrepancyL1), l2: required(SCORING_NAMES.discrepancyL2) },
-        anomalyError: withAnomaly ? { l1: required(SCORING_NAMES.anomalyErrorL1), l2: required(SCORING_NAMES.anomalyErrorL2) } : null,
-        anomalyMap: withAnomaly ? required(SCORING_NAMES.anomalyMap) : null,
-      },
+      summaries: summaryFields(filled),
     };
   }
 

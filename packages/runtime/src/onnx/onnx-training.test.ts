@@ -16,6 +16,7 @@ import { lossRegistry, type LossKind } from '../train/losses.ts';
 import { modelWeights } from '../train/state.ts';
 import { stepGradients } from '../train/step.ts';
 import { train } from '../train/train-stage.ts';
+import { onnxEngine } from '../engines/onnx-engine.ts';
 import { dropoutMask, OnnxTrainer } from './onnx-training.ts';
 import { onnxInstalled } from './test-onnx.ts';
 
@@ -96,7 +97,7 @@ describe('onnxruntime training step vs TF.js', () => {
         const candidate = perturbed(plan);
         const trainable = (model: MaskedAutoencoder) => model.params.list().filter((p) => p.trainable && !stage.freeze.includes(p.part));
         const batch = squaresBatch(plan, 4, 3, 2);
-        const expected = stepGradients(plan, stage, reference, batch, trainable(reference), new Random(5));
+        const expected = await stepGradients(plan, stage, reference, batch, trainable(reference), new Random(5));
         const trainer = await OnnxTrainer.start(plan, { threads: 1 });
         try {
           const actual = await trainer.stepGradients(plan, stageIndex, candidate, batch, trainable(candidate), new Random(5));
@@ -135,7 +136,7 @@ describe('onnxruntime training step vs TF.js', () => {
       const model = createModel(plan);
       const tensorsBefore = tf.memory().numTensors;
       const seen: number[] = [];
-      await train({ plan, model, checkpointPath: null, resume: false, batches: () => repeatBatches([squaresBatch(plan, 4, 3, 2)])(0), onStep: (r) => seen.push(r.loss) });
+      await train({ plan, model, engine: onnxEngine, checkpointPath: null, resume: false, batches: () => repeatBatches([squaresBatch(plan, 4, 3, 2)])(0), onStep: (r) => seen.push(r.loss) });
       expect(tf.memory().numTensors).toBe(tensorsBefore);
       model.params.dispose();
       return seen;

@@ -17,7 +17,7 @@ import { hostValues, rememberHostValues } from '../backend/host-values.ts';
 import { Random } from '../random.ts';
 import { Scratch } from '../scratch.ts';
 import { lossRegistry } from '../train/losses.ts';
-import { clipGlobalNorm, microBatches, type MicroBatch, type StepGradients } from '../train/step.ts';
+import { runStep, type MicroBatch, type StepGradients } from '../train/step.ts';
 import { resolveThreads } from '../backend/select-backend.ts';
 import { createCpuSession, loadOnnxRuntime, type OnnxRuntime, type OrtSession, type OrtTensor } from './onnxruntime.ts';
 import { buildTrainingGraph, TRAINING_NAMES, type TrainingGraph } from './training-graph.ts';
@@ -103,39 +103,41 @@ export class OnnxTrainer {
       return tensor;
     };
     const sums = new Map<string, Float32Array>();
-    let loss = 0;
-    for (const micro of microBatches(plan, stage, model, batch, random)) {
-      const { graph, session, outputs: into } = await this.load(plan, stage, model, trainable, micro.mask, batch.size);
-      const feeds: Record<string, OrtTensor> = {};
-      for (const name of graph.parameters) feeds[name] = weightTensor(name);
-      Object.assign(feeds, this.dataFeeds(plan, stage, model, graph, micro));
-      const outputs = await session.run(feeds, into);
-      loss += (outputs[TRAINING_NAMES.loss]?.data as Float32Array)[0] ?? NaN;
-      for (const name of graph.gradients) {
-        const values = outputs[TRAINING_NAMES.gradient(name)]?.data as Float32Array;
-        const sum = sums.get(name);
-        if (sum === undefined) {
-          const first = this.scratch.floats(`sum/${name}`, values.length);
-          first.set(values);
-          sums.set(name, first);
-        } else {
-          for (let i = 0; i < sum.length; i++) sum[i] = (sum[i] as number) + (values[i] as number);
+    return runStep(plan, stage, model, batch, random, {
+      run: async (micro, fullBatch) => {
+        const { graph, session, outputs: into } = await this.load(plan, stage, model, trainable, micro.mask, fullBatch);
+        const feeds: Record<string, OrtTensor> = {};
+        for (const name of graph.parameters) feeds[name] = weightTensor(name);
+        Object.assign(feeds, this.dataFeeds(plan, stage, model, graph, micro));
+        const outputs = await session.run(feeds, into);
+        for (const name of graph.gradients) {
+          const values = outputs[TRAINING_NAMES.gradient(name)]?.data as Float32Array;
+          const sum = sums.get(name);
+          if (sum === undefined) {
+            const first = this.scratch.floats(`sum/${name}`, values.length);
+            first.set(values);
+            sums.set(name, first);
+          } else {
+            for (let i = 0; i < sum.length; i++) sum[i] = (sum[i] as number) + (values[i] as number);
+          }
         }
-      }
-      graph.batchNorms.forEach((norm, index) => {
-        const mean = outputs[TRAINING_NAMES.batchMean(index)]?.data as Float32Array;
-        const variance = outputs[TRAINING_NAMES.batchVariance(index)]?.data as Float32Array;
-        tf.tidy(() => moveRunningStatistics(norm, tf.tensor1d(mean), tf.tensor1d(variance)));
-      });
-    }
-    const gradients = new Map<string, tf.Tensor>();
-    for (const [name, values] of sums) {
-      const gradient = tf.tensor(values, (byName.get(name) as ParameterInfo).variable.shape);
-      rememberHostValues(gradient, values); // the optimizer reads them from here, not back out of the backend
-      gradients.set(name, gradient);
-    }
-    if (stage.clip_grad !== null) clipGlobalNorm(gradients, stage.clip_grad);
-    return { loss, gradients };
+        graph.batchNorms.forEach((norm, index) => {
+          const mean = outputs[TRAINING_NAMES.batchMean(index)]?.data as Float32Array;
+          const variance = outputs[TRAINING_NAMES.batchVariance(index)]?.data as Float32Array;
+          tf.tidy(() => moveRunningStatistics(norm, tf.tensor1d(mean), tf.tensor1d(variance)));
+        });
+        return (outputs[TRAINING_NAMES.loss]?.data as Float32Array)[0] ?? NaN;
+      },
+      sums: () => {
+        const gradients = new Map<string, tf.Tensor>();
+        for (const [name, values] of sums) {
+          const gradient = tf.tensor(values, (byName.get(name) as ParameterInfo).variable.shape);
+          rememberHostValues(gradient, values); // the optimizer reads them from here, not back out of the backend
+          gradients.set(name, gradient);
+        }
+        return gradients;
+      },
+    });
   }
 
   // The micro-batch's data inputs.

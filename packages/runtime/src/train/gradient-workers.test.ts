@@ -3,6 +3,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { selectBackend } from '../backend/select-backend.ts';
+import { tfjsEngine } from '../engines/tfjs-engine.ts';
 import { createModel, type MaskedAutoencoder } from '../model/autoencoder.ts';
 import { tinyPlan } from '../test-plan.ts';
 import { repeatBatches, squaresBatch } from './fixtures.ts';
@@ -26,7 +27,7 @@ async function trained(workers: number): Promise<{ weights: Map<string, Float32A
   const model: MaskedAutoencoder = createModel(plan);
   const losses: number[] = [];
   await train({
-    plan, model, checkpointPath: null, resume: false,
+    plan, model, engine: tfjsEngine, checkpointPath: null, resume: false,
     batches: () => repeatBatches([squaresBatch(plan, 6, 3, 2), squaresBatch(plan, 6, 4, 3)])(0),
     onStep: (report) => losses.push(report.loss),
   });

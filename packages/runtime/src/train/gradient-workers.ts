@@ -13,7 +13,7 @@ import type { MaskedAutoencoder } from '../model/autoencoder.ts';
 import { moveRunningStatistics } from '../model/layers.ts';
 import type { ParameterInfo } from '../model/parameters.ts';
 import type { Random } from '../random.ts';
-import { accumulateGradients, clipGlobalNorm, microBatches, type MicroBatch, type StepGradients } from './step.ts';
+import { accumulateGradients, runStep, type MicroBatch, type StepGradients } from './step.ts';
 
 /** BatchNorm statistics of one layer from one micro-batch, by the variable names of its running statistics. */
 export interface WorkerStatistics {
@@ -107,43 +107,50 @@ export class GradientWorkers {
   ): Promise<StepGradients> {
     const stage = plan.stages[stageIndex];
     if (stage === undefined) throw new Error(`plan has no stage ${stageIndex}`);
-    const parts = microBatches(plan, stage, model, batch, random);
-    const weights = flatWeights(model);
+    const shapes = new Map(trainable.map((p) => [p.name, p.variable.shape]));
+    const gradients = new Map<string, tf.Tensor>();
+    let replies: Promise<WorkerReply[]> = Promise.resolve([]);
+    return runStep(plan, stage, model, batch, random, {
+      start: (parts, fullBatch) => {
+        replies = this.computeAll(stageIndex, flatWeights(model), parts, fullBatch);
+      },
+      run: async (_micro, _fullBatch, index) => {
+        const reply = (await replies)[index]!;
+        if (!reply.ok) {
+          for (const gradient of gradients.values()) gradient.dispose();
+          throw new Error(`gradient worker failed: ${reply.message}`);
+        }
+        const next = new Map<string, tf.Tensor>();
+        let offset = 0;
+        reply.names.forEach((name, at) => {
+          const size = reply.sizes[at]!;
+          next.set(name, tf.tensor(reply.values.subarray(offset, offset + size), shapes.get(name)));
+          offset += size;
+        });
+        accumulateGradients(gradients, next);
+        for (const statistics of reply.statistics) {
+          const runningMean = model.params.get(statistics.runningMean)?.variable;
+          const runningVariance = model.params.get(statistics.runningVariance)?.variable;
+          if (runningMean === undefined || runningVariance === undefined) throw new Error(`no BatchNorm statistics ${statistics.runningMean} in the model`);
+          tf.tidy(() => moveRunningStatistics({ runningMean, runningVariance, momentum: statistics.momentum }, tf.tensor(statistics.mean), tf.tensor(statistics.unbiasedVariance)));
+        }
+        return reply.loss;
+      },
+      sums: () => gradients,
+    });
+  }
+
+  // Every micro-batch's reply in micro-batch order; micro-batch k goes to worker k mod the pool's size.
+  private async computeAll(stageIndex: number, weights: Float32Array, parts: readonly MicroBatch[], fullBatch: number): Promise<WorkerReply[]> {
     const lanes = this.workers.map(async (worker, lane) => {
       const replies: Array<[number, WorkerReply]> = [];
       for (let index = lane; index < parts.length; index += this.workers.length) {
         const micro = copyMicroBatch(parts[index]!);
-        replies.push([index, await worker.run({ stageIndex, weights, micro, fullBatch: batch.size })]);
+        replies.push([index, await worker.run({ stageIndex, weights, micro, fullBatch })]);
       }
       return replies;
     });
-    const replies = (await Promise.all(lanes)).flat().sort((a, b) => a[0] - b[0]).map(([, reply]) => reply);
-    const shapes = new Map(trainable.map((p) => [p.name, p.variable.shape]));
-    const gradients = new Map<string, tf.Tensor>();
-    let loss = 0;
-    for (const reply of replies) {
-      if (!reply.ok) {
-        for (const gradient of gradients.values()) gradient.dispose();
-        throw new Error(`gradient worker failed: ${reply.message}`);
-      }
-      loss += reply.loss;
-      const next = new Map<string, tf.Tensor>();
-      let offset = 0;
-      reply.names.forEach((name, index) => {
-        const size = reply.sizes[index]!;
-        next.set(name, tf.tensor(reply.values.subarray(offset, offset + size), shapes.get(name)));
-        offset += size;
-      });
-      accumulateGradients(gradients, next);
-      for (const statistics of reply.statistics) {
-        const runningMean = model.params.get(statistics.runningMean)?.variable;
-        const runningVariance = model.params.get(statistics.runningVariance)?.variable;
-        if (runningMean === undefined || runningVariance === undefined) throw new Error(`no BatchNorm statistics ${statistics.runningMean} in the model`);
-        tf.tidy(() => moveRunningStatistics({ runningMean, runningVariance, momentum: statistics.momentum }, tf.tensor(statistics.mean), tf.tensor(statistics.unbiasedVariance)));
-      }
-    }
-    if (stage.clip_grad !== null) clipGlobalNorm(gradients, stage.clip_grad);
-    return { loss, gradients };
+    return (await Promise.all(lanes)).flat().sort((a, b) => a[0] - b[0]).map(([, reply]) => reply);
   }
 
   /** Stops every worker. */

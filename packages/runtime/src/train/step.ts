@@ -12,6 +12,9 @@ import type { ParameterInfo } from '../model/parameters.ts';
 import { patchify, patchMotion } from '../model/patches.ts';
 import { Random } from '../random.ts';
 import { lossRegistry, tfjsLoss } from './losses.ts';
+import type { GradientSource, StepGradients } from '../engine/engine.ts';
+
+export type { GradientSource, StepGradients };
 
 /** Samples [start, end) of a batch, as views (no copies). */
 export function sliceBatch(batch: TrainingBatch, start: number, end: number): TrainingBatch {
@@ -34,19 +37,6 @@ export function trainingMask(plan: Plan, model: MaskedAutoencoder, batch: Traini
   const strategy = plan.masking.strategy;
   const motion = strategy === 'motion' ? patchMotion(batch.motion, batch.size, model.grid, 'max') : null;
   return createTokenMask(maskingRegistry[strategy], { grid: model.grid, batch: batch.size, motion, random }, plan.masking.ratio);
-}
-
-/** The loss of a batch and the summed gradients of the given parameters (by parameter name). */
-export interface StepGradients {
-  loss: number;
-  gradients: Map<string, tf.Tensor>;
-}
-
-/** Computes steps' gradients elsewhere than this thread's TF.js (gradient workers, onnxruntime). */
-export interface GradientSource {
-  /** One step's loss and summed gradients, as `stepGradients`. */
-  stepGradients(plan: Plan, stageIndex: number, model: MaskedAutoencoder, batch: TrainingBatch, trainable: ParameterInfo[], random: Random): Promise<StepGradients>;
-  close(): Promise<void>;
 }
 
 /** One micro-batch of a step with the mask and dropout seed it trains with. */
@@ -110,20 +100,59 @@ export function accumulateGradients(sums: Map<string, tf.Tensor>, next: Map<stri
   }
 }
 
-/** Computes one step's loss and gradients over micro-batches; `random` supplies masks and dropout seeds. */
-export function stepGradients(
-  plan: Plan, stage: StagePlan, model: MaskedAutoencoder, batch: TrainingBatch, trainable: ParameterInfo[], random: Random,
-): StepGradients {
-  const gradients = new Map<string, tf.Tensor>();
+/**
+ * What an engine does with each micro-batch of a step. The loop over them (`runStep`) is written once for every
+ * engine: masks and dropout seeds drawn in micro-batch order, losses summed in that order, then clipping.
+ */
+export interface MicroBatchRunner {
+  /** Sees all of the step's micro-batches before the first runs (gradient workers start computing them side by side). */
+  start?(parts: readonly MicroBatch[], fullBatch: number): void;
+  /**
+   * Runs micro-batch `index` (in order) and adds its gradients into the engine's running sums (and moves the BatchNorm
+   * running statistics); returns its share of the batch loss.
+   */
+  run(micro: MicroBatch, fullBatch: number, index: number): Promise<number>;
+  /** The summed gradients by parameter name, after the last micro-batch. */
+  sums(): Map<string, tf.Tensor>;
+}
+
+/** One optimizer step over micro-batches (stage.micro_batch): `random` supplies masks and dropout seeds. */
+export async function runStep(
+  plan: Plan, stage: StagePlan, model: MaskedAutoencoder, batch: TrainingBatch, random: Random, runner: MicroBatchRunner,
+): Promise<StepGradients> {
+  const parts = microBatches(plan, stage, model, batch, random);
+  runner.start?.(parts, batch.size);
   let loss = 0;
-  for (const micro of microBatches(plan, stage, model, batch, random)) {
-    const result = microBatchGradients(plan, stage, model, micro, trainable, batch.size);
-    loss += result.loss;
-    accumulateGradients(gradients, result.gradients);
-  }
+  for (const [index, micro] of parts.entries()) loss += await runner.run(micro, batch.size, index);
+  const gradients = runner.sums();
   if (stage.clip_grad !== null) clipGlobalNorm(gradients, stage.clip_grad);
   return { loss, gradients };
 }
+
+/** Computes one step's loss and gradients with TF.js in this thread; `random` supplies masks and dropout seeds. */
+export function stepGradients(
+  plan: Plan, stage: StagePlan, model: MaskedAutoencoder, batch: TrainingBatch, trainable: ParameterInfo[], random: Random,
+): Promise<StepGradients> {
+  const gradients = new Map<string, tf.Tensor>();
+  return runStep(plan, stage, model, batch, random, {
+    run: async (micro, fullBatch) => {
+      const result = microBatchGradients(plan, stage, model, micro, trainable, fullBatch);
+      accumulateGradients(gradients, result.gradients);
+      return result.loss;
+    },
+    sums: () => gradients,
+  });
+}
+
+/** TF.js in this thread as a GradientSource (`stepGradients` per step; nothing to close). */
+export const inThreadGradients: GradientSource = {
+  async stepGradients(plan, stageIndex, model, batch, trainable, random) {
+    const stage = plan.stages[stageIndex];
+    if (stage === undefined) throw new Error(`plan has no stage ${stageIndex}`);
+    return stepGradients(plan, stage, model, batch, trainable, random);
+  },
+  close: async () => {},
+};
 
 /** Scales all gradients by max_norm / (norm + 1e-6) when their global L2 norm exceeds max_norm (in place). */
 export function clipGlobalNorm(gradients: Map<string, tf.Tensor>, maxNorm: number): number {

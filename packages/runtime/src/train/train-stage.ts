@@ -10,9 +10,8 @@ import { Random } from '../random.ts';
 import { optimizerRegistry } from './optimizers.ts';
 import { learningRate } from './schedule.ts';
 import { assignWeights, loadCheckpoint, saveCheckpoint, type TrainingCheckpoint } from './state.ts';
-import { OnnxTrainer } from '../onnx/onnx-training.ts';
-import { GradientWorkers } from './gradient-workers.ts';
-import { stepGradients, type GradientSource } from './step.ts';
+import type { Engine, GradientSource } from '../engine/engine.ts';
+import { inThreadGradients } from './step.ts';
 
 /** One line of training progress. */
 export interface StepReport {
@@ -72,7 +71,7 @@ export interface TrainStageOptions {
   beforeCheckpoint?: () => Promise<void>;
   /** Called after each epoch, before its checkpoint (validation runs here); awaited. */
   onEpoch?: (report: EpochReport) => Promise<void>;
-  /** What computes the steps' gradients (gradient workers, onnxruntime); null = TF.js in this thread. */
+  /** What computes the steps' gradients (an Engine's startTraining); default: TF.js in this thread. */
   gradientSource?: GradientSource | null;
 }
 
@@ -90,6 +89,7 @@ export async function trainStage(options: TrainStageOptions): Promise<StageResul
   if (stage === undefined) throw new Error(`plan has no stage ${stageIndex}`);
   const trainable = model.params.list().filter((p) => p.trainable && !stage.freeze.includes(p.part));
   const optimizer = optimizerRegistry[stage.optimizer.kind](stage.optimizer, trainable);
+  const gradientSource = options.gradientSource ?? inThreadGradients;
   let random = Random.derive(plan.runtime.seed, `train/stage-${stageIndex}`);
   let firstEpoch = 0;
   let step = 0;
@@ -113,9 +113,7 @@ export async function trainStage(options: TrainStageOptions): Promise<StageResul
         const rate = learningRate(stage.schedule, stage.optimizer.lr, epoch + fraction, stage.epochs);
         const started = performance.now();
         const stepRandom = new Random(random.nextUint32());
-        const { loss, gradients } = options.gradientSource
-          ? await options.gradientSource.stepGradients(plan, stageIndex, model, batch, trainable, stepRandom)
-          : stepGradients(plan, stage, model, batch, trainable, stepRandom);
+        const { loss, gradients } = await gradientSource.stepGradients(plan, stageIndex, model, batch, trainable, stepRandom);
         if (!Number.isFinite(loss)) {
           for (const g of gradients.values()) g.dispose();
           throw new TrainingError('NON_FINITE_LOSS', `loss is ${loss} at step ${step + 1} of stage ${stage.name}` +
@@ -151,6 +149,8 @@ export async function trainStage(options: TrainStageOptions): Promise<StageResul
 export interface TrainOptions {
   plan: Plan;
   model: MaskedAutoencoder;
+  /** The engine that computes the gradients (the command's one Engine, engines/create-engine.ts). */
+  engine: Engine;
   batches: (stageIndex: number, epoch: number) => AsyncIterable<TrainingBatch>;
   checkpointPath: string | null;
   /** Continue from checkpointPath when it exists. */
@@ -178,7 +178,7 @@ export async function train(options: TrainOptions): Promise<StageResult[]> {
     }
   }
   const results: StageResult[] = [];
-  const gradientSource = firstStage < plan.stages.length ? await startGradientSource(plan) : null;
+  const gradientSource = firstStage < plan.stages.length ? await options.engine.startTraining(plan) : null;
   try {
     for (let stageIndex = firstStage; stageIndex < plan.stages.length; stageIndex++) {
       results.push(await trainStage({
@@ -195,13 +195,4 @@ export async function train(options: TrainOptions): Promise<StageResult[]> {
     await gradientSource?.close();
   }
   return results;
-}
-
-/**
- * What computes a plan's training gradients outside this thread's TF.js: onnxruntime (runtime.engine `onnx`),
- * gradient workers (runtime.workers > 1), or null.
- */
-export async function startGradientSource(plan: Plan): Promise<GradientSource | null> {
-  if (plan.runtime.engine === 'onnx') return OnnxTrainer.start(plan);
-  return plan.runtime.workers > 1 ? GradientWorkers.start(plan, plan.runtime.workers) : null;
 }

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createModel, type MaskedAutoencoder } from '../model/autoencoder.ts';
+import { tfjsEngine } from '../engines/tfjs-engine.ts';
 import { inferBatch } from '../model/inference.ts';
 import { tinyPlan } from '../test-plan.ts';
 import { asTestBatch, repeatBatches, squaresBatch } from './fixtures.ts';
@@ -114,7 +115,7 @@ describe('checkpoints', () => {
     const batches = (_stage: number, epoch: number) => repeatBatches([data[epoch % 2]!])(epoch);
 
     const straight = createModel(plan);
-    await train({ plan, model: straight, batches, checkpointPath: join(directory, 'straight.vadc'), resume: false });
+    await train({ engine: tfjsEngine, plan, model: straight, batches, checkpointPath: join(directory, 'straight.vadc'), resume: false });
 
     // Interrupted after the first epoch of the student stage: a run that stops by throwing from the data.
     const path = join(directory, 'resumed.vadc');
@@ -125,13 +126,13 @@ describe('checkpoints', () => {
       if (stage === 1) studentEpochs++;
       return batches(stage, epoch);
     };
-    await expect(train({ plan, model: interrupted, batches: stopping, checkpointPath: path, resume: false })).rejects.toThrow('interrupted');
+    await expect(train({ engine: tfjsEngine, plan, model: interrupted, batches: stopping, checkpointPath: path, resume: false })).rejects.toThrow('interrupted');
     expect(studentEpochs).toBe(1);
     interrupted.params.dispose();
 
     const resumed = createModel(plan, { seed: 1234 });
     const steps: StepReport[] = [];
-    await train({ plan, model: resumed, batches, checkpointPath: path, resume: true, onStep: (r) => steps.push(r) });
+    await train({ engine: tfjsEngine, plan, model: resumed, batches, checkpointPath: path, resume: true, onStep: (r) => steps.push(r) });
     expect(steps.map((s) => [s.stageIndex, s.epoch, s.step])).toEqual([[1, 1, 2]]);
     const expected = await snapshot(straight);
     const actual = await snapshot(resumed);

@@ -8,7 +8,7 @@
 import { existsSync, readdirSync } from 'node:fs';
 import type { BackendName, EngineName, TrainEngineName } from '@vadc/dsl';
 import { loadOnnxRuntime } from '../onnx/onnxruntime.ts';
-import { nativePackages, startNative } from './native-backends.ts';
+import { nativePackages, startNative } from '../backend/native-backends.ts';
 
 /** The routes `auto` considers, in its order of preference. */
 export type EngineRoute = 'tfjs-gpu' | 'onnx' | 'tfjs-cpu';
