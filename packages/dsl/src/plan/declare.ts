@@ -38,6 +38,11 @@ export interface Key<T, P extends Presence = 'plan'> {
   readonly recipeOnly: boolean;
   /** Null or the inner key's values; without a declared default, resolution decides which (data.synthetic). */
   readonly nullable: boolean;
+  /**
+   * A key added after plans were hashed: the value plans written before it meant. The experiment hash leaves the key
+   * out while it holds that value (plan/hash.ts), so those plans keep their hashes.
+   */
+  readonly before?: { readonly value: unknown };
   /** The bare schema (no description or default); `child` builds the schema of a nested key. */
   schema(mode: Mode, child: (key: AnyKey) => JsonSchema): JsonSchema;
 }
@@ -144,9 +149,13 @@ export function recipeOnly<T>(inner: Key<T>): Key<T, 'recipe-only'> {
   return { ...inner, recipeOnly: true } as Key<T, 'recipe-only'>;
 }
 
-/** A key that Plans written before it existed lack (the type makes it optional; new Plans always have it). */
-export function addedLater<T>(inner: Key<T>): Key<T, 'optional'> {
-  return inner as unknown as Key<T, 'optional'>;
+/**
+ * A key that Plans written before it existed lack (the type makes it optional; new Plans always have it). `before`:
+ * what those Plans meant; the hash leaves the key out while it holds that value, so their hashes hold.
+ */
+export function addedLater<T>(inner: Key<T>, options: { before?: NoInfer<T> } = {}): Key<T, 'optional'> {
+  const later = 'before' in options ? { ...inner, before: { value: options.before } } : inner;
+  return later as unknown as Key<T, 'optional'>;
 }
 
 /** A key whose schema has no builder above (a value of two forms): written out per mode, with its type. */

@@ -1,7 +1,9 @@
 // The content hash of a Plan: SHA-256 (WebCrypto, in Node, Deno and browsers alike) of its canonical JSON, with
 // object keys sorted at every level. Same meaning, same hash: key order, comments and how a recipe was split across
 // `extends` never reach the Plan, so they never change the hash.
-import type { Plan, SyntheticDataPlan, ValidationPlan } from './types.ts';
+import type { AnyKey } from './declare.ts';
+import { recipeKeys } from './recipe-keys.ts';
+import type { Plan, ValidationPlan } from './types.ts';
 
 /** JSON with object keys sorted at every level and no whitespace; lists keep their order. */
 export function canonicalJson(value: unknown): string {
@@ -22,43 +24,48 @@ export async function sha256Hex(text: string): Promise<string> {
 }
 
 /**
- * The Plan as hashed under rule 1 (run folders made before rule 2): `validation` counts only when a recipe has the
- * section and `scoring.calibration` only when it is set, so Plans (and run folders) from before those keys existed
- * keep their hashes. The engine is hashed as the recipe requests it (never what `auto` resolved to on one machine;
- * run.json records that): `tfjs` is left out (the old default), `onnx` is hashed as `train_engine: onnx` (the key's
- * old name, so run folders trained with `runtime.train_engine: onnx` keep their hashes) and `auto` as `engine: auto`.
- * Plans read from older plan.json files carry `train_engine` instead of `engine`; both are read. `runtime.spin_wait`
- * (added later, speed only) is left out; `runtime.precision` counts only when it is int8. Rule 2 starts from it.
+ * `value` (a Plan, or a part of one declared by `declared`) without the keys added later that still hold what plans
+ * before them meant (`addedLater(..., { before })` in recipe-keys.ts), at any depth: one rule for every such key, so a
+ * new key keeps old hashes by its declaration alone.
+ */
+function withoutKeysAsBefore(value: unknown, declared: AnyKey | undefined): unknown {
+  if (declared === undefined || value === null || typeof value !== 'object') return value;
+  if (Array.isArray(value)) return declared.item === undefined ? value : value.map((entry) => withoutKeysAsBefore(entry, declared.item));
+  if (declared.fields === undefined) return value;
+  const kept: Record<string, unknown> = {};
+  for (const [name, entry] of Object.entries(value as Record<string, unknown>)) {
+    const field = declared.fields[name];
+    if (field?.before !== undefined && (entry === undefined || canonicalJson(entry) === canonicalJson(field.before.value))) continue;
+    kept[name] = withoutKeysAsBefore(entry, field);
+  }
+  return kept;
+}
+
+/**
+ * The Plan as hashed under rule 1 (run folders made before rule 2): keys added later count only when they differ
+ * from what plans before them meant (withoutKeysAsBefore), and `validation` only when a recipe has the section, so
+ * Plans (and run folders) from before those keys existed keep their hashes. The engine is hashed as the recipe
+ * requests it (never what `auto` resolved to on one machine; run.json records that): `tfjs` is left out (the old
+ * default), `onnx` is hashed as `train_engine: onnx` (the key's old name, so run folders trained with
+ * `runtime.train_engine: onnx` keep their hashes) and `auto` as `engine: auto`. Plans read from older plan.json
+ * files carry `train_engine` instead of `engine`; both are read. `runtime.spin_wait` (added later, speed only) and
+ * `validation.tolerance` (it only marks ties in a sweep's report) never count. Rule 2 starts from it.
  */
 function hashedPlan(plan: Plan): Record<string, unknown> {
-  const { engine, train_engine: legacyEngine, spin_wait: _spinWait, precision, ...kept } = plan.runtime as Plan['runtime'] & { train_engine?: string };
-  // int8 scoring changes scores, so it counts; fp32 (or no key) is what every plan before the key meant.
-  const runtime = precision === undefined || precision === 'fp32' ? kept : { ...kept, precision };
+  const asBefore = withoutKeysAsBefore(plan, recipeKeys) as Plan;
+  const { engine, train_engine: legacyEngine, spin_wait: _spinWait, ...runtime } = asBefore.runtime as Plan['runtime'] & { train_engine?: string };
   const requested = engine ?? legacyEngine ?? 'tfjs';
-  const { calibration, test_masks: testMasks, ...scoring } = plan.scoring;
-  const { validation, ...rest } = plan;
-  // Keys added later count only when they differ from what plans before them meant, so old hashes hold.
-  const masksHashed = testMasks !== undefined && (testMasks.count !== 1 || testMasks.complementary);
+  const { validation, ...rest } = asBefore;
   return {
     ...rest,
-    data: { ...rest.data, synthetic: rest.data.synthetic == null ? rest.data.synthetic : hashedSynthetic(rest.data.synthetic) },
     ...(validation == null ? {} : { validation: hashedValidation(validation) }),
-    scoring: { ...scoring, ...(calibration === undefined || calibration === null ? {} : { calibration }), ...(masksHashed ? { test_masks: testMasks } : {}) },
     runtime: requested === 'tfjs' ? runtime : requested === 'onnx' ? { ...runtime, train_engine: 'onnx' } : { ...runtime, engine: requested },
   };
 }
 
-/**
- * A validation section as hashed: `anomalies.whole` / `normal` only when set (plans before them meant 0), and
- * `tolerance` never (it only marks ties in a sweep's report; it changes no number).
- */
-function hashedValidation({ tolerance: _tolerance, anomalies: { whole, normal, ...anomalies }, ...rest }: ValidationPlan): Record<string, unknown> {
-  return { ...rest, anomalies: { ...anomalies, ...(whole ? { whole } : {}), ...(normal ? { normal } : {}) } };
-}
-
-/** A synthetic benchmark's options as hashed: `scenes`, `abnormal_throughout` and `brief` only when they change the data. */
-function hashedSynthetic({ scenes, abnormal_throughout: throughout, brief, ...rest }: SyntheticDataPlan): Record<string, unknown> {
-  return { ...rest, ...(scenes !== undefined && scenes !== 1 ? { scenes } : {}), ...(throughout ? { abnormal_throughout: throughout } : {}), ...(brief ? { brief } : {}) };
+/** A validation section as hashed: `tolerance` never (it only marks ties in a sweep's report; it changes no number). */
+function hashedValidation({ tolerance: _tolerance, ...rest }: ValidationPlan): Record<string, unknown> {
+  return rest;
 }
 
 /** The version of the rule below; run.json records it so resumes compare hashes made by the same rule. */
