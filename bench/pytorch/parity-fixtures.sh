@@ -12,4 +12,4 @@ set -euo pipefail
 CONFIG=${CONFIG:-small}
 OUT=${OUT:-test/fixtures/aed-mae/$CONFIG}
 /usr/bin/python3 bench/pytorch/parity-fixtures.py --repo "$AED_MAE" --config "$CONFIG" --out "$OUT"
-VADC_PARITY_FIXTURES=$(realpath "$OUT") npx vitest run packages/cli/src/import/official-parity.test.ts
+VADC_PARITY_FIXTURES=$(realpath "$OUT") npx vitest run packages/cli/src/official-parity.test.ts

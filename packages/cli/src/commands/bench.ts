@@ -1,13 +1,10 @@
 // `vadc bench <recipe>`: training-step and inference frames/s of the recipe's model on generated inputs (no dataset
 // needed), with peak memory and the per-frame time split across data decode, motion, model and scoring (issue 7).
 import { loadavg } from 'node:os';
-import { describeBackend, selectBackend } from '@vadc/runtime';
+import { describeBackend, selectBackend, runBench, type BenchOptions, displayPath, loadRecipe, recipeOptionHelp, recipeOptions, engineOption, resolveEngine } from '@vadc/runtime';
 import type { Plan } from '@vadc/dsl';
 import { EXIT_FAILED, EXIT_OK, UsageError, type Command, type CommandIO, type ParsedArguments } from '../command.ts';
 import { formatBench } from '../bench/format-bench.ts';
-import { runBench, type BenchOptions } from '../bench/run-bench.ts';
-import { displayPath, loadRecipe, recipeOptionHelp, recipeOptions } from '../recipe-reader.ts';
-import { engineOption, resolveEngine } from '../run/engine-choice.ts';
 import { BACKEND_CHOICES, optionChoice } from '../option-choice.ts';
 
 const MODES = ['train', 'infer', 'both'] as const;

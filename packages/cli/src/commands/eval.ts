@@ -5,12 +5,8 @@
 import { dirname } from 'node:path';
 import { EXIT_OK, UsageError, type Command } from '../command.ts';
 import { CheckFailedError } from '../exit-status.ts';
-import { openRunData, recordFailure, scoreEvaluateReport, startBackend } from '../run/execute-run.ts';
-import { fileLeaseStore, takeLease } from '../run/run-lease.ts';
-import { moveRun, trainingFinished } from '../run/run-state.ts';
-import { ioForJson, runResultJson } from '../run/run-result.ts';
-import { loadTrainedModel, readTrainedRun } from '../run/trained-run.ts';
-import { engineOption, resolveEngine } from '../run/engine-choice.ts';
+import { openRunData, recordFailure, scoreEvaluateReport, startBackend, fileLeaseStore, takeLease, moveRun, trainingFinished, loadTrainedModel, readTrainedRun, engineOption, resolveEngine } from '@vadc/runtime';
+import { ioForJson, runResultJson } from '../run-result.ts';
 
 export const evalCommand: Command = {
   usage: 'vadc eval <run-folder> [--backend b] [--engine auto|tfjs|onnx] [--json]',

@@ -4,12 +4,8 @@
 import { resolve } from 'node:path';
 import { EXIT_FAILED, EXIT_OK, UsageError, type Command, type CommandIO, type ParsedArguments } from '../command.ts';
 import { BACKEND_CHOICES, optionChoice } from '../option-choice.ts';
-import { loadRecipe, recipeOptionHelp, recipeOptions } from '../recipe-reader.ts';
-import { executeRun } from '../run/execute-run.ts';
-import { engineOfResumedRun, engineOption, resolveEngine } from '../run/engine-choice.ts';
-import { latestRun, listRuns } from '../run/run-folder.ts';
-import { ioForJson, runResultJson } from '../run/run-result.ts';
-import { runsOfSameRecipe } from '../run/same-recipe.ts';
+import { loadRecipe, recipeOptionHelp, recipeOptions, executeRun, engineOfResumedRun, engineOption, resolveEngine, latestRun, listRuns, runsOfSameRecipe } from '@vadc/runtime';
+import { ioForJson, runResultJson } from '../run-result.ts';
 
 
 async function runRecipe(args: ParsedArguments, io: CommandIO, trainOnly: boolean): Promise<number> {

@@ -5,13 +5,11 @@ import { resolve } from 'node:path';
 import { expandSweep } from '@vadc/dsl';
 import { EXIT_FAILED, EXIT_OK, UsageError, type Command, type CommandIO } from '../command.ts';
 import { BACKEND_CHOICES, optionChoice } from '../option-choice.ts';
-import { displayPath, formatErrorLine, recipeOptionHelp, recipeOptions, recipePath, diskReader, resolveOptionsFrom } from '../recipe-reader.ts';
+import { displayPath, formatErrorLine, recipeOptionHelp, recipeOptions, recipePath, diskReader, resolveOptionsFrom, executeSweep, sweepTable } from '@vadc/runtime';
 import { parseQueueUrl } from '../queue/connection.ts';
 import { CoordinatorStopped, EXIT_INTERRUPTED } from '../queue/coordinator-interrupt.ts';
 import { ATTEMPTS_OPTION_HELP, attemptsOption, QUEUE_OPTION_HELP } from '../queue/option-help.ts';
 import { queueSweep } from '../queue/sweep-queue.ts';
-import { executeSweep } from '../run/sweep-run.ts';
-import { sweepTable } from '../run/sweep-report.ts';
 
 
 export const sweepCommand: Command = {
