@@ -8,8 +8,7 @@ import { assignWeights, loadCheckpoint } from '../train/state.ts';
 import { createModel, type MaskedAutoencoder } from '../model/autoencoder.ts';
 import { UsageError } from '../run-io.ts';
 import { CheckFailedError } from '../run-io.ts';
-import { checkpointPath, readRun, type RunFolder } from '../run-folder/run-folder.ts';
-import { selectedCheckpointPath } from '../experiment/validation.ts';
+import { checkpointPath, readRun, selectedCheckpointPath, type RunFolder } from '../run-folder/run-folder.ts';
 
 /** The run folder `folder` (relative to `cwd`) and its plan; a usage error when it is not a trained run. */
 export async function readTrainedRun(folder: string, cwd: string): Promise<{ run: RunFolder; plan: Plan }> {

@@ -3,7 +3,6 @@
 // (scoreVideo, then evaluateRun for frame AUC micro / macro and pixel AUC), logged to train.jsonl as a
 // `"type": "validation"` line, and, with `selection: best`, the weights of the best epoch so far are written to
 // checkpoints/best.ckpt (atomically, by the checkpoint writer) and named in run.json before model.ckpt moves on.
-import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Plan } from '@vadc/dsl';
 import { assignWeights, loadCheckpoint, saveCheckpoint } from '../train/state.ts';
@@ -15,13 +14,10 @@ import { type TestVideo } from '../data/types.ts';
 import type { CommandIO } from '../run-io.ts';
 import type { ReportValidation } from '../report/types.ts';
 import { evaluateRun, type RunMetrics } from '../score/evaluate.ts';
-import type { RunFolder, SelectionRecord } from '../run-folder/run-folder.ts';
+import { BEST_CHECKPOINT, selectedCheckpointPath, type RunFolder, type SelectionRecord } from '../run-folder/run-folder.ts';
 import { saveRunRecord } from '../run-folder/run-state.ts';
 import { PatchComponentCollector, writeComponents } from '../run-folder/sweep-components.ts';
 import { readTrainLog, type TrainLog, type ValidationLogRecord } from '../run-folder/train-log.ts';
-
-/** The file of the best validated epoch's weights, beside model.ckpt. */
-export const BEST_CHECKPOINT = join('checkpoints', 'best.ckpt');
 
 /** What validation computes on the held-out split, always (whatever plan.eval.metrics asks of the test split). */
 const VALIDATION_METRICS: Plan['eval']['metrics'] = ['micro_auc', 'macro_auc', 'pixel_auc'];
@@ -132,12 +128,6 @@ export async function writeValidationComponents(run: RunFolder, plan: Plan, pipe
     await release();
   }
   await writeComponents(join(run.directory, VALIDATION_COMPONENTS_FILE), scores, collector, plan.scoring.errors);
-}
-
-/** The checkpoint holding the weights a run scores with: best.ckpt under `selection: best` once written, else model.ckpt. */
-export function selectedCheckpointPath(run: RunFolder, plan: Plan): string {
-  const best = join(run.directory, BEST_CHECKPOINT);
-  return plan.validation?.selection === 'best' && run.record.selection?.mode === 'best' && existsSync(best) ? best : join(run.directory, 'checkpoints', 'model.ckpt');
 }
 
 /** After training: under `selection: best`, loads the best epoch's weights into `model` and says which epoch it is. */

@@ -2,8 +2,10 @@
 // writes; runs/<name>/latest points at the newest. Reading and listing live here; run-state.ts is the one writer
 // of run.json (created at every state change, atomically, so a crashed or interrupted run is recognisable).
 import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import { readdir, readFile, readlink } from 'node:fs/promises';
 import { join } from 'node:path';
+import type { Plan } from '@vadc/dsl';
 import type { MachineInfo } from './machine.ts';
 import type { RunLease } from './run-lease.ts';
 import type { EngineChoice } from '../backend/choose-engine.ts';
@@ -87,6 +89,15 @@ export interface RunFolder {
 
 /** The checkpoint file of a run: the last finished epoch, and after training the trained model. */
 export const checkpointPath = (run: RunFolder): string => join(run.directory, 'checkpoints', 'model.ckpt');
+
+/** The file of the best validated epoch's weights, beside model.ckpt. */
+export const BEST_CHECKPOINT = join('checkpoints', 'best.ckpt');
+
+/** The checkpoint holding the weights a run scores with: best.ckpt under `selection: best` once written, else model.ckpt. */
+export function selectedCheckpointPath(run: RunFolder, plan: Plan): string {
+  const best = join(run.directory, BEST_CHECKPOINT);
+  return plan.validation?.selection === 'best' && run.record.selection?.mode === 'best' && existsSync(best) ? best : join(run.directory, 'checkpoints', 'model.ckpt');
+}
 
 /**
  * A sortable, filesystem-safe id that no other start shares: the date to the second and 6 random hex digits,
