@@ -49,7 +49,7 @@ describe('runtime floors', () => {
       // Upward: the detector opening a trained run would reach into the experiment pipeline (the edge issue 25 removed).
       [runtime('detect/trained-run.ts'), [runtime('experiment/validation.ts'), runtime('run-folder/run-folder.ts')]],
       [runtime('run-folder/run-state.ts'), [runtime('sweep/sweep-run.ts')]],
-      [runtime('experiment/execute-run.ts'), [runtime('detect/detector.ts'), runtime('train/train-stage.ts'), runtime('run-io.ts')]],
+      [runtime('experiment/run-experiment.ts'), [runtime('detect/detector.ts'), runtime('train/train-stage.ts'), runtime('run-io.ts')]],
       [runtime('onnx/onnx-training.ts'), [runtime('train/step.ts')]],
       [runtime('helpers.ts'), []],
       [runtime('experiment/test-helpers.ts'), [runtime('index.ts')]],

@@ -115,7 +115,7 @@ export { loadTrainedModel, readTrainedRun } from './detect/trained-run.ts';
 export { engineStatement, runEngines } from './engines/compare-engines.ts';
 export { engineOfResumedRun, engineOption, resolveEngine } from './engines/engine-choice.ts';
 export { checkDataPresent } from './experiment/data-check.ts';
-export { executeRun, openRunData, recordFailure, scoreEvaluateReport, startBackend } from './experiment/execute-run.ts';
+export { executeRun, openRunData, recordFailure, scoreEvaluateReport, startBackend } from './experiment/run-experiment.ts';
 export { importOfficialCheckpoint } from './experiment/import-checkpoint.ts';
 export { startProgress } from './experiment/progress.ts';
 export { diskReader, displayPath, formatErrorLine, loadRecipe, recipeOptionHelp, recipeOptions, recipePath, resolveOptionsFrom } from './experiment/recipe-reader.ts';

@@ -1,5 +1,5 @@
-// Speeds a run measures (metrics.json's speed), in a file of its own: execute-run.ts writes them and report-data.ts
-// shows them, and report-data.ts is called by execute-run.ts, so the type cannot live in either without a cycle.
+// Speeds a run measures (metrics.json's speed), in a file of its own: run-experiment.ts writes them and report-data.ts
+// shows them, and report-data.ts is called by run-experiment.ts, so the type cannot live in either without a cycle.
 import type { EngineChoice } from '../backend/choose-engine.ts';
 import type { InferenceEngine } from '../engines/inference-engine.ts';
 

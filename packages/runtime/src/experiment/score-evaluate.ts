@@ -1,5 +1,5 @@
 // The scoring half of `vadc run` (and `vadc eval`): score the test split, write scores.csv, components.bin,
-// metrics.json and report.html, and print the metrics. execute-run.ts calls it after training.
+// metrics.json and report.html, and print the metrics. run-experiment.ts calls it after training.
 import { join } from 'node:path';
 import type { Plan } from '@vadc/dsl';
 import { scoreVideo, type VideoScores } from '../score/score-video.ts';

@@ -1,5 +1,5 @@
 // The training half of `vadc run`: train every stage (or resume) with progress bars and train.jsonl, and mark the
-// run interrupted on Ctrl-C. execute-run.ts calls it before scoring (score-evaluate.ts).
+// run interrupted on Ctrl-C. run-experiment.ts calls it before scoring (score-evaluate.ts).
 import { existsSync } from 'node:fs';
 import type { Plan } from '@vadc/dsl';
 import { loadCheckpoint } from '../train/state.ts';

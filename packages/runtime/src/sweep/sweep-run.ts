@@ -17,7 +17,7 @@ import { selectBackend } from '../backend/select-backend.ts';
 import { type VideoTruth } from '../data/types.ts';
 import type { CommandIO } from '../run-io.ts';
 import { REPORT_METRIC_NAMES, type ReportMetricName } from '../report/types.ts';
-import { executeRun, scoreTestVideos, type RunOptions } from '../experiment/execute-run.ts';
+import { executeRun, scoreTestVideos, type RunOptions } from '../experiment/run-experiment.ts';
 import { loadTrainedModel } from '../detect/trained-run.ts';
 import { writeFileAtomic, writeJsonAtomic } from '../run-folder/files.ts';
 import { listRuns, runIdFromDate, type RunFolder } from '../run-folder/run-folder.ts';
