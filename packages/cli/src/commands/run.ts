@@ -4,7 +4,7 @@
 import { resolve } from 'node:path';
 import { EXIT_FAILED, EXIT_OK, UsageError, type Command, type CommandIO, type ParsedArguments } from '../command.ts';
 import { BACKEND_CHOICES, optionChoice } from '../option-choice.ts';
-import { loadRecipe, recipeOptionHelp, recipeOptions, executeRun, engineOfResumedRun, engineOption, resolveEngine, latestRun, listRuns, runsOfSameRecipe } from '@vadc/runtime';
+import { loadRecipe, recipeOptionHelp, recipeOptions, runExperiment, engineOfResumedRun, engineOption, resolveEngine, latestRun, listRuns, runsOfSameRecipe } from '@vadc/runtime';
 import { ioForJson, runResultJson } from '../run-result.ts';
 
 
@@ -42,7 +42,7 @@ async function runRecipe(args: ParsedArguments, io: CommandIO, trainOnly: boolea
   }
   const json = args.values.json === true;
   const runEngine = resumeFrom === null ? engineChoice : await engineOfResumedRun(engineChoice, resumeFrom.record.engine?.train, io);
-  const run = await executeRun(loaded, { outRoot, backend, resumeFrom, trainOnly, engine: runEngine, deep: args.values.deep === true }, ioForJson(io, json));
+  const run = await runExperiment(loaded, { outRoot, backend, resumeFrom, trainOnly, engine: runEngine, deep: args.values.deep === true }, ioForJson(io, json));
   io.stdout(json ? await runResultJson(run) : trainOnly ? `trained: ${run.directory}\n` : '');
   return EXIT_OK;
 }

@@ -11,7 +11,7 @@ import { assignWeights, createModel, DataPipeline, loadCheckpoint, openDataset }
 import { runCli } from '../cli.ts';
 import { formatMetric } from '../../../runtime/src/report/format.ts';
 import { evaluateRun } from '../../../runtime/src/score/evaluate.ts';
-import { scoreTestVideos } from '../../../runtime/src/experiment/run-experiment.ts';
+import { scoreTestVideos } from '../../../runtime/src/experiment/score-evaluate.ts';
 import { listRuns } from '../../../runtime/src/run-folder/run-folder.ts';
 import type { SweepSummary } from '../../../runtime/src/sweep/sweep-run.ts';
 import { tinyRecipe } from '../test-recipe.ts';

@@ -5,7 +5,7 @@ import { resolve } from 'node:path';
 import { expandSweep } from '@vadc/dsl';
 import { EXIT_FAILED, EXIT_OK, UsageError, type Command, type CommandIO } from '../command.ts';
 import { BACKEND_CHOICES, optionChoice } from '../option-choice.ts';
-import { displayPath, formatErrorLine, recipeOptionHelp, recipeOptions, recipePath, diskReader, resolveOptionsFrom, executeSweep, sweepTable } from '@vadc/runtime';
+import { displayPath, formatErrorLine, recipeOptionHelp, recipeOptions, recipePath, diskReader, resolveOptionsFrom, runSweep, sweepTable } from '@vadc/runtime';
 import { parseQueueUrl } from '../queue/connection.ts';
 import { CoordinatorStopped, EXIT_INTERRUPTED } from '../queue/coordinator-interrupt.ts';
 import { ATTEMPTS_OPTION_HELP, attemptsOption, QUEUE_OPTION_HELP } from '../queue/option-help.ts';
@@ -53,7 +53,7 @@ export const sweepCommand: Command = {
     const sweepOptions = { recipePath: path, outRoot, backend, scoringOnlyKeys: expanded.scoringOnlyKeys, trainingKeys: expanded.trainingKeys };
     let summary;
     try {
-      ({ summary } = address === null ? await executeSweep(expanded.runs, sweepOptions, progressIo) : await queueSweep(expanded.runs, sweepOptions, { address, attempts }, io));
+      ({ summary } = address === null ? await runSweep(expanded.runs, sweepOptions, progressIo) : await queueSweep(expanded.runs, sweepOptions, { address, attempts }, io));
     } catch (error) {
       if (error instanceof CoordinatorStopped) return EXIT_INTERRUPTED;
       throw error;

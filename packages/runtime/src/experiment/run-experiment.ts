@@ -1,6 +1,9 @@
-// `vadc run`: resolve -> run folder -> backend -> data -> train each stage (or resume) -> score -> evaluate ->
-// report. Each step announces itself; long ones show progress. Every file is written atomically, run.json records
-// the state after each step, and Ctrl-C marks the run interrupted, leaving the last epoch's checkpoint to resume.
+// The experiment, top to bottom (what `vadc run` does, and what a program or the queue worker calls): a resolved
+// recipe -> run folder (under a lease) -> backend -> data -> train each stage (or resume), validating on the held-out
+// split -> select the kept epoch -> calibrate -> score the test split -> evaluate -> report. Each step announces
+// itself on io.stderr; long ones show progress. Every file is written atomically, run.json records the state after
+// each step (run-folder/run-state.ts is its one writer), and Ctrl-C marks the run interrupted, leaving the last
+// epoch's checkpoint to resume. The training half is train-run.ts, the scoring half score-evaluate.ts.
 import { join } from 'node:path';
 import { HASH_RULE, renderPlanYaml, type Plan } from '@vadc/dsl';
 import { DataPipeline } from '../data/pipeline/data-pipeline.ts';
@@ -29,12 +32,6 @@ import { TrainLog } from '../run-folder/train-log.ts';
 import { markInterruptedOnSignal, trainModel } from './train-run.ts';
 import { restoreSelectedEpoch, Validator } from './validation.ts';
 
-// The scoring half lives in score-evaluate.ts and the training half in train-run.ts; their names stay importable
-// from here for the commands that used them.
-export { checkpointPath } from '../run-folder/run-folder.ts';
-export { createInference, type InferenceEngine } from '../engines/inference-engine.ts';
-export { scoreEvaluateReport, scoreTestVideos, type TrainedRun } from './score-evaluate.ts';
-
 /** Options of a run beyond the recipe. */
 export interface RunOptions {
   /** Folder holding runs/<name>/<id> (default <cwd>/runs). */
@@ -57,11 +54,25 @@ export interface RunOptions {
   leaseWait?: LeaseWait;
 }
 
-
 export type { RunSpeed };
 
-/** Runs (or resumes) a whole experiment; returns the run folder. Throws on failure after recording it in run.json. */
-export async function executeRun(recipe: LoadedRecipe, options: RunOptions, io: CommandIO): Promise<RunFolder> {
+/**
+ * Runs (or resumes) a whole experiment: trains every stage of the recipe, validates, keeps the selected epoch,
+ * calibrates when the recipe asks, scores the test split and writes scores.csv, components.bin, metrics.json and
+ * report.html into `<outRoot>/<name>/<id>/`. Progress goes to `io.stderr`, the metrics table to `io.stdout`.
+ *
+ * @param recipe a resolved recipe (`loadRecipe`, or @vadc/dsl's resolveRecipe with `diskReader`)
+ * @param options where runs go, the backend and engine, resume, train only
+ * @param io where the run writes its progress and summary (tests and programs pass buffers)
+ * @returns the run folder; its record's status is `finished` (`trained` with `trainOnly`)
+ * @throws after recording the failure in run.json (a LeaseLostError leaves run.json to the lease's new holder)
+ *
+ * @example
+ * const recipe = await loadRecipe('recipes/quickstart.yaml', { set: ['stages.0.epochs=1'] }, io);
+ * const run = await runExperiment(recipe!, { outRoot: 'runs', backend: null, resumeFrom: null, trainOnly: false }, io);
+ * console.log(JSON.parse(await readFile(join(run.directory, 'metrics.json'), 'utf8')).micro_auc);
+ */
+export async function runExperiment(recipe: LoadedRecipe, options: RunOptions, io: CommandIO): Promise<RunFolder> {
   const { hash } = recipe;
   const engine = options.engine ?? (await resolveEngine(recipe.plan, null, options.backend, io));
   const plan = planOnEngine(recipe.plan, engine);

@@ -17,7 +17,8 @@ import { selectBackend } from '../backend/select-backend.ts';
 import { type VideoTruth } from '../data/types.ts';
 import type { CommandIO } from '../run-io.ts';
 import { REPORT_METRIC_NAMES, type ReportMetricName } from '../report/types.ts';
-import { executeRun, scoreTestVideos, type RunOptions } from '../experiment/run-experiment.ts';
+import { runExperiment, type RunOptions } from '../experiment/run-experiment.ts';
+import { scoreTestVideos } from '../experiment/score-evaluate.ts';
 import { loadTrainedModel } from '../detect/trained-run.ts';
 import { writeFileAtomic, writeJsonAtomic } from '../run-folder/files.ts';
 import { listRuns, runIdFromDate, type RunFolder } from '../run-folder/run-folder.ts';
@@ -33,7 +34,7 @@ import type { SweepEntry, SweepMetrics, SweepSummary, SweepTraining } from './sw
 
 export type { SweepEntry, SweepMetrics, SweepSummary, SweepTraining };
 
-/** What executeSweep needs besides the expanded grid. */
+/** What runSweep needs besides the expanded grid. */
 export interface SweepOptions {
   /** Recipe file (absolute), recorded in sweep.json and each run's recipe.yaml. */
   recipePath: string;
@@ -52,7 +53,7 @@ export interface SweepResultFolder {
 }
 
 /** Runs every combination of an expanded sweep; trains each distinct model once. */
-export async function executeSweep(runs: readonly SweepRun[], options: SweepOptions, io: CommandIO): Promise<SweepResultFolder> {
+export async function runSweep(runs: readonly SweepRun[], options: SweepOptions, io: CommandIO): Promise<SweepResultFolder> {
   const first = runs[0];
   if (first === undefined) throw new Error('the sweep has no combinations');
   const name = first.plan.name;
@@ -216,6 +217,6 @@ export async function trainingFor(
   // A resumed training goes on with the engine it started on (as `vadc run --resume`): the other engine's dropout
   // draws would make its epochs a mix of two trainings.
   const engine = unfinished ? { engine: await engineOfResumedRun(await resolveEngine(chosen.plan, null, options.backend, io), unfinished.record.engine?.train, io) } : {};
-  const folder = await executeRun(recipe, { outRoot: options.outRoot, backend: options.backend, resumeFrom: unfinished ?? null, trainOnly: false, runId, ...engine, ...ownership }, io);
+  const folder = await runExperiment(recipe, { outRoot: options.outRoot, backend: options.backend, resumeFrom: unfinished ?? null, trainOnly: false, runId, ...engine, ...ownership }, io);
   return { folder, source: unfinished ? 'resumed' : 'trained' };
 }
