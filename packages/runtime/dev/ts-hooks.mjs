@@ -1,4 +1,4 @@
-// Node module hooks that let the bench scripts run TypeScript sources directly on Node 20 (which cannot strip
+// Node module hooks that let tests' worker threads and the bench scripts run TypeScript sources directly on Node 20 (which cannot strip
 // types itself): `.ts` files are transpiled with the workspace's TypeScript, types only, no type check.
 import { readFile } from 'node:fs/promises';
 import ts from 'typescript';
