@@ -1,12 +1,10 @@
 // The engine a command trains and scores with: `--engine` over the recipe's `runtime.engine`, `auto` resolved on this
 // machine when the command starts (runtime's chooseEngine), the choice printed on stderr and recorded. A named onnx
 // engine that cannot load here is a usage error (install the package or name tfjs), never a silent fallback.
-import type { EngineName, Plan } from '@vadc/dsl';
+import { ENGINE_NAMES, type EngineName, type Plan } from '@vadc/dsl';
 import { chooseEngine, describeEngine, onnxRuntimeProblem, type EngineChoice } from '../backend/choose-engine.ts';
 import { UsageError, type CommandIO } from '../run-io.ts';
 import type { RunRecord } from '../run-folder/run-folder.ts';
-
-const ENGINE_NAMES: readonly EngineName[] = ['auto', 'tfjs', 'onnx'];
 
 /** The --engine value (auto, tfjs or onnx), or null when it is not given. */
 export function engineOption(value: unknown): EngineName | null {
