@@ -1,4 +1,4 @@
-// No import cycles between source files: types shared by two files live in a third (STYLE.md). A cycle fails this
+// No import cycles between source files: types shared by two files live in a third (docs/ARCHITECTURE.md, "Code conventions"). A cycle fails this
 // test with the files around it named.
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
