@@ -26,7 +26,7 @@ export { importOfficialCheckpoint } from './experiment/import-checkpoint.ts';
 export { CheckFailedError, InputError, UsageError, type CommandIO, type TrainingStepReport } from './run-io.ts';
 
 // Recipes on disk and what a command says about them.
-export { displayPath, formatErrorLine, recipeOptionHelp, recipeOptions, recipePath, resolveOptionsFrom } from './experiment/recipe-reader.ts';
+export { displayPath, formatErrorLine, recipePath, resolveOptionsFrom } from './experiment/recipe-reader.ts';
 export { checkDataPresent } from './experiment/data-check.ts';
 export { cpuSizedSibling, describeWork, estimateWithRecipeBackend, trainingWork } from './experiment/training-estimate.ts';
 export { startProgress } from './experiment/progress.ts';

@@ -1,7 +1,8 @@
 // `vadc bench <recipe>`: training-step and inference frames/s of the recipe's model on generated inputs (no dataset
 // needed), with peak memory and the per-frame time split across data decode, motion, model and scoring (issue 7).
 import { loadavg } from 'node:os';
-import { describeBackend, selectBackend, runBench, type BenchOptions, displayPath, loadRecipe, recipeOptionHelp, recipeOptions, engineOption, resolveEngine } from '@vadc/runtime';
+import { describeBackend, selectBackend, runBench, type BenchOptions, displayPath, loadRecipe, engineOption, resolveEngine } from '@vadc/runtime';
+import { recipeOptionHelp, recipeOptions } from '../recipe-options.ts';
 import { EXIT_FAILED, EXIT_OK, UsageError, type Command, type CommandIO, type ParsedArguments } from '../command.ts';
 import { formatBench } from '../bench/format-bench.ts';
 import { BACKEND_NAMES, ENGINE_NAMES, type Plan } from '@vadc/dsl';

@@ -5,7 +5,8 @@ import { resolve } from 'node:path';
 import { EXIT_FAILED, EXIT_OK, UsageError, type Command, type CommandIO, type ParsedArguments } from '../command.ts';
 import { BACKEND_NAMES, ENGINE_NAMES } from '@vadc/dsl';
 import { optionChoice } from '../option-choice.ts';
-import { loadRecipe, recipeOptionHelp, recipeOptions, runExperiment, engineOfResumedRun, engineOption, resolveEngine, latestRun, listRuns, runsOfSameRecipe } from '@vadc/runtime';
+import { loadRecipe, runExperiment, engineOfResumedRun, engineOption, resolveEngine, latestRun, listRuns, runsOfSameRecipe } from '@vadc/runtime';
+import { recipeOptionHelp, recipeOptions } from '../recipe-options.ts';
 import { ioForJson, runResultJson } from '../run-result.ts';
 
 

@@ -2,7 +2,8 @@
 // `file:line:column  key  message`. Exit 0 when all are valid (warnings allowed: an unset ${env:NAME} is one),
 // 1 when any is invalid, 2 for usage errors. `--data` also opens each recipe's dataset.
 import { expandSweep, resolveRecipe, type Diagnostic } from '@vadc/dsl';
-import { checkDataPresent, diskReader, displayPath, formatErrorLine, recipeOptionHelp, recipeOptions, recipePath, resolveOptionsFrom } from '@vadc/runtime';
+import { checkDataPresent, diskReader, displayPath, formatErrorLine, recipePath, resolveOptionsFrom } from '@vadc/runtime';
+import { recipeOptionHelp, recipeOptions } from '../recipe-options.ts';
 import { EXIT_FAILED, EXIT_OK, UsageError, type Command } from '../command.ts';
 
 interface RecipeReport {

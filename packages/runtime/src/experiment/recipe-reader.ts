@@ -41,21 +41,7 @@ export function optionList(value: unknown): string[] {
   return (Array.isArray(value) ? value : value === undefined ? [] : [value]).filter((item): item is string => typeof item === 'string');
 }
 
-/** Options shared by commands that resolve recipes: --set, --allow-env, --root. */
-export const recipeOptions = {
-  set: { type: 'string', multiple: true },
-  'allow-env': { type: 'string', multiple: true },
-  root: { type: 'string', multiple: true },
-} as const;
-
-/** Help lines of recipeOptions (one home, spread into each command's help). */
-export const recipeOptionHelp = {
-  set: 'override a recipe value: `--set a.b=VALUE` (VALUE is YAML: 3, [64,96], adamw), `--set ~a.b` deletes it so the default applies',
-  'allow-env': 'let the recipe read ${env:NAME} for this NAME (recipes may read VADC_* only)',
-  root: 'a folder `extends:` may reach besides the recipe\'s project',
-} as const;
-
-/** resolveRecipe options from parsed command-line values. */
+/** resolveRecipe options from parsed command-line values (`set`, `allow-env`, `root`: @vadc/cli's recipe-options.ts). */
 export function resolveOptionsFrom(values: Record<string, unknown>, io: CommandIO): ResolveOptions {
   return {
     reader: diskReader,
