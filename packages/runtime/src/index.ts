@@ -11,7 +11,7 @@
 // The application: recipes in, experiments, detectors, sweeps and reports out (issue 25).
 export { loadRecipe, diskReader, type LoadedRecipe } from './experiment/recipe-reader.ts';
 export { runExperiment, openRunData, recordFailure, startBackend, type RunOptions } from './experiment/run-experiment.ts';
-export { scoreEvaluateReport } from './experiment/score-evaluate.ts';
+export { scoreTrainedRun, type ScoreTrainedRunOptions } from './experiment/score-trained-run.ts';
 export { openDetector, type Detector, type DetectorOptions } from './detect/detector.ts';
 export { openInput } from './detect/open-input.ts';
 export { scoreInput, describeDecisionSmoothing, type ScoredInput, type ScoreInputOptions } from './detect/score-input.ts';
