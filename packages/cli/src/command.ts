@@ -1,7 +1,8 @@
 // The shape every `vadc` subcommand has. Commands receive parsed arguments and an IO object, return an exit status,
 // and never call process.exit themselves: main.ts is the one boundary that prints errors and exits.
 import type { ParseArgsConfig } from 'node:util';
-import { UsageError, type CommandIO } from '@vadc/runtime';
+// From the runtime's run-io subpath, a module without imports: `vadc --help` must not load the engines.
+import { UsageError, type CommandIO } from '@vadc/runtime/run-io';
 
 /**
  * Exit statuses shared by every command: 0 ok, 1 a check failed (e.g. invalid recipe), 2 usage or input error,
@@ -13,7 +14,7 @@ export const EXIT_USAGE = 2;
 export const EXIT_INTERNAL = 3;
 
 // What the application (in @vadc/runtime) writes to and throws, re-exported for the commands.
-export { InputError, UsageError, type CommandIO, type TrainingStepReport } from '@vadc/runtime';
+export { InputError, UsageError, type CommandIO, type TrainingStepReport } from '@vadc/runtime/run-io';
 
 /** Error names of the libraries that mean "the input is wrong" (data, files, models), not "vadc is broken". */
 const INPUT_ERROR_NAMES = new Set(['InputError', 'DatasetError', 'NpyError', 'PipelineError', 'MetricsError', 'BackendError', 'ComponentsError', 'ImageSizeError',
