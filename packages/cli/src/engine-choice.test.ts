@@ -10,7 +10,7 @@ import { describe, expect, it } from 'vitest';
 import { tinyRecipe } from './test-recipe.ts';
 import { onnxInstalled } from './test-onnx.ts';
 
-const CLI = resolve(import.meta.dirname, '../../dist/main.js');
+const CLI = resolve(import.meta.dirname, '../dist/main.js');
 
 // Registered with `node --import`: resolving onnxruntime-node fails as it does where the package is absent.
 const HIDE_ONNXRUNTIME = `import { register } from 'node:module';

@@ -27,7 +27,7 @@ import { runBuiltCli } from './test-built-cli.ts';
 import { onnxInstalled } from './test-onnx.ts';
 import type { Plan } from '@vadc/dsl';
 
-const FIXTURES = process.env.VADC_PARITY_FIXTURES ?? resolve(import.meta.dirname, '../../../../test/fixtures/aed-mae/small');
+const FIXTURES = process.env.VADC_PARITY_FIXTURES ?? resolve(import.meta.dirname, '../../../test/fixtures/aed-mae/small');
 const TOLERANCE = 1e-4;
 
 interface Manifest {
