@@ -4,8 +4,8 @@
 // Usage: node --conditions=source --import ./bench/register-ts.mjs bench/live-smoothing.ts runs/quickstart/latest [fps]
 import { DataPipeline, frameScores, openDataset, scoreVideo } from '../packages/runtime/src/index.ts';
 import { liveSmoothing, smoothLive, smoothScores } from '../packages/metrics/src/index.ts';
-import { openDetector } from '../packages/cli/src/run/detector.ts';
-import { planSmoothing } from '../packages/cli/src/run/evaluate.ts';
+import { openDetector } from '../packages/runtime/src/detect/detector.ts';
+import { planSmoothing } from '../packages/runtime/src/score/evaluate.ts';
 
 const [runFolder = 'runs/quickstart/latest', fpsText = '25'] = process.argv.slice(2);
 const fps = Number(fpsText);

@@ -1,5 +1,3 @@
 // Usage: node --conditions=source --import ./bench/register-ts.mjs bench/<script>.ts
-// Registers ts-hooks.mjs so workspace TypeScript sources (the `source` export condition) load without a build.
-import { register } from 'node:module';
-
-register('./ts-hooks.mjs', import.meta.url);
+// The runtime package's TypeScript hooks (packages/runtime/dev/ts-hooks.mjs), so workspace sources load without a build.
+import '../packages/runtime/dev/register-ts.mjs';

@@ -11,7 +11,7 @@ import { readFile, stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { resolveRecipe } from '../packages/dsl/src/index.ts';
 import { createModel, describeBackend, optimizerRegistry, Random, selectBackend, stepGradients } from '../packages/runtime/src/index.ts';
-import { benchTrainingBatch } from '../packages/cli/src/bench/bench-inputs.ts';
+import { benchTrainingBatch } from '../packages/runtime/src/bench/bench-inputs.ts';
 
 // TF.js resolves from the runtime package (pnpm installs it there): the same copy the runtime uses.
 const tf = createRequire(new URL('../packages/runtime/package.json', import.meta.url))('@tensorflow/tfjs-core') as typeof import('@tensorflow/tfjs-core');

@@ -2,7 +2,7 @@
 // table for bench/RESULTS.md. Reads sweep.json; computes nothing from labels itself.
 // Usage: node --conditions=source --import ./bench/register-ts.mjs bench/validation-spearman.ts runs/<name>/sweep-<id>/sweep.json
 import { readFileSync } from 'node:fs';
-import type { SweepSummary } from '../packages/cli/src/run/sweep-run.ts';
+import type { SweepSummary } from '../packages/runtime/src/sweep/sweep-run.ts';
 import { spearman } from './protocols/rank-correlation.ts';
 
 const path = process.argv[2];

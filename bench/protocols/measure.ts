@@ -12,11 +12,11 @@ import { readdirSync, writeFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Plan, ValidationPlan } from '../../packages/dsl/src/index.ts';
 import { createOnnxInference, DataPipeline, frameScores, openDataset, scoreVideo, selectBackend, type TestVideo, type VideoScores } from '../../packages/runtime/src/index.ts';
-import { evaluateRun } from '../../packages/cli/src/run/evaluate.ts';
-import { createInference } from '../../packages/cli/src/run/inference-engine.ts';
-import { readRun } from '../../packages/cli/src/run/run-folder.ts';
-import { decodeComponents, encodeComponents, PatchComponentCollector, videoScoresFromComponents } from '../../packages/cli/src/run/sweep-components.ts';
-import { loadTrainedModel, readRunPlan } from '../../packages/cli/src/run/trained-run.ts';
+import { evaluateRun } from '../../packages/runtime/src/score/evaluate.ts';
+import { createInference } from '../../packages/runtime/src/engines/inference-engine.ts';
+import { readRun } from '../../packages/runtime/src/run-folder/run-folder.ts';
+import { decodeComponents, encodeComponents, PatchComponentCollector, videoScoresFromComponents } from '../../packages/runtime/src/run-folder/sweep-components.ts';
+import { loadTrainedModel, readRunPlan } from '../../packages/runtime/src/detect/trained-run.ts';
 import { spearman } from './rank-correlation.ts';
 
 /** A protocol: how the held-out videos are made abnormal (validation keys; hold_out and seed stay the cell's). */

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { resolveRecipe } from '../../packages/dsl/src/index.ts';
 import { describe, expect, it } from 'vitest';
-import { diskReader } from '../../packages/cli/src/recipe-reader.ts';
+import { diskReader } from '../../packages/runtime/src/experiment/recipe-reader.ts';
 
 const repository = join(import.meta.dirname, '..', '..');
 const script = join(repository, 'scripts', 'docs-numbers.mjs');

@@ -9,7 +9,8 @@ import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { chromium } from 'playwright-core';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { formatMetric, runCli } from '@vadc/cli';
+import { runCli } from '@vadc/cli';
+import { formatMetric } from '@vadc/runtime';
 import { onnxInstalled } from '../../packages/cli/src/test-onnx.ts';
 import { tinyRecipe } from '../../packages/cli/src/test-recipe.ts';
 

@@ -12,8 +12,8 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { Plan } from '@vadc/dsl';
 import { assignWeights, createModel, DataPipeline, inferBatch, loadCheckpoint, openDataset, scoreVideo, selectBackend, type TestMaskPass } from '@vadc/runtime';
 import { tinyRecipe } from '../../packages/cli/src/test-recipe.ts';
-import { evaluateRun } from '../../packages/cli/src/run/evaluate.ts';
-import { evaluateValidation, scoreValidationVideos } from '../../packages/cli/src/run/validation.ts';
+import { evaluateRun } from '../../packages/runtime/src/score/evaluate.ts';
+import { evaluateValidation, scoreValidationVideos } from '../../packages/runtime/src/experiment/validation.ts';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const CLI = join(ROOT, 'packages/cli/dist/main.js');

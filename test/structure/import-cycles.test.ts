@@ -1,4 +1,4 @@
-// No import cycles between source files: types shared by two files live in a third (STYLE.md). A cycle fails this
+// No import cycles between source files: types shared by two files live in a third (docs/ARCHITECTURE.md, "Code conventions"). A cycle fails this
 // test with the files around it named.
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
@@ -21,6 +21,6 @@ describe('import graph', () => {
     ]);
     expect(importCycles(graph)).toEqual([['a.ts', 'b.ts', 'c.ts', 'a.ts']]);
     expect(importCycles(new Map([['a.ts', ['b.ts']], ['b.ts', []]]))).toEqual([]);
-    expect(importGraph(root).get('packages/cli/src/run/report-data.ts')).toContain('packages/cli/src/report/types.ts');
+    expect(importGraph(root).get('packages/runtime/src/experiment/report-data.ts')).toContain('packages/runtime/src/report/types.ts');
   });
 });

@@ -1,4 +1,5 @@
-// Imports go down only: between packages and between the stage folders of @vadc/dsl (floors in layers.ts).
+// Imports go down only: between packages, between the stage folders of @vadc/dsl and between the folders of
+// @vadc/runtime (floors in layers.ts).
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { importGraph, packageImportGraph } from './import-graph.ts';
@@ -7,7 +8,7 @@ import { floorViolations } from './layers.ts';
 const root = fileURLToPath(new URL('../..', import.meta.url));
 
 describe('floors', () => {
-  it('no package imports a package above or beside it; no dsl stage imports a later one', () => {
+  it('no package imports a package above or beside it; no dsl stage or runtime folder imports a later one', () => {
     const violations = floorViolations(importGraph(root), packageImportGraph(root));
     expect(violations, `upward imports:\n${violations.join('\n')}`).toEqual([]);
   });
@@ -36,6 +37,27 @@ describe('floors', () => {
       'packages/dsl/src/plan/hash.ts -> packages/dsl/src/public-api.ts (imports upwards: plan/ is below public-api.ts sweep.ts index.ts)',
       'packages/dsl/src/helpers.ts is on no floor of @vadc/dsl: add it to DSL_FLOORS',
       'packages/dsl/src/reader.ts -> packages/runtime/src/index.ts (@vadc/dsl may not import @vadc/runtime)',
+    ]);
+  });
+});
+
+describe('runtime floors', () => {
+  const runtime = (path: string): string => `packages/runtime/src/${path}`;
+
+  it('names an upward import between runtime folders and a runtime file on no floor; allows downward and same-floor ones', () => {
+    const files = new Map([
+      // Upward: the detector opening a trained run would reach into the experiment pipeline (the edge issue 25 removed).
+      [runtime('detect/trained-run.ts'), [runtime('experiment/validation.ts'), runtime('run-folder/run-folder.ts')]],
+      [runtime('run-folder/run-state.ts'), [runtime('sweep/sweep-run.ts')]],
+      [runtime('experiment/run-experiment.ts'), [runtime('detect/detector.ts'), runtime('train/train-stage.ts'), runtime('run-io.ts')]],
+      [runtime('onnx/onnx-training.ts'), [runtime('train/step.ts')]],
+      [runtime('helpers.ts'), []],
+      [runtime('experiment/test-helpers.ts'), [runtime('index.ts')]],
+    ]);
+    expect(floorViolations(files, new Map())).toEqual([
+      'packages/runtime/src/detect/trained-run.ts -> packages/runtime/src/experiment/validation.ts (imports upwards: detect/ is below experiment/)',
+      'packages/runtime/src/run-folder/run-state.ts -> packages/runtime/src/sweep/sweep-run.ts (imports upwards: run-folder/ is below sweep/)',
+      'packages/runtime/src/helpers.ts is on no floor of @vadc/runtime: add it to RUNTIME_FLOORS',
     ]);
   });
 });

@@ -1,6 +1,8 @@
 // The shape every `vadc` subcommand has. Commands receive parsed arguments and an IO object, return an exit status,
 // and never call process.exit themselves: main.ts is the one boundary that prints errors and exits.
 import type { ParseArgsConfig } from 'node:util';
+// From the runtime's run-io subpath, a module without imports: `vadc --help` must not load the engines.
+import { UsageError, type CommandIO } from '@vadc/runtime/run-io';
 
 /**
  * Exit statuses shared by every command: 0 ok, 1 a check failed (e.g. invalid recipe), 2 usage or input error,
@@ -11,36 +13,8 @@ export const EXIT_FAILED = 1;
 export const EXIT_USAGE = 2;
 export const EXIT_INTERNAL = 3;
 
-/** Where a command writes. Tests pass buffers; main.ts passes the process streams. */
-export interface CommandIO {
-  stdout: (text: string) => void;
-  stderr: (text: string) => void;
-  /** Whether stderr, where progress goes, is an interactive terminal (progress bars) or not (plain periodic lines). */
-  isTerminal: boolean;
-  cwd: string;
-  env: Record<string, string | undefined>;
-  /** Called after each training step (a queue worker reports it as the job's progress: epoch, frames/s). */
-  onTrainingStep?: (report: TrainingStepReport) => void;
-}
-
-/** Where a training is, after one of its steps. */
-export interface TrainingStepReport {
-  stage: string;
-  /** 1-based epoch of the stage. */
-  epoch: number;
-  epochs: number;
-  framesPerSecond: number;
-}
-
-/** A usage or input error: printed as one line on stderr, exit status 2. */
-export class UsageError extends Error {
-  override name = 'UsageError';
-}
-
-/** An input that cannot be used (a damaged video, a stream that is gone): one line on stderr, exit status 2, no usage line. */
-export class InputError extends Error {
-  override name = 'InputError';
-}
+// What the application (in @vadc/runtime) writes to and throws, re-exported for the commands.
+export { InputError, UsageError, type CommandIO, type TrainingStepReport } from '@vadc/runtime/run-io';
 
 /** Error names of the libraries that mean "the input is wrong" (data, files, models), not "vadc is broken". */
 const INPUT_ERROR_NAMES = new Set(['InputError', 'DatasetError', 'NpyError', 'PipelineError', 'MetricsError', 'BackendError', 'ComponentsError', 'ImageSizeError',

@@ -8,7 +8,7 @@ import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { expandSweep, parseRecipeText, planJsonSchema, resolveRecipe, type Diagnostic, type JsonSchema, type KeySegment, type RecipeNode } from '@vadc/dsl';
 import { describe, expect, it } from 'vitest';
-import { diskReader } from './recipe-reader.ts';
+import { diskReader } from '../../runtime/src/experiment/recipe-reader.ts';
 
 const repository = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 const env = { VADC_AVENUE_ROOT: '/data/avenue', VADC_SHANGHAITECH_ROOT: '/data/shanghaitech', VADC_PED2_ROOT: '/data/ped2', VADC_UBNORMAL_ROOT: '/data/ubnormal' };

@@ -10,8 +10,11 @@ import { pathToFileURL } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { BUILT_CLI } from './test-built-cli.ts';
 
-/** What only the commands that work with models, frames or queues may load. */
-const ENGINES = /@tensorflow|onnxruntime|sharp|ffmpeg|bullmq|packages\/runtime\//;
+/**
+ * What only the commands that work with models, frames or queues may load. The runtime's run-io.js (the errors and
+ * output sinks every command shares, a module without imports) is the one runtime file the CLI itself loads.
+ */
+const ENGINES = /@tensorflow|onnxruntime|sharp|ffmpeg|bullmq|packages\/runtime\/(?!dist\/run-io\.js$)/;
 /** The recipe language: only a command that reads recipes, or a did-you-mean, needs it. */
 const RECIPE_LANGUAGE = /packages\/dsl\/|\/node_modules\/(yaml|ajv)\//;
 

@@ -2,7 +2,7 @@
 // labels/<video>.txt), written with a fixed seed so two calls write identical files.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { encodePng } from './report/png.ts';
+import { encodePng } from '../../runtime/src/report/png.ts';
 
 /** A frames-layout dataset: 2 training and 1 test video of 8 noisy 32x48 PNG frames, the test video half abnormal. */
 export function writeFramesDataset(root: string): void {

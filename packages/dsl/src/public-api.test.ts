@@ -76,7 +76,7 @@ describe('resolveRecipe', () => {
   });
 });
 
-describe('the recipe of DESIGN.md', () => {
+describe('a full recipe (avenue on the shipped base)', () => {
   it('resolves as written there', async () => {
     const text = `vadc: 1
 name: avenue

@@ -1,5 +1,5 @@
 // The human-readable report of `vadc bench` (the --json object is BenchResult itself plus the run's context).
-import type { BenchResult, ModeResult } from './run-bench.ts';
+import { type BenchResult, type ModeResult } from '@vadc/runtime';
 
 const megabytes = (bytes: number) => `${(bytes / 2 ** 20).toFixed(0)} MiB`;
 const fixed = (value: number) => (value >= 100 ? value.toFixed(0) : value >= 10 ? value.toFixed(1) : value.toFixed(2));

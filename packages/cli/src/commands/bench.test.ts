@@ -4,8 +4,8 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../cli.ts';
-import { anomalousSamples, benchTrainingBatch } from '../bench/bench-inputs.ts';
-import { spread } from '../bench/timing.ts';
+import { anomalousSamples, benchTrainingBatch } from '../../../runtime/src/bench/bench-inputs.ts';
+import { spread } from '../../../runtime/src/bench/timing.ts';
 import { onnxInstalled } from '../test-onnx.ts';
 
 // A tiny synthetic recipe: 16x32 frames, patch 8, one encoder and two decoder blocks, so a train + infer bench takes a second or two.
@@ -141,7 +141,7 @@ describe('bench inputs', () => {
   it('values stay in the contract ranges and the anomaly share is honoured', async () => {
     const root = await project();
     const { resolveRecipe } = await import('@vadc/dsl');
-    const { diskReader } = await import('../recipe-reader.ts');
+    const { diskReader } = await import('../../../runtime/src/experiment/recipe-reader.ts');
     const resolved = await resolveRecipe(join(root, 'tiny.yaml'), { reader: diskReader, overrides: [], allowEnv: [], roots: [], env: {}, cwd: root });
     if (!resolved.ok) throw new Error('tiny recipe invalid');
     const batch = benchTrainingBatch(resolved.plan, 5, 1, 0.25);

@@ -1,14 +1,12 @@
 // `vadc bench <recipe>`: training-step and inference frames/s of the recipe's model on generated inputs (no dataset
 // needed), with peak memory and the per-frame time split across data decode, motion, model and scoring (issue 7).
 import { loadavg } from 'node:os';
-import { describeBackend, selectBackend } from '@vadc/runtime';
-import { PRECISION_NAMES, type Plan } from '@vadc/dsl';
+import { describeBackend, selectBackend, runBench, type BenchOptions, displayPath, loadRecipe, engineOption, resolveEngine } from '@vadc/runtime';
+import { recipeOptionHelp, recipeOptions } from '../recipe-options.ts';
 import { EXIT_FAILED, EXIT_OK, UsageError, type Command, type CommandIO, type ParsedArguments } from '../command.ts';
 import { formatBench } from '../bench/format-bench.ts';
-import { runBench, type BenchOptions } from '../bench/run-bench.ts';
-import { displayPath, loadRecipe, recipeOptionHelp, recipeOptions } from '../recipe-reader.ts';
-import { engineOption, resolveEngine } from '../run/engine-choice.ts';
-import { BACKEND_CHOICES, optionChoice } from '../option-choice.ts';
+import { BACKEND_NAMES, ENGINE_NAMES, PRECISION_NAMES, type Plan } from '@vadc/dsl';
+import { optionChoice } from '../option-choice.ts';
 
 const MODES = ['train', 'infer', 'both'] as const;
 
@@ -23,7 +21,7 @@ async function bench(args: ParsedArguments, io: CommandIO): Promise<number> {
   const [recipe, ...extra] = args.positionals;
   if (recipe === undefined || extra.length > 0) throw new UsageError('give exactly one recipe');
   const { values } = args;
-  const backendName = optionChoice('backend', values.backend, BACKEND_CHOICES, 'auto');
+  const backendName = optionChoice('backend', values.backend, BACKEND_NAMES, 'auto');
   const options: BenchOptions = {
     mode: optionChoice('mode', values.mode, MODES, 'both'),
     engine: null,
@@ -76,7 +74,7 @@ function engines(result: { engine: string; train_engine: string | null; infer: u
 /** `vadc bench`: model speed (frames/s), peak memory and time split for a recipe's shapes. */
 export const benchCommand: Command = {
   usage: 'vadc bench <recipe> [--set key=value ...] [--mode train|infer|both] [--batch n] [--backend auto|wasm|cpu|tensorflow|tensorflow-gpu]\n' +
-    '                  [--engine auto|tfjs|onnx] [--precision fp32|int8] [--warmup n] [--repeats n] [--steps n] [--data] [--json]',
+    `                  [--engine ${ENGINE_NAMES.join('|')}] [--precision ${PRECISION_NAMES.join('|')}] [--warmup n] [--repeats n] [--steps n] [--data] [--json]`,
   options: {
     ...recipeOptions,
     mode: { type: 'string' },

@@ -2,15 +2,8 @@
 // stores it (the run's calibration.json, or the package's manifest); `vadc score` then decides with it.
 import { join } from 'node:path';
 import type { CalibrationTarget } from '@vadc/metrics';
-import { DatasetError } from '@vadc/runtime';
+import { DatasetError, calibrate, footageFrameRate, normalFootage, type CalibrationRecord, CALIBRATION_FILE, packageThreshold, openDetector, writeJsonAtomic, MANIFEST_FILE, readModelPackage, engineOption } from '@vadc/runtime';
 import { EXIT_OK, InputError, UsageError, type Command } from '../command.ts';
-import { calibrate, footageFrameRate, normalFootage } from '../run/calibrate-run.ts';
-import type { CalibrationRecord } from '../run/calibration-file.ts';
-import { CALIBRATION_FILE, packageThreshold } from '../run/calibration-file.ts';
-import { openDetector } from '../run/detector.ts';
-import { writeJsonAtomic } from '../run/files.ts';
-import { MANIFEST_FILE, readModelPackage } from '../run/model-package.ts';
-import { engineOption } from '../run/engine-choice.ts';
 
 const TARGETS = { 'false-alarms-per-hour': 'false_alarms_per_hour', 'false-alarms-per-frame': 'false_alarms_per_frame', percentile: 'percentile' } as const;
 

@@ -3,12 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { METRIC_NAMES } from '@vadc/dsl';
 import { EXIT_OK, UsageError, type Command } from '../command.ts';
-import { metricValue } from '../metrics-result.ts';
-import { differingKeys } from '../run/plan-diff.ts';
-import { describeFingerprint } from '../run/dataset-fingerprint.ts';
-import { engineStatement, runEngines } from '../run/compare-engines.ts';
-import { readRun } from '../run/run-folder.ts';
-import { sameRecipeAndData } from '../run/same-recipe.ts';
+import { metricValue, differingKeys, describeFingerprint, engineStatement, runEngines, readRun, sameRecipeAndData } from '@vadc/runtime';
 
 /** The table's metric columns: the recipe's metric names (the one list, @vadc/dsl). */
 const METRIC_COLUMNS = METRIC_NAMES;

@@ -2,9 +2,9 @@
 // print per split the videos, frames, resolutions, anomalous frames, GT regions / tracks and every problem found.
 // Exit 0 when the dataset is sound, 1 when problems were found or the recipe is invalid, 2 for usage errors.
 import { dirname } from 'node:path';
-import { formatDatasetReport, inspectDataset } from '@vadc/runtime';
+import { formatDatasetReport, inspectDataset, loadRecipe } from '@vadc/runtime';
+import { recipeOptionHelp, recipeOptions } from '../recipe-options.ts';
 import { EXIT_FAILED, EXIT_OK, UsageError, type Command, type CommandIO } from '../command.ts';
-import { loadRecipe, recipeOptionHelp, recipeOptions } from '../recipe-reader.ts';
 
 async function inspect(recipe: string, values: Record<string, unknown>, io: CommandIO): Promise<number> {
   const loaded = await loadRecipe(recipe, values, io);

@@ -1,17 +1,10 @@
 // `vadc eval <run>`: score the test split with a run's trained model and write scores.csv, metrics.json and
 // report.html again (e.g. after changing nothing but the backend, or to finish a run that failed after training).
-// A run whose training has not run to its end is refused (its checkpoint is an older epoch: numbers that no recipe
-// describes, and a `finished` that would stop --resume); eval takes the run's lease like any writer.
-import { dirname } from 'node:path';
-import { createEngine } from '@vadc/runtime';
+// The work, lease and refusals included, is the runtime's scoreTrainedRun.
+import type { Plan } from '@vadc/dsl';
 import { EXIT_OK, UsageError, type Command } from '../command.ts';
-import { CheckFailedError } from '../exit-status.ts';
-import { openRunData, recordFailure, scoreEvaluateReport, startBackend } from '../run/execute-run.ts';
-import { fileLeaseStore, takeLease } from '../run/run-lease.ts';
-import { moveRun, trainingFinished } from '../run/run-state.ts';
-import { ioForJson, runResultJson } from '../run/run-result.ts';
-import { loadTrainedModel, readTrainedRun } from '../run/trained-run.ts';
-import { engineOption, resolveEngine } from '../run/engine-choice.ts';
+import { engineOption, scoreTrainedRun } from '@vadc/runtime';
+import { ioForJson, runResultJson } from '../run-result.ts';
 import { TEST_MASKS_OPTION_HELP, testMasksOption } from './test-masks-option.ts';
 
 export const evalCommand: Command = {
@@ -31,37 +24,11 @@ export const evalCommand: Command = {
     const [folder, ...extra] = args.positionals;
     if (folder === undefined || extra.length > 0) throw new UsageError('give exactly one run folder');
     const json = args.values.json === true;
-    const output = io.stdout;
-    const { run: found } = await readTrainedRun(folder, io.cwd);
-    const lease = await takeLease(fileLeaseStore(found.directory), 'refuse', (line) => io.stderr(`${line}\n`));
-    try {
-      // Read again under the lease: the run may have moved on while its previous holder let go.
-      const { run, plan } = await readTrainedRun(folder, io.cwd);
-      run.lease = lease;
-      if (!trainingFinished(run.record)) {
-        throw new CheckFailedError(`${run.directory} has not finished training (state ${run.record.status}): its checkpoint is an earlier epoch. `
-          + 'Finish it with vadc run <recipe> --resume, then eval');
-      }
-      io = ioForJson(io, json);
-      const backendFlag = typeof args.values.backend === 'string' ? args.values.backend : null;
-      const engine = await resolveEngine(plan, engineOption(args.values.engine), backendFlag, io);
-      const testMasks = await testMasksOption(args.values['test-masks'], plan, io.cwd, (line) => io.stderr(`${line}\n`));
-      await moveRun(run, 'scoring');
-      try {
-        const backend = await startBackend(run, plan, backendFlag, io);
-        const pipeline = await openRunData(run, plan, dirname(dirname(run.directory)), io);
-        const model = await loadTrainedModel(run, plan);
-        await scoreEvaluateReport({ run, plan, model, pipeline, backend, engine, testMasks, scoringEngine: createEngine(engine.engine) }, io);
-        await pipeline.close();
-        await moveRun(run, 'finished');
-      } catch (error) {
-        await recordFailure(run, error);
-        throw error;
-      }
-      if (json) output(await runResultJson(run));
-      return EXIT_OK;
-    } finally {
-      await lease.release();
-    }
+    const backend = typeof args.values.backend === 'string' ? args.values.backend : null;
+    const scoringIo = ioForJson(io, json);
+    const testMasks = (plan: Plan) => testMasksOption(args.values['test-masks'], plan, io.cwd, (line) => scoringIo.stderr(`${line}\n`));
+    const run = await scoreTrainedRun(folder, { backend, engine: engineOption(args.values.engine), testMasks }, scoringIo);
+    if (json) io.stdout(await runResultJson(run));
+    return EXIT_OK;
   },
 };

@@ -3,13 +3,9 @@
 // smoothing, the calibrated threshold, recipe hash, dataset fingerprint). `vadc score <package> ...` runs it.
 import { join, resolve } from 'node:path';
 import { PRECISION_NAMES, type Plan } from '@vadc/dsl';
-import { buildModelPackage, describeBackend, selectBackend } from '@vadc/runtime';
+import { buildModelPackage, decisionSmoothing, describeBackend, describeDecisionSmoothing, selectBackend, packageThreshold, readCalibration, MANIFEST_FILE, writeModelPackage, loadTrainedModel, readTrainedRun } from '@vadc/runtime';
 import { EXIT_OK, UsageError, type Command } from '../command.ts';
 import { optionChoice } from '../option-choice.ts';
-import { packageThreshold, readCalibration } from '../run/calibration-file.ts';
-import { MANIFEST_FILE, writeModelPackage } from '../run/model-package.ts';
-import { decisionSmoothing, describeDecisionSmoothing } from '../run/score-input.ts';
-import { loadTrainedModel, readTrainedRun } from '../run/trained-run.ts';
 
 export const exportCommand: Command = {
   usage: 'vadc export <run-folder> [--format onnx] [--out folder] [--portable] [--precision fp32|int8] [--backend b] [--json]',

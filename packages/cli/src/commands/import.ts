@@ -1,8 +1,8 @@
 // `vadc import <checkpoint.pth>`: an official aed-mae checkpoint as a vadc run folder (import/import-checkpoint.ts).
 import { resolve } from 'node:path';
 import { EXIT_OK, EXIT_FAILED, UsageError, type Command } from '../command.ts';
-import { importOfficialCheckpoint } from '../import/import-checkpoint.ts';
-import { recipeOptionHelp, recipeOptions } from '../recipe-reader.ts';
+import { importOfficialCheckpoint } from '@vadc/runtime';
+import { recipeOptionHelp, recipeOptions } from '../recipe-options.ts';
 
 export const importCommand: Command = {
   usage: 'vadc import <checkpoint.pth> --recipe <recipe.yaml> [--student <checkpoint-student.pth>] [--out runs] [--name n] [--set k=v]... [--json]',

@@ -21,9 +21,8 @@ import {
   type SmoothingSpec,
 } from '@vadc/metrics';
 import { sectionDefaults } from '@vadc/dsl';
-import { NpyError, parseNpy, type NpyArray } from '@vadc/runtime';
+import { NpyError, parseNpy, type NpyArray, emptyMetricsResult, localizationJson, metricsJson, perMetric, rocJson, type MetricsResult } from '@vadc/runtime';
 import { EXIT_OK, UsageError, type Command } from '../command.ts';
-import { emptyMetricsResult, localizationJson, metricsJson, perMetric, rocJson, type MetricsResult } from '../metrics-result.ts';
 import { checkMetricsInput, formatMetricsInputDiagnostic } from './metrics-input-schema.ts';
 import { allowedFolders, MAX_INPUT_JSON_BYTES, MAX_NPY_BYTES, readBoundedFile } from './metrics-input.ts';
 

@@ -7,7 +7,7 @@ import { checkQueue, QUEUE_NAME, queueFailure, parseQueueUrl, type QueueAddress 
 import { CoordinatorStopped, EXIT_INTERRUPTED } from '../queue/coordinator-interrupt.ts';
 import { awaitScore } from '../queue/score-queue.ts';
 import { awaitSweep } from '../queue/sweep-queue.ts';
-import { sweepTable } from '../run/sweep-report.ts';
+import { sweepTable } from '@vadc/runtime';
 
 const SUBCOMMANDS = ['status', 'cancel', 'attach'];
 

@@ -1,9 +1,9 @@
 // `vadc render <recipe>`: the resolved Plan as YAML (or JSON), with `--origins` a comment per value saying the file
 // and line it came from, `default`, or `--set`. Exit 0 when the recipe resolves, 1 when it is invalid, 2 for usage.
 import { renderPlanYaml, resolveRecipe, type ValueOrigin } from '@vadc/dsl';
-import { cpuSizedSibling, describeWork, estimateWithRecipeBackend, trainingWork } from '../estimate/training-estimate.ts';
+import { cpuSizedSibling, describeWork, estimateWithRecipeBackend, trainingWork, diskReader, displayPath, formatErrorLine, recipePath, resolveOptionsFrom } from '@vadc/runtime';
+import { recipeOptionHelp, recipeOptions } from '../recipe-options.ts';
 import { EXIT_FAILED, EXIT_OK, UsageError, type Command } from '../command.ts';
-import { diskReader, displayPath, formatErrorLine, recipeOptionHelp, recipeOptions, recipePath, resolveOptionsFrom } from '../recipe-reader.ts';
 
 function describeOrigin(origin: ValueOrigin | undefined, cwd: string): string {
   if (origin === undefined || origin === 'default') return 'default';

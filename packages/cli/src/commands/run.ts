@@ -3,19 +3,17 @@
 // --resume (continue / re-use it) or --new (a fresh run id).
 import { resolve } from 'node:path';
 import { EXIT_FAILED, EXIT_OK, UsageError, type Command, type CommandIO, type ParsedArguments } from '../command.ts';
-import { BACKEND_CHOICES, optionChoice } from '../option-choice.ts';
-import { loadRecipe, recipeOptionHelp, recipeOptions } from '../recipe-reader.ts';
-import { executeRun } from '../run/execute-run.ts';
-import { engineOfResumedRun, engineOption, resolveEngine } from '../run/engine-choice.ts';
-import { latestRun, listRuns } from '../run/run-folder.ts';
-import { ioForJson, runResultJson } from '../run/run-result.ts';
-import { runsOfSameRecipe } from '../run/same-recipe.ts';
+import { BACKEND_NAMES, ENGINE_NAMES } from '@vadc/dsl';
+import { optionChoice } from '../option-choice.ts';
+import { loadRecipe, runExperiment, engineOfResumedRun, engineOption, resolveEngine, latestRun, listRuns, runsOfSameRecipe } from '@vadc/runtime';
+import { recipeOptionHelp, recipeOptions } from '../recipe-options.ts';
+import { ioForJson, runResultJson } from '../run-result.ts';
 
 
 async function runRecipe(args: ParsedArguments, io: CommandIO, trainOnly: boolean): Promise<number> {
   const [recipe, ...extra] = args.positionals;
   if (recipe === undefined || extra.length > 0) throw new UsageError('give exactly one recipe');
-  const backend = optionChoice('backend', args.values.backend, BACKEND_CHOICES, null);
+  const backend = optionChoice('backend', args.values.backend, BACKEND_NAMES, null);
   if (args.values.resume && args.values.new) throw new UsageError('--resume and --new exclude each other');
   const engine = engineOption(args.values.engine);
   const loaded = await loadRecipe(recipe, args.values, io);
@@ -46,7 +44,7 @@ async function runRecipe(args: ParsedArguments, io: CommandIO, trainOnly: boolea
   }
   const json = args.values.json === true;
   const runEngine = resumeFrom === null ? engineChoice : await engineOfResumedRun(engineChoice, resumeFrom.record.engine?.train, io);
-  const run = await executeRun(loaded, { outRoot, backend, resumeFrom, trainOnly, engine: runEngine, deep: args.values.deep === true }, ioForJson(io, json));
+  const run = await runExperiment(loaded, { outRoot, backend, resumeFrom, trainOnly, engine: runEngine, deep: args.values.deep === true }, ioForJson(io, json));
   io.stdout(json ? await runResultJson(run) : trainOnly ? `trained: ${run.directory}\n` : '');
   return EXIT_OK;
 }
@@ -79,7 +77,7 @@ const EXAMPLES_RUN = ['vadc run recipes/quickstart.yaml', 'vadc run recipes/ucsd
 const EXAMPLES_TRAIN = ['vadc train recipes/quickstart.yaml', 'vadc train recipes/quickstart.yaml --engine tfjs --out /tmp/runs'];
 
 export const runCommand: Command = {
-  usage: 'vadc run <recipe.yaml> [--set key=value]... [--backend auto|tensorflow-gpu|tensorflow|wasm|cpu] [--resume | --new] [--out runs] [--engine auto|tfjs|onnx] [--deep] [--json]',
+  usage: `vadc run <recipe.yaml> [--set key=value]... [--backend ${BACKEND_NAMES.join('|')}] [--resume | --new] [--out runs] [--engine ${ENGINE_NAMES.join('|')}] [--deep] [--json]`,
   options,
   help: {
     description: 'Trains every stage of the recipe (or resumes), scores the test split, evaluates and writes runs/<name>/<id>/ (run.json, plan.json, scores.csv, metrics.json, report.html). Before training it prints an estimate of the training time on this machine. Progress and logs go to stderr; the metrics summary (or --json) to stdout.',
@@ -90,7 +88,7 @@ export const runCommand: Command = {
 };
 
 export const trainCommand: Command = {
-  usage: 'vadc train <recipe.yaml> [--set key=value]... [--backend b] [--resume | --new] [--out runs] [--engine auto|tfjs|onnx] [--deep] [--json]',
+  usage: `vadc train <recipe.yaml> [--set key=value]... [--backend b] [--resume | --new] [--out runs] [--engine ${ENGINE_NAMES.join('|')}] [--deep] [--json]`,
   options,
   help: {
     description: 'The training part of `vadc run`: trains every stage into runs/<name>/<id>/checkpoints/ without scoring; `vadc eval <run-folder>` scores it later. Progress and logs go to stderr; the run folder (or --json) to stdout.',

@@ -9,8 +9,8 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { Plan } from '@vadc/dsl';
 import { decodePng, encodeVideo, openDataset, type VideoSource } from '@vadc/runtime';
 import { runCli } from '../cli.ts';
-import { encodePng } from '../report/png.ts';
-import { percentile } from '../run/draw-frames.ts';
+import { encodePng } from '../../../runtime/src/report/png.ts';
+import { percentile } from '../../../runtime/src/detect/draw-frames.ts';
 import { tinyRecipe } from '../test-recipe.ts';
 
 const RECIPE = tinyRecipe({ name: 'scored', dataSeed: 4, trainVideos: 1, frames: 14, walkers: [1, 2], scoring: '{ batch: 4 }', metrics: ['micro_auc'] });

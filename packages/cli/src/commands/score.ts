@@ -4,18 +4,8 @@
 // with the calibrated threshold (`vadc calibrate`) or --threshold, each frame is decided normal / abnormal and
 // abnormal frames are grouped into events. The work is run/score-input.ts (files) and run/score-stream.ts (streams).
 import { join, resolve } from 'node:path';
-import { DatasetError } from '@vadc/runtime';
+import { DatasetError, openDetector, drawFrames, percentile, eventsJson, writeFileAtomic, scoredInputFiles, openInput, startProgress, describeDecisionSmoothing, scoreInput, DEFAULT_RECONNECT, isStreamInput, parseFrameSize, scoreStream, engineOption } from '@vadc/runtime';
 import { EXIT_OK, InputError, UsageError, type Command } from '../command.ts';
-import { openDetector } from '../run/detector.ts';
-import { drawFrames, percentile } from '../run/draw-frames.ts';
-import { eventsJson } from '../run/events-output.ts';
-import { writeFileAtomic } from '../run/files.ts';
-import { scoredInputFiles } from '../run/scored-files.ts';
-import { openInput } from '../run/open-input.ts';
-import { startProgress } from '../run/progress.ts';
-import { describeDecisionSmoothing, scoreInput } from '../run/score-input.ts';
-import { DEFAULT_RECONNECT, isStreamInput, parseFrameSize, scoreStream } from '../run/score-stream.ts';
-import { engineOption } from '../run/engine-choice.ts';
 import { parseQueueUrl } from '../queue/connection.ts';
 import { CoordinatorStopped, EXIT_INTERRUPTED } from '../queue/coordinator-interrupt.ts';
 import { ATTEMPTS_OPTION_HELP, attemptsOption, QUEUE_OPTION_HELP } from '../queue/option-help.ts';

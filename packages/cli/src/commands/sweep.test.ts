@@ -9,11 +9,11 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { Plan } from '@vadc/dsl';
 import { assignWeights, createModel, DataPipeline, loadCheckpoint, openDataset } from '@vadc/runtime';
 import { runCli } from '../cli.ts';
-import { formatMetric } from '../report/format.ts';
-import { evaluateRun } from '../run/evaluate.ts';
-import { scoreTestVideos } from '../run/execute-run.ts';
-import { listRuns } from '../run/run-folder.ts';
-import type { SweepSummary } from '../run/sweep-run.ts';
+import { formatMetric } from '../../../runtime/src/report/format.ts';
+import { evaluateRun } from '../../../runtime/src/score/evaluate.ts';
+import { scoreTestVideos } from '../../../runtime/src/experiment/score-evaluate.ts';
+import { listRuns } from '../../../runtime/src/run-folder/run-folder.ts';
+import type { SweepSummary } from '../../../runtime/src/sweep/sweep-run.ts';
 import { tinyRecipe } from '../test-recipe.ts';
 
 const BASE = tinyRecipe({ name: 'NAME', trainVideos: 1, frames: 16, walkers: [1, 2], metrics: ['micro_auc', 'macro_auc', 'rbdc', 'tbdc'] });

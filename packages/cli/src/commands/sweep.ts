@@ -2,16 +2,15 @@
 // scoring-only keys (alpha / beta / gamma, smoothing, evaluation settings) share one trained model and are
 // evaluated from its stored components; a table of the metrics goes to stdout (`--json`: sweep.json).
 import { resolve } from 'node:path';
-import { expandSweep } from '@vadc/dsl';
+import { BACKEND_NAMES, expandSweep } from '@vadc/dsl';
 import { EXIT_FAILED, EXIT_OK, UsageError, type Command, type CommandIO } from '../command.ts';
-import { BACKEND_CHOICES, optionChoice } from '../option-choice.ts';
-import { displayPath, formatErrorLine, recipeOptionHelp, recipeOptions, recipePath, diskReader, resolveOptionsFrom } from '../recipe-reader.ts';
+import { optionChoice } from '../option-choice.ts';
+import { displayPath, formatErrorLine, recipePath, diskReader, resolveOptionsFrom, runSweep, sweepTable } from '@vadc/runtime';
+import { recipeOptionHelp, recipeOptions } from '../recipe-options.ts';
 import { parseQueueUrl } from '../queue/connection.ts';
 import { CoordinatorStopped, EXIT_INTERRUPTED } from '../queue/coordinator-interrupt.ts';
 import { ATTEMPTS_OPTION_HELP, attemptsOption, QUEUE_OPTION_HELP } from '../queue/option-help.ts';
 import { queueSweep } from '../queue/sweep-queue.ts';
-import { executeSweep } from '../run/sweep-run.ts';
-import { sweepTable } from '../run/sweep-report.ts';
 
 
 export const sweepCommand: Command = {
@@ -34,7 +33,7 @@ export const sweepCommand: Command = {
   async run(args, io) {
     const [recipe, ...extra] = args.positionals;
     if (recipe === undefined || extra.length > 0) throw new UsageError('give exactly one recipe');
-    const backend = optionChoice('backend', args.values.backend, BACKEND_CHOICES, null);
+    const backend = optionChoice('backend', args.values.backend, BACKEND_NAMES, null);
     const path = recipePath(io.cwd, recipe);
     if (!(await diskReader.exists(path))) throw new UsageError(`recipe not found: ${recipe}`);
     const address = typeof args.values.queue === 'string' ? parseQueueUrl(args.values.queue, io.env) : null;
@@ -55,7 +54,7 @@ export const sweepCommand: Command = {
     const sweepOptions = { recipePath: path, outRoot, backend, scoringOnlyKeys: expanded.scoringOnlyKeys, trainingKeys: expanded.trainingKeys };
     let summary;
     try {
-      ({ summary } = address === null ? await executeSweep(expanded.runs, sweepOptions, progressIo) : await queueSweep(expanded.runs, sweepOptions, { address, attempts }, io));
+      ({ summary } = address === null ? await runSweep(expanded.runs, sweepOptions, progressIo) : await queueSweep(expanded.runs, sweepOptions, { address, attempts }, io));
     } catch (error) {
       if (error instanceof CoordinatorStopped) return EXIT_INTERRUPTED;
       throw error;

@@ -2,9 +2,9 @@
 // `file:line:column  key  message`. Exit 0 when all are valid (warnings allowed: an unset ${env:NAME} is one),
 // 1 when any is invalid, 2 for usage errors. `--data` also opens each recipe's dataset.
 import { expandSweep, resolveRecipe, type Diagnostic } from '@vadc/dsl';
-import { checkDataPresent } from '../data-check.ts';
+import { checkDataPresent, diskReader, displayPath, formatErrorLine, recipePath, resolveOptionsFrom } from '@vadc/runtime';
+import { recipeOptionHelp, recipeOptions } from '../recipe-options.ts';
 import { EXIT_FAILED, EXIT_OK, UsageError, type Command } from '../command.ts';
-import { diskReader, displayPath, formatErrorLine, recipeOptionHelp, recipeOptions, recipePath, resolveOptionsFrom } from '../recipe-reader.ts';
 
 interface RecipeReport {
   recipe: string;

@@ -12,7 +12,7 @@ import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readComponents } from '../run/sweep-components.ts';
+import { readComponents } from '../../../runtime/src/run-folder/sweep-components.ts';
 import { latestRunFile, runBuiltCli } from '../test-built-cli.ts';
 import { onnxInstalled } from '../test-onnx.ts';
 import { FIXTURES, manifest, maxDifference, npy, officialAnomalyMap, perFrame, planar, TOLERANCE } from './test-official-fixtures.ts';

@@ -20,9 +20,9 @@ import { smoothScores } from '@vadc/metrics';
 import {
   createOnnxInference, createTokenMask, inferBatch, predictBatch, Random, selectBackend,
   type FrameOutputs, type MaskedAutoencoder, type MaskingStrategy, type TestBatch, type TokenMask,
+  loadTrainedModel, readTrainedRun,
 } from '@vadc/runtime';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadTrainedModel, readTrainedRun } from '../run/trained-run.ts';
 import { runBuiltCli } from '../test-built-cli.ts';
 import { onnxInstalled } from '../test-onnx.ts';
 import { channelsLast, FIXTURES, manifest, maxDifference, npy, officialAnomalyMap, perFrame, planar, TOLERANCE } from './test-official-fixtures.ts';

@@ -11,19 +11,10 @@ import { join, relative } from 'node:path';
 import { workerData } from 'node:worker_threads';
 import { UnrecoverableError, type SandboxedJob } from 'bullmq';
 import { planHash, trainingHash, type Plan, type SweepRun } from '@vadc/dsl';
-import { selectBackend, type MaskedAutoencoder } from '@vadc/runtime';
+import { selectBackend, type MaskedAutoencoder, openDetector, type Detector, openInput, scoreInput, readRun, LeaseLostError, type LeaseStoreFor, runFolderPath, scoredInputFiles, evaluateGroup, trainingFor, loadTrainedModel, readTrainedRun } from '@vadc/runtime';
 import type { CommandIO, TrainingStepReport } from '../command.ts';
 import { EXIT_INTERNAL } from '../command.ts';
 import { exitStatusOf } from '../exit-status.ts';
-import { openDetector, type Detector } from '../run/detector.ts';
-import { openInput } from '../run/open-input.ts';
-import { scoreInput } from '../run/score-input.ts';
-import { readRun } from '../run/run-folder.ts';
-import { LeaseLostError, type LeaseStoreFor } from '../run/run-lease.ts';
-import { runFolderPath } from '../run/run-state.ts';
-import { scoredInputFiles } from '../run/scored-files.ts';
-import { evaluateGroup, trainingFor } from '../run/sweep-run.ts';
-import { loadTrainedModel, readTrainedRun } from '../run/trained-run.ts';
 import type {
   EvaluateJobData, EvaluateJobResult, QueueSweepOptions, ScoreJobData, ScoreJobResult, TrainJobData, TrainJobResult, VadcJobData,
 } from './job-types.ts';

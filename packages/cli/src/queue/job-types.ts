@@ -2,7 +2,7 @@
 // storage, never the coordinator's environment; results are small (metrics, scores as CSV text, run folder names),
 // while checkpoints and run folders stay on the shared output folder.
 import type { EngineName, SweepRun } from '@vadc/dsl';
-import type { SweepEntry, SweepOptions, SweepTraining } from '../run/sweep-run.ts';
+import { type SweepEntry, type SweepOptions, type SweepTraining } from '@vadc/runtime';
 
 /** The sweep options a worker needs (the coordinator's SweepOptions, with its sweep id). */
 export type QueueSweepOptions = SweepOptions & { sweepId: string };

@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Queue } from 'bullmq';
 import { planHash, trainingHash, type Plan } from '@vadc/dsl';
-import type { SweepSummary } from '../run/sweep-run.ts';
+import type { SweepSummary } from '../../../runtime/src/sweep/sweep-run.ts';
 import { tinyRecipe } from '../test-recipe.ts';
 import { QUEUE_NAME, parseQueueUrl } from './connection.ts';
 import type { ScoreJobData, TrainJobData } from './job-types.ts';

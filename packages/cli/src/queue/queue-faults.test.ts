@@ -8,7 +8,7 @@ import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { SweepSummary } from '../run/sweep-run.ts';
+import type { SweepSummary } from '../../../runtime/src/sweep/sweep-run.ts';
 import { tinyRecipe } from '../test-recipe.ts';
 import { runCliProcess, startCli, startRedis, startWorker, stopWorker, until, type CliProcess, type TestRedis } from './test-queue.ts';
 

@@ -5,7 +5,7 @@
 // fail fast while Redis is away (no offline queue, a deadline per command): a holder that cannot renew for a whole
 // lease stops writing (confirmHeld), and nobody can take the lease until Redis is back.
 import { RedisConnection, type ConnectionOptions } from 'bullmq';
-import type { LeaseHolder, LeaseStore } from '../run/run-lease.ts';
+import { type LeaseHolder, type LeaseStore } from '@vadc/runtime';
 import { parseQueueUrl } from './connection.ts';
 
 /** The commands a lease uses, of the ioredis client BullMQ opens. */

@@ -6,7 +6,7 @@
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'bullmq';
 import type { CommandIO } from '../command.ts';
-import { leaseDuration } from '../run/run-lease.ts';
+import { leaseDuration } from '@vadc/runtime';
 import { QUEUE_NAME, type QueueAddress } from './connection.ts';
 import type { JobThreadData } from './job-processor.ts';
 import type { VadcJobData } from './job-types.ts';

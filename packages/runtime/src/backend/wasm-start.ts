@@ -2,7 +2,7 @@
 // threaded SIMD binary when more than one thread is asked for.
 //
 // Stock 4.22 never uses threads in Node (its WASM_HAS_MULTITHREAD_SUPPORT flag is false there) and forcing it
-// fails because Emscripten starts its workers from a `blob:` URL. What works (TFJS-NOTES "Threads in Node"):
+// fails because Emscripten starts its workers from a `blob:` URL. What works (docs/tfjs-notes.md, "Threads in Node"):
 // write the worker script the package embeds to a real file, start the threaded module's factory with
 // `locateFile` pointing at it and `mainScriptUrlOrBlob` at the module's own .js, and register a `BackendWasm`
 // built on that module under the name 'wasm'. The C++ side sizes its pool as min(requested, 8,

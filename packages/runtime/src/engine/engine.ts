@@ -3,7 +3,7 @@
 // training and scoring; neither reads the engine back out of the Plan. Types only, so that the drivers (train/,
 // score/) and the engines (backend/, onnx/) import this file and not each other.
 import type * as tf from '@tensorflow/tfjs-core';
-import type { Plan, TrainEngineName } from '@vadc/dsl';
+import type { EngineName, Plan, TrainEngineName } from '@vadc/dsl';
 import type { TestBatch, TrainingBatch } from '../data/types.ts';
 import type { MaskedAutoencoder } from '../model/autoencoder.ts';
 import type { FrameOutputs } from '../model/inference.ts';
@@ -44,4 +44,27 @@ export interface Engine {
    * its graph, so open another after the weights change).
    */
   openInference(model: MaskedAutoencoder, plan: Plan): Promise<EngineInference>;
+}
+
+/** The routes `auto` considers, in its order of preference. */
+export type EngineRoute = 'tfjs-gpu' | 'onnx' | 'tfjs-cpu';
+
+/** An engine route not used, and why. */
+export interface EngineSkipped {
+  route: EngineRoute;
+  reason: string;
+}
+
+/** What runs a command's training and scoring, and why (recorded in run.json and metrics.json, printed on stderr). */
+export interface EngineChoice {
+  /** What was asked for: the recipe's runtime.engine, or --engine. */
+  requested: EngineName;
+  /** Where the request came from. */
+  source: 'recipe' | '--engine';
+  /** The engine that runs. */
+  engine: TrainEngineName;
+  /** Why this engine runs. */
+  reason: string;
+  /** The other routes and why each was not used (empty when an engine was named). */
+  skipped: EngineSkipped[];
 }

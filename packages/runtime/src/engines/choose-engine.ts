@@ -7,31 +7,11 @@
 // GPU build on the CPU and is ranked below onnxruntime, above wasm (its place in `selectBackend`'s order).
 import { existsSync, readdirSync } from 'node:fs';
 import type { BackendName, EngineName, TrainEngineName } from '@vadc/dsl';
+import type { EngineChoice, EngineSkipped } from '../engine/engine.ts';
 import { loadOnnxRuntime } from '../onnx/onnxruntime.ts';
 import { nativePackages, startNative } from '../backend/native-backends.ts';
 
-/** The routes `auto` considers, in its order of preference. */
-export type EngineRoute = 'tfjs-gpu' | 'onnx' | 'tfjs-cpu';
-
-/** An engine route not used, and why. */
-export interface EngineSkipped {
-  route: EngineRoute;
-  reason: string;
-}
-
-/** What runs a command's training and scoring, and why (recorded in run.json and metrics.json, printed on stderr). */
-export interface EngineChoice {
-  /** What was asked for: the recipe's runtime.engine, or --engine. */
-  requested: EngineName;
-  /** Where the request came from. */
-  source: 'recipe' | '--engine';
-  /** The engine that runs. */
-  engine: TrainEngineName;
-  /** Why this engine runs. */
-  reason: string;
-  /** The other routes and why each was not used (empty when an engine was named). */
-  skipped: EngineSkipped[];
-}
+export type { EngineChoice, EngineRoute, EngineSkipped } from '../engine/engine.ts';
 
 /** How to probe this machine (tests replace the probes; the defaults look at the real machine). */
 export interface EngineProbes {

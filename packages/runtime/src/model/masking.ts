@@ -3,7 +3,7 @@
 // per-patch max motion, so the tokens with least motion are kept and the moving ones hidden).
 // As in the official code the kept tokens stay in that sorted order and the encoder treats them as a grid of
 // rows x (kept / rows) (its depthwise convs run over that grid). Indices are flat over [B * L] so gathers never need
-// batchDims (wasm's GatherV2 with batchDims = 1 is wrong, see TFJS-NOTES).
+// batchDims (wasm's GatherV2 with batchDims = 1 is wrong, see docs/tfjs-notes.md, "The wasm backend's gaps").
 import type { Random } from '../random.ts';
 import type { PatchGrid } from './patches.ts';
 

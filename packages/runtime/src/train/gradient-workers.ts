@@ -54,9 +54,9 @@ class GradientWorker {
 
   static start(plan: Plan): Promise<GradientWorker> {
     const here = import.meta.url;
-    // From the TypeScript sources (tests, bench scripts) the thread first registers the repository's TS hooks.
+    // From the TypeScript sources (tests, bench scripts) the thread first registers the package's TS hooks (dev/, not shipped).
     const worker = here.endsWith('.ts')
-      ? new Worker(`import(${JSON.stringify(new URL('../../../../bench/register-ts.mjs', here).href)}).then(() => import(${JSON.stringify(new URL('./gradient-worker.ts', here).href)}))`,
+      ? new Worker(`import(${JSON.stringify(new URL('../../dev/register-ts.mjs', here).href)}).then(() => import(${JSON.stringify(new URL('./gradient-worker.ts', here).href)}))`,
         { eval: true, workerData: { plan }, execArgv: ['--conditions=source'] })
       : new Worker(new URL('./gradient-worker.js', here), { workerData: { plan } });
     return new Promise((resolve, reject) => {

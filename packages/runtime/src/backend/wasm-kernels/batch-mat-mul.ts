@@ -1,5 +1,5 @@
 // BatchMatMul on the fast path only. wasm's kernel is fast (XNNPACK) for one [m, k] x [k, n] product without
-// transposes, and about 10-20x slower with a transpose flag or a batch > 1 (TFJS-NOTES; re-measured in
+// transposes, and about 10-20x slower with a transpose flag or a batch > 1 (docs/tfjs-notes.md; re-measured in
 // bench/RESULTS.md). Every training matMul has one of those: linear layers on [B, N, D] inputs (batch > 1),
 // attention (batch = B * heads) and every matMul gradient (transposeA or transposeB). So:
 // - transposes are materialised with the Transpose kernel first;

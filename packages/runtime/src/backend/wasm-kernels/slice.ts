@@ -1,5 +1,5 @@
 // Slice without the whole-input copy: wasm's Slice reads its input with `readSync`, which copies the entire tensor
-// off the heap on every call (TFJS-NOTES: Slice, Unpack, SplitV). This one copies only the selected runs, reading
+// off the heap on every call (docs/tfjs-notes.md: Slice, Unpack, SplitV). This one copies only the selected runs, reading
 // the input through a zero-copy heap view.
 import { slice_util, util } from '@tensorflow/tfjs-core';
 import type { TensorInfo } from '@tensorflow/tfjs-core';
