@@ -85,7 +85,8 @@ interface CellResult {
 
 const cells: CellResult[] = [];
 await selectBackend('cpu', { threads: 'auto' });
-const trainings = readdirSync(root).filter((name) => name.startsWith(`protocols-${source}-`)).sort();
+// Training folders only: the protocols-<source>*.json files this script writes sit beside them.
+const trainings = readdirSync(root, { withFileTypes: true }).filter((entry) => entry.isDirectory() && entry.name.startsWith(`protocols-${source}-`)).map((entry) => entry.name).sort();
 for (const training of trainings) {
   const folders = readdirSync(join(root, training)).filter((name) => existsSync(join(root, training, name, 'run.json')));
   const run = await readRun(join(root, training, folders.sort().at(-1) as string));
