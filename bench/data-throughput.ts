@@ -6,7 +6,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createRequire } from 'node:module';
 import type Sharp from '../packages/runtime/node_modules/sharp/lib/index.js';
-import { DataPipeline, createResizer, openDataset, syntheticDataset, type DatasetSource } from '../packages/runtime/src/index.ts';
+import { DataPipeline, openDataset } from '../packages/runtime/src/index.ts';
+import { createResizer } from '../packages/runtime/src/data/pipeline/resize.ts';
+import { syntheticDataset } from '../packages/runtime/src/data/synthetic/synthetic-dataset.ts';
+import { type DatasetSource } from '../packages/runtime/src/data/types.ts';
 import { tinyPlan } from '../packages/runtime/src/test-plan.ts';
 
 // sharp is a dependency of the runtime package, not of the workspace root: resolve it from there.

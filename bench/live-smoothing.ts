@@ -2,7 +2,8 @@
 // labels: for each look-ahead of the live smoothing (and the official zero-padded filter, for reference), false-alarm
 // events on the split's normal frames against the detection delay of its pasted anomalies, over every threshold.
 // Usage: node --conditions=source --import ./bench/register-ts.mjs bench/live-smoothing.ts runs/quickstart/latest [fps]
-import { DataPipeline, frameScores, openDataset, scoreVideo } from '../packages/runtime/src/index.ts';
+import { DataPipeline, openDataset, scoreVideo } from '../packages/runtime/src/index.ts';
+import { frameScores } from '../packages/runtime/src/score/components.ts';
 import { liveSmoothing, smoothLive, smoothScores } from '../packages/metrics/src/index.ts';
 import { openDetector } from '../packages/runtime/src/detect/detector.ts';
 import { planSmoothing } from '../packages/runtime/src/score/evaluate.ts';

@@ -9,9 +9,9 @@
 import { createRequire } from 'node:module';
 import { loadavg } from 'node:os';
 import type { BlockKind, Plan, QkvProjection } from '../packages/dsl/src/index.ts';
-import {
-  createModel, describeBackend, optimizerRegistry, predictBatch, selectBackend, stepGradients,
-} from '../packages/runtime/src/index.ts';
+import { createModel, describeBackend, predictBatch, selectBackend } from '../packages/runtime/src/index.ts';
+import { optimizerRegistry } from '../packages/runtime/src/train/optimizers.ts';
+import { stepGradients } from '../packages/runtime/src/train/step.ts';
 import { tinyPlan } from '../packages/runtime/src/test-plan.ts';
 import { squaresBatch, asTestBatch } from '../packages/runtime/src/train/fixtures.ts';
 import { Random } from '../packages/runtime/src/random.ts';

@@ -7,7 +7,9 @@ import { readFileSync, readdirSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createModel, createTokenMask, exportOnnx, maskingRegistry } from '../packages/runtime/src/index.ts';
+import { createModel, createTokenMask } from '../packages/runtime/src/index.ts';
+import { exportOnnx } from '../packages/runtime/src/onnx/export-onnx.ts';
+import { maskingRegistry } from '../packages/runtime/src/model/masking.ts';
 import { Random } from '../packages/runtime/src/random.ts';
 import { tinyPlan } from '../packages/runtime/src/test-plan.ts';
 

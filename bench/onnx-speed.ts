@@ -15,10 +15,10 @@
 // measured size by size in the same process, so their ratio is comparable even on a busy machine.
 import { createRequire } from 'node:module';
 import { availableParallelism, loadavg } from 'node:os';
-import {
-  createModel, createOnnxInference, createTokenMask, forward, inferBatch, maskingRegistry, patchify, selectBackend, describeBackend,
-  type MaskedAutoencoder,
-} from '../packages/runtime/src/index.ts';
+import { createModel, createOnnxInference, createTokenMask, inferBatch, selectBackend, describeBackend, type MaskedAutoencoder } from '../packages/runtime/src/index.ts';
+import { forward } from '../packages/runtime/src/model/autoencoder.ts';
+import { maskingRegistry } from '../packages/runtime/src/model/masking.ts';
+import { patchify } from '../packages/runtime/src/model/patches.ts';
 import { Random } from '../packages/runtime/src/random.ts';
 import { tinyPlan } from '../packages/runtime/src/test-plan.ts';
 

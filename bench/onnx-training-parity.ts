@@ -8,7 +8,9 @@
 import { readFile, stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { resolveRecipe } from '../packages/dsl/src/index.ts';
-import { createModel, OnnxTrainer, Random, selectBackend, stepGradients, type MaskedAutoencoder } from '../packages/runtime/src/index.ts';
+import { createModel, Random, selectBackend, type MaskedAutoencoder } from '../packages/runtime/src/index.ts';
+import { OnnxTrainer } from '../packages/runtime/src/onnx/onnx-training.ts';
+import { stepGradients } from '../packages/runtime/src/train/step.ts';
 import { benchTrainingBatch } from '../packages/runtime/src/bench/bench-inputs.ts';
 
 const recipe = process.argv.slice(2).find((arg) => !arg.startsWith('--')) ?? 'bench/recipes/speed-160x320.yaml';

@@ -4,7 +4,8 @@
 import { readFile, stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { resolveRecipe, type SyntheticDataPlan } from '../packages/dsl/src/index.ts';
-import { frameDifferenceAuc, syntheticDataset } from '../packages/runtime/src/index.ts';
+import { frameDifferenceAuc } from '../packages/runtime/src/data/synthetic/frame-difference-baseline.ts';
+import { syntheticDataset } from '../packages/runtime/src/data/synthetic/synthetic-dataset.ts';
 
 async function recipeSynthetic(path: string): Promise<SyntheticDataPlan> {
   const reader = { readFile: (file: string) => readFile(file, 'utf8'), exists: (file: string) => stat(file).then(() => true, () => false) };

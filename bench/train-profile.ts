@@ -10,7 +10,9 @@ import { createRequire } from 'node:module';
 import { readFile, stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { resolveRecipe } from '../packages/dsl/src/index.ts';
-import { createModel, describeBackend, optimizerRegistry, Random, selectBackend, stepGradients } from '../packages/runtime/src/index.ts';
+import { createModel, describeBackend, Random, selectBackend } from '../packages/runtime/src/index.ts';
+import { optimizerRegistry } from '../packages/runtime/src/train/optimizers.ts';
+import { stepGradients } from '../packages/runtime/src/train/step.ts';
 import { benchTrainingBatch } from '../packages/runtime/src/bench/bench-inputs.ts';
 
 // TF.js resolves from the runtime package (pnpm installs it there): the same copy the runtime uses.

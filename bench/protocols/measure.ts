@@ -11,7 +11,9 @@
 import { readdirSync, writeFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Plan, ValidationPlan } from '../../packages/dsl/src/index.ts';
-import { createOnnxInference, DataPipeline, frameScores, openDataset, scoreVideo, selectBackend, type TestVideo, type VideoScores } from '../../packages/runtime/src/index.ts';
+import { createOnnxInference, DataPipeline, openDataset, scoreVideo, selectBackend, type VideoScores } from '../../packages/runtime/src/index.ts';
+import { frameScores } from '../../packages/runtime/src/score/components.ts';
+import { type TestVideo } from '../../packages/runtime/src/data/types.ts';
 import { evaluateRun } from '../../packages/runtime/src/score/evaluate.ts';
 import { createInference } from '../../packages/runtime/src/engines/inference-engine.ts';
 import { readRun } from '../../packages/runtime/src/run-folder/run-folder.ts';
