@@ -19,6 +19,7 @@ import { createModel, createOnnxInference, createTokenMask, inferBatch, selectBa
 import { forward } from '../packages/runtime/src/model/autoencoder.ts';
 import { maskingRegistry } from '../packages/runtime/src/model/masking.ts';
 import { patchify } from '../packages/runtime/src/model/patches.ts';
+import { FIRST_PASS } from '../packages/runtime/src/model/test-mask.ts';
 import { Random } from '../packages/runtime/src/random.ts';
 import { tinyPlan } from '../packages/runtime/src/test-plan.ts';
 
@@ -96,7 +97,7 @@ for (const size of sizes) {
       const engine = await createOnnxInference(model, plan, { threads, spinning, fusedAttention: !portable, precision });
       const label = precision === 'fp32' ? 'onnx' : `onnx-${precision}`;
       await measure(`${label} model`, size, async () => { await engine.run(frames, batch, mask, true); });
-      await measure(`${label} infer`, size, async () => { await engine.infer(testBatch, 'bench'); });
+      await measure(`${label} infer`, size, async () => { await engine.infer(testBatch, FIRST_PASS); });
       await engine.release();
     }
   }
@@ -107,10 +108,10 @@ for (const size of sizes) {
         const out = forward(model, tf.tensor3d(patches, [batch, tokens, width]), mask, context, true);
         return [out.teacher, out.student!];
       });
-      await Promise.all(outputs.map((tensor) => tensor.data()));
+      await Promise.all(outputs.map((tensor: tf.Tensor) => tensor.data()));
       tf.dispose(outputs);
     });
-    if (process.argv.includes('--wasm-infer')) await measure('tfjs-wasm infer', size, async () => { inferBatch(model, testBatch, { video: 'bench' }); });
+    if (process.argv.includes('--wasm-infer')) await measure('tfjs-wasm infer', size, async () => { inferBatch(model, testBatch, { pass: FIRST_PASS }); });
   }
   model.params.dispose();
 }
