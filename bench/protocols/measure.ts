@@ -15,7 +15,8 @@ import { createOnnxInference, DataPipeline, openDataset, scoreVideo, selectBacke
 import { frameScores } from '../../packages/runtime/src/score/components.ts';
 import { type TestVideo } from '../../packages/runtime/src/data/types.ts';
 import { evaluateRun } from '../../packages/runtime/src/score/evaluate.ts';
-import { createInference } from '../../packages/runtime/src/engines/inference-engine.ts';
+import { createEngine } from '../../packages/runtime/src/engines/create-engine.ts';
+import type { BatchInference } from '../../packages/runtime/src/engine/engine.ts';
 import { readRun } from '../../packages/runtime/src/run-folder/run-folder.ts';
 import { decodeComponents, encodeComponents, PatchComponentCollector, videoScoresFromComponents } from '../../packages/runtime/src/run-folder/sweep-components.ts';
 import { loadTrainedModel, readRunPlan } from '../../packages/runtime/src/detect/trained-run.ts';
@@ -65,7 +66,7 @@ function scoringPlan(plan: Plan, scoring: (typeof SCORINGS)[number], masks?: Pla
 }
 
 /** Scores videos once and returns a function giving their VideoScores under any scoring (stored components). */
-async function scoreOnce(videos: readonly TestVideo[], plan: Plan, infer: Awaited<ReturnType<typeof createInference>>['infer']): Promise<(variant: Plan) => VideoScores[]> {
+async function scoreOnce(videos: readonly TestVideo[], plan: Plan, infer: BatchInference): Promise<(variant: Plan) => VideoScores[]> {
   const collector = new PatchComponentCollector(plan.scoring.errors);
   const scored: VideoScores[] = [];
   for (const video of videos) scored.push(await scoreVideo(video, plan, infer, { onBatch: (outputs) => collector.add(video.name, video.frameCount, outputs) }));
@@ -98,7 +99,7 @@ for (const training of trainings) {
   }
   const plan = await readRunPlan(run);
   const model = await loadTrainedModel(run, plan);
-  const { infer, release } = await createInference('onnx', model, plan);
+  const { infer, release } = await createEngine('onnx').openInference(model, plan);
   const started = performance.now();
   const pipeline = new DataPipeline(await openDataset(plan), plan, { defaultCacheDir: join(root, '.vadc-cache') });
   const testScores = await scoreOnce(pipeline.testVideos('test'), plan, infer);

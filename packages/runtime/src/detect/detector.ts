@@ -3,7 +3,7 @@
 // BatchInference and say which threshold they carry, so everything after opening is one code path.
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
-import type { EngineName, Plan } from '@vadc/dsl';
+import type { EngineName, Plan, TrainEngineName } from '@vadc/dsl';
 import { createEngine } from '../engines/create-engine.ts';
 import { describeBackend, selectBackend } from '../backend/select-backend.ts';
 import { describeEngine } from '../engines/choose-engine.ts';
@@ -12,7 +12,6 @@ import { type BatchInference, type Engine } from '../engine/engine.ts';
 import { type MaskedAutoencoder } from '../model/autoencoder.ts';
 import { UsageError } from '../run-io.ts';
 import { readCalibration, packageThreshold } from './calibration-file.ts';
-import { type InferenceEngine } from '../engines/inference-engine.ts';
 import { resolveEngine } from '../engines/engine-choice.ts';
 import { isModelPackage, readModelPackage } from './model-package.ts';
 import type { RunFolder } from '../run-folder/run-folder.ts';
@@ -29,7 +28,7 @@ export interface Detector {
   recipeHash: string;
   /** The calibrated threshold (calibration.json, or the package's manifest), or null. */
   threshold: PackageThreshold | null;
-  engine: InferenceEngine;
+  engine: TrainEngineName;
   /** Engine and backend in words, for logs and provenance. */
   description: string;
   /** Folder for the disk cache of decoded inputs (beside the runs, or the system's temporary folder for a package). */

@@ -6,12 +6,10 @@
 // wasm. @tensorflow/tfjs-node was not installed on any measured machine; it runs the same TF.js kernels as the
 // GPU build on the CPU and is ranked below onnxruntime, above wasm (its place in `selectBackend`'s order).
 import { existsSync, readdirSync } from 'node:fs';
-import type { BackendName, EngineName, TrainEngineName } from '@vadc/dsl';
+import type { BackendName, EngineName } from '@vadc/dsl';
 import type { EngineChoice, EngineSkipped } from '../engine/engine.ts';
 import { loadOnnxRuntime } from '../onnx/onnxruntime.ts';
 import { nativePackages, startNative } from '../backend/native-backends.ts';
-
-export type { EngineChoice, EngineRoute, EngineSkipped } from '../engine/engine.ts';
 
 /** How to probe this machine (tests replace the probes; the defaults look at the real machine). */
 export interface EngineProbes {

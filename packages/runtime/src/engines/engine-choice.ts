@@ -2,7 +2,8 @@
 // machine when the command starts (runtime's chooseEngine), the choice printed on stderr and recorded. A named onnx
 // engine that cannot load here is a usage error (install the package or name tfjs), never a silent fallback.
 import { ENGINE_NAMES, type EngineName, type Plan } from '@vadc/dsl';
-import { chooseEngine, describeEngine, onnxRuntimeProblem, type EngineChoice } from './choose-engine.ts';
+import type { EngineChoice } from '../engine/engine.ts';
+import { chooseEngine, describeEngine, onnxRuntimeProblem } from './choose-engine.ts';
 import { UsageError, type CommandIO } from '../run-io.ts';
 import type { RunRecord } from '../run-folder/run-folder.ts';
 

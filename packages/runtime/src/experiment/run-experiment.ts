@@ -13,7 +13,7 @@ import { createModel } from '../model/autoencoder.ts';
 import { describeBackend, selectBackend } from '../backend/select-backend.ts';
 import { openDataset } from '../data/datasets.ts';
 import { type BackendReport } from '../backend/types.ts';
-import { type EngineChoice } from '../engines/choose-engine.ts';
+import type { EngineChoice } from '../engine/engine.ts';
 import { type CommandIO } from '../run-io.ts';
 import { estimateLines } from './training-estimate.ts';
 import { type LoadedRecipe } from './recipe-reader.ts';

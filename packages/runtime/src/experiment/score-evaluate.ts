@@ -8,7 +8,7 @@ import { scoreVideo, type VideoScores } from '../score/score-video.ts';
 import { type BackendReport } from '../backend/types.ts';
 import { type DataPipeline } from '../data/pipeline/data-pipeline.ts';
 import { type Engine } from '../engine/engine.ts';
-import { type EngineChoice } from '../engines/choose-engine.ts';
+import type { EngineChoice } from '../engine/engine.ts';
 import { type MaskedAutoencoder } from '../model/autoencoder.ts';
 import { type CommandIO } from '../run-io.ts';
 import { metricsJson, RESULT_METRIC_NAMES } from '../score/metrics-result.ts';
