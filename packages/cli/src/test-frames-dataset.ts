@@ -1,7 +1,9 @@
 // Test helper: a tiny dataset in the generic frames layout (train/<video>/<n>.png, test/<video>/<n>.png,
 // labels/<video>.txt), written with a fixed seed so two calls write identical files.
 import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import type { VideoSource } from '@vadc/runtime';
 import { encodePng } from '../../runtime/src/report/png.ts';
 
 /** A frames-layout dataset: 2 training and 1 test video of 8 noisy 32x48 PNG frames, the test video half abnormal. */
@@ -22,3 +24,10 @@ export function writeFramesDataset(root: string): void {
   writeFileSync(join(root, 'labels', 'c.txt'), '0\n0\n0\n0\n1\n1\n1\n1\n');
 }
 
+/** Writes a video's frames as lossless PNGs f0.png, f1.png, ... into `folder` (an input `vadc score` reads). */
+export async function writeVideoPngs(video: VideoSource, folder: string): Promise<void> {
+  await mkdir(folder, { recursive: true });
+  for (let frame = 0; frame < video.frameCount; frame++) {
+    await writeFile(join(folder, `f${frame}.png`), encodePng({ width: video.resolution[1], height: video.resolution[0], rgb: await video.readFrame(frame) }));
+  }
+}

@@ -9,7 +9,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { Plan } from '@vadc/dsl';
 import { decodePng, encodeVideo, openDataset, type VideoSource } from '@vadc/runtime';
 import { runCli } from '../cli.ts';
-import { encodePng } from '../../../runtime/src/report/png.ts';
+import { writeVideoPngs } from '../test-frames-dataset.ts';
 import { percentile } from '../../../runtime/src/detect/draw-frames.ts';
 import { tinyRecipe } from '../test-recipe.ts';
 
@@ -37,13 +37,9 @@ describe('vadc score', () => {
     runDirectory = join(workspace, 'runs', 'scored', await readlink(join(workspace, 'runs', 'scored', 'latest')));
     const plan = JSON.parse(await readFile(join(runDirectory, 'plan.json'), 'utf8')) as Plan;
     video = (await openDataset(plan)).test[1]!;
-    // The test video as lossless PNG frames in a folder named after it (the name seeds test-time masking).
+    // The test video as lossless PNG frames in a folder named after it (scored outputs go under that name).
     frames = join(workspace, 'input', video.name);
-    await mkdir(frames, { recursive: true });
-    for (let frame = 0; frame < video.frameCount; frame++) {
-      const rgb = await video.readFrame(frame);
-      await writeFile(join(frames, `f${frame}.png`), encodePng({ width: video.resolution[1], height: video.resolution[0], rgb }));
-    }
+    await writeVideoPngs(video, frames);
   }, 300_000);
 
   it('scores a frame folder exactly as the run scored that test video', async () => {

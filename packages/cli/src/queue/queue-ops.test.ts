@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Plan } from '@vadc/dsl';
 import { openDataset } from '@vadc/runtime';
-import { encodePng } from '../../../runtime/src/report/png.ts';
+import { writeVideoPngs } from '../test-frames-dataset.ts';
 import type { SweepSummary } from '../../../runtime/src/sweep/sweep-run.ts';
 import { tinyRecipe } from '../test-recipe.ts';
 import { CLI, runCliProcess, startCli, startProcess, startRedis, startWorker, stopWorker, until, type CliProcess, type TestRedis } from './test-queue.ts';
@@ -46,10 +46,7 @@ describe('a queue you can operate (built CLI, real Redis)', () => {
     const plan = JSON.parse(await readFile(join(runFolder, 'plan.json'), 'utf8')) as Plan;
     for (const video of (await openDataset(plan)).test) {
       const folder = join(workspace, 'input', video.name);
-      await mkdir(folder, { recursive: true });
-      for (let frame = 0; frame < video.frameCount; frame++) {
-        await writeFile(join(folder, `f${frame}.png`), encodePng({ width: video.resolution[1], height: video.resolution[0], rgb: await video.readFrame(frame) }));
-      }
+      await writeVideoPngs(video, folder);
       inputs.push(folder);
     }
   }, 300_000);

@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Queue } from 'bullmq';
 import type { Plan } from '@vadc/dsl';
 import { openDataset } from '@vadc/runtime';
-import { encodePng } from '../../../runtime/src/report/png.ts';
+import { writeVideoPngs } from '../test-frames-dataset.ts';
 import type { SweepSummary } from '../../../runtime/src/sweep/sweep-run.ts';
 import { tinyRecipe } from '../test-recipe.ts';
 import { QUEUE_NAME, parseQueueUrl } from './connection.ts';
@@ -69,10 +69,7 @@ describe('vadc sweep and score through the queue (two workers)', () => {
     const inputs: string[] = [];
     for (const video of (await openDataset(plan)).test) {
       const folder = join(workspace, 'input', video.name);
-      await mkdir(folder, { recursive: true });
-      for (let frame = 0; frame < video.frameCount; frame++) {
-        await writeFile(join(folder, `f${frame}.png`), encodePng({ width: video.resolution[1], height: video.resolution[0], rgb: await video.readFrame(frame) }));
-      }
+      await writeVideoPngs(video, folder);
       inputs.push(folder);
     }
     const queued = await runCliProcess(['score', runFolder, ...inputs, '--out', 'by-queue', '--queue', redis.url], workspace);
