@@ -1,7 +1,7 @@
 // The moving things of the synthetic benchmark: people-like walkers (body ellipse, head, swinging legs and arms),
 // vehicles and thrown objects. An actor is plain data; `actorShapes` turns it into shapes at a frame, so a frame can
 // be rendered on its own, in any order, deterministically.
-import type { Shape } from './shapes.ts';
+import { rasterizeMask, type Shape } from './shapes.ts';
 
 /** What an actor is; every kind but `walker` is an anomaly of the same name. */
 export type ActorKind = 'walker' | 'running' | 'wrong-direction' | 'loitering' | 'vehicle' | 'thrown-object';
@@ -116,4 +116,17 @@ export function actorShapes(actor: Actor, frame: number): Shape[] | null {
     default:
       return personShapes(x, y, actor.size, phase, actor.value);
   }
+}
+
+/**
+ * Rasterises the actor into `mask` (cleared first) when it is anomalous at `frame`; whether any of its pixels is in
+ * the frame. The ground truth is exactly this, so a scenario that asks whether an anomaly is in view asks it too.
+ */
+export function rasterizeAnomaly(actor: Actor, frame: number, height: number, width: number, mask: Uint8Array): boolean {
+  if (!isAnomalousAt(actor, frame)) return false;
+  const shapes = actorShapes(actor, frame);
+  if (shapes === null) return false;
+  mask.fill(0);
+  rasterizeMask(shapes, height, width, mask);
+  return mask.includes(1);
 }

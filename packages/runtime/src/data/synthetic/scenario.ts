@@ -3,9 +3,8 @@
 // actor with its own track id.
 import type { SyntheticDataPlan } from '@vadc/dsl';
 import { Random } from '../../random.ts';
-import { actorShapes, isAnomalousAt, type Actor, type ActorKind, type Path } from './actors.ts';
+import { rasterizeAnomaly, type Actor, type ActorKind, type Path } from './actors.ts';
 import type { Scene } from './background.ts';
-import { rasterizeMask } from './shapes.ts';
 
 /** Anomaly kinds the benchmark can place (the recipe's `data.synthetic.anomalies`). */
 export type SyntheticAnomalyKind = SyntheticDataPlan['anomalies'][number];
@@ -135,20 +134,10 @@ function earlier(actor: Actor, frames: number): Actor {
   };
 }
 
-/** Whether the actor is anomalous and has at least one pixel in the frame at `frame` (what the truth will rasterise). */
-function anomalyInView(actor: Actor, scene: Scene, frame: number, buffer: Uint8Array): boolean {
-  if (!isAnomalousAt(actor, frame)) return false;
-  const shapes = actorShapes(actor, frame);
-  if (shapes === null) return false;
-  buffer.fill(0);
-  rasterizeMask(shapes, scene.height, scene.width, buffer);
-  return buffer.includes(1);
-}
-
 /** The first frame from `from` (before `until`) in which the actor is an anomaly in view, or null. */
 function firstInView(actor: Actor, scene: Scene, from: number, until: number, buffer: Uint8Array): number | null {
   for (let frame = Math.max(from, actor.lifetime[0]); frame < Math.min(until, actor.lifetime[1]); frame++) {
-    if (anomalyInView(actor, scene, frame, buffer)) return frame;
+    if (rasterizeAnomaly(actor, frame, scene.height, scene.width, buffer)) return frame;
   }
   return null;
 }
@@ -177,7 +166,7 @@ function eventsThroughout(random: Random, scene: Scene, frames: number, kinds: r
     misses = 0;
     const placed = earlier(actor, first - frame);
     events.push(placed);
-    for (let next = frame; next < frames; next++) if (anomalyInView(placed, scene, next, buffer)) covered[next] = 1;
+    for (let next = frame; next < frames; next++) if (rasterizeAnomaly(placed, next, scene.height, scene.width, buffer)) covered[next] = 1;
     while (frame < frames && covered[frame] === 1) frame++;
   }
   return events;

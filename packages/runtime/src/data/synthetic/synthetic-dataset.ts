@@ -4,10 +4,10 @@
 import type { SyntheticDataPlan } from '@vadc/dsl';
 import { Random } from '../../random.ts';
 import type { DatasetSource, VideoSource, VideoTruth } from '../types.ts';
-import { actorShapes, isAnomalousAt, type Actor } from './actors.ts';
+import { actorShapes, rasterizeAnomaly, type Actor } from './actors.ts';
 import { buildScene, type Scene } from './background.ts';
 import { videoActors, type SyntheticAnomalyKind, type TestVideoLayout } from './scenario.ts';
-import { drawShapes, rasterizeMask } from './shapes.ts';
+import { drawShapes } from './shapes.ts';
 
 /** Per-pixel sensor noise amplitude (uniform, grey levels) and per-frame global flicker amplitude. */
 const NOISE = 7;
@@ -51,15 +51,12 @@ export function actorTruth(scene: Scene, actors: Actor[], frames: number): Video
   const labels: number[] = [];
   const masks = new Map<number, Uint8Array>();
   const regions: NonNullable<VideoTruth['regions']> = new Map();
+  const own = new Uint8Array(height * width);
   for (let frame = 0; frame < frames; frame++) {
     let mask: Uint8Array | null = null;
     const boxes: Array<{ trackId: number; box: [number, number, number, number] }> = [];
     for (const actor of actors) {
-      if (!isAnomalousAt(actor, frame)) continue;
-      const shapes = actorShapes(actor, frame);
-      if (shapes === null) continue;
-      const own = new Uint8Array(height * width);
-      rasterizeMask(shapes, height, width, own);
+      if (!rasterizeAnomaly(actor, frame, height, width, own)) continue;
       const box = maskBox(own, height, width);
       if (box === null) continue;
       mask ??= new Uint8Array(height * width);
