@@ -1,5 +1,10 @@
 // A tiny synthetic-data recipe for the CLI's end-to-end tests: small enough to train in seconds on wasm with one
 // thread, complete enough to exercise every step of a run. Options change only what the tests vary.
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { runCli } from './cli.ts';
+import { latestRunFile } from './test-built-cli.ts';
 
 /** What a test varies in the tiny recipe. */
 export interface TinyRecipeOptions {
@@ -43,4 +48,18 @@ scoring: ${options.scoring ?? '{ smoothing: { gaussian: { range: 4, sigma: 1 } }
 eval: { metrics: [${metrics.join(', ')}] }
 runtime: { backend: wasm, seed: 5, threads: 1${options.engine === null ? '' : `, engine: ${options.engine ?? 'tfjs'}`} }
 ${options.validation ? `validation: ${options.validation}\n` : ''}`;
+}
+
+/**
+ * A fresh temporary workspace (`vadc-<prefix>-...`) with `recipe` written as `<name>.yaml` (its `name:` must be
+ * `name`) and trained in this process with `vadc train --out runs`: the workspace and the run folder.
+ */
+export async function trainInWorkspace(prefix: string, name: string, recipe: string): Promise<{ workspace: string; run: string }> {
+  const workspace = await mkdtemp(join(tmpdir(), `vadc-${prefix}-`));
+  await writeFile(join(workspace, `${name}.yaml`), recipe);
+  const err: string[] = [];
+  const io = { stdout: () => undefined, stderr: (text: string) => void err.push(text), isTerminal: false, cwd: workspace, env: {} };
+  const status = await runCli(['train', `${name}.yaml`, '--out', 'runs'], io);
+  if (status !== 0) throw new Error(`vadc train ${name}.yaml exited ${status}: ${err.join('')}`);
+  return { workspace, run: latestRunFile(workspace, name) };
 }

@@ -4,17 +4,15 @@
 // stream served by ffmpeg on 127.0.0.1 to the same events as the file.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Plan } from '@vadc/dsl';
 import { liveSmoothing, smoothLive } from '@vadc/metrics';
 import { encodeVideo, ffmpegPath, openDataset, probeVideo, type VideoSource } from '@vadc/runtime';
-import { runCli } from '../cli.ts';
-import { latestRunFile, runBuiltCli } from '../test-built-cli.ts';
+import { runBuiltCli } from '../test-built-cli.ts';
 import { onnxInstalled } from '../test-onnx.ts';
-import { tinyRecipe } from '../test-recipe.ts';
+import { tinyRecipe, trainInWorkspace } from '../test-recipe.ts';
 import { freePort, listening } from '../test-stream-server.ts';
 
 const RECIPE = tinyRecipe({ name: 'deployed', dataSeed: 4, trainVideos: 2, frames: 14, walkers: [1, 2], scoring: '{ smoothing: { gaussian: { range: 4, sigma: 1 } }, batch: 4 }', metrics: ['micro_auc'] });
@@ -37,12 +35,7 @@ describe('vadc export, calibrate and score from fresh processes', () => {
   const servers: ChildProcess[] = [];
 
   beforeAll(async () => {
-    workspace = await mkdtemp(join(tmpdir(), 'vadc-deploy-'));
-    await writeFile(join(workspace, 'deployed.yaml'), RECIPE);
-    const err: string[] = [];
-    const io = { stdout: () => undefined, stderr: (text: string) => void err.push(text), isTerminal: false, cwd: workspace, env: {} };
-    expect(await runCli(['train', 'deployed.yaml', '--out', 'runs'], io), err.join('')).toBe(0);
-    run = latestRunFile(workspace, 'deployed');
+    ({ workspace, run } = await trainInWorkspace('deploy', 'deployed', RECIPE));
     const plan = await readJson<Plan>(join(run, 'plan.json'));
     const dataset = await openDataset(plan);
     // Normal footage: a training video; the scored clip: a test video with anomalies.

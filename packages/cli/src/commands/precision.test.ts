@@ -1,16 +1,14 @@
 // runtime.precision as a user meets it, each command a fresh process of the built CLI: `vadc export --precision
 // int8` writes an int8 package that says so and scores a clip close to the fp32 package; `vadc bench --precision`
 // measures the int8 graph and refuses it on TF.js.
-import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Plan } from '@vadc/dsl';
 import { countOps, encodeVideo, openDataset } from '@vadc/runtime';
-import { runCli } from '../cli.ts';
-import { latestRunFile, runBuiltCli } from '../test-built-cli.ts';
+import { runBuiltCli } from '../test-built-cli.ts';
 import { onnxInstalled } from '../test-onnx.ts';
-import { tinyRecipe } from '../test-recipe.ts';
+import { tinyRecipe, trainInWorkspace } from '../test-recipe.ts';
 
 const RECIPE = tinyRecipe({ name: 'precise', dataSeed: 4, trainVideos: 2, frames: 14, walkers: [1, 2], scoring: '{ batch: 4 }', metrics: ['micro_auc'] });
 
@@ -21,12 +19,7 @@ describe.runIf(onnxInstalled)('runtime.precision from the built CLI', () => {
   let run = '';
 
   beforeAll(async () => {
-    workspace = await mkdtemp(join(tmpdir(), 'vadc-precision-'));
-    await writeFile(join(workspace, 'precise.yaml'), RECIPE);
-    const err: string[] = [];
-    const io = { stdout: () => undefined, stderr: (text: string) => void err.push(text), isTerminal: false, cwd: workspace, env: {} };
-    expect(await runCli(['train', 'precise.yaml', '--out', 'runs'], io), err.join('')).toBe(0);
-    run = latestRunFile(workspace, 'precise');
+    ({ workspace, run } = await trainInWorkspace('precision', 'precise', RECIPE));
     const video = (await openDataset(await readJson<Plan>(join(run, 'plan.json')))).test[0]!;
     const frameBytes = video.resolution[0] * video.resolution[1] * 3;
     const rgb = new Uint8Array(video.frameCount * frameBytes);

@@ -4,15 +4,13 @@
 // raw stdin bytes are checked; ffmpeg's failures are said as what to do, and every input error exits 2.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ffmpegPath, runFfmpeg } from '@vadc/runtime';
-import { runCli } from '../cli.ts';
 import { BUILT_CLI, latestRunFile, runBuiltCli, type CliResult } from '../test-built-cli.ts';
 import { onnxInstalled } from '../test-onnx.ts';
-import { tinyRecipe } from '../test-recipe.ts';
+import { tinyRecipe, trainInWorkspace } from '../test-recipe.ts';
 import { freePort, listening } from '../test-stream-server.ts';
 
 const RECIPE = tinyRecipe({ name: 'camera', dataSeed: 4, trainVideos: 2, frames: 14, walkers: [1, 2], scoring: '{ smoothing: { gaussian: { range: 4, sigma: 1 } }, batch: 4 }', metrics: ['micro_auc'] });
@@ -58,11 +56,7 @@ describe.runIf(onnxInstalled)('vadc on a camera: streams that fail loudly, real 
   };
 
   beforeAll(async () => {
-    workspace = await mkdtemp(join(tmpdir(), 'vadc-camera-'));
-    await writeFile(join(workspace, 'camera.yaml'), RECIPE);
-    const err: string[] = [];
-    const io = { stdout: () => undefined, stderr: (text: string) => void err.push(text), isTerminal: false, cwd: workspace, env: {} };
-    expect(await runCli(['train', 'camera.yaml', '--out', 'runs'], io), err.join('')).toBe(0);
+    ({ workspace } = await trainInWorkspace('camera', 'camera', RECIPE));
     const exported = await runBuiltCli(['export', latestRunFile(workspace, 'camera')], workspace);
     expect(exported.code, exported.stderr).toBe(0);
     pkg = latestRunFile(workspace, 'camera', 'package');
