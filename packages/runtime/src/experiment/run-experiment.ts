@@ -120,7 +120,7 @@ export async function runExperiment(recipe: LoadedRecipe, options: RunOptions, i
 
     await moveRun(run, 'scoring');
     await calibrateAfterTraining(run, plan, model, runEngine, describeBackend(backend), io);
-    await scoreEvaluateReport({ run, plan, model, pipeline, backend, engine, scoringEngine: runEngine }, io);
+    await scoreEvaluateReport({ run, plan, model, pipeline, backend, engine }, io);
     await pipeline.close();
     await moveRun(run, 'finished');
     return run;

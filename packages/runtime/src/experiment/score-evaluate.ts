@@ -31,18 +31,16 @@ export interface TrainedRun {
   model: MaskedAutoencoder;
   pipeline: DataPipeline;
   backend: BackendReport;
-  /** Scoring engine and why (default: tfjs, the reference). */
+  /** Scoring engine and why (default: tfjs, the reference); the Engine that scores is createEngine of its name. */
   engine?: EngineChoice;
   /** Test-time masks given instead of drawn (`vadc eval --test-masks`); recorded in metrics.json. */
   testMasks?: GivenTestMasks | null;
-  /** The engine that scores (the command's one Engine; default: created from `engine`). */
-  scoringEngine?: Engine;
 }
 
 /** Scores the test split, writes scores.csv, components.bin, metrics.json and report.html, and records the timings. */
 export async function scoreEvaluateReport(trained: TrainedRun, io: CommandIO): Promise<RunMetrics & { speed: RunSpeed; validation?: ValidationSummary }> {
   const { run, plan, model, pipeline, backend } = trained;
-  const scoring = trained.scoringEngine ?? createEngine(trained.engine?.engine ?? 'tfjs');
+  const scoring = createEngine(trained.engine?.engine ?? 'tfjs');
   const engine = scoring.name;
   if (trained.engine !== undefined) run.record.engine = { ...run.record.engine, score: trained.engine };
   const trainSpeed = run.record.trainFramesPerSecond ?? null;

@@ -4,7 +4,6 @@
 // numbers that no recipe describes, and a `finished` that would stop --resume).
 import { dirname } from 'node:path';
 import type { EngineName, Plan } from '@vadc/dsl';
-import { createEngine } from '../engines/create-engine.ts';
 import type { GivenTestMasks } from '../score/given-test-masks.ts';
 import { CheckFailedError, type CommandIO } from '../run-io.ts';
 import { resolveEngine } from '../engines/engine-choice.ts';
@@ -47,7 +46,7 @@ export async function scoreTrainedRun(folder: string, options: ScoreTrainedRunOp
       const backend = await startBackend(run, plan, options.backend, io);
       const pipeline = await openRunData(run, plan, dirname(dirname(run.directory)), io);
       const model = await loadTrainedModel(run, plan);
-      await scoreEvaluateReport({ run, plan, model, pipeline, backend, engine, testMasks, scoringEngine: createEngine(engine.engine) }, io);
+      await scoreEvaluateReport({ run, plan, model, pipeline, backend, engine, testMasks }, io);
       await pipeline.close();
       await moveRun(run, 'finished');
     } catch (error) {
