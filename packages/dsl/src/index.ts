@@ -27,7 +27,7 @@ export type { SweepRun, SweepResult } from './sweep.ts';
 export { valueAtKey } from './plan/plan-paths.ts';
 export { renderPlanYaml } from './plan/render-yaml.ts';
 export { planPatchGrid, type PatchGrid } from './plan/patch-grid.ts';
-export { METRIC_NAMES } from './plan/metric-names.ts';
+export { METRIC_NAMES, type MetricName } from './plan/metric-names.ts';
 export { parseKey, formatKey } from './key-path.ts';
 export type { KeySegment } from './key-path.ts';
 

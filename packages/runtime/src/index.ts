@@ -1,9 +1,10 @@
 /**
  * Public API of @vadc/runtime: the experiment as a library (docs/ARCHITECTURE.md has the layers and the data flow).
  *
- * A program runs an experiment with `loadRecipe` + `runExperiment`, scores videos and streams with `openDetector` +
- * `scoreInput` / `scoreStream`, runs a grid with `runSweep` and renders a report with `renderReport`; the `vadc`
- * command and its queue worker call the same functions. examples/run-experiment.mjs runs one end to end.
+ * A program runs an experiment with `loadRecipe` + `chooseRunStart` + `runExperiment`, scores videos and streams
+ * with `openDetector` + `scoreFile` / `scoreStream`, computes the metrics of any method's outputs with
+ * `evaluateMetricsInput`, puts runs side by side with `compareRuns`, runs a grid with `runSweep` and renders a report
+ * with `renderReport`; the `vadc` command and its queue worker call the same functions. examples/run-experiment.mjs runs one end to end.
  * Below the application come the building blocks the command line uses (backends, data, ONNX, run folders); names
  * that only the package's own files use are not exported.
  */
@@ -11,9 +12,10 @@
 // The application: recipes in, experiments, detectors, sweeps and reports out (issue 25).
 export { loadRecipe, diskReader, type LoadedRecipe } from './experiment/recipe-reader.ts';
 export { runExperiment, openRunData, recordFailure, startBackend, type RunOptions } from './experiment/run-experiment.ts';
+export { chooseRunStart, type RunStart, type RunStartRequest } from './experiment/run-start.ts';
+export { compareRuns, type ComparedRun, type RunComparison } from './experiment/compare-runs.ts';
 export { scoreTrainedRun, type ScoreTrainedRunOptions } from './experiment/score-trained-run.ts';
 export { openDetector, type Detector, type DetectorOptions } from './detect/detector.ts';
-export { openInput } from './detect/open-input.ts';
 export { scoreInput, decisionSmoothing, describeDecisionSmoothing, type ScoredInput, type ScoreInputOptions } from './detect/score-input.ts';
 export { scoreStream, DEFAULT_RECONNECT, isStreamInput, parseFrameSize, type StreamOptions, type StreamSummary } from './detect/score-stream.ts';
 export { calibrate, footageFrameRate, normalFootage } from './detect/calibrate-run.ts';
@@ -35,25 +37,21 @@ export { startProgress } from './experiment/progress.ts';
 export { latestRun, listRuns, readRun, runIdFromDate, type RunFolder, type RunRecord, type RunStatus } from './run-folder/run-folder.ts';
 export { moveRun, runFolderPath, trainingFinished } from './run-folder/run-state.ts';
 export { LeaseLostError, fileLeaseStore, leaseDuration, takeLease, type LeaseHolder, type LeaseStore, type LeaseStoreFor } from './run-folder/run-lease.ts';
-export { runsOfSameRecipe, sameRecipeAndData } from './run-folder/same-recipe.ts';
-export { describeFingerprint } from './run-folder/dataset-fingerprint.ts';
-export { differingKeys } from './run-folder/plan-diff.ts';
 export { writeFileAtomic, writeJsonAtomic } from './run-folder/files.ts';
 export { loadTrainedModel, readTrainedRun } from './detect/trained-run.ts';
 
 // Results: metrics.json, scores, decisions and events of a scored input, annotated frames, model packages.
-export { emptyMetricsResult, localizationJson, metricValue, metricsJson, perMetric, rocJson, type MetricsResult } from './score/metrics-result.ts';
+export { metricValue, metricsJson, perMetric, type MetricsResult } from './score/metrics-result.ts';
+export { evaluateMetricsInput, type MetricsInputOptions } from './score/metrics-input.ts';
 export { scoreVideo, type BatchInference, type VideoScores } from './score/score-video.ts';
 export { eventsJson } from './detect/events-output.ts';
-export { scoredInputFiles } from './detect/scored-files.ts';
-export { drawFrames, percentile } from './detect/draw-frames.ts';
+export { scoreFile, writeScoredFiles, drawScoredFile, type ScoreFileOptions, type ScoredFile, type DrawScoredOptions } from './detect/score-file.ts';
 export { MANIFEST_FILE, readModelPackage, writeModelPackage } from './detect/model-package.ts';
 export { buildModelPackage } from './onnx/model-package.ts';
 export { formatMetric } from './report/format.ts';
 
 // Engines: which one trains and scores, TF.js backends, onnxruntime (an optional dependency), `vadc bench`.
 export { engineOfResumedRun, engineOption, resolveEngine } from './engines/engine-choice.ts';
-export { engineStatement, runEngines } from './engines/compare-engines.ts';
 export { selectBackend, describeBackend } from './backend/select-backend.ts';
 export { createOnnxInference } from './onnx/onnx-inference.ts';
 export { loadOnnxRuntime, onnxRuntimeAvailable } from './onnx/onnxruntime.ts';

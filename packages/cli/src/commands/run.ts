@@ -5,7 +5,7 @@ import { resolve } from 'node:path';
 import { EXIT_FAILED, EXIT_OK, UsageError, type Command, type CommandIO, type ParsedArguments } from '../command.ts';
 import { BACKEND_NAMES, ENGINE_NAMES } from '@vadc/dsl';
 import { optionChoice } from '../option-choice.ts';
-import { loadRecipe, runExperiment, engineOfResumedRun, engineOption, resolveEngine, latestRun, listRuns, runsOfSameRecipe } from '@vadc/runtime';
+import { loadRecipe, runExperiment, engineOfResumedRun, engineOption, resolveEngine, chooseRunStart } from '@vadc/runtime';
 import { recipeOptionHelp, recipeOptions } from '../recipe-options.ts';
 import { ioForJson, runResultJson } from '../run-result.ts';
 
@@ -14,34 +14,25 @@ async function runRecipe(args: ParsedArguments, io: CommandIO, trainOnly: boolea
   const [recipe, ...extra] = args.positionals;
   if (recipe === undefined || extra.length > 0) throw new UsageError('give exactly one recipe');
   const backend = optionChoice('backend', args.values.backend, BACKEND_NAMES, null);
-  if (args.values.resume && args.values.new) throw new UsageError('--resume and --new exclude each other');
   const engine = engineOption(args.values.engine);
   const loaded = await loadRecipe(recipe, args.values, io);
   if (loaded === null) return EXIT_FAILED;
   const engineChoice = await resolveEngine(loaded.plan, engine, backend, io);
   const outRoot = resolve(io.cwd, typeof args.values.out === 'string' ? args.values.out : 'runs');
 
-  const sameRecipe = await runsOfSameRecipe(await listRuns(outRoot, loaded.plan.name), loaded.plan, loaded.hash);
-  const previous = sameRecipe.at(-1) ?? null;
-  let resumeFrom = null;
-  if (args.values.resume) {
-    if (previous === null) {
-      const latest = await latestRun(outRoot, loaded.plan.name);
-      const why = latest ? ` (the latest run, ${latest.directory}, has a different recipe hash)` : '';
-      throw new UsageError(`no run of this recipe to resume under ${outRoot}/${loaded.plan.name}${why}; run without --resume`);
-    }
-    if (previous.record.status === 'finished' && !trainOnly) {
-      io.stderr(`${previous.directory} already finished: metrics in ${previous.directory}/metrics.json (use --new for another run)\n`);
-      if (args.values.json === true) io.stdout(await runResultJson(previous));
-      return EXIT_OK;
-    }
-    resumeFrom = previous;
-  } else if (previous !== null && !args.values.new) {
-    const state = previous.record.status === 'finished' ? 'already ran to the end' : `has an unfinished run (${previous.record.status})`;
-    io.stderr(`vadc: recipe ${loaded.plan.name} (hash ${loaded.hash.slice(0, 12)}) ${state}: ${previous.directory}\n`);
+  const start = await chooseRunStart(loaded, outRoot, { resume: args.values.resume === true, new: args.values.new === true, trainOnly });
+  if (start.kind === 'finished') {
+    io.stderr(`${start.run.directory} already finished: metrics in ${start.run.directory}/metrics.json (use --new for another run)\n`);
+    if (args.values.json) io.stdout(await runResultJson(start.run));
+    return EXIT_OK;
+  }
+  if (start.kind === 'exists') {
+    const state = start.run.record.status === 'finished' ? 'already ran to the end' : `has an unfinished run (${start.run.record.status})`;
+    io.stderr(`vadc: recipe ${loaded.plan.name} (hash ${loaded.hash.slice(0, 12)}) ${state}: ${start.run.directory}\n`);
     io.stderr('vadc: use --resume to continue or re-use it, or --new to start another run\n');
     return EXIT_FAILED;
   }
+  const resumeFrom = start.kind === 'resume' ? start.run : null;
   const json = args.values.json === true;
   const runEngine = resumeFrom === null ? engineChoice : await engineOfResumedRun(engineChoice, resumeFrom.record.engine?.train, io);
   const run = await runExperiment(loaded, { outRoot, backend, resumeFrom, trainOnly, engine: runEngine, deep: args.values.deep === true }, ioForJson(io, json));

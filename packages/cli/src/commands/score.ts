@@ -1,10 +1,11 @@
 // `vadc score <run-or-package> <input>`: per-frame anomaly scores of a video file, a frame folder or a live stream,
 // with a trained run or a model package; no labels needed. Frame scores are smoothed as live decisions are (the
-// recipe's smoothing made causal, run/score-input.ts decisionSmoothing; `eval` keeps the official one) and,
+// recipe's smoothing made causal, runtime detect/score-input.ts decisionSmoothing; `eval` keeps the official one) and,
 // with the calibrated threshold (`vadc calibrate`) or --threshold, each frame is decided normal / abnormal and
-// abnormal frames are grouped into events. The work is run/score-input.ts (files) and run/score-stream.ts (streams).
+// abnormal frames are grouped into events. The work is runtime detect/score-file.ts (files) and
+// detect/score-stream.ts (streams); this file parses the options and prints.
 import { join, resolve } from 'node:path';
-import { DatasetError, openDetector, drawFrames, percentile, eventsJson, writeFileAtomic, scoredInputFiles, openInput, startProgress, describeDecisionSmoothing, scoreInput, DEFAULT_RECONNECT, isStreamInput, parseFrameSize, scoreStream, engineOption } from '@vadc/runtime';
+import { DatasetError, openDetector, eventsJson, startProgress, describeDecisionSmoothing, DEFAULT_RECONNECT, isStreamInput, parseFrameSize, scoreStream, engineOption, scoreFile, writeScoredFiles, drawScoredFile } from '@vadc/runtime';
 import { EXIT_OK, InputError, UsageError, type Command } from '../command.ts';
 import { parseQueueUrl } from '../queue/connection.ts';
 import { CoordinatorStopped, EXIT_INTERRUPTED } from '../queue/coordinator-interrupt.ts';
@@ -131,19 +132,23 @@ export const scoreCommand: Command = {
         await asInputError(scoreStream(detector, input, { threshold, fps: fpsFlag, frameSize, maxFrames, reconnect, out, write: io.stdout, log }));
         return EXIT_OK;
       }
-      const source = await asInputError(openInput(resolve(io.cwd, input), detector.cacheDir));
-      // A video's own rate; a video whose rate is unusable needs --fps; a frame folder without --fps has times in frames only.
-      if (source.frameRate === null && fpsFlag === null) throw new UsageError(`${input} declares no usable frame rate: give --fps (frames per second of the footage)`);
-      const fps = fpsFlag ?? source.frameRate ?? null;
-      const rate = fps === null ? 'no frame rate (a frame folder: times in frames only; --fps gives seconds)' : `${fps} fps (${fpsFlag === null ? 'the input\'s' : '--fps'})`;
-      log(`input ${source.name}: ${source.frameCount} frames, ${source.resolution[1]}x${source.resolution[0]}, ${rate}`);
+      const draw = args.values.draw === true || args.values.mp4 === true;
+      if (draw && threshold === null) throw new UsageError('--draw and --mp4 mark abnormal frames, which needs a threshold: run vadc calibrate, or pass --threshold');
       const testMasks = await testMasksOption(args.values['test-masks'], detector.plan, io.cwd, log);
-      const bar = startProgress('score', source.frameCount, { write: io.stderr, isTerminal: io.isTerminal, unit: 'frames' });
-      const scored = await asInputError(scoreInput(detector, source, { threshold, testMasks, onBatch: (outputs) => bar.tick(outputs.size) }));
-      bar.done();
+      let bar: ReturnType<typeof startProgress> | undefined;
+      const file = await asInputError(scoreFile(detector, resolve(io.cwd, input), {
+        threshold, fps: fpsFlag, testMasks,
+        onOpen: (source, fps) => {
+          const rate = fps === null ? 'no frame rate (a frame folder: times in frames only; --fps gives seconds)' : `${fps} fps (${fpsFlag === null ? 'the input\'s' : '--fps'})`;
+          log(`input ${source.name}: ${source.frameCount} frames, ${source.resolution[1]}x${source.resolution[0]}, ${rate}`);
+          bar = startProgress('score', source.frameCount, { write: io.stderr, isTerminal: io.isTerminal, unit: 'frames' });
+        },
+        onBatch: (frames) => bar?.tick(frames),
+      }));
+      bar?.done();
+      const { source, scored, fps } = file;
       const outDir = resolve(io.cwd, typeof args.values.out === 'string' ? args.values.out : join(detector.path, 'scored', source.name));
-      for (const [file, text] of Object.entries(scoredInputFiles(source.name, scored, detector.plan, fps))) await writeFileAtomic(join(outDir, file), text);
-      const smoothing = decisionSmoothing;
+      await writeScoredFiles(outDir, file.files);
       const abnormal = scored.decisions?.reduce((sum, value) => sum + value, 0) ?? 0;
       const json = args.values.json === true;
       const summary = `${outDir}: ${source.frameCount} frames scored` +
@@ -153,13 +158,11 @@ export const scoreCommand: Command = {
       const result: Record<string, unknown> = {
         out: outDir,
         files: { scores: join(outDir, 'scores.csv'), decisions: join(outDir, 'decisions.csv'), events_json: join(outDir, 'events.json'), events_csv: join(outDir, 'events.csv') },
-        ...(eventsJson(source.name, scored, fps, smoothing) as Record<string, unknown>),
+        ...(eventsJson(source.name, scored, fps, decisionSmoothing) as Record<string, unknown>),
       };
-      if (args.values.draw === true || args.values.mp4 === true) {
-        if (threshold === null) throw new UsageError('--draw and --mp4 mark abnormal frames, which needs a threshold: run vadc calibrate, or pass --threshold');
-        const mapThreshold = mapThresholdFlag ?? detector.threshold?.map_threshold ?? percentile(scored.scores.patchMaps, 0.99);
+      if (draw) {
         const mp4 = args.values.mp4 === true ? join(outDir, 'annotated.mp4') : null;
-        const boxes = await drawFrames(source, scored, detector.plan, { outDir, mapThreshold, pngs: args.values.draw === true, mp4, fps: fps ?? 25 });
+        const { boxes, mapThreshold } = await drawScoredFile(detector, file, { outDir, mapThreshold: mapThresholdFlag, pngs: args.values.draw === true, mp4 });
         const drawn = `${outDir}: ${boxes} regions boxed in abnormal frames (map threshold ${mapThreshold.toPrecision(6)})${args.values.draw === true ? '; frames/' : ''}${mp4 ? `; ${mp4}` : ''}\n`;
         if (json) io.stderr(drawn); else io.stdout(drawn);
         Object.assign(result, { regions_boxed: boxes, map_threshold: mapThreshold, frames_folder: args.values.draw === true ? join(outDir, 'frames') : null, mp4 });

@@ -11,7 +11,7 @@ import { join, relative } from 'node:path';
 import { workerData } from 'node:worker_threads';
 import { UnrecoverableError, type SandboxedJob } from 'bullmq';
 import { planHash, trainingHash, type Plan, type SweepRun } from '@vadc/dsl';
-import { selectBackend, type MaskedAutoencoder, openDetector, type Detector, openInput, scoreInput, readRun, LeaseLostError, type LeaseStoreFor, runFolderPath, scoredInputFiles, evaluateGroup, trainingFor, loadTrainedModel, readTrainedRun } from '@vadc/runtime';
+import { selectBackend, type MaskedAutoencoder, openDetector, type Detector, scoreFile, readRun, LeaseLostError, type LeaseStoreFor, runFolderPath, evaluateGroup, trainingFor, loadTrainedModel, readTrainedRun } from '@vadc/runtime';
 import type { CommandIO, TrainingStepReport } from '../command.ts';
 import { EXIT_INTERNAL } from '../command.ts';
 import { exitStatusOf } from '../exit-status.ts';
@@ -169,12 +169,9 @@ async function score(job: SandboxedJob<ScoreJobData>): Promise<ScoreJobResult> {
     opened.catch(() => detectors.delete(key));
   }
   const detector = await opened;
-  const video = await openInput(input, detector.cacheDir);
-  // The threshold a local `vadc score` uses: the command's, else the run's calibration.
-  const scored = await scoreInput(detector, video, { threshold: data.threshold ?? detector.threshold?.value ?? null });
-  // Event times as a local `vadc score` gives them: --fps, else the input's own rate (a frame folder: frames only).
-  const files = scoredInputFiles(video.name, scored, detector.plan, data.fps ?? video.frameRate ?? null);
-  return { name: video.name, frames: scored.scores.frameCount, files, seconds: since(start) };
+  // The threshold and event times of a local `vadc score`: the command's, else the run's calibration / the input's rate.
+  const { source, files } = await scoreFile(detector, input, { threshold: data.threshold ?? null, fps: data.fps ?? null });
+  return { name: source.name, frames: source.frameCount, files, seconds: since(start) };
 }
 
 /** BullMQ's entry point for a sandboxed processor. */

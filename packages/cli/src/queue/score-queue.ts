@@ -9,7 +9,7 @@ import { basename, extname, join, resolve } from 'node:path';
 import { Queue } from 'bullmq';
 import { planHash, type EngineName, type Plan } from '@vadc/dsl';
 import { UsageError, type CommandIO } from '../command.ts';
-import { writeFileAtomic, readTrainedRun } from '@vadc/runtime';
+import { writeScoredFiles, readTrainedRun } from '@vadc/runtime';
 import { saveBatch, type BatchRecord } from './batches.ts';
 import { checkQueue, QUEUE_NAME, queueFailure, type QueueAddress } from './connection.ts';
 import type { ScoreJobData, ScoreJobResult } from './job-types.ts';
@@ -77,7 +77,7 @@ export async function awaitScore(queue: Queue, batch: BatchRecord, address: Queu
     if (finished === undefined) continue;
     const result = finished.value as ScoreJobResult;
     const outDir = batch.outputs!.folders[job.id]!;
-    for (const [file, text] of Object.entries(result.files)) await writeFileAtomic(join(outDir, file), text);
+    await writeScoredFiles(outDir, result.files);
     io.stdout(`scores: ${join(outDir, 'scores.csv')} (${result.frames} frames; events.csv, events.json, decisions.csv beside it)\n`);
     written.push(join(outDir, 'scores.csv'));
   }

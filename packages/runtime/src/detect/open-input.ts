@@ -1,5 +1,6 @@
 // The input of `vadc score` / `vadc calibrate --normal`: a video file or a folder of frames, as a VideoSource named
-// after it (the name also seeds the test-time masks, so a test video keeps its run's numbers).
+// after it (the name labels outputs only: test-time masks come from each frame's position, so a renamed copy of a
+// test video scores as the run scored it).
 import { readdir, stat } from 'node:fs/promises';
 import { basename, extname, join } from 'node:path';
 import { IMAGE_EXTENSIONS } from '../data/formats/image.ts';

@@ -1,6 +1,6 @@
 // The JSON Schema of `vadc metrics` input (format: packages/metrics/README.md). Shapes, types and ranges are checked
 // here, every problem reported as the input file, the JSON path, what was expected and what was found; what a
-// schema cannot say (a list as long as `labels`, a frame index inside the video, x1 <= x2) metrics.ts checks after.
+// schema cannot say (a list as long as `labels`, a frame index inside the video, x1 <= x2) metrics-input.ts checks after.
 import { checkJson, formatJsonPath, type JsonSchema } from '@vadc/dsl';
 
 /** Bounds of the config: each is far above real use, and keeps a crafted input from allocating gigabytes. */

@@ -5,7 +5,7 @@
 // so the error reveals nothing about files outside those folders.
 import { open, realpath } from 'node:fs/promises';
 import { resolve, sep } from 'node:path';
-import { UsageError } from '../command.ts';
+import { UsageError } from '../run-io.ts';
 
 /** Largest input JSON `vadc metrics` reads. */
 export const MAX_INPUT_JSON_BYTES = 512 * 1024 ** 2;
