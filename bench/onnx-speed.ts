@@ -108,7 +108,7 @@ for (const size of sizes) {
         const out = forward(model, tf.tensor3d(patches, [batch, tokens, width]), mask, context, true);
         return [out.teacher, out.student!];
       });
-      await Promise.all(outputs.map((tensor: tf.Tensor) => tensor.data()));
+      await Promise.all(outputs.map((tensor) => tensor.data()));
       tf.dispose(outputs);
     });
     if (process.argv.includes('--wasm-infer')) await measure('tfjs-wasm infer', size, async () => { inferBatch(model, testBatch, { pass: FIRST_PASS }); });

@@ -11,7 +11,7 @@
 import { closeSync, fstatSync, mkdirSync, openSync, writeSync } from 'node:fs';
 import { basename, extname, join } from 'node:path';
 import { EventTracker, LiveSmoother, type AnomalyEvent } from '@vadc/metrics';
-import { ffmpegFrameStream, rawFrameStream, reconnectingFrameStream, type FrameStream, type ReceivedFrame, type StreamGap } from '../data/formats/frame-stream.ts';
+import { ffmpegFrameStream, lostFrames, rawFrameStream, reconnectingFrameStream, type FrameStream, type ReceivedFrame, type StreamGap } from '../data/formats/frame-stream.ts';
 import { frameScores, scoreOutputs } from '../score/components.ts';
 import { inferWithTestMasks } from '../score/test-mask-passes.ts';
 import { liveTestBatches } from '../data/pipeline/live-batches.ts';
@@ -165,7 +165,7 @@ export async function scoreStream(detector: Detector, input: string, options: St
         if (frame.gap !== undefined) {
           // The new connection starts after the last frame, as late as the wall clock says it came back.
           const previous = connectionStart + (connectionFrames - 1) / fps;
-          connectionStart = previous + Math.max(1 / fps, (frame.arrived - frame.gap.lastArrival) / 1000);
+          connectionStart = previous + Math.max(1 / fps, frame.gap.seconds);
           connectionFrames = 0;
           gapsBefore.set(received, frame.gap);
         }
@@ -190,7 +190,7 @@ export async function scoreStream(detector: Detector, input: string, options: St
         const from = startOf(frame - 1) + 1 / fps;
         line({
           type: 'gap', video, after_frame: frame - 1, from_seconds: roundSeconds(from), to_seconds: roundSeconds(resumed),
-          lost_frames: Math.max(0, Math.round((resumed - from) * fps)), attempts: gap.attempts, reason: gap.reason, wall_time: wall,
+          lost_frames: lostFrames(gap, fps), attempts: gap.attempts, reason: gap.reason, wall_time: wall,
         });
         gapsBefore.delete(frame);
       }

@@ -1,7 +1,8 @@
-// An ONNX graph under construction and its encoding as a ModelProto (onnx.proto field numbers, opset 17, IR 8).
+// An ONNX graph under construction and its encoding as a ModelProto (onnx-fields.ts field numbers, opset 17, IR 8).
 // Nodes are added in execution order (ONNX requires a topologically sorted graph, which building the graph in the
 // order the model computes gives for free); every value gets a unique name from the scope it was made in.
 // Initializers are float32 / int64 `raw_data` (little-endian, which is what typed arrays hold on x86 and ARM).
+import { AttributeProto, AttributeType, GraphProto, ModelProto, NodeProto, OperatorSetIdProto, StringStringEntryProto, TensorProto, TensorShapeProto, TensorShapeProtoDimension, TypeProto, TypeProtoTensor, ValueInfoProto } from './onnx-fields.ts';
 import { ProtoWriter } from './protobuf.ts';
 
 /** The opset the exported graphs use (LayerNormalization needs 17). */
@@ -127,21 +128,21 @@ export class OnnxGraph {
   /** The ModelProto bytes, with `metadata` as its metadata_props (key / value strings). */
   encode(producer: { name: string; version: string }, docString = '', metadata: Record<string, string> = {}): Uint8Array {
     const graph = new ProtoWriter();
-    for (const node of this.nodes) graph.message(1, encodeNode(node));
-    graph.string(2, this.name);
-    for (const initializer of this.initializers) graph.message(5, encodeTensor(initializer));
-    if (docString !== '') graph.string(10, docString);
-    for (const input of this.inputs) graph.message(11, encodeValueInfo(input));
-    for (const output of this.outputs) graph.message(12, encodeValueInfo(output));
+    for (const node of this.nodes) graph.message(GraphProto.node, encodeNode(node));
+    graph.string(GraphProto.name, this.name);
+    for (const initializer of this.initializers) graph.message(GraphProto.initializer, encodeTensor(initializer));
+    if (docString !== '') graph.string(GraphProto.docString, docString);
+    for (const input of this.inputs) graph.message(GraphProto.input, encodeValueInfo(input));
+    for (const output of this.outputs) graph.message(GraphProto.output, encodeValueInfo(output));
     const model = new ProtoWriter()
-      .varint(1, ONNX_IR_VERSION)
-      .string(2, producer.name)
-      .string(3, producer.version)
-      .message(7, graph)
-      .message(8, new ProtoWriter().string(1, '').varint(2, ONNX_OPSET));
+      .varint(ModelProto.irVersion, ONNX_IR_VERSION)
+      .string(ModelProto.producerName, producer.name)
+      .string(ModelProto.producerVersion, producer.version)
+      .message(ModelProto.graph, graph)
+      .message(ModelProto.opsetImport, new ProtoWriter().string(OperatorSetIdProto.domain, '').varint(OperatorSetIdProto.version, ONNX_OPSET));
     const domains = new Set(this.nodes.map((node) => node.domain).filter((domain) => domain !== ''));
-    for (const domain of domains) model.message(8, new ProtoWriter().string(1, domain).varint(2, 1));
-    for (const [key, value] of Object.entries(metadata)) model.message(14, new ProtoWriter().string(1, key).string(2, value));
+    for (const domain of domains) model.message(ModelProto.opsetImport, new ProtoWriter().string(OperatorSetIdProto.domain, domain).varint(OperatorSetIdProto.version, 1));
+    for (const [key, value] of Object.entries(metadata)) model.message(ModelProto.metadataProps, new ProtoWriter().string(StringStringEntryProto.key, key).string(StringStringEntryProto.value, value));
     return model.finish();
   }
 
@@ -161,40 +162,38 @@ export class OnnxGraph {
 /** NodeProto of a node. */
 export function encodeNode(node: OnnxNode): ProtoWriter {
   const out = new ProtoWriter();
-  for (const input of node.inputs) out.string(1, input);
-  for (const output of node.outputs) out.string(2, output);
-  out.string(3, node.name).string(4, node.op);
-  for (const [name, attribute] of Object.entries(node.attributes)) out.message(5, encodeAttribute(name, attribute));
-  if (node.domain !== '') out.string(7, node.domain);
+  for (const input of node.inputs) out.string(NodeProto.input, input);
+  for (const output of node.outputs) out.string(NodeProto.output, output);
+  out.string(NodeProto.name, node.name).string(NodeProto.opType, node.op);
+  for (const [name, attribute] of Object.entries(node.attributes)) out.message(NodeProto.attribute, encodeAttribute(name, attribute));
+  if (node.domain !== '') out.string(NodeProto.domain, node.domain);
   return out;
 }
 
-// AttributeProto: name 1, f 2, i 3, ints 8, type 20 (FLOAT 1, INT 2, INTS 7).
 function encodeAttribute(name: string, attribute: OnnxAttribute): ProtoWriter {
-  const out = new ProtoWriter().string(1, name);
+  const out = new ProtoWriter().string(AttributeProto.name, name);
   switch (attribute.kind) {
     case 'float':
-      return out.float(2, attribute.value).varint(20, 1);
+      return out.float(AttributeProto.f, attribute.value).varint(AttributeProto.type, AttributeType.float);
     case 'int':
-      return out.varint(3, attribute.value).varint(20, 2);
+      return out.varint(AttributeProto.i, attribute.value).varint(AttributeProto.type, AttributeType.int);
     case 'ints':
-      for (const value of attribute.value) out.varint(8, value);
-      return out.varint(20, 7);
+      for (const value of attribute.value) out.varint(AttributeProto.ints, value);
+      return out.varint(AttributeProto.type, AttributeType.ints);
   }
 }
 
-// TensorProto: dims 1, data_type 2, name 8, raw_data 9.
 /** TensorProto of an initializer. */
 export function encodeTensor(tensor: OnnxInitializer): ProtoWriter {
   const out = new ProtoWriter();
-  for (const dim of tensor.dims) out.varint(1, dim);
-  return out.varint(2, tensor.type).string(8, tensor.name).bytes(9, tensor.raw);
+  for (const dim of tensor.dims) out.varint(TensorProto.dims, dim);
+  return out.varint(TensorProto.dataType, tensor.type).string(TensorProto.name, tensor.name).bytes(TensorProto.rawData, tensor.raw);
 }
 
-// ValueInfoProto { name 1, type 2: TypeProto { tensor_type 1: { elem_type 1, shape 2: { dim 1: { value 1 | param 2 } } } } }.
+// ValueInfoProto { name, type: TypeProto { tensor_type: { elem_type, shape: { dim: { dim_value | dim_param } } } } }.
 function encodeValueInfo(info: ValueInfo): ProtoWriter {
   const shape = new ProtoWriter();
-  for (const dim of info.dims) shape.message(1, typeof dim === 'number' ? new ProtoWriter().varint(1, dim) : new ProtoWriter().string(2, dim));
-  const tensorType = new ProtoWriter().varint(1, info.type).message(2, shape);
-  return new ProtoWriter().string(1, info.name).message(2, new ProtoWriter().message(1, tensorType));
+  for (const dim of info.dims) shape.message(TensorShapeProto.dim, typeof dim === 'number' ? new ProtoWriter().varint(TensorShapeProtoDimension.dimValue, dim) : new ProtoWriter().string(TensorShapeProtoDimension.dimParam, dim));
+  const tensorType = new ProtoWriter().varint(TypeProtoTensor.elemType, info.type).message(TypeProtoTensor.shape, shape);
+  return new ProtoWriter().string(ValueInfoProto.name, info.name).message(ValueInfoProto.type, new ProtoWriter().message(TypeProto.tensorType, tensorType));
 }

@@ -13,6 +13,7 @@
 // kernel pays for them) and every elementwise op stay float32. Fields the pass does not touch (graph inputs,
 // outputs, metadata, opsets, other initializers) are copied byte for byte.
 import type { PRECISION_NAMES } from '@vadc/dsl';
+import { AttributeProto, GraphProto, ModelProto, NodeProto, TensorProto, ValueInfoProto } from './onnx-fields.ts';
 import { encodeNode, encodeTensor, int, OnnxType, type OnnxAttribute, type OnnxNode } from './onnx-graph.ts';
 import { fieldBytes, fieldInt, fieldText, readFields, type ProtoField } from './protobuf-reader.ts';
 import { ProtoWriter } from './protobuf.ts';
@@ -27,13 +28,6 @@ export interface QuantizeSummary {
   /** MatMul / Gemm nodes left in float32, with why (e.g. both operands computed: attention). */
   kept: { node: string; reason: string }[];
 }
-
-// ModelProto.graph 7; GraphProto node 1, initializer 5; NodeProto input 1, output 2, name 3, op_type 4,
-// attribute 5, domain 7; ValueInfoProto name 1; AttributeProto name 1, f 2, i 3; TensorProto dims 1, data_type 2, name 8, raw_data 9.
-const MODEL_GRAPH = 7;
-const GRAPH_NODE = 1;
-const GRAPH_INITIALIZER = 5;
-const GRAPH_OUTPUT = 12;
 
 interface ReadNode {
   op: string;
@@ -56,16 +50,16 @@ interface ReadTensor {
 function readNode(bytes: Uint8Array): ReadNode {
   const node: ReadNode = { op: '', domain: '', name: '', inputs: [], outputs: [], numbers: new Map() };
   for (const field of readFields(bytes)) {
-    if (field.field === 1) node.inputs.push(fieldText(field));
-    else if (field.field === 2) node.outputs.push(fieldText(field));
-    else if (field.field === 3) node.name = fieldText(field);
-    else if (field.field === 4) node.op = fieldText(field);
-    else if (field.field === 7) node.domain = fieldText(field);
-    else if (field.field === 5) {
+    if (field.field === NodeProto.input) node.inputs.push(fieldText(field));
+    else if (field.field === NodeProto.output) node.outputs.push(fieldText(field));
+    else if (field.field === NodeProto.name) node.name = fieldText(field);
+    else if (field.field === NodeProto.opType) node.op = fieldText(field);
+    else if (field.field === NodeProto.domain) node.domain = fieldText(field);
+    else if (field.field === NodeProto.attribute) {
       const attribute = readFields(fieldBytes(field));
-      const name = attribute.find((part) => part.field === 1);
-      const integer = attribute.find((part) => part.field === 3);
-      const real = attribute.find((part) => part.field === 2 && part.wire === 5);
+      const name = attribute.find((part) => part.field === AttributeProto.name);
+      const integer = attribute.find((part) => part.field === AttributeProto.i);
+      const real = attribute.find((part) => part.field === AttributeProto.f && part.wire === 5);
       if (name === undefined) continue;
       if (integer !== undefined) node.numbers.set(fieldText(name), fieldInt(integer));
       else if (real !== undefined && real.value instanceof Uint8Array) node.numbers.set(fieldText(name), new DataView(real.value.slice().buffer).getFloat32(0, true));
@@ -77,13 +71,13 @@ function readNode(bytes: Uint8Array): ReadNode {
 function readTensor(bytes: Uint8Array): ReadTensor {
   const tensor: ReadTensor = { name: '', type: 0, dims: [], raw: null };
   for (const field of readFields(bytes)) {
-    if (field.field === 1) {
+    if (field.field === TensorProto.dims) {
       // dims may be written packed (one length-delimited field) or one varint per dim.
       if (field.wire === 2) tensor.dims.push(...readPackedVarints(fieldBytes(field)));
       else tensor.dims.push(fieldInt(field));
-    } else if (field.field === 2) tensor.type = fieldInt(field);
-    else if (field.field === 8) tensor.name = fieldText(field);
-    else if (field.field === 9) tensor.raw = fieldBytes(field);
+    } else if (field.field === TensorProto.dataType) tensor.type = fieldInt(field);
+    else if (field.field === TensorProto.name) tensor.name = fieldText(field);
+    else if (field.field === TensorProto.rawData) tensor.raw = fieldBytes(field);
   }
   return tensor;
 }
@@ -146,7 +140,7 @@ function unsupportedWeight(weight: ReadTensor | undefined): string | null {
  */
 export function quantizeInt8(model: Uint8Array): { bytes: Uint8Array; summary: QuantizeSummary } {
   const modelFields = readFields(model);
-  const graphField = modelFields.find((field) => field.field === MODEL_GRAPH);
+  const graphField = modelFields.find((field) => field.field === ModelProto.graph);
   if (graphField === undefined) throw new RangeError('quantize: the model has no graph');
   const graphFields = readFields(fieldBytes(graphField));
 
@@ -155,11 +149,11 @@ export function quantizeInt8(model: Uint8Array): { bytes: Uint8Array; summary: Q
   const nodes = new Map<ProtoField, ReadNode>();
   const uses = new Map<string, number>();
   for (const field of graphFields) {
-    if (field.field === GRAPH_INITIALIZER) {
+    if (field.field === GraphProto.initializer) {
       const tensor = readTensor(fieldBytes(field));
       tensors.set(tensor.name, tensor);
       names.add(tensor.name);
-    } else if (field.field === GRAPH_NODE) {
+    } else if (field.field === GraphProto.node) {
       const node = readNode(fieldBytes(field));
       nodes.set(field, node);
       for (const input of node.inputs) uses.set(input, (uses.get(input) ?? 0) + 1);
@@ -250,7 +244,7 @@ export function quantizeInt8(model: Uint8Array): { bytes: Uint8Array; summary: Q
     summary.quantized.push(node.name);
   }
 
-  const graphOutputs = new Set(graphFields.filter((field) => field.field === GRAPH_OUTPUT).map((field) => fieldText(readFields(fieldBytes(field)).find((part) => part.field === 1) as ProtoField)));
+  const graphOutputs = new Set(graphFields.filter((field) => field.field === GraphProto.output).map((field) => fieldText(readFields(fieldBytes(field)).find((part) => part.field === ValueInfoProto.name) as ProtoField)));
   const replacedFloats = (field: ProtoField): boolean => {
     const name = readTensor(fieldBytes(field)).name;
     return released.has(name) && (uses.get(name) ?? 0) <= 0 && !graphOutputs.has(name);
@@ -259,17 +253,17 @@ export function quantizeInt8(model: Uint8Array): { bytes: Uint8Array; summary: Q
   for (const field of graphFields) {
     const steps = replaced.get(field);
     if (steps !== undefined) {
-      for (const step of steps) graph.message(GRAPH_NODE, encodeNode(step));
+      for (const step of steps) graph.message(GraphProto.node, encodeNode(step));
     } else if (folded.has(field)) {
       // a join of weights folded into an int8 weight: dropped
-    } else if (field.field === GRAPH_INITIALIZER && replacedFloats(field)) {
+    } else if (field.field === GraphProto.initializer && replacedFloats(field)) {
       // a float weight every reader of which now reads its int8 copy: dropped
     } else graph.raw(field.raw);
   }
-  for (const tensor of added) graph.message(GRAPH_INITIALIZER, tensor);
+  for (const tensor of added) graph.message(GraphProto.initializer, tensor);
   const out = new ProtoWriter();
   for (const field of modelFields) {
-    if (field === graphField) out.message(MODEL_GRAPH, graph);
+    if (field === graphField) out.message(ModelProto.graph, graph);
     else out.raw(field.raw);
   }
   return { bytes: out.finish(), summary };
@@ -310,11 +304,11 @@ function transpose(values: Float32Array, rows: number, columns: number): Float32
 
 /** How many nodes of each op type an encoded model's graph holds (what a test counts integer ops with). */
 export function countOps(model: Uint8Array): Map<string, number> {
-  const graphField = readFields(model).find((field) => field.field === MODEL_GRAPH);
+  const graphField = readFields(model).find((field) => field.field === ModelProto.graph);
   const counts = new Map<string, number>();
   if (graphField === undefined) return counts;
   for (const field of readFields(fieldBytes(graphField))) {
-    if (field.field !== GRAPH_NODE) continue;
+    if (field.field !== GraphProto.node) continue;
     const { op } = readNode(fieldBytes(field));
     counts.set(op, (counts.get(op) ?? 0) + 1);
   }

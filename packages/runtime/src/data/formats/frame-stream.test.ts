@@ -1,6 +1,6 @@
 import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { rawFrameStream } from './frame-stream.ts';
+import { lostFrames, rawFrameStream } from './frame-stream.ts';
 
 const drain = async (bytes: Buffer, resolution: [number, number]) => {
   const source = new PassThrough();
@@ -31,5 +31,21 @@ describe('rawFrameStream checks what it is given', () => {
     const mp4 = Buffer.alloc(144);
     mp4.write('ftyp', 4, 'latin1');
     await expect(drain(mp4, [4, 6])).rejects.toMatchObject({ message: expect.stringContaining('(MP4') });
+  });
+});
+
+describe('lostFrames', () => {
+  const gap = (seconds: number) => ({ seconds, attempts: 1, reason: 'the source stopped sending' });
+
+  it('counts the frame times a gap held, less the frame that came back', () => {
+    // 2.43 s between the frames either side at 10 fps: 24.3 frame times, 24 whole, one of them the frame that came back.
+    expect(lostFrames(gap(2.43), 10)).toBe(23);
+    // 1.23 s at 25 fps: 30.75 frame times round to 31, less the one that came back.
+    expect(lostFrames(gap(1.23), 25)).toBe(30);
+  });
+
+  it('loses nothing when the next frame came within a frame time', () => {
+    expect(lostFrames(gap(0.1), 10)).toBe(0);
+    expect(lostFrames(gap(0.02), 10)).toBe(0);
   });
 });

@@ -17,12 +17,21 @@ import { ffmpegFailure, ffmpegPath, inputDuration, inputFrameRate } from './vide
 
 /** Frames lost between two connections of a live source. */
 export interface StreamGap {
-  /** Arrival of the last frame before the drop (performance.now()). */
-  lastArrival: number;
+  /** Wall-clock seconds from the arrival of the last frame before the drop to that of the first frame after it. */
+  seconds: number;
   /** Connections tried before one gave frames again. */
   attempts: number;
   /** Why the source stopped (ffmpeg's last message, in words). */
   reason: string;
+}
+
+/**
+ * The frames a gap lost at `fps` frames per second: the frame times its wall-clock length holds, less the one of
+ * the frame that came back (0 when that frame came within a frame time). What the reconnecting stream counts its
+ * source's timeline with and what `vadc score` reports as a gap's lost_frames.
+ */
+export function lostFrames(gap: StreamGap, fps: number): number {
+  return Math.max(0, Math.round(gap.seconds * fps) - 1);
 }
 
 /** One received frame: RGB24 bytes at the stream's resolution, and when its last byte arrived (performance.now()). */
@@ -300,7 +309,8 @@ export function reconnectingFrameStream(url: string, policy: ReconnectPolicy, op
   let received = 0;
   let lastArrival = 0;
   let closed = false;
-  let pendingGap: StreamGap | null = null;
+  // The gap being reconnected across; its length is known once the first frame after it arrives.
+  let pendingGap: (Omit<StreamGap, 'seconds'> & { lastArrival: number }) | null = null;
   // The source's timeline (see the header): frames before the current connection, the current one's, and the
   // stream's first frame, which a source that starts its file again sends again.
   let before = 0;
@@ -358,9 +368,10 @@ export function reconnectingFrameStream(url: string, policy: ReconnectPolicy, op
         }
         if (frames !== null) {
           if (pendingGap !== null) {
-            frames[0]!.gap = pendingGap;
+            const gap: StreamGap = { seconds: (frames[0]!.arrived - pendingGap.lastArrival) / 1000, attempts: pendingGap.attempts, reason: pendingGap.reason };
+            frames[0]!.gap = gap;
             const rate = await current.frameRate();
-            const lost = rate === null ? 0 : Math.max(0, Math.round(((frames[0]!.arrived - pendingGap.lastArrival) / 1000) * rate) - 1);
+            const lost = rate === null ? 0 : lostFrames(gap, rate);
             before = firstFrame !== null && sameBytes(frames[0]!.rgb, firstFrame) ? 0 : before + connectionFrames + lost;
             connectionFrames = 0;
           }
