@@ -21,7 +21,7 @@ export { SET_FILE } from './diagnostics.ts';
 export { formatDiagnostic, codeFrame } from './format-diagnostic.ts';
 
 // The Plan: hashing, sweeps, reading by dotted key.
-export { planHash, legacyPlanHash, trainingHash, canonicalJson, isScoringOnlyKey, HASH_RULE, MACHINE_LOCAL_KEYS } from './plan/hash.ts';
+export { planHash, trainingHash, canonicalJson, isScoringOnlyKey, HASH_RULE, MACHINE_LOCAL_KEYS } from './plan/hash.ts';
 export { expandSweep } from './sweep.ts';
 export type { SweepRun, SweepResult } from './sweep.ts';
 export { valueAtKey } from './plan/plan-paths.ts';

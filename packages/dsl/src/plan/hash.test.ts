@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { canonicalJson, isScoringOnlyKey, legacyPlanHash, MACHINE_LOCAL_KEYS, planHash, sha256Hex, trainingHash } from './hash.ts';
+import { canonicalJson, isScoringOnlyKey, MACHINE_LOCAL_KEYS, planHash, sha256Hex, trainingHash } from './hash.ts';
 import { planOf, resolveIn, SMALL } from '../test-recipes.ts';
 
 describe('hashing', () => {
@@ -39,15 +39,6 @@ describe('hashing', () => {
     for (const [key, value] of Object.entries(deciding)) expect(await planHash(edited(key, value)), key).not.toBe(base);
     expect(await planHash({ ...plan, stages: plan.stages.map((stage) => ({ ...stage, micro_batch: 4 })) })).not.toBe(base);
   });
-  it('rule 1 (run folders made before rule 2) is kept as legacyPlanHash, with its old values', async () => {
-    const resolved = planOf(await resolveIn({ 'recipes/a.yaml': SMALL }, 'recipes/a.yaml')).plan;
-    // The plan.json of that time: the engine key was train_engine, default tfjs.
-    const { engine: _engine, ...runtime } = resolved.runtime;
-    const plan = { ...resolved, runtime: { ...runtime, train_engine: 'tfjs' } } as unknown as typeof resolved;
-    // The hash this recipe had before rule 2 (computed with the previous build).
-    expect(await legacyPlanHash(plan)).toBe('50432af5d661843fcb94f00f30c5582ee8640e1fbfed144841b94f00ccbfcf25');
-    expect(await planHash(plan)).not.toBe(await legacyPlanHash(plan));
-  });
   it('the training hash ignores scoring, the name and runtime.workers, but not the seed', async () => {
     const plan = planOf(await resolveIn({ 'recipes/a.yaml': SMALL }, 'recipes/a.yaml')).plan;
     const base = await trainingHash(plan);
@@ -76,26 +67,20 @@ describe('hashing', () => {
     const withPrecision = (precision: 'fp32' | 'int8') => ({ ...plan, runtime: { ...plan.runtime, precision } });
     const { precision: _precision, ...older } = plan.runtime;
     const beforeTheKey = { ...plan, runtime: older as typeof plan.runtime };
-    for (const hash of [planHash, legacyPlanHash]) {
-      expect(await hash(withPrecision('fp32'))).toBe(await hash(beforeTheKey));
-      expect(await hash(withPrecision('int8'))).not.toBe(await hash(withPrecision('fp32')));
-    }
+    expect(await planHash(withPrecision('fp32'))).toBe(await planHash(beforeTheKey));
+    expect(await planHash(withPrecision('int8'))).not.toBe(await planHash(withPrecision('fp32')));
     expect(await trainingHash(withPrecision('int8'))).toBe(await trainingHash(withPrecision('fp32')));
     // A sweep over it re-uses one trained model.
     expect(isScoringOnlyKey('runtime.precision')).toBe(true);
     expect(isScoringOnlyKey('runtime.seed')).toBe(false);
   });
-  it('both hashes count the requested engine: tfjs as the old default, onnx as the old train_engine key, auto as itself', async () => {
+  it('both hashes count the requested engine (auto, tfjs and onnx differ), tfjs hashed as the first default (no key)', async () => {
     const plan = planOf(await resolveIn({ 'recipes/a.yaml': SMALL }, 'recipes/a.yaml')).plan;
     expect(plan.runtime.engine).toBe('auto');
     const { engine: _engine, ...older } = plan.runtime;
-    const legacy = (engine: string) => ({ ...plan, runtime: { ...older, train_engine: engine } }) as unknown as typeof plan;
     const withEngine = (engine: 'auto' | 'tfjs' | 'onnx') => ({ ...plan, runtime: { ...plan.runtime, engine } });
-    for (const hash of [trainingHash, planHash, legacyPlanHash]) {
-      // plan.json files written before runtime.engine keep their hashes: tfjs (or no key) and onnx alike.
-      expect(await hash(withEngine('tfjs'))).toBe(await hash(legacy('tfjs')));
+    for (const hash of [trainingHash, planHash]) {
       expect(await hash(withEngine('tfjs'))).toBe(await hash({ ...plan, runtime: older as typeof plan.runtime }));
-      expect(await hash(withEngine('onnx'))).toBe(await hash(legacy('onnx')));
       const hashes = new Set([await hash(withEngine('auto')), await hash(withEngine('tfjs')), await hash(withEngine('onnx'))]);
       expect(hashes.size).toBe(3);
     }

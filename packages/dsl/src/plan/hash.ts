@@ -42,19 +42,18 @@ function withoutKeysAsBefore(value: unknown, declared: AnyKey | undefined): unkn
 }
 
 /**
- * The Plan as hashed under rule 1 (run folders made before rule 2): keys added later count only when they differ
+ * The Plan's hashed content before machine-local keys are taken out: keys added later count only when they differ
  * from what plans before them meant (withoutKeysAsBefore), and `validation` only when a recipe has the section, so
- * Plans (and run folders) from before those keys existed keep their hashes. The engine is hashed as the recipe
- * requests it (never what `auto` resolved to on one machine; run.json records that): `tfjs` is left out (the old
- * default), `onnx` is hashed as `train_engine: onnx` (the key's old name, so run folders trained with
- * `runtime.train_engine: onnx` keep their hashes) and `auto` as `engine: auto`. Plans read from older plan.json
- * files carry `train_engine` instead of `engine`; both are read. `runtime.spin_wait` (added later, speed only) and
- * `validation.tolerance` (it only marks ties in a sweep's report) never count. Rule 2 starts from it.
+ * recipes written before those keys existed keep their hashes. The engine is hashed as the recipe requests it
+ * (never what `auto` resolved to on one machine; run.json records that): `tfjs` is left out (the first default),
+ * `onnx` is hashed as `train_engine: onnx` (the key's first name) and `auto` as `engine: auto`, which keeps every
+ * shipped recipe's hash. `runtime.spin_wait` (speed only) and `validation.tolerance` (it only marks ties in a
+ * sweep's report) never count.
  */
 function hashedPlan(plan: Plan): Record<string, unknown> {
   const asBefore = withoutKeysAsBefore(plan, recipeKeys) as Plan;
-  const { engine, train_engine: legacyEngine, spin_wait: _spinWait, ...runtime } = asBefore.runtime as Plan['runtime'] & { train_engine?: string };
-  const requested = engine ?? legacyEngine ?? 'tfjs';
+  const { engine, spin_wait: _spinWait, ...runtime } = asBefore.runtime;
+  const requested = engine ?? 'tfjs';
   const { validation, ...rest } = asBefore;
   return {
     ...rest,
@@ -68,7 +67,10 @@ function hashedValidation({ tolerance: _tolerance, ...rest }: ValidationPlan): R
   return rest;
 }
 
-/** The version of the rule below; run.json records it so resumes compare hashes made by the same rule. */
+/**
+ * The version of the rule below; run.json records it, and a run folder whose hash another rule made is not a run
+ * of the same recipe (rule 1, which counted every key, was retired before the first release).
+ */
 export const HASH_RULE = 2;
 
 /**
@@ -101,11 +103,6 @@ export function experimentPlan(plan: Plan): Record<string, unknown> {
 /** The experiment hash of a Plan (64 hex digits; rule 2): what decides the result, nothing machine-local. */
 export function planHash(plan: Plan): Promise<string> {
   return sha256Hex(canonicalJson(experimentPlan(plan)));
-}
-
-/** The hash rule 1 gave (every key counted): to recognise run folders made before rule 2. */
-export function legacyPlanHash(plan: Plan): Promise<string> {
-  return sha256Hex(canonicalJson(hashedPlan(plan)));
 }
 
 /** Top-level sections that only affect scoring and evaluation, never the trained weights. */

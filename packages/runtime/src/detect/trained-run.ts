@@ -3,7 +3,7 @@
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { legacyPlanHash, planHash, type Plan } from '@vadc/dsl';
+import { HASH_RULE, planHash, type Plan } from '@vadc/dsl';
 import { assignWeights, loadCheckpoint } from '../train/state.ts';
 import { createModel, type MaskedAutoencoder } from '../model/autoencoder.ts';
 import { UsageError } from '../run-io.ts';
@@ -30,8 +30,10 @@ export async function readRunPlan(run: RunFolder): Promise<Plan> {
   } catch (error) {
     throw new CheckFailedError(`${path} is not readable JSON (${error instanceof Error ? error.message : String(error)})`);
   }
-  // Run folders made before hash rule 2 record a rule-1 hash and no hashRule.
-  const hash = run.record.hashRule === undefined ? await legacyPlanHash(plan) : await planHash(plan);
+  if (run.record.hashRule !== HASH_RULE) {
+    throw new CheckFailedError(`${join(run.directory, 'run.json')}: its recipe hash was made by hash rule ${run.record.hashRule ?? '1 (none recorded)'}, this vadc hashes by rule ${HASH_RULE}: run the recipe again with this vadc`);
+  }
+  const hash = await planHash(plan);
   if (hash !== run.record.hash) {
     throw new CheckFailedError(`${path} does not match the run's recipe hash (run.json ${run.record.hash.slice(0, 12)}, plan.json ${hash.slice(0, 12)}): it was edited after the run started`);
   }

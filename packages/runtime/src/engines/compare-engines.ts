@@ -1,5 +1,5 @@
 // What `vadc compare` says about engines: which engine trained and scored each run (run.json's resolved
-// runtime.engine; metrics.json's speed for runs made before run.json recorded it), and a line when runs differ, since
+// runtime.engine), and a line when runs differ, since
 // the requested engine `auto` hashes the same on every machine while the engine it resolves to draws other dropout
 // masks (training) and sums in another order (scoring).
 import type { RunRecord } from '../run-folder/run-folder.ts';
@@ -10,14 +10,9 @@ export interface RunEngines {
   score: string | null;
 }
 
-/** The engines that trained and last scored a run. */
-export function runEngines(record: RunRecord, metrics: Record<string, unknown> | null): RunEngines {
-  const speed = (metrics?.speed ?? null) as { engine?: unknown; train_engine?: unknown } | null;
-  const text = (value: unknown) => (typeof value === 'string' ? value : null);
-  return {
-    train: record.engine?.train?.engine ?? text(speed?.train_engine),
-    score: record.engine?.score?.engine ?? text(speed?.engine),
-  };
+/** The engines that trained and last scored a run (null: not yet, or an imported model, which no engine trained). */
+export function runEngines(record: RunRecord): RunEngines {
+  return { train: record.engine?.train?.engine ?? null, score: record.engine?.score?.engine ?? null };
 }
 
 /** A sentence when the runs trained or scored on different engines, else null. */

@@ -14,13 +14,9 @@ export function engineOption(value: unknown): EngineName | null {
   throw new UsageError(`--engine must be auto, tfjs or onnx, not "${String(value)}"`);
 }
 
-/**
- * The engine a plan requests: `runtime.engine`; a plan.json written before that key holds `train_engine` (onnx there
- * meant training on onnx; tfjs was only the default), else the request is the default, auto.
- */
+/** The engine a plan requests: `runtime.engine` (a resolved recipe always has it; default auto). */
 export function requestedEngine(plan: Plan): EngineName {
-  const legacy = (plan.runtime as { train_engine?: unknown }).train_engine;
-  return plan.runtime.engine ?? (legacy === 'onnx' ? 'onnx' : 'auto');
+  return plan.runtime.engine ?? 'auto';
 }
 
 /**
@@ -55,7 +51,7 @@ export async function engineOfResumedRun(choice: EngineChoice, started: EngineCh
   return kept;
 }
 
-/** The engine that trained a run: run.json's record, else (runs made before it) what its plan.json requested. */
+/** The engine that trained a run: run.json's record, else (an imported model, which no vadc engine trained) what its plan requests. */
 export function trainedEngine(record: RunRecord, plan: Plan): 'tfjs' | 'onnx' {
   return record.engine?.train?.engine ?? (requestedEngine(plan) === 'onnx' ? 'onnx' : 'tfjs');
 }

@@ -65,7 +65,7 @@ export async function compareRuns(paths: readonly string[], cwd: string): Promis
     hash: run.record.hash.slice(0, 12),
     dataset: describeFingerprint(run.record.datasetFingerprint),
     backend: run.record.backend,
-    engine: runEngines(run.record, metrics),
+    engine: runEngines(run.record),
     metrics: Object.fromEntries(METRIC_NAMES.map((name) => [name, metricValue(metrics, name)])) as Record<MetricName, number | null>,
     speed: (metrics?.speed as Record<string, unknown> | undefined) ?? null,
   }));

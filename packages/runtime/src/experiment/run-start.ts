@@ -28,7 +28,7 @@ export interface RunStartRequest {
 /** The start of a run of `recipe` under `outRoot`; asking to resume with no run of this recipe is a usage error. */
 export async function chooseRunStart(recipe: LoadedRecipe, outRoot: string, request: RunStartRequest): Promise<RunStart> {
   if (request.resume && request.new) throw new UsageError('--resume and --new exclude each other');
-  const sameRecipe = await runsOfSameRecipe(await listRuns(outRoot, recipe.plan.name), recipe.plan, recipe.hash);
+  const sameRecipe = runsOfSameRecipe(await listRuns(outRoot, recipe.plan.name), recipe.hash);
   const previous = sameRecipe.at(-1) ?? null;
   if (request.resume) {
     if (previous === null) {

@@ -36,21 +36,18 @@ describe('sealed files', () => {
     await expect(readCheckpointFile(path)).rejects.toThrow(IntegrityError);
   });
 
-  it('reads a legacy (unsealed VADCCKP1) checkpoint only when its length is exact', async () => {
+  it('refuses a checkpoint without its seal, even one whose tensor table matches its length', async () => {
     const { path, bytes } = await checkpoint();
-    const legacy = Buffer.from(bytes.subarray(0, bytes.length - 48));
-    legacy.write('VADCCKP1', 0, 'latin1');
-    await writeFile(path, legacy);
-    expect((await readCheckpointFile(path)).tensors[0]!.data).toEqual(tensors[0]!.data);
-    await writeFile(path, legacy.subarray(0, legacy.length - 4));
-    await expect(readCheckpointFile(path)).rejects.toMatchObject({ code: 'LENGTH_MISMATCH' });
+    // The bytes before the seal are a self-consistent checkpoint; without the seal nothing proves they are whole.
+    await writeFile(path, bytes.subarray(0, bytes.length - 48));
+    await expect(readCheckpointFile(path)).rejects.toMatchObject({ code: 'UNSEALED' });
   });
 
-  it('verifies sealed bytes and reports unsealed ones as legacy or an error', () => {
+  it('verifies sealed bytes and refuses unsealed ones', () => {
     const sealed = sealBytes(new TextEncoder().encode('payload'));
-    expect(new TextDecoder().decode(openSealed(sealed, 'x', 'reject').payload)).toBe('payload');
-    expect(() => openSealed(sealed.subarray(0, 10), 'x.bin', 'reject')).toThrow(/x\.bin: has no integrity trailer/);
-    expect(openSealed(sealed.subarray(0, 5), 'x', 'accept').sealed).toBe(false);
+    expect(new TextDecoder().decode(openSealed(sealed, 'x').payload)).toBe('payload');
+    expect(() => openSealed(sealed.subarray(0, 10), 'x.bin')).toThrow(/x\.bin: has no integrity trailer/);
+    expect(() => openSealed(sealed.subarray(0, 5), 'x')).toThrow(IntegrityError);
   });
 
   it('removes temporaries of dead writers, keeps those of live ones', async () => {
@@ -75,7 +72,7 @@ describe('disk cache entries', () => {
     const cache = new DiskCache(folder);
     const [path] = await cache.ensure(['frames-a.bin'], 4, [3], produce);
     expect(await readdir(folder)).toEqual(['frames-a.bin']);
-    expect(openSealed(new Uint8Array(await readFile(path!)), path!, 'reject').payload).toEqual(Uint8Array.from([0, 1, 2, 1, 2, 3, 2, 3, 4, 3, 4, 5]));
+    expect(openSealed(new Uint8Array(await readFile(path!)), path!).payload).toEqual(Uint8Array.from([0, 1, 2, 1, 2, 3, 2, 3, 4, 3, 4, 5]));
     const bytes = await readFile(path!);
     bytes.writeUInt8(bytes.readUInt8(4) ^ 0xff, 4);
     await writeFile(path!, bytes);

@@ -2,8 +2,6 @@
 // payload, then a 48-byte trailer `VADCSEAL` + the payload length (uint64 LE) + the payload's SHA-256. A reader
 // verifies both before it uses a byte, so a truncated, extended or bit-flipped file is an error naming it instead
 // of zero-filled weights or scores. A trailer (not a header) lets writers stream the payload and seal at the end.
-// Files written before the seal existed have no trailer: `openSealed` reports them as legacy and the format's own
-// reader must then check their length exactly (see checkpoint.ts).
 import { createHash, type Hash } from 'node:crypto';
 
 const MAGIC = 'VADCSEAL';
@@ -59,23 +57,19 @@ function trailerAt(bytes: Uint8Array): number | null {
   return Buffer.from(bytes.buffer, bytes.byteOffset + magicAt, MAGIC.length).toString('latin1') === MAGIC ? magicAt : null;
 }
 
-/** What openSealed found: the verified payload, or the whole file when it carries no seal (legacy). */
+/** What openSealed found: the verified payload. */
 export interface OpenedFile {
   payload: Uint8Array;
-  sealed: boolean;
 }
 
 /**
  * Verifies a sealed file's bytes and returns its payload; `path` names the file in errors. A file without a trailer
- * is returned whole with `sealed: false` when `legacy` is 'accept', else it is an UNSEALED error. A cut file loses
- * its trailer, so a format that accepts legacy files must also check its own declared length.
+ * (cut, or not written by vadc) is an UNSEALED error: every file vadc writes and later trusts has been sealed since
+ * before the first release, so there is no unsealed format to read.
  */
-export function openSealed(bytes: Uint8Array, path: string, legacy: 'accept' | 'reject'): OpenedFile {
+export function openSealed(bytes: Uint8Array, path: string): OpenedFile {
   const at = trailerAt(bytes);
-  if (at === null) {
-    if (legacy === 'accept') return { payload: bytes, sealed: false };
-    throw new IntegrityError('UNSEALED', path, `has no integrity trailer (truncated or not written by vadc; ${bytes.length} bytes)`);
-  }
+  if (at === null) throw new IntegrityError('UNSEALED', path, `has no integrity trailer (truncated or not written by vadc; ${bytes.length} bytes)`);
   const trailer = Buffer.from(bytes.buffer, bytes.byteOffset + at, SEAL_BYTES);
   const declared = trailer.readBigUInt64LE(MAGIC.length);
   if (declared !== BigInt(at)) {
@@ -86,5 +80,5 @@ export function openSealed(bytes: Uint8Array, path: string, legacy: 'accept' | '
   if (!digest.equals(trailer.subarray(MAGIC.length + 8))) {
     throw new IntegrityError('CHECKSUM_MISMATCH', path, 'SHA-256 of its contents differs from the one written with it (corrupt file)');
   }
-  return { payload, sealed: true };
+  return { payload };
 }

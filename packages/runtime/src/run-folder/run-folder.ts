@@ -10,8 +10,8 @@ import type { MachineInfo } from './machine.ts';
 import type { RunLease } from './run-lease.ts';
 import type { EngineChoice } from '../engine/engine.ts';
 
-/** Where a run stands (run-state.ts: the transitions); `running` is only read, from run folders made before these states. */
-export type RunStatus = 'created' | 'training' | 'trained' | 'scoring' | 'finished' | 'interrupted' | 'failed' | 'running';
+/** Where a run stands (run-state.ts: the transitions). */
+export type RunStatus = 'created' | 'training' | 'trained' | 'scoring' | 'finished' | 'interrupted' | 'failed';
 
 /** run.json: what a run folder says about itself. */
 export interface RunRecord {
@@ -19,11 +19,8 @@ export interface RunRecord {
   id: string;
   /** The experiment hash of the resolved recipe (see `hashRule`). */
   hash: string;
-  /**
-   * Which rule made `hash` (HASH_RULE of @vadc/dsl): absent in run folders made before rule 2, whose hash counted
-   * every key (legacyPlanHash). Resuming compares hashes made by the same rule.
-   */
-  hashRule?: number;
+  /** Which rule made `hash` (HASH_RULE of @vadc/dsl): a run is resumed or scored only under the rule that made it. */
+  hashRule: number;
   status: RunStatus;
   created: string;
   updated: string;
@@ -34,7 +31,7 @@ export interface RunRecord {
   timings: Record<string, number>;
   /** Error message of a failed run. */
   error: string | null;
-  /** When the training ran to its end (null while it has not; absent in run folders made before this field). */
+  /** When the training ran to its end (null or absent while it has not). */
   trained?: string | null;
   /** Mean training throughput (frames/s) of the stages this run trained, once measured. */
   trainFramesPerSecond?: number | null;

@@ -32,7 +32,7 @@ describe('run folders', () => {
 
   it('gives two runs started in the same second their own folders, even when the recipe folder is new', async () => {
     const out = await mkdtemp(join(tmpdir(), 'vadc-ids-'));
-    const record = { name: 'same', id: '2026-12-05T10-00-00', hash: 'h', seed: 1, backend: null, machine };
+    const record = { name: 'same', id: '2026-12-05T10-00-00', hash: 'h', hashRule: 2, seed: 1, backend: null, machine };
     const [first, second] = await Promise.all([createRun(out, record), createRun(out, record)]);
     expect(first.directory).not.toBe(second.directory);
     expect((await readdir(join(out, 'same'))).filter((name) => name !== 'latest').sort()).toEqual(['2026-12-05T10-00-00', '2026-12-05T10-00-00-2']);

@@ -26,12 +26,11 @@ export const RUN_TRANSITIONS: Readonly<Record<RunStatus, readonly RunStatus[]>> 
   finished: ['scoring'],
   interrupted: ['training', 'scoring'],
   failed: ['training', 'scoring'],
-  running: ['training', 'scoring', 'failed', 'interrupted'], // run folders made before these states
 };
 
 /** Whether the run's training ran to its end (its checkpoint is the trained model). */
 export function trainingFinished(record: RunRecord): boolean {
-  return record.trained != null || record.status === 'trained' || (record.status === 'finished' && record.trained === undefined);
+  return record.trained != null;
 }
 
 /** Moves the run to `to` and rewrites run.json; `error` is recorded for failed and interrupted runs. */

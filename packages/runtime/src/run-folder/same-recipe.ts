@@ -1,12 +1,11 @@
-// Which earlier runs are runs of the same recipe: their stored experiment hash against the recipe's, each computed by
-// the rule the run folder records (run folders made before hash rule 2 store a rule-1 hash and no `hashRule`).
-import { HASH_RULE, legacyPlanHash, type Plan } from '@vadc/dsl';
+// Which earlier runs are runs of the same recipe: their stored experiment hash against the recipe's, when the run
+// folder records the hash rule this vadc uses (hashes of different rules never match).
+import { HASH_RULE } from '@vadc/dsl';
 import type { RunFolder, RunRecord } from './run-folder.ts';
 
-/** The runs among `runs` whose stored hash is this Plan's under the rule they were made with. */
-export async function runsOfSameRecipe(runs: readonly RunFolder[], plan: Plan, hash: string): Promise<RunFolder[]> {
-  const legacy = runs.some((run) => run.record.hashRule === undefined) ? await legacyPlanHash(plan) : undefined;
-  return runs.filter((run) => (run.record.hashRule === undefined ? run.record.hash === legacy : run.record.hashRule === HASH_RULE && run.record.hash === hash));
+/** The runs among `runs` whose stored hash is `hash` (the Plan's, under HASH_RULE). */
+export function runsOfSameRecipe(runs: readonly RunFolder[], hash: string): RunFolder[] {
+  return runs.filter((run) => run.record.hashRule === HASH_RULE && run.record.hash === hash);
 }
 
 /** Whether runs used the same recipe (experiment hash) and the same data (fingerprint); null where unknown. */
@@ -19,7 +18,7 @@ export interface SameRecipeAndData {
 
 /** Compares the records' experiment hashes (only when made by the same rule) and dataset fingerprints. */
 export function sameRecipeAndData(records: readonly RunRecord[]): SameRecipeAndData {
-  const rules = new Set(records.map((record) => record.hashRule ?? 1));
+  const rules = new Set(records.map((record) => record.hashRule));
   const sameRecipe = rules.size > 1 ? null : new Set(records.map((record) => record.hash)).size === 1;
   const prints = records.map((record) => record.datasetFingerprint ?? null);
   const comparable = prints.every((print) => print !== null) && new Set(prints.map((print) => print!.deep)).size === 1;

@@ -150,9 +150,8 @@ export async function writeComponents(path: string, videos: readonly VideoScores
 /** Reads and decodes components.bin. */
 export async function readComponents(path: string): Promise<StoredComponents> {
   const bytes = new Uint8Array(await readFile(path));
-  // Unsealed files are components.bin of older runs; decodeComponents rejects any that are cut or extended.
   try {
-    return decodeComponents(openSealed(bytes, path, 'accept').payload);
+    return decodeComponents(openSealed(bytes, path).payload);
   } catch (error) {
     if (error instanceof ComponentsError) throw new ComponentsError(error.code, `${path}: ${error.message}`);
     throw error;

@@ -1,8 +1,7 @@
 // A compact checkpoint file: the bytes `VADCCKP2`, a little-endian uint32 header length, a JSON header (meta data
 // and the tensor table), zero padding to a multiple of 4, each tensor's float32 values, then the integrity seal
 // (length + SHA-256, integrity/sealed-file.ts). Written atomically: to `<path>.tmp-<pid>` first, then renamed over
-// `<path>`, so a crash never leaves a half-written checkpoint. Files of the older `VADCCKP1` format (no seal) are
-// still read, but only when their length is exactly what their tensor table declares.
+// `<path>`, so a crash never leaves a half-written checkpoint.
 import { mkdir, open, readFile, rename, rm } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { IntegrityError, openSealed, Sealer } from '../integrity/sealed-file.ts';
@@ -10,7 +9,6 @@ import { FileWriteError } from '../integrity/write-error.ts';
 import type { NamedArray } from './optimizers.ts';
 
 const MAGIC = 'VADCCKP2';
-const LEGACY_MAGIC = 'VADCCKP1';
 
 /** What a checkpoint file holds. */
 export interface CheckpointFile<Meta> {
@@ -62,8 +60,8 @@ export async function writeCheckpointFile<Meta>(path: string, content: Checkpoin
 export async function readCheckpointFile<Meta>(path: string): Promise<CheckpointFile<Meta>> {
   const file = await readFile(path);
   const magic = file.subarray(0, MAGIC.length).toString('latin1');
-  if (magic !== MAGIC && magic !== LEGACY_MAGIC) throw new Error(`${path} is not a vadc checkpoint`);
-  const bytes = Buffer.from(openSealed(file, path, magic === LEGACY_MAGIC ? 'accept' : 'reject').payload);
+  if (magic !== MAGIC) throw new Error(`${path} is not a vadc checkpoint`);
+  const bytes = Buffer.from(openSealed(file, path).payload);
   const bad = (why: string) => new IntegrityError('LENGTH_MISMATCH', path, `is not a whole checkpoint (${why})`);
   if (bytes.length < MAGIC.length + 4) throw bad(`${bytes.length} bytes`);
   const headerLength = bytes.readUInt32LE(MAGIC.length);
@@ -77,7 +75,7 @@ export async function readCheckpointFile<Meta>(path: string): Promise<Checkpoint
   }
   const dataStart = headerEnd + ((4 - (headerEnd % 4)) % 4);
   const declared = header.tensors.reduce((end, entry) => Math.max(end, dataStart + entry.offset + entry.length * 4), dataStart);
-  // Exact length: the legacy format has no seal, so this is what tells a cut legacy file from a whole one.
+  // Exact length: the seal proves the bytes are the ones written; this proves the writer's table matches them.
   if (declared !== bytes.length) throw bad(`its tensor table declares ${declared} bytes, the file holds ${bytes.length}`);
   const tensors = header.tensors.map((entry) => {
     // Copy into a fresh, aligned buffer (the file buffer's byteOffset need not be a multiple of 4).

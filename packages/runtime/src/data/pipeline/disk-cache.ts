@@ -37,7 +37,7 @@ export async function videoIdentity(video: VideoSource): Promise<string> {
 async function entryIsWhole(path: string, payloadBytes: number): Promise<boolean> {
   if ((await stat(path).catch(() => null))?.size !== payloadBytes + SEAL_BYTES) return false;
   try {
-    openSealed(new Uint8Array(await readFile(path)), path, 'reject');
+    openSealed(new Uint8Array(await readFile(path)), path);
     return true;
   } catch (error) {
     if (error instanceof IntegrityError) return false;
