@@ -18,7 +18,8 @@ export { scoreTrainedRun, type ScoreTrainedRunOptions } from './experiment/score
 export { openDetector, type Detector, type DetectorOptions } from './detect/detector.ts';
 export { scoreInput, decisionSmoothing, describeDecisionSmoothing, type ScoredInput, type ScoreInputOptions } from './detect/score-input.ts';
 export { scoreStream, DEFAULT_RECONNECT, isStreamInput, parseFrameSize, type StreamOptions, type StreamSummary } from './detect/score-stream.ts';
-export { calibrate, footageFrameRate, normalFootage } from './detect/calibrate-run.ts';
+export { calibrate, calibrateAndStore, footageFrameRate, normalFootage, type CalibrateOptions } from './detect/calibrate-run.ts';
+export { exportRun, type ExportOptions, type ExportedPackage } from './detect/export-run.ts';
 export { CALIBRATION_FILE, packageThreshold, readCalibration, type CalibrationRecord } from './detect/calibration-file.ts';
 export { runSweep, evaluateGroup, groupByTraining, trainingFor, writeSweep, type SweepEntry, type SweepOptions, type SweepResultFolder, type SweepTraining } from './sweep/sweep-run.ts';
 export { sweepTable } from './sweep/sweep-report.ts';

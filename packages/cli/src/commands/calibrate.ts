@@ -1,8 +1,8 @@
 // `vadc calibrate <run-or-package>`: chooses the operating threshold on normal footage, never on test labels, and
-// stores it (the run's calibration.json, or the package's manifest); `vadc score` then decides with it.
-import { join } from 'node:path';
+// stores it (the run's calibration.json, or the package's manifest); `vadc score` then decides with it. The work is
+// runtime detect/calibrate-run.ts calibrateAndStore; this file parses the options and prints.
 import type { CalibrationTarget } from '@vadc/metrics';
-import { DatasetError, calibrate, footageFrameRate, normalFootage, type CalibrationRecord, CALIBRATION_FILE, packageThreshold, openDetector, writeJsonAtomic, MANIFEST_FILE, readModelPackage, engineOption } from '@vadc/runtime';
+import { DatasetError, calibrateAndStore, openDetector, engineOption } from '@vadc/runtime';
 import { EXIT_OK, InputError, UsageError, type Command } from '../command.ts';
 
 const TARGETS = { 'false-alarms-per-hour': 'false_alarms_per_hour', 'false-alarms-per-frame': 'false_alarms_per_frame', percentile: 'percentile' } as const;
@@ -57,35 +57,18 @@ export const calibrateCommand: Command = {
     const engine = args.values.engine === undefined ? null : engineOption(args.values.engine);
     const detector = await openDetector(model, io.cwd, { engine, backend: typeof args.values.backend === 'string' ? args.values.backend : null });
     try {
-      const footage = await normalFootage(detector, normal, io.cwd).catch((error: unknown) => {
-        throw error instanceof DatasetError ? new InputError(error.message) : error;
-      });
       const log = (text: string) => io.stderr(`${text}\n`);
       log(`engine: ${detector.description}`);
-      // The footage's own rate, else the rate the package was calibrated at before, else 25 (said, and recorded as assumed).
-      const ownRate = footageFrameRate(footage);
-      const earlier = detector.kind === 'package' ? detector.threshold?.fps ?? null : null;
-      const [fps, fpsSource]: [number, NonNullable<CalibrationRecord['fps_source']>] = fpsFlag !== null ? [fpsFlag, 'given'] : ownRate !== null ? [ownRate, 'footage']
-        : earlier !== null ? [earlier, 'package'] : [25, 'assumed'];
-      if (fpsSource === 'assumed') log('calibrate: the footage declares no frame rate: 25 fps assumed for rates per hour (give --fps)');
-      else if (fpsSource !== 'given') log(`calibrate: ${fps} fps (${fpsSource === 'footage' ? 'the footage\'s own rate' : 'the package\'s earlier calibration'})`);
-      const record = await calibrate(detector, footage, target, fps, log, fpsSource);
-      let where: string;
-      if (detector.kind === 'run') {
-        where = join(detector.path, CALIBRATION_FILE);
-        await writeJsonAtomic(where, record);
-      } else {
-        const loaded = await readModelPackage(detector.path);
-        where = join(detector.path, MANIFEST_FILE);
-        await writeJsonAtomic(where, { ...loaded.manifest, threshold: packageThreshold(record) });
-      }
+      const { record, writtenTo: where } = await calibrateAndStore(detector, { normal, target, fps: fpsFlag, cwd: io.cwd, log }).catch((error: unknown) => {
+        throw error instanceof DatasetError ? new InputError(error.message) : error;
+      });
       if (args.values.json === true) {
         io.stdout(`${JSON.stringify({ ...record, written_to: where }, null, 2)}\n`);
         return EXIT_OK;
       }
       const achieved = record.achieved;
       io.stdout(`threshold ${record.threshold.toPrecision(6)} (${target.kind} ${target.value}): on ${record.frames} normal frames ` +
-        `${achieved.abnormal_frames} abnormal in ${achieved.events} events (${achieved.false_alarms_per_hour.toFixed(2)} per hour at ${fps} fps); written to ${where}\n` +
+        `${achieved.abnormal_frames} abnormal in ${achieved.events} events (${achieved.false_alarms_per_hour.toFixed(2)} per hour at ${record.fps} fps); written to ${where}\n` +
         (record.resolution?.warning ? `warning: ${record.resolution.warning}\n` : ''));
       return EXIT_OK;
     } finally {

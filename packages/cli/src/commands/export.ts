@@ -1,9 +1,10 @@
 // `vadc export <run>`: the run's trained model as a model package: model.onnx (the scoring graph: frames in,
 // per-patch summaries out, opset 17) and vadc-model.json (input size, context, motion, masking, scoring weights,
-// smoothing, the calibrated threshold, recipe hash, dataset fingerprint). `vadc score <package> ...` runs it.
+// smoothing, the calibrated threshold, recipe hash, dataset fingerprint). `vadc score <package> ...` runs it. The
+// work is runtime detect/export-run.ts; this file parses the options and prints.
 import { join, resolve } from 'node:path';
-import { PRECISION_NAMES, type Plan } from '@vadc/dsl';
-import { buildModelPackage, decisionSmoothing, describeBackend, describeDecisionSmoothing, selectBackend, packageThreshold, readCalibration, MANIFEST_FILE, writeModelPackage, loadTrainedModel, readTrainedRun } from '@vadc/runtime';
+import { PRECISION_NAMES } from '@vadc/dsl';
+import { exportRun, MANIFEST_FILE } from '@vadc/runtime';
 import { EXIT_OK, UsageError, type Command } from '../command.ts';
 import { optionChoice } from '../option-choice.ts';
 
@@ -33,31 +34,23 @@ export const exportCommand: Command = {
     if (folder === undefined || extra.length > 0) throw new UsageError('give exactly one run folder');
     const format = args.values.format ?? 'onnx';
     if (format !== 'onnx') throw new UsageError(`--format must be onnx, not "${String(format)}"`);
-    const { run, plan } = await readTrainedRun(folder, io.cwd);
-    // A fresh process has no TF.js backend yet: the checkpoint's weights need one to become tensors.
-    const backend = await selectBackend((typeof args.values.backend === 'string' ? args.values.backend : plan.runtime.backend) as Plan['runtime']['backend'], { threads: plan.runtime.threads });
-    io.stderr(`backend: ${describeBackend(backend)}\n`);
-    const model = await loadTrainedModel(run, plan);
-    const calibration = await readCalibration(run.directory);
-    const { graph, manifest } = buildModelPackage(model, plan, {
-      recipeHash: run.record.hash,
-      datasetFingerprint: run.record.datasetFingerprint?.digest ?? null,
-      threshold: packageThreshold(calibration),
-      fusedAttention: args.values.portable !== true,
-      precision: optionChoice('precision', args.values.precision, PRECISION_NAMES, plan.runtime.precision ?? 'fp32'),
-      decisionSmoothing: { live: decisionSmoothing(plan), description: describeDecisionSmoothing(plan) },
+    const exported = await exportRun(folder, {
+      cwd: io.cwd,
+      out: typeof args.values.out === 'string' ? args.values.out : null,
+      backend: typeof args.values.backend === 'string' ? args.values.backend : null,
+      portable: args.values.portable === true,
+      precision: optionChoice('precision', args.values.precision, PRECISION_NAMES, null),
+      log: (text) => io.stderr(`${text}\n`),
     });
-    const out = resolve(io.cwd, typeof args.values.out === 'string' ? args.values.out : join(run.directory, 'package'));
-    await writeModelPackage(out, graph, manifest);
-    if (calibration === null) io.stderr('note: the run has no calibration (vadc calibrate), so the package carries no threshold\n');
+    const { directory: out, manifest, plan } = exported;
     if (args.values.json === true) {
       io.stdout(`${JSON.stringify({
-        package: out, graph: join(out, manifest.graph), graph_bytes: graph.length, precision: manifest.precision, manifest: join(out, MANIFEST_FILE), opset: 17,
-        threshold: manifest.threshold?.value ?? null, recipe_hash: run.record.hash, dataset_fingerprint: manifest.dataset_fingerprint ?? null,
+        package: out, graph: join(out, manifest.graph), graph_bytes: exported.graphBytes, precision: manifest.precision, manifest: join(out, MANIFEST_FILE), opset: 17,
+        threshold: manifest.threshold?.value ?? null, recipe_hash: exported.recipeHash, dataset_fingerprint: manifest.dataset_fingerprint ?? null,
       }, null, 2)}\n`);
       return EXIT_OK;
     }
-    io.stdout(`${out}: ${manifest.graph} (${graph.length} bytes, ONNX opset 17, ${manifest.precision ?? 'fp32'}, input frames [B, ${plan.data.size.join(', ')}, ${manifest.model.inputChannels}]) + ${MANIFEST_FILE}` +
+    io.stdout(`${out}: ${manifest.graph} (${exported.graphBytes} bytes, ONNX opset 17, ${manifest.precision ?? 'fp32'}, input frames [B, ${plan.data.size.join(', ')}, ${manifest.model.inputChannels}]) + ${MANIFEST_FILE}` +
       `${manifest.threshold ? ` (threshold ${manifest.threshold.value.toPrecision(6)})` : ''}\n`);
     return EXIT_OK;
   },

@@ -2,14 +2,16 @@
 // footage the user names), smooth as live decisions are smoothed, and choose the operating threshold that meets a
 // false-alarm target on it (@vadc/metrics calibrateThreshold). Test videos and their labels are never read. The
 // record also says what the footage can show: 36 s of footage cannot tell 1 false alarm per hour from 100.
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { calibrateThreshold, type CalibrationTarget } from '@vadc/metrics';
 import { heldOutVideoIds } from '../data/held-out.ts';
 import { openDataset } from '../data/datasets.ts';
 import { type VideoSource } from '../data/types.ts';
 import { UsageError } from '../run-io.ts';
-import type { CalibrationRecord } from './calibration-file.ts';
+import { writeJsonAtomic } from '../run-folder/files.ts';
+import { CALIBRATION_FILE, packageThreshold, type CalibrationRecord } from './calibration-file.ts';
 import type { Detector } from './detector.ts';
+import { MANIFEST_FILE, readModelPackage } from './model-package.ts';
 import { percentile } from './draw-frames.ts';
 import { openInput } from './open-input.ts';
 import { describeDecisionSmoothing, scoreInput } from './score-input.ts';
@@ -111,4 +113,42 @@ export async function calibrate(detector: Detector, footage: NormalFootage, targ
     smoothing: describeDecisionSmoothing(detector.plan),
     engine: detector.description, recipe_hash: detector.recipeHash, created: new Date().toISOString(),
   };
+}
+
+/** Options of calibrateAndStore. */
+export interface CalibrateOptions {
+  /** Video files or frame folders of normal footage (relative to `cwd`); none: the run's held-out training videos. */
+  normal: readonly string[];
+  target: CalibrationTarget;
+  /** Frames per second for rates per hour; null: the footage's own, else the package's earlier calibration, else 25 (said). */
+  fps: number | null;
+  cwd: string;
+  /** Progress and notes, one line each. */
+  log: (text: string) => void;
+}
+
+/**
+ * What `vadc calibrate` does: chooses the threshold on normal footage and stores it where the detector reads it
+ * (a run's calibration.json, or a package's manifest). Returns the record and the file written.
+ */
+export async function calibrateAndStore(detector: Detector, options: CalibrateOptions): Promise<{ record: CalibrationRecord; writtenTo: string }> {
+  const footage = await normalFootage(detector, options.normal, options.cwd);
+  const { log } = options;
+  // The footage's own rate, else the rate the package was calibrated at before, else 25 (said, and recorded as assumed).
+  const ownRate = footageFrameRate(footage);
+  const earlier = detector.kind === 'package' ? detector.threshold?.fps ?? null : null;
+  const [fps, fpsSource]: [number, NonNullable<CalibrationRecord['fps_source']>] = options.fps !== null ? [options.fps, 'given'] : ownRate !== null ? [ownRate, 'footage']
+    : earlier !== null ? [earlier, 'package'] : [25, 'assumed'];
+  if (fpsSource === 'assumed') log('calibrate: the footage declares no frame rate: 25 fps assumed for rates per hour (give --fps)');
+  else if (fpsSource !== 'given') log(`calibrate: ${fps} fps (${fpsSource === 'footage' ? 'the footage\'s own rate' : 'the package\'s earlier calibration'})`);
+  const record = await calibrate(detector, footage, options.target, fps, log, fpsSource);
+  if (detector.kind === 'run') {
+    const writtenTo = join(detector.path, CALIBRATION_FILE);
+    await writeJsonAtomic(writtenTo, record);
+    return { record, writtenTo };
+  }
+  const loaded = await readModelPackage(detector.path);
+  const writtenTo = join(detector.path, MANIFEST_FILE);
+  await writeJsonAtomic(writtenTo, { ...loaded.manifest, threshold: packageThreshold(record) });
+  return { record, writtenTo };
 }
