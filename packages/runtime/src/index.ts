@@ -11,16 +11,16 @@
 
 // The application: recipes in, experiments, detectors, sweeps and reports out (issue 25).
 export { loadRecipe, diskReader, type LoadedRecipe } from './experiment/recipe-reader.ts';
-export { runExperiment, openRunData, recordFailure, startBackend, type RunOptions } from './experiment/run-experiment.ts';
+export { runExperiment, type RunOptions } from './experiment/run-experiment.ts';
 export { chooseRunStart, type RunStart, type RunStartRequest } from './experiment/run-start.ts';
 export { compareRuns, type ComparedRun, type RunComparison } from './experiment/compare-runs.ts';
 export { scoreTrainedRun, type ScoreTrainedRunOptions } from './experiment/score-trained-run.ts';
 export { openDetector, type Detector, type DetectorOptions } from './detect/detector.ts';
-export { scoreInput, decisionSmoothing, describeDecisionSmoothing, type ScoredInput, type ScoreInputOptions } from './detect/score-input.ts';
+export { describeDecisionSmoothing, type ScoredInput } from './detect/score-input.ts';
 export { scoreStream, DEFAULT_RECONNECT, isStreamInput, parseFrameSize, type StreamOptions, type StreamSummary } from './detect/score-stream.ts';
-export { calibrate, calibrateAndStore, footageFrameRate, normalFootage, type CalibrateOptions } from './detect/calibrate-run.ts';
+export { calibrateAndStore, type CalibrateOptions } from './detect/calibrate-run.ts';
 export { exportRun, type ExportOptions, type ExportedPackage } from './detect/export-run.ts';
-export { CALIBRATION_FILE, packageThreshold, readCalibration, type CalibrationRecord } from './detect/calibration-file.ts';
+export type { CalibrationRecord } from './detect/calibration-file.ts';
 export { runSweep, evaluateGroup, groupByTraining, trainingFor, writeSweep, type SweepEntry, type SweepOptions, type SweepResultFolder, type SweepTraining } from './sweep/sweep-run.ts';
 export { sweepTable } from './sweep/sweep-report.ts';
 export { renderReport } from './report/render-report.ts';
@@ -35,20 +35,18 @@ export { cpuSizedSibling, describeWork, estimateWithRecipeBackend, trainingWork 
 export { startProgress } from './experiment/progress.ts';
 
 // Run folders: run.json (read here, written only by run-folder/run-state.ts), leases, files written atomically.
-export { latestRun, listRuns, readRun, runIdFromDate, type RunFolder, type RunRecord, type RunStatus } from './run-folder/run-folder.ts';
+export { listRuns, readRun, runIdFromDate, type RunFolder, type RunRecord, type RunStatus } from './run-folder/run-folder.ts';
 export { moveRun, runFolderPath, trainingFinished } from './run-folder/run-state.ts';
-export { LeaseLostError, fileLeaseStore, leaseDuration, takeLease, type LeaseHolder, type LeaseStore, type LeaseStoreFor } from './run-folder/run-lease.ts';
-export { writeFileAtomic, writeJsonAtomic } from './run-folder/files.ts';
+export { LeaseLostError, leaseDuration, type LeaseHolder, type LeaseStore, type LeaseStoreFor } from './run-folder/run-lease.ts';
 export { loadTrainedModel, readTrainedRun } from './detect/trained-run.ts';
 
 // Results: metrics.json, scores, decisions and events of a scored input, annotated frames, model packages.
-export { metricValue, metricsJson, perMetric, type MetricsResult } from './score/metrics-result.ts';
+export { metricsJson, perMetric, type MetricsResult } from './score/metrics-result.ts';
 export { evaluateMetricsInput, type MetricsInputOptions } from './score/metrics-input.ts';
 export { scoreVideo, type BatchInference, type VideoScores } from './score/score-video.ts';
 export { eventsJson } from './detect/events-output.ts';
 export { scoreFile, writeScoredFiles, drawScoredFile, type ScoreFileOptions, type ScoredFile, type DrawScoredOptions } from './detect/score-file.ts';
-export { MANIFEST_FILE, readModelPackage, writeModelPackage } from './detect/model-package.ts';
-export { buildModelPackage } from './onnx/model-package.ts';
+export { MANIFEST_FILE } from './detect/model-package.ts';
 export { formatMetric } from './report/format.ts';
 
 // Engines: which one trains and scores, TF.js backends, onnxruntime (an optional dependency), `vadc bench`.
@@ -59,7 +57,7 @@ export { loadOnnxRuntime, onnxRuntimeAvailable } from './onnx/onnxruntime.ts';
 export { runBench, type BenchOptions, type BenchResult, type ModeResult } from './bench/run-bench.ts';
 export { createEngine } from './engines/create-engine.ts';
 export type { Engine, EngineInference } from './engine/engine.ts';
-export { countOps, quantizeInt8, type QuantizeSummary, type ScoringPrecision } from './onnx/quantize.ts';
+export { countOps, type ScoringPrecision } from './onnx/quantize.ts';
 export { readGivenTestMasks, planTestMaskShape, TEST_MASKS_FORMAT, TestMasksError, type GivenTestMasks } from './score/given-test-masks.ts';
 
 // The model and its inputs (what `vadc render`, `vadc export` and the bench drive directly).
