@@ -6,8 +6,8 @@
 //                      its batch), fed by the trainer itself: its session is created with profiling on
 //
 // Usage (from the repository root):
-//   node --conditions=source --import ./bench/register-ts.mjs bench/onnx-profile.ts [height width] [--portable-attention] [--threads N] [--nodes N]
-//   node --conditions=source --import ./bench/register-ts.mjs bench/onnx-profile.ts --train [bench/recipes/speed-160x320.yaml] [--threads N] [--nodes N]
+//   node --conditions=source --import ./bench/register-ts.mjs bench/onnx-profile.ts [height width] [--portable-attention] [--threads N] [--runs N] [--nodes N]
+//   node --conditions=source --import ./bench/register-ts.mjs bench/onnx-profile.ts --train [bench/recipes/speed-160x320.yaml] [--threads N] [--runs N] [--nodes N]
 import { readFile, stat } from 'node:fs/promises';
 import { readFileSync, readdirSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -31,7 +31,7 @@ const optionAt = (name: string): number => process.argv.indexOf(`--${name}`);
 const threads = optionAt('threads') >= 0 ? Number(process.argv[optionAt('threads') + 1]) : 2;
 const nodeRows = optionAt('nodes') >= 0 ? Number(process.argv[optionAt('nodes') + 1]) : 0;
 const prefix = join(tmpdir(), `vadc-onnx-profile-${process.pid}`);
-const runs = 5;
+const runs = optionAt('runs') >= 0 ? Number(process.argv[optionAt('runs') + 1]) : 5;
 let title: string;
 
 if (optionAt('train') >= 0) {
