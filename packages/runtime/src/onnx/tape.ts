@@ -297,79 +297,63 @@ export class Tape {
     });
   }
 
+  // Shared by layerNorm and batchNorm: gradient of y = xhat * gamma + beta, xhat = (x - mean) * invStd, with the
+  // statistics over `axes`: dx = invStd (dxhat - mean(dxhat) - xhat mean(dxhat xhat)).
+  // `parameterAxes`: the axes gamma and beta are shared over.
+  private normBackward(x: TapeValue, xhat: string, invStd: string, gamma: TapeValue, beta: TapeValue, gammaView: string, axes: readonly number[], sharedAxes: readonly number[], scope: string): Backward {
+    const g = this.graph;
+    const parameterAxes = g.int64s(sharedAxes);
+    return (gradient) => {
+      if (gamma.grad) {
+        const summed = this.raw('ReduceSum', [this.raw('Mul', [gradient, xhat], `${scope}/gxhat`), parameterAxes], `${scope}/dgamma_sum`, { keepdims: int(0) });
+        this.accumulate(gamma, this.raw('Reshape', [summed, g.int64s(gamma.shape)], `${scope}/dgamma`));
+      }
+      if (beta.grad) {
+        const summed = this.raw('ReduceSum', [gradient, parameterAxes], `${scope}/dbeta_sum`, { keepdims: int(0) });
+        this.accumulate(beta, this.raw('Reshape', [summed, g.int64s(beta.shape)], `${scope}/dbeta`));
+      }
+      if (!x.grad) return;
+      const dxhat = this.raw('Mul', [gradient, gammaView], `${scope}/dxhat`);
+      const meanD = this.raw('ReduceMean', [dxhat], `${scope}/mean_d`, { axes: ints(axes), keepdims: int(1) });
+      const meanDX = this.raw('ReduceMean', [this.raw('Mul', [dxhat, xhat], `${scope}/dxhat_xhat`)], `${scope}/mean_dx`, { axes: ints(axes), keepdims: int(1) });
+      const inner = this.raw('Sub', [this.raw('Sub', [dxhat, meanD], `${scope}/centre`), this.raw('Mul', [xhat, meanDX], `${scope}/xhat_term`)], `${scope}/inner`);
+      this.accumulate(x, this.raw('Mul', [inner, invStd], `${scope}/dx`));
+    };
+  }
+
   /** LayerNorm over the last axis (LayerNormalization with its Mean / InvStdDev outputs kept for the gradient). */
   layerNorm(x: TapeValue, gamma: TapeValue, beta: TapeValue, epsilon: number, scope = 'layer_norm'): TapeValue {
     const g = this.graph;
     const [y, mean, invStd] = g.nodeWithOutputs('', 'LayerNormalization', [x.name, gamma.name, beta.name], { axis: int(-1), epsilon: float(epsilon) }, 3, scope) as [string, string, string];
     return this.compound(y, x.shape, [x, gamma, beta], (gradient) => {
-      // y = xhat gamma + beta, xhat = (x - mean) invStd over the last axis, gamma and beta shared over the leading
-      // axes: dx = invStd (dxhat - mean(dxhat) - xhat mean(dxhat xhat)) with dxhat = g gamma.
       const xhat = this.raw('Mul', [this.raw('Sub', [x.name, mean], `${scope}/centred`), invStd], `${scope}/xhat`);
-      const leading = g.int64s(x.shape.map((_, axis) => axis).slice(0, -1));
-      if (gamma.grad) {
-        const summed = this.raw('ReduceSum', [this.raw('Mul', [gradient, xhat], `${scope}/gxhat`), leading], `${scope}/dgamma_sum`, { keepdims: int(0) });
-        this.accumulate(gamma, this.raw('Reshape', [summed, g.int64s(gamma.shape)], `${scope}/dgamma`));
-      }
-      if (beta.grad) {
-        const summed = this.raw('ReduceSum', [gradient, leading], `${scope}/dbeta_sum`, { keepdims: int(0) });
-        this.accumulate(beta, this.raw('Reshape', [summed, g.int64s(beta.shape)], `${scope}/dbeta`));
-      }
-      if (!x.grad) return;
-      const last = ints([x.shape.length - 1]);
-      const dxhat = this.raw('Mul', [gradient, gamma.name], `${scope}/dxhat`);
-      const meanD = this.raw('ReduceMean', [dxhat], `${scope}/mean_d`, { axes: last, keepdims: int(1) });
-      const meanDX = this.raw('ReduceMean', [this.raw('Mul', [dxhat, xhat], `${scope}/dxhat_xhat`)], `${scope}/mean_dx`, { axes: last, keepdims: int(1) });
-      const inner = this.raw('Sub', [this.raw('Sub', [dxhat, meanD], `${scope}/centre`), this.raw('Mul', [xhat, meanDX], `${scope}/xhat_term`)], `${scope}/inner`);
-      this.accumulate(x, this.raw('Mul', [inner, invStd], `${scope}/dx`));
+      const last = x.shape.length - 1;
+      this.normBackward(x, xhat, invStd, gamma, beta, gamma.name, [last], x.shape.map((_, axis) => axis).slice(0, last), scope)(gradient);
     });
   }
 
   /**
    * BatchNorm in training on NCHW x: statistics over N, H, W (biased variance normalises, as torch). Returns y and
    * the batch mean and unbiased variance [C] (for the running statistics, updated outside the graph).
-   *
-   * Written for few passes over the grid (each full-size node reads and writes all of it): the per-channel affine
-   * maps, forward and backward, are inference-mode BatchNormalization nodes (one pass each; the statistics are their
-   * inputs, so the training-mode op that the CPU build lacks is not needed), and the backward shares its sums with
-   * the gamma and beta gradients. With n = N H W, c = x - mean, s = sum(g), t = sum(g c) and a = gamma invStd:
-   * dbeta = s, dgamma = invStd t, dx = a g - a invStd^2 t / n c - a s / n. That is 11 full-size passes (5 forward,
-   * 6 backward) where the same formulas as elementwise nodes took 18; 0.8 -> 0.6 ms per BatchNorm forward and
-   * backward at the 160x320 recipe's grids (bench/RESULTS.md). (ReduceSumSquare for the variance is one pass less
-   * but slower than Mul + ReduceMean in onnxruntime 1.30: 0.87 against 0.59 ms.)
    */
   batchNorm(x: TapeValue, gamma: TapeValue, beta: TapeValue, epsilon: number, scope = 'batch_norm'): { y: TapeValue; mean: string; unbiasedVariance: string } {
     const g = this.graph;
     const [n = 1, channels = 1, h = 1, w = 1] = x.shape;
     const count = n * h * w;
-    const axes = g.int64s([0, 2, 3]);
-    const mean = this.raw('ReduceMean', [x.name], `${scope}/mean`, { axes: ints([0, 2, 3]), keepdims: int(1) }); // [1, C, 1, 1]
+    const axes = [0, 2, 3];
+    const view = g.int64s([1, channels, 1, 1]);
+    const mean = this.raw('ReduceMean', [x.name], `${scope}/mean`, { axes: ints(axes), keepdims: int(1) });
     const centred = this.raw('Sub', [x.name, mean], `${scope}/centred`);
-    const variance = this.raw('ReduceMean', [this.raw('Mul', [centred, centred], `${scope}/sq`)], `${scope}/var`, { axes: ints([0, 2, 3]), keepdims: int(0) }); // [C]
-    const batchMean = this.raw('Reshape', [mean, g.int64s([channels])], `${scope}/batch_mean`);
-    const y = this.raw('BatchNormalization', [x.name, gamma.name, beta.name, batchMean, variance], scope, { epsilon: float(epsilon) });
-    const backward: Backward = (gradient) => {
-      const invStd = this.raw('Reciprocal', [this.raw('Sqrt', [this.raw('Add', [variance, g.scalar('bn_eps', epsilon)], `${scope}/var_eps`)], `${scope}/std`)], `${scope}/inv_std`); // [C]
-      const sumG = this.raw('ReduceSum', [gradient, axes], `${scope}/sum_g`, { keepdims: int(0) }); // [C]
-      const sumGC = this.raw('ReduceSum', [this.raw('Mul', [gradient, centred], `${scope}/g_centred`), axes], `${scope}/sum_g_centred`, { keepdims: int(0) }); // [C]
-      const dgamma = this.raw('Mul', [sumGC, invStd], `${scope}/dgamma`); // invStd t
-      if (gamma.grad) this.accumulate(gamma, dgamma);
-      if (beta.grad) this.accumulate(beta, sumG);
-      if (!x.grad) return;
-      const a = this.raw('Mul', [gamma.name, invStd], `${scope}/a`);
-      const minusAPerCount = this.raw('Mul', [a, g.scalar('bn_minus_inv_count', -1 / count)], `${scope}/minus_a_per_count`); // -a / n
-      const shift = this.raw('Mul', [minusAPerCount, sumG], `${scope}/shift`); // -a s / n
-      const centredScale = this.raw('Mul', [this.raw('Mul', [minusAPerCount, invStd], `${scope}/minus_a_inv_std_per_count`), dgamma], `${scope}/centred_scale`); // -a invStd^2 t / n
-      // a g - a s / n as one BatchNormalization with mean 0, variance 1 and epsilon 0.
-      const zeros = g.floats(`${scope}/zeros`, new Float32Array(channels), [channels]);
-      const ones = g.floats(`${scope}/ones`, new Float32Array(channels).fill(1), [channels]);
-      const scaled = this.raw('BatchNormalization', [gradient, a, shift, zeros, ones], `${scope}/dx_g`, { epsilon: float(0) });
-      const centredTerm = this.raw('Mul', [centred, this.raw('Reshape', [centredScale, g.int64s([1, channels, 1, 1])], `${scope}/centred_scale_view`)], `${scope}/dx_centred`);
-      this.accumulate(x, this.raw('Add', [scaled, centredTerm], `${scope}/dx`));
-    };
+    const variance = this.raw('ReduceMean', [this.raw('Mul', [centred, centred], `${scope}/sq`)], `${scope}/var`, { axes: ints(axes), keepdims: int(1) });
+    const invStd = this.raw('Reciprocal', [this.raw('Sqrt', [this.raw('Add', [variance, g.scalar('bn_eps', epsilon)], `${scope}/var_eps`)], `${scope}/std`)], `${scope}/inv_std`);
+    const xhat = this.raw('Mul', [centred, invStd], `${scope}/xhat`);
+    const gammaView = this.raw('Reshape', [gamma.name, view], `${scope}/gamma`);
+    const y = this.raw('Add', [this.raw('Mul', [xhat, gammaView], `${scope}/scaled`), this.raw('Reshape', [beta.name, view], `${scope}/beta`)], scope);
+    const flat = g.int64s([channels]);
     return {
-      y: this.compound(y, x.shape, [x, gamma, beta], backward),
-      mean: batchMean,
-      unbiasedVariance: this.raw('Mul', [variance, g.scalar('bn_unbias', count / Math.max(count - 1, 1))], `${scope}/batch_var`),
+      y: this.compound(y, x.shape, [x, gamma, beta], this.normBackward(x, xhat, invStd, gamma, beta, gammaView, axes, axes, scope)),
+      mean: this.raw('Reshape', [mean, flat], `${scope}/batch_mean`),
+      unbiasedVariance: this.raw('Reshape', [this.raw('Mul', [variance, g.scalar('bn_unbias', count / Math.max(count - 1, 1))], `${scope}/unbiased`), flat], `${scope}/batch_var`),
     };
   }
 
@@ -397,10 +381,10 @@ export class Tape {
         for (let i = 0; i < 3; i++) {
           for (let j = 0; j < 3; j++) {
             const shifted = this.raw('Slice', [padded, g.int64s([i, j]), g.int64s([i + h, j + w]), g.int64s([2, 3])], `${scope}/tap${i}${j}`);
-            taps.push(this.raw('ReduceSum', [this.raw('Mul', [shifted, gradient], `${scope}/tap${i}${j}_product`), g.int64s([0, 2, 3])], `${scope}/tap${i}${j}_sum`, { keepdims: int(1) })); // [1, C, 1, 1]
+            taps.push(this.raw('ReduceSum', [this.raw('Mul', [shifted, gradient], `${scope}/tap${i}${j}_product`), g.int64s([0, 2, 3])], `${scope}/tap${i}${j}_sum`, { keepdims: int(0) }));
           }
         }
-        const stacked = this.raw('Concat', taps, `${scope}/taps`, { axis: int(3) }); // [1, C, 1, 9]: tap i * 3 + j last, as in [C, 1, 3, 3]
+        const stacked = this.raw('Concat', taps.map((tap) => this.raw('Unsqueeze', [tap, g.int64s([1])], `${scope}/tap_column`)), `${scope}/taps`, { axis: int(1) }); // [C, 9]
         this.accumulate(weight, this.raw('Reshape', [stacked, g.int64s(weight.shape)], `${scope}/dw`));
       }
     }, attributes);
