@@ -61,7 +61,7 @@ for (const op of ['batch norm', 'depthwise conv'] as const) {
     for (let run = 0; run < runs + 5; run++) {
       for (const [index, session] of sessions.entries()) {
         const started = performance.now();
-        await session.run(Object.fromEntries(session.inputNames.map((name) => [name, feeds[name] as InstanceType<typeof ort.Tensor>])));
+        await session.run(Object.fromEntries(session.inputNames.map((name: string) => [name, feeds[name] as InstanceType<typeof ort.Tensor>])));
         if (run >= 5) times[index]?.push(performance.now() - started); // the first runs warm up
       }
     }
