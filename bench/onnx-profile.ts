@@ -3,7 +3,8 @@
 // every block adds up). Two graphs:
 //   scoring (default)  the scoring graph createOnnxInference runs, at the paper's model size, batch 8
 //   --train [recipe]   the training step OnnxTrainer runs (forward, loss and gradients of the recipe's first stage at
-//                      its batch), fed by the trainer itself: its session is created with profiling on
+//                      its batch), fed by the trainer itself: its session is created with profiling on (a recipe
+//                      whose micro-batches differ in size makes several sessions: the first one's profile is read)
 //
 // Usage (from the repository root):
 //   node --conditions=source --import ./bench/register-ts.mjs bench/onnx-profile.ts [height width] [--portable-attention] [--threads N] [--runs N] [--nodes N]
@@ -86,17 +87,19 @@ if (optionAt('train') >= 0) {
 
 const file = readdirSync(tmpdir()).map((name) => join(tmpdir(), name)).find((path) => path.startsWith(prefix));
 if (file === undefined) throw new Error('onnxruntime wrote no profile');
-const events = JSON.parse(readFileSync(file, 'utf8')) as Array<{ cat: string; name: string; dur: number; args?: { op_name?: string } }>;
-rmSync(file);
-// One model_run event per run; the warm-up run's kernels are those before its end. Each node's time is its fastest
-// run (the machine may be shared: a preempted kernel would otherwise read as a slow one), and the per-run wall time
-// the fastest run's.
+// One model_run event per session run (a training step with micro-batches has several); the warm-up's kernels are
+// those before its last run ends. Each node's time is its fastest run (the machine may be shared: a preempted kernel
+// would otherwise read as a slow one), and the time per run the fastest run's.
 type ProfileEvent = { cat: string; name: string; dur: number; ts: number; args?: { op_name?: string } };
-const runEvents = (events as ProfileEvent[]).filter((event) => event.cat === 'Session' && event.name === 'model_run');
-const warmupEnd = runEvents.length > runs ? (runEvents[0]!.ts + runEvents[0]!.dur) : -Infinity;
-const wall = Math.min(...runEvents.slice(-runs).map((event) => event.dur));
+const events = JSON.parse(readFileSync(file, 'utf8')) as ProfileEvent[];
+rmSync(file);
+const runEvents = events.filter((event) => event.cat === 'Session' && event.name === 'model_run');
+const warmupRuns = runEvents.length / (runs + 1);
+const lastWarmup = runEvents[warmupRuns - 1];
+const warmupEnd = lastWarmup === undefined ? -Infinity : lastWarmup.ts + lastWarmup.dur;
+const wall = Math.min(...runEvents.slice(warmupRuns).map((event) => event.dur));
 const fastest = new Map<string, { operator: string; us: number }>();
-for (const event of events as ProfileEvent[]) {
+for (const event of events) {
   if (event.cat !== 'Node' || !event.name.endsWith('_kernel_time') || event.ts < warmupEnd) continue;
   const known = fastest.get(event.name);
   if (known === undefined || event.dur < known.us) fastest.set(event.name, { operator: event.args?.op_name ?? '?', us: event.dur });
