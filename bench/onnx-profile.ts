@@ -7,7 +7,7 @@
 //                      whose micro-batches differ in size makes several sessions: the first one's profile is read)
 //
 // Usage (from the repository root):
-//   node --conditions=source --import ./bench/register-ts.mjs bench/onnx-profile.ts [height width] [--portable-attention] [--threads N] [--runs N] [--nodes N]
+//   node --conditions=source --import ./bench/register-ts.mjs bench/onnx-profile.ts [height width] [--portable-attention] [--int8] [--threads N] [--runs N] [--nodes N]
 //   node --conditions=source --import ./bench/register-ts.mjs bench/onnx-profile.ts --train [bench/recipes/speed-160x320.yaml] [--threads N] [--runs N] [--nodes N]
 import { readFile, stat } from 'node:fs/promises';
 import { readFileSync, readdirSync, rmSync } from 'node:fs';
@@ -19,6 +19,7 @@ import { createModel, createTokenMask } from '../packages/runtime/src/index.ts';
 import { benchTrainingBatch } from '../packages/runtime/src/bench/bench-inputs.ts';
 import { exportOnnx } from '../packages/runtime/src/onnx/export-onnx.ts';
 import { OnnxTrainer } from '../packages/runtime/src/onnx/onnx-training.ts';
+import { quantizeInt8 } from '../packages/runtime/src/onnx/quantize.ts';
 import { maskingRegistry } from '../packages/runtime/src/model/masking.ts';
 import { Random } from '../packages/runtime/src/random.ts';
 import { tinyPlan } from '../packages/runtime/src/test-plan.ts';
@@ -66,7 +67,9 @@ if (optionAt('train') >= 0) {
   const stack = { depth: 3, heads: 4, mlp_ratio: 2, block: 'cvt-pointwise', qkv: 'dwconv-bn' } as const;
   const plan = tinyPlan({ data: { size }, model: { patch: 16, encoder: { ...stack, dim: 256 }, decoder: { ...stack, dim: 128 } } });
   const model = createModel(plan);
-  const bytes = exportOnnx(model, plan, { fusedAttention: !process.argv.includes('--portable-attention'), scoring: true });
+  const fp32 = exportOnnx(model, plan, { fusedAttention: !process.argv.includes('--portable-attention'), scoring: true });
+  // --int8: the graph runtime.precision: int8 scores with (onnx/quantize.ts).
+  const bytes = process.argv.includes('--int8') ? quantizeInt8(fp32).bytes : fp32;
   const session = await ort.InferenceSession.create(bytes, {
     intraOpNumThreads: threads, enableProfiling: true, profileFilePrefix: prefix, extra: { session: { intra_op: { allow_spinning: '0' } } },
   });
@@ -82,7 +85,7 @@ if (optionAt('train') >= 0) {
   await session.run(feeds, ['teacher_error_l2', 'discrepancy_l2']); // warm-up, left out below
   for (let run = 0; run < runs; run++) await session.run(feeds, ['teacher_error_l2', 'discrepancy_l2']);
   await session.release(); // writes the profile
-  title = `scoring graph ${size[0]}x${size[1]} batch ${batch}`;
+  title = `scoring graph ${size[0]}x${size[1]} batch ${batch}${process.argv.includes('--int8') ? ', int8' : ''}`;
 }
 
 const file = readdirSync(tmpdir()).map((name) => join(tmpdir(), name)).find((path) => path.startsWith(prefix));
