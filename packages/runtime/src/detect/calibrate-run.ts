@@ -11,7 +11,7 @@ import { UsageError } from '../run-io.ts';
 import { writeJsonAtomic } from '../run-folder/files.ts';
 import { CALIBRATION_FILE, packageThreshold, type CalibrationRecord } from './calibration-file.ts';
 import type { Detector } from './detector.ts';
-import { MANIFEST_FILE, readModelPackage } from './model-package.ts';
+import { MANIFEST_FILE, readModelManifest } from './model-package.ts';
 import { percentile } from './draw-frames.ts';
 import { openInput } from './open-input.ts';
 import { describeDecisionSmoothing, scoreInput } from './score-input.ts';
@@ -147,8 +147,9 @@ export async function calibrateAndStore(detector: Detector, options: CalibrateOp
     await writeJsonAtomic(writtenTo, record);
     return { record, writtenTo };
   }
-  const loaded = await readModelPackage(detector.path);
+  // The manifest only (the graph stays as it is): the package's threshold is part of it.
+  const manifest = await readModelManifest(detector.path);
   const writtenTo = join(detector.path, MANIFEST_FILE);
-  await writeJsonAtomic(writtenTo, { ...loaded.manifest, threshold: packageThreshold(record) });
+  await writeJsonAtomic(writtenTo, { ...manifest, threshold: packageThreshold(record) });
   return { record, writtenTo };
 }

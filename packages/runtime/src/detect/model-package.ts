@@ -30,16 +30,20 @@ export async function writeModelPackage(directory: string, graph: Uint8Array, ma
   await writeJsonAtomic(join(directory, MANIFEST_FILE), manifest);
 }
 
-/** Reads a package folder (or its manifest file); a usage error naming the file when it is not a readable package. */
-export async function readModelPackage(path: string): Promise<ModelPackage> {
-  const directory = basename(path) === MANIFEST_FILE ? dirname(path) : path;
+/** A package folder's manifest, checked; a usage error naming the file when it is not a readable manifest. */
+export async function readModelManifest(directory: string): Promise<ModelManifest> {
   const manifestPath = join(directory, MANIFEST_FILE);
-  let manifest: ModelManifest;
   try {
-    manifest = checkModelManifest(JSON.parse(await readFile(manifestPath, 'utf8')));
+    return checkModelManifest(JSON.parse(await readFile(manifestPath, 'utf8')));
   } catch (error) {
     throw new UsageError(`${manifestPath}: ${error instanceof Error ? error.message : String(error)}`);
   }
+}
+
+/** Reads a package folder (or its manifest file); a usage error naming the file when it is not a readable package. */
+export async function readModelPackage(path: string): Promise<ModelPackage> {
+  const directory = basename(path) === MANIFEST_FILE ? dirname(path) : path;
+  const manifest = await readModelManifest(directory);
   const graphPath = join(directory, manifest.graph);
   const graph = await readFile(graphPath).catch(() => null);
   if (graph === null) throw new UsageError(`${graphPath}: the package's graph is missing`);
