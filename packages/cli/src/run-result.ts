@@ -1,13 +1,11 @@
 // What `vadc run`, `vadc train` and `vadc eval` print as their result on stdout with --json: the run folder, its
 // hashes, the dataset fingerprint and the metrics. Everything else these commands say is progress, on stderr.
-import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import type { CommandIO } from './command.ts';
-import { type RunFolder } from '@vadc/runtime';
+import { readRunMetrics, type RunFolder } from '@vadc/runtime';
 
 /** The --json result of a run: run.json's identity and the metrics (null before scoring). */
 export async function runResultJson(run: RunFolder): Promise<string> {
-  const metrics = await readFile(join(run.directory, 'metrics.json'), 'utf8').then((text) => JSON.parse(text) as unknown, () => null);
+  const metrics = await readRunMetrics(run.directory);
   const { name, id, hash, status, datasetFingerprint } = run.record;
   return `${JSON.stringify({ run: run.directory, name, id, hash, status, datasetFingerprint: datasetFingerprint ?? null, metrics }, null, 2)}\n`;
 }

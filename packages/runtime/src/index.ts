@@ -35,7 +35,7 @@ export { cpuSizedSibling, describeWork, estimateWithRecipeBackend, trainingWork 
 export { startProgress } from './experiment/progress.ts';
 
 // Run folders: run.json (read here, written only by run-folder/run-state.ts), leases, files written atomically.
-export { listRuns, readRun, runIdFromDate, type RunFolder, type RunRecord, type RunStatus } from './run-folder/run-folder.ts';
+export { listRuns, readRun, readRunMetrics, runIdFromDate, type RunFolder, type RunRecord, type RunStatus } from './run-folder/run-folder.ts';
 export { moveRun, runFolderPath, trainingFinished } from './run-folder/run-state.ts';
 export { LeaseLostError, leaseDuration, type LeaseHolder, type LeaseStore, type LeaseStoreFor } from './run-folder/run-lease.ts';
 export { loadTrainedModel, readTrainedRun } from './detect/trained-run.ts';

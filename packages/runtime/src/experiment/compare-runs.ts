@@ -6,7 +6,7 @@ import { METRIC_NAMES, type MetricName } from '@vadc/dsl';
 import { engineStatement, runEngines, type RunEngines } from '../engines/compare-engines.ts';
 import { describeFingerprint } from '../run-folder/dataset-fingerprint.ts';
 import { differingKeys } from '../run-folder/plan-diff.ts';
-import { readRun } from '../run-folder/run-folder.ts';
+import { readRun, readRunMetrics } from '../run-folder/run-folder.ts';
 import { sameRecipeAndData } from '../run-folder/same-recipe.ts';
 import { UsageError } from '../run-io.ts';
 import { metricValue } from '../score/metrics-result.ts';
@@ -40,10 +40,10 @@ export interface RunComparison {
   engines: string | null;
 }
 
-/** A JSON file's content, or null when it is missing or unreadable. */
-async function readJson(path: string): Promise<unknown> {
+/** A run's plan.json as plain JSON (for the keys that differ), or null when it is missing or unreadable. */
+async function readPlanJson(directory: string): Promise<unknown> {
   try {
-    return JSON.parse(await readFile(path, 'utf8')) as unknown;
+    return JSON.parse(await readFile(join(directory, 'plan.json'), 'utf8')) as unknown;
   } catch {
     return null;
   }
@@ -56,8 +56,8 @@ export async function compareRuns(paths: readonly string[], cwd: string): Promis
     const directory = resolve(cwd, path);
     const run = await readRun(directory);
     if (!run) throw new UsageError(`${path} is not a run folder (no readable run.json)`);
-    const metrics = (await readJson(join(directory, 'metrics.json'))) as Record<string, unknown> | null;
-    runs.push({ path, run, metrics, plan: await readJson(join(directory, 'plan.json')) });
+    const metrics = await readRunMetrics(directory);
+    runs.push({ path, run, metrics, plan: await readPlanJson(directory) });
   }
   const compared = runs.map(({ path, run, metrics }): ComparedRun => ({
     run: path,

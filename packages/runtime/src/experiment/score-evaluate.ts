@@ -18,7 +18,7 @@ import { writeFileAtomic } from '../run-folder/files.ts';
 import { trainedEngine } from '../engines/engine-choice.ts';
 import { startProgress } from './progress.ts';
 import { buildReport } from './report-data.ts';
-import type { RunFolder } from '../run-folder/run-folder.ts';
+import { METRICS_FILE, type RunFolder } from '../run-folder/run-folder.ts';
 import type { RunSpeed } from './run-speed.ts';
 import { scoresCsv } from '../detect/scores-csv.ts';
 import { COMPONENTS_FILE, PatchComponentCollector, writeComponents } from '../run-folder/sweep-components.ts';
@@ -66,7 +66,7 @@ export async function scoreEvaluateReport(trained: TrainedRun, io: CommandIO): P
   const metrics: RunMetrics & { speed: RunSpeed; validation?: ValidationSummary } = {
     ...evaluateRun(videos, plan), speed, ...(validation ? { validation } : {}), ...(testMasks ? { test_masks: { given: testMasks.file, sha256: testMasks.sha256 } } : {}),
   };
-  await writeFileAtomic(join(run.directory, 'metrics.json'), metricsJson(metrics));
+  await writeFileAtomic(join(run.directory, METRICS_FILE), metricsJson(metrics));
   run.record.timings.evaluate = seconds(evaluateStart);
   printMetrics(metrics, say);
 

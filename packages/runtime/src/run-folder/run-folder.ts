@@ -104,6 +104,18 @@ export function runIdFromDate(date: Date): string {
   return `${date.toISOString().slice(0, 19).replace(/:/g, '-')}-${randomBytes(3).toString('hex')}`;
 }
 
+/** The file a scored run's metrics are written to (score-evaluate.ts) and read from. */
+export const METRICS_FILE = 'metrics.json';
+
+/** A run folder's metrics.json, or null while the run has none (not scored yet) or it is unreadable. */
+export async function readRunMetrics(directory: string): Promise<Record<string, unknown> | null> {
+  try {
+    return JSON.parse(await readFile(join(directory, METRICS_FILE), 'utf8')) as Record<string, unknown>;
+  } catch {
+    return null;
+  }
+}
+
 /** Reads run.json of `directory`, or null when it is not a run folder. */
 export async function readRun(directory: string): Promise<RunFolder | null> {
   try {
